@@ -1,0 +1,629 @@
+//! A small abstract domain to reason about conditions: each condition
+//! becomes a disjunction of conjunctions of atoms, each atom the set of
+//! values one fact may take (plus whether "no value" satisfies it).
+//!
+//! Every answer errs on the safe side: `is_sat` may say "satisfiable" for
+//! a condition that is not (comparisons with `today`, currencies of one
+//! invoice), never the reverse. Warnings built on "unsatisfiable" are
+//! therefore never false alarms of that kind.
+
+use std::collections::BTreeSet;
+
+use rust_decimal::Decimal;
+
+use crate::money::Currency;
+use crate::policy::{CmpOp, Condition, Fact, Policy, Value};
+
+/// Past this many conjunctions a condition is not analysed (no warning).
+const MAX_CONJUNCTS: usize = 512;
+
+/// What an atom constrains. `due_in` is folded into `overdue`; money is per currency.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub(crate) enum Var {
+    Overdue,
+    Age,
+    LastContact,
+    Reminders,
+    Money(FactKey, Currency),
+    Currency,
+    Disputed,
+    CustomerId,
+    InvoiceId,
+    Attribute(usize),
+    Fired(usize),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub(crate) enum FactKey {
+    Amount,
+    OpenAmount,
+    Attribute(usize),
+}
+
+impl Var {
+    /// Whether the fact can be absent (an empty cell, a customer never contacted,
+    /// an amount in another currency).
+    fn can_be_missing(self) -> bool {
+        matches!(self, Var::LastContact | Var::Money(..) | Var::Attribute(_))
+    }
+
+    /// Facts about time and history, not about which invoice it is.
+    pub(crate) fn is_temporal(self) -> bool {
+        matches!(
+            self,
+            Var::Overdue | Var::Age | Var::LastContact | Var::Reminders | Var::Fired(_)
+        )
+    }
+}
+
+/// One end of an interval: the value and whether it is included.
+type End = Option<(Decimal, bool)>;
+
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Interval {
+    lo: End,
+    hi: End,
+}
+
+impl Interval {
+    const ALL: Interval = Interval { lo: None, hi: None };
+
+    fn is_empty(&self) -> bool {
+        match (self.lo, self.hi) {
+            (Some((l, li)), Some((h, hi))) => l > h || (l == h && !(li && hi)),
+            _ => false,
+        }
+    }
+
+    fn intersect(&self, other: &Interval) -> Interval {
+        let lo = match (self.lo, other.lo) {
+            (None, x) | (x, None) => x,
+            (Some(a), Some(b)) => Some(if a.0 > b.0 || (a.0 == b.0 && !a.1) {
+                a
+            } else {
+                b
+            }),
+        };
+        let hi = match (self.hi, other.hi) {
+            (None, x) | (x, None) => x,
+            (Some(a), Some(b)) => Some(if a.0 < b.0 || (a.0 == b.0 && !a.1) {
+                a
+            } else {
+                b
+            }),
+        };
+        Interval { lo, hi }
+    }
+
+    /// Closes strict ends on whole numbers: `> 15` is `>= 16`.
+    fn integral(mut self) -> Interval {
+        if let Some((v, false)) = self.lo {
+            self.lo = Some((v.floor() + Decimal::ONE, true));
+        } else if let Some((v, true)) = self.lo {
+            self.lo = Some((v.ceil(), true));
+        }
+        if let Some((v, false)) = self.hi {
+            self.hi = Some((v.ceil() - Decimal::ONE, true));
+        } else if let Some((v, true)) = self.hi {
+            self.hi = Some((v.floor(), true));
+        }
+        self
+    }
+
+    pub(crate) fn min(&self) -> Option<Decimal> {
+        self.lo.map(|(v, _)| v)
+    }
+
+    pub(crate) fn max(&self) -> Option<Decimal> {
+        self.hi.map(|(v, _)| v)
+    }
+}
+
+/// A union of disjoint intervals, or a finite/cofinite set of words.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum Set {
+    Ranges(Vec<Interval>),
+    Words {
+        words: BTreeSet<String>,
+        complement: bool,
+    },
+}
+
+impl Set {
+    fn is_empty(&self) -> bool {
+        match self {
+            Set::Ranges(r) => r.iter().all(Interval::is_empty),
+            Set::Words { words, complement } => !complement && words.is_empty(),
+        }
+    }
+
+    fn intersect(&self, other: &Set) -> Set {
+        match (self, other) {
+            (Set::Ranges(a), Set::Ranges(b)) => {
+                let mut out = Vec::new();
+                for x in a {
+                    for y in b {
+                        let i = x.intersect(y);
+                        if !i.is_empty() {
+                            out.push(i);
+                        }
+                    }
+                }
+                Set::Ranges(out)
+            }
+            (
+                Set::Words {
+                    words: a,
+                    complement: ca,
+                },
+                Set::Words {
+                    words: b,
+                    complement: cb,
+                },
+            ) => match (ca, cb) {
+                (false, false) => Set::Words {
+                    words: a.intersection(b).cloned().collect(),
+                    complement: false,
+                },
+                (true, true) => Set::Words {
+                    words: a.union(b).cloned().collect(),
+                    complement: true,
+                },
+                (false, true) => Set::Words {
+                    words: a.difference(b).cloned().collect(),
+                    complement: false,
+                },
+                (true, false) => Set::Words {
+                    words: b.difference(a).cloned().collect(),
+                    complement: false,
+                },
+            },
+            // Mixed kinds never meet on one variable; stay safe.
+            _ => self.clone(),
+        }
+    }
+
+    fn complement(&self, integral: bool) -> Set {
+        match self {
+            Set::Words { words, complement } => Set::Words {
+                words: words.clone(),
+                complement: !complement,
+            },
+            Set::Ranges(ranges) => {
+                let mut sorted: Vec<Interval> =
+                    ranges.iter().filter(|i| !i.is_empty()).cloned().collect();
+                sorted.sort_by(|a, b| match (a.lo, b.lo) {
+                    (None, None) => std::cmp::Ordering::Equal,
+                    (None, _) => std::cmp::Ordering::Less,
+                    (_, None) => std::cmp::Ordering::Greater,
+                    (Some(x), Some(y)) => x.0.cmp(&y.0),
+                });
+                let mut out = Vec::new();
+                let mut cursor: End = None; // lower end of the next gap; None = -inf
+                let mut open_below = true;
+                for interval in &sorted {
+                    let gap = Interval {
+                        lo: if open_below { None } else { cursor },
+                        hi: interval.lo.map(|(v, inc)| (v, !inc)),
+                    };
+                    if interval.lo.is_some() && !gap.is_empty() {
+                        out.push(gap);
+                    }
+                    match interval.hi {
+                        None => return Set::Ranges(finish(out, integral)),
+                        Some((v, inc)) => {
+                            let next = Some((v, !inc));
+                            // Keep the furthest upper end seen so far.
+                            if open_below || cursor.is_none_or(|c| v > c.0 || (v == c.0 && c.1)) {
+                                cursor = next;
+                            }
+                            open_below = false;
+                        }
+                    }
+                }
+                out.push(Interval {
+                    lo: if open_below { None } else { cursor },
+                    hi: None,
+                });
+                Set::Ranges(finish(out, integral))
+            }
+        }
+    }
+
+    /// The ranges, for facts counted in days.
+    pub(crate) fn ranges(&self) -> &[Interval] {
+        match self {
+            Set::Ranges(r) => r,
+            Set::Words { .. } => &[],
+        }
+    }
+}
+
+fn finish(ranges: Vec<Interval>, integral: bool) -> Vec<Interval> {
+    ranges
+        .into_iter()
+        .map(|r| if integral { r.integral() } else { r })
+        .filter(|r| !r.is_empty())
+        .collect()
+}
+
+/// "The variable's value is in `set`, or it has no value and `missing`."
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Atom {
+    pub var: Var,
+    pub set: Set,
+    pub missing: bool,
+}
+
+pub(crate) type Conjunct = Vec<Atom>;
+
+/// Turns conditions into atoms; knows the policy's declared value lists.
+pub(crate) struct Domain<'p> {
+    policy: &'p Policy,
+}
+
+impl<'p> Domain<'p> {
+    pub fn new(policy: &'p Policy) -> Self {
+        Domain { policy }
+    }
+
+    /// The condition (or its negation) as a disjunction of conjunctions;
+    /// `None` when it is too large to analyse.
+    pub fn dnf(&self, condition: &Condition, negate: bool) -> Option<Vec<Conjunct>> {
+        match (condition, negate) {
+            (Condition::All(items), false) | (Condition::Any(items), true) => {
+                let mut acc: Vec<Conjunct> = vec![Vec::new()];
+                for item in items {
+                    let part = self.dnf(item, negate)?;
+                    acc = product(&acc, &part)?;
+                }
+                Some(acc)
+            }
+            (Condition::Any(items), false) | (Condition::All(items), true) => {
+                let mut acc = Vec::new();
+                for item in items {
+                    acc.extend(self.dnf(item, negate)?);
+                    if acc.len() > MAX_CONJUNCTS {
+                        return None;
+                    }
+                }
+                Some(acc)
+            }
+            (Condition::Not(inner), _) => self.dnf(inner, !negate),
+            _ => {
+                let atom = self
+                    .atom(condition)
+                    .map(|a| if negate { self.negate(a) } else { a });
+                // An atom we cannot express constrains nothing.
+                Some(vec![atom.into_iter().collect()])
+            }
+        }
+    }
+
+    pub fn and(&self, a: &[Conjunct], b: &[Conjunct]) -> Option<Vec<Conjunct>> {
+        product(a, b)
+    }
+
+    fn negate(&self, atom: Atom) -> Atom {
+        let integral = is_integral(atom.var);
+        let mut set = atom.set.complement(integral);
+        if let Some(domain) = self.finite_domain(atom.var) {
+            set = domain.intersect(&set);
+        }
+        Atom {
+            var: atom.var,
+            set,
+            missing: !atom.missing,
+        }
+    }
+
+    /// The values a variable can take, when they are a known finite list.
+    fn finite_domain(&self, var: Var) -> Option<Set> {
+        let words: BTreeSet<String> = match var {
+            Var::Disputed | Var::Fired(_) => ["no", "yes"].iter().map(|s| s.to_string()).collect(),
+            Var::Attribute(i) => match &self.policy.attributes.get(i)?.ty {
+                crate::policy::AttrType::OneOf(values) => values.iter().cloned().collect(),
+                crate::policy::AttrType::Bool => {
+                    ["no", "yes"].iter().map(|s| s.to_string()).collect()
+                }
+                _ => return None,
+            },
+            _ => return None,
+        };
+        Some(Set::Words {
+            words,
+            complement: false,
+        })
+    }
+
+    fn atom(&self, condition: &Condition) -> Option<Atom> {
+        match condition {
+            Condition::Fired(i) => Some(word_atom(Var::Fired(*i), &["yes"], false)),
+            Condition::Flag(fact) => Some(word_atom(var_of(*fact, None)?, &["yes"], false)),
+            Condition::Compare { fact, op, value } => {
+                let (fact, op, value) = normalize(*fact, *op, value);
+                let var = var_of(fact, currency_of(&value))?;
+                let (set, missing) = match key(&value)? {
+                    Key::Number(v) => {
+                        let point = Interval {
+                            lo: Some((v, true)),
+                            hi: Some((v, true)),
+                        };
+                        let interval = match op {
+                            CmpOp::Eq => point,
+                            CmpOp::Lt => Interval {
+                                lo: None,
+                                hi: Some((v, false)),
+                            },
+                            CmpOp::Le => Interval {
+                                lo: None,
+                                hi: Some((v, true)),
+                            },
+                            CmpOp::Gt => Interval {
+                                lo: Some((v, false)),
+                                hi: None,
+                            },
+                            CmpOp::Ge => Interval {
+                                lo: Some((v, true)),
+                                hi: None,
+                            },
+                            CmpOp::Ne => {
+                                let set = Set::Ranges(vec![point]).complement(is_integral(var));
+                                return Some(Atom {
+                                    var,
+                                    set,
+                                    missing: true,
+                                });
+                            }
+                        };
+                        let interval = if is_integral(var) {
+                            interval.integral()
+                        } else {
+                            interval
+                        };
+                        (Set::Ranges(vec![interval]), false)
+                    }
+                    Key::Word(w) => {
+                        let set = Set::Words {
+                            words: [w].into_iter().collect(),
+                            complement: op == CmpOp::Ne,
+                        };
+                        let set = match self.finite_domain(var) {
+                            Some(d) if op == CmpOp::Ne => d.intersect(&set),
+                            _ => set,
+                        };
+                        (set, op == CmpOp::Ne)
+                    }
+                };
+                Some(Atom { var, set, missing })
+            }
+            Condition::In { fact, values } => {
+                let var = var_of(*fact, values.first().and_then(currency_of))?;
+                let mut words = BTreeSet::new();
+                let mut ranges = Vec::new();
+                for v in values {
+                    let (_, _, v) = normalize(*fact, CmpOp::Eq, v);
+                    match key(&v)? {
+                        Key::Number(n) => ranges.push(Interval {
+                            lo: Some((n, true)),
+                            hi: Some((n, true)),
+                        }),
+                        Key::Word(w) => {
+                            words.insert(w);
+                        }
+                    }
+                }
+                let set = if ranges.is_empty() {
+                    Set::Words {
+                        words,
+                        complement: false,
+                    }
+                } else {
+                    Set::Ranges(ranges)
+                };
+                Some(Atom {
+                    var,
+                    set,
+                    missing: false,
+                })
+            }
+            Condition::All(_) | Condition::Any(_) | Condition::Not(_) => None,
+        }
+    }
+}
+
+fn word_atom(var: Var, words: &[&str], complement: bool) -> Atom {
+    Atom {
+        var,
+        set: Set::Words {
+            words: words.iter().map(|s| s.to_string()).collect(),
+            complement,
+        },
+        missing: false,
+    }
+}
+
+fn is_integral(var: Var) -> bool {
+    matches!(
+        var,
+        Var::Overdue | Var::Age | Var::LastContact | Var::Reminders
+    )
+}
+
+/// `due_in op v` is `overdue flipped(op) -v`.
+fn normalize(fact: Fact, op: CmpOp, value: &Value) -> (Fact, CmpOp, Value) {
+    match (fact, value) {
+        (Fact::DueIn, Value::Days(d)) => (Fact::Overdue, op.flipped(), Value::Days(-d)),
+        _ => (fact, op, value.clone()),
+    }
+}
+
+fn currency_of(value: &Value) -> Option<Currency> {
+    match value {
+        Value::Money(m) => Some(m.currency),
+        _ => None,
+    }
+}
+
+fn var_of(fact: Fact, currency: Option<Currency>) -> Option<Var> {
+    Some(match fact {
+        Fact::Overdue | Fact::DueIn => Var::Overdue,
+        Fact::Age => Var::Age,
+        Fact::LastContact => Var::LastContact,
+        Fact::Reminders => Var::Reminders,
+        Fact::Amount => Var::Money(FactKey::Amount, currency?),
+        Fact::OpenAmount => Var::Money(FactKey::OpenAmount, currency?),
+        Fact::Currency => Var::Currency,
+        Fact::Disputed => Var::Disputed,
+        Fact::CustomerId => Var::CustomerId,
+        Fact::InvoiceId => Var::InvoiceId,
+        Fact::Attribute(i) => match currency {
+            Some(c) => Var::Money(FactKey::Attribute(i), c),
+            None => Var::Attribute(i),
+        },
+    })
+}
+
+enum Key {
+    Number(Decimal),
+    Word(String),
+}
+
+/// The value as a point on a line or a word; `None` for `today`, which
+/// moves with the day evaluated and is left unconstrained.
+fn key(value: &Value) -> Option<Key> {
+    Some(match value {
+        Value::Days(d) => Key::Number(Decimal::from(*d)),
+        Value::Money(m) => Key::Number(m.amount),
+        Value::Number(n) => Key::Number(*n),
+        Value::Date(d) => Key::Number(Decimal::from(chrono::Datelike::num_days_from_ce(d))),
+        Value::Text(t) => Key::Word(t.clone()),
+        Value::Bool(true) => Key::Word("yes".into()),
+        Value::Bool(false) => Key::Word("no".into()),
+        Value::Currency(c) => Key::Word(c.to_string()),
+        Value::Today => return None,
+    })
+}
+
+fn product(a: &[Conjunct], b: &[Conjunct]) -> Option<Vec<Conjunct>> {
+    if a.len().saturating_mul(b.len()) > MAX_CONJUNCTS {
+        return None;
+    }
+    let mut out = Vec::with_capacity(a.len() * b.len());
+    for x in a {
+        for y in b {
+            let mut c = x.clone();
+            c.extend(y.iter().cloned());
+            out.push(c);
+        }
+    }
+    Some(out)
+}
+
+/// The set each variable of a conjunct may take, or `None` if some
+/// variable can take no value at all (the conjunct is never true).
+pub(crate) fn solve(conjunct: &Conjunct) -> Option<Vec<(Var, Set, bool)>> {
+    let mut vars: Vec<(Var, Set, bool)> = Vec::new();
+    for atom in conjunct {
+        match vars.iter_mut().find(|(v, _, _)| *v == atom.var) {
+            Some((_, set, missing)) => {
+                *set = set.intersect(&atom.set);
+                *missing = *missing && atom.missing;
+            }
+            None => vars.push((atom.var, atom.set.clone(), atom.missing)),
+        }
+    }
+    for (var, set, missing) in &vars {
+        let can_miss = *missing && var.can_be_missing();
+        if set.is_empty() && !can_miss {
+            return None;
+        }
+    }
+    Some(vars)
+}
+
+/// The first variable that makes a conjunct impossible, for messages.
+pub(crate) fn conflict(conjunct: &Conjunct) -> Option<Var> {
+    let mut vars: Vec<(Var, Set, bool)> = Vec::new();
+    for atom in conjunct {
+        match vars.iter_mut().find(|(v, _, _)| *v == atom.var) {
+            Some((_, set, missing)) => {
+                *set = set.intersect(&atom.set);
+                *missing = *missing && atom.missing;
+            }
+            None => vars.push((atom.var, atom.set.clone(), atom.missing)),
+        }
+    }
+    vars.into_iter()
+        .find(|(v, s, m)| s.is_empty() && !(*m && v.can_be_missing()))
+        .map(|(v, _, _)| v)
+}
+
+pub(crate) fn is_sat(dnf: &[Conjunct]) -> bool {
+    dnf.iter().any(|c| solve(c).is_some())
+}
+
+/// The days overdue at which some conjunct can hold, as whole-day ranges.
+pub(crate) fn overdue_ranges(dnf: &[Conjunct]) -> Vec<Interval> {
+    let mut out = Vec::new();
+    for conjunct in dnf {
+        if let Some(vars) = solve(conjunct) {
+            match vars.iter().find(|(v, _, _)| *v == Var::Overdue) {
+                Some((_, set, _)) => out.extend(set.ranges().iter().cloned()),
+                None => out.push(Interval::ALL),
+            }
+        }
+    }
+    out
+}
+
+/// The conjunct without facts about time and history: who the rule is for.
+pub(crate) fn who(conjunct: &Conjunct) -> Conjunct {
+    conjunct
+        .iter()
+        .filter(|a| !a.var.is_temporal())
+        .cloned()
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn days(lo: Option<i64>, hi: Option<i64>) -> Interval {
+        Interval {
+            lo: lo.map(|v| (Decimal::from(v), true)),
+            hi: hi.map(|v| (Decimal::from(v), true)),
+        }
+    }
+
+    #[test]
+    fn complement_of_a_bounded_range_is_two_rays() {
+        let set = Set::Ranges(vec![days(Some(10), Some(20))]);
+        let c = set.complement(true);
+        assert_eq!(
+            c,
+            Set::Ranges(vec![days(None, Some(9)), days(Some(21), None)])
+        );
+    }
+
+    #[test]
+    fn complement_of_a_ray() {
+        let set = Set::Ranges(vec![days(Some(16), None)]);
+        assert_eq!(
+            set.complement(true),
+            Set::Ranges(vec![days(None, Some(15))])
+        );
+        let empty = Set::Ranges(vec![days(None, None)]).complement(true);
+        assert!(empty.is_empty());
+    }
+
+    #[test]
+    fn strict_bounds_close_on_whole_days() {
+        let i = Interval {
+            lo: Some((Decimal::from(15), false)),
+            hi: Some((Decimal::from(16), false)),
+        };
+        assert!(i.integral().is_empty());
+    }
+}

@@ -1,0 +1,79 @@
+//! AST to checked policy: resolves every name, types every comparison,
+//! and reports every problem of the file in one pass. When the policy has
+//! no errors, the analysis (`analysis/`) looks for rules that cannot work
+//! as the author meant and reports them as warnings.
+
+mod analysis;
+pub mod codes;
+mod error;
+pub(crate) mod names;
+mod resolve;
+
+use std::collections::HashMap;
+
+pub use error::CheckError;
+
+use crate::policy::{self, Policy};
+use crate::syntax::ast;
+
+/// The outcome of checking: the policy when it has no errors, and every
+/// diagnostic (errors and warnings) in file order.
+#[derive(Debug, Clone)]
+pub struct Checked {
+    pub policy: Option<Policy>,
+    pub diagnostics: Vec<CheckError>,
+}
+
+impl Checked {
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(|d| !d.is_warning())
+    }
+}
+
+/// Checks a parsed policy. `source` is the file's text (for line numbers).
+/// With `complete == false` (some statements did not parse), only errors
+/// are reported: warnings about a partial ladder would be guesses.
+pub fn check(policy: &ast::Policy, source: &str, complete: bool) -> Checked {
+    let mut resolver = resolve::Resolver::new(source);
+    resolver.declare(policy);
+    let resolved = resolver.resolve(policy);
+    let mut diagnostics = resolver.errors;
+    let policy = match resolved {
+        Some(p) if diagnostics.is_empty() => {
+            if complete {
+                diagnostics.extend(analysis::analyze(&p, &resolver.rule_spans, policy));
+            }
+            Some(p)
+        }
+        _ => None,
+    };
+    diagnostics.sort_by_key(|d| primary_offset(d).unwrap_or(usize::MAX));
+    Checked {
+        policy,
+        diagnostics,
+    }
+}
+
+fn primary_offset(d: &CheckError) -> Option<usize> {
+    use miette::Diagnostic;
+    d.labels().and_then(|mut l| l.next()).map(|l| l.offset())
+}
+
+/// Where each rule of the checked policy was written.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct RuleSpans {
+    pub rule: Vec<ast::Span>,
+    pub condition: Vec<ast::Span>,
+    pub action: Vec<ast::Span>,
+    /// Rule name to index, for analysis messages.
+    pub by_name: HashMap<String, usize>,
+}
+
+impl RuleSpans {
+    fn push(&mut self, rule: &ast::RuleStmt, checked: &policy::Rule, index: usize) {
+        self.rule.push(rule.span);
+        self.condition.push(rule.condition.span);
+        self.action.push(rule.action.span);
+        self.by_name.insert(checked.name.clone(), index);
+    }
+}

@@ -1,0 +1,128 @@
+//! `dunning check`: every problem of every file, in the format CI wants.
+
+use std::path::PathBuf;
+
+use dunning::report::{self, SourceFile};
+use dunning::PolicyError;
+
+use super::{files, DiagnosticFormat, Outcome};
+
+#[derive(clap::Args, Debug)]
+pub(crate) struct Args {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = DiagnosticFormat::Human)]
+    format: DiagnosticFormat,
+    /// Exit with code 1 when there are warnings, not only errors.
+    #[arg(long)]
+    deny_warnings: bool,
+    /// Print the long description of a diagnostic code and exit.
+    #[arg(long, value_name = "CODE", conflicts_with_all = ["files"])]
+    explain: Option<String>,
+    /// Policy files, or folders to search for `.dunning` files.
+    #[arg(required_unless_present = "explain")]
+    files: Vec<PathBuf>,
+}
+
+pub(crate) fn run(args: Args) -> Outcome {
+    if let Some(code) = &args.explain {
+        return explain(code);
+    }
+    let paths = match files::expand(&args.files, "dunning") {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Outcome::Failed;
+        }
+    };
+    let mut outcome = Outcome::Ok;
+    let mut flats = Vec::new();
+    let (mut errors, mut warnings) = (0, 0);
+    let color = super::color_stdout();
+    for path in &paths {
+        let bytes = match files::read(path) {
+            Ok(b) => b,
+            Err(e) => {
+                eprintln!("error: {e}");
+                outcome = outcome.max(Outcome::Failed);
+                continue;
+            }
+        };
+        let name = path.display().to_string();
+        let (file, diagnostics) = match dunning::syntax::decode(&bytes) {
+            Ok(text) => {
+                let checked = dunning::check_source(text);
+                (SourceFile::new(&name, text), checked.diagnostics)
+            }
+            Err(e) => (
+                SourceFile::new(&name, String::from_utf8_lossy(&bytes).into_owned()),
+                vec![PolicyError::from(e)],
+            ),
+        };
+        for d in &diagnostics {
+            if d.is_warning() {
+                warnings += 1;
+            } else {
+                errors += 1;
+            }
+            match args.format {
+                DiagnosticFormat::Human => print!("{}", report::render_human(d, &file, color)),
+                _ => flats.push(report::flatten(d, &file)),
+            }
+        }
+    }
+    match args.format {
+        DiagnosticFormat::Human => {
+            let files = paths.len();
+            let plural = |n: usize, w: &str| {
+                if n == 1 {
+                    format!("{n} {w}")
+                } else {
+                    format!("{n} {w}s")
+                }
+            };
+            println!(
+                "{}, {} in {}",
+                plural(errors, "error"),
+                plural(warnings, "warning"),
+                plural(files, "file")
+            );
+        }
+        DiagnosticFormat::Json => {
+            let json = serde_json::json!({ "diagnostics": flats });
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&json).unwrap_or_default()
+            );
+        }
+        DiagnosticFormat::Github => {
+            for f in &flats {
+                println!("{}", report::github_annotation(f));
+            }
+        }
+        DiagnosticFormat::Sarif => {
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&report::sarif(&flats)).unwrap_or_default()
+            );
+        }
+    }
+    if errors > 0 || (args.deny_warnings && warnings > 0) {
+        outcome = outcome.max(Outcome::Found);
+    }
+    outcome
+}
+
+fn explain(code: &str) -> Outcome {
+    match dunning::check::codes::find(code) {
+        Some(doc) => {
+            print!("{}", doc.render());
+            Outcome::Ok
+        }
+        None => {
+            eprintln!(
+                "error: no diagnostic code `{code}`; the codes are listed in the README (for example `dunning::check::unknown-fact`)"
+            );
+            Outcome::Failed
+        }
+    }
+}

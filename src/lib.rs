@@ -1,0 +1,106 @@
+//! `dunning`: a language for dunning policies (the rules a company follows
+//! to remind customers of unpaid invoices), with a checker, an interpreter
+//! and a simulator.
+//!
+//! The pipeline, one module per stage:
+//!
+//! ```text
+//! source text ─ syntax (pest) ─▶ AST with spans ─ check ─▶ Policy
+//!      Policy + invoices (data) ─ eval ─▶ day plan ─ simulate ─▶ year replay
+//! ```
+//!
+//! ```
+//! let source = "when segment = strategic and overdue > 15d then call\n";
+//! let checked = dunning::check_source(source);
+//! assert!(checked.diagnostics.is_empty());
+//! let policy = checked.policy.unwrap();
+//! assert_eq!(policy.rules[0].action.kind.as_str(), "call");
+//! ```
+
+pub mod check;
+pub mod data;
+pub mod money;
+pub mod policy;
+pub mod report;
+pub mod syntax;
+
+use miette::Diagnostic;
+use thiserror::Error;
+
+pub use check::{check, CheckError, Checked};
+pub use policy::Policy;
+pub use syntax::{parse, Parsed, SyntaxError};
+
+/// Any problem found in a policy file.
+#[derive(Debug, Error, Diagnostic, Clone, PartialEq, Eq)]
+pub enum PolicyError {
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Syntax(#[from] SyntaxError),
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Check(#[from] CheckError),
+}
+
+impl PolicyError {
+    pub fn is_warning(&self) -> bool {
+        matches!(self, PolicyError::Check(c) if c.is_warning())
+    }
+}
+
+/// A policy file read all the way: the checked policy if it has no errors,
+/// and every diagnostic, syntax ones first, then in file order.
+#[derive(Debug, Clone)]
+pub struct CheckedSource {
+    pub policy: Option<Policy>,
+    pub diagnostics: Vec<PolicyError>,
+}
+
+impl CheckedSource {
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(|d| !d.is_warning())
+    }
+}
+
+/// Parses and checks a policy's text: the usual entry point.
+pub fn check_source(text: &str) -> CheckedSource {
+    let parsed = syntax::parse(text);
+    let checked = check::check(&parsed.policy, text, parsed.is_ok());
+    let mut diagnostics: Vec<PolicyError> =
+        parsed.errors.into_iter().map(PolicyError::from).collect();
+    diagnostics.extend(checked.diagnostics.into_iter().map(PolicyError::from));
+    CheckedSource {
+        policy: if diagnostics.iter().any(|d| !d.is_warning()) {
+            None
+        } else {
+            checked.policy
+        },
+        diagnostics,
+    }
+}
+
+/// Why `format_source` refused to format a file.
+#[derive(Debug, Error, Diagnostic)]
+pub enum FormatError {
+    #[error("the file has syntax errors; fix them before formatting")]
+    #[diagnostic(code("dunning::fmt::syntax"))]
+    Syntax(#[related] Vec<SyntaxError>),
+    #[error("formatting would change the meaning of the policy; the file was left as it is (this is a bug in dunning, please report it)")]
+    #[diagnostic(code("dunning::fmt::not-preserved"))]
+    NotPreserved,
+}
+
+/// Formats a policy in the canonical layout, refusing to return text that
+/// does not parse back to the same policy with the same comments.
+pub fn format_source(text: &str) -> Result<String, FormatError> {
+    let parsed = syntax::parse(text);
+    if !parsed.is_ok() {
+        return Err(FormatError::Syntax(parsed.errors));
+    }
+    let formatted = syntax::format::format_policy(&parsed.policy);
+    let again = syntax::parse(&formatted);
+    if !again.is_ok() || again.policy != parsed.policy {
+        return Err(FormatError::NotPreserved);
+    }
+    Ok(formatted)
+}

@@ -1,0 +1,272 @@
+//! The checked policy: names resolved, values typed, ready to evaluate.
+//!
+//! The checker produces it only from a policy without errors, so the
+//! evaluator never meets an unknown fact or a badly typed comparison.
+
+use std::fmt;
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use crate::money::{Currency, Money};
+pub use crate::syntax::ast::CmpOp;
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Policy {
+    pub settings: Settings,
+    /// The attributes the policy uses, declared or inferred from use;
+    /// `Fact::Attribute(i)` indexes this list.
+    pub attributes: Vec<Attribute>,
+    pub pauses: Vec<Pause>,
+    /// The ladder, in file order: a later rule is a more advanced step.
+    pub rules: Vec<Rule>,
+}
+
+impl Policy {
+    pub fn rule_index(&self, name: &str) -> Option<usize> {
+        self.rules.iter().position(|r| r.name == name)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Settings {
+    /// Minimum days between two contacts with one customer; 0 for none.
+    pub cooldown_days: u32,
+    pub calendar: CalendarKind,
+    /// Invoices whose open amount (in this currency) is below are not dunned.
+    pub minimum_amount: Option<Money>,
+    /// Annual late-payment interest rate, in percent (`12.15` for 12.15 %).
+    pub interest_rate: Option<Decimal>,
+    /// Flat recovery indemnity per invoice (40 EUR in France).
+    pub indemnity: Option<Money>,
+    /// Disputed invoices are paused (the default, as an ERP's dunning block).
+    pub pause_disputed: bool,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            cooldown_days: 0,
+            calendar: CalendarKind::None,
+            minimum_amount: None,
+            interest_rate: None,
+            indemnity: None,
+            pause_disputed: true,
+        }
+    }
+}
+
+impl Settings {
+    pub fn penalties(&self) -> bool {
+        self.interest_rate.is_some() || self.indemnity.is_some()
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CalendarKind {
+    /// Every day is a business day.
+    None,
+    /// Weekends and French public holidays are not business days.
+    France,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Attribute {
+    pub name: String,
+    pub ty: AttrType,
+    /// Declared with `attribute`; undeclared ones take the type of their use
+    /// and their values are not restricted.
+    pub declared: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AttrType {
+    Text,
+    Number,
+    Money,
+    Date,
+    Bool,
+    OneOf(Vec<String>),
+}
+
+impl fmt::Display for AttrType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            AttrType::Text => f.write_str("text"),
+            AttrType::Number => f.write_str("number"),
+            AttrType::Money => f.write_str("money"),
+            AttrType::Date => f.write_str("date"),
+            AttrType::Bool => f.write_str("bool"),
+            AttrType::OneOf(values) => write!(f, "one of [{}]", values.join(", ")),
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Pause {
+    pub name: String,
+    pub condition: Condition,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Rule {
+    /// The name given with `rule NAME:`, or `rule-N` for the N-th rule.
+    pub name: String,
+    pub condition: Condition,
+    pub action: Action,
+    /// `repeat every N` days; `None` fires once per invoice.
+    pub repeat_days: Option<u32>,
+    /// 1-based line of the rule in its file, for explanations.
+    pub line: usize,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Action {
+    pub kind: ActionKind,
+    pub template: Option<String>,
+    pub params: Vec<(String, String)>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ActionKind {
+    Email,
+    Sms,
+    Call,
+    Letter,
+    RegisteredLetter,
+    FormalNotice,
+    CollectionAgency,
+    Legal,
+}
+
+impl ActionKind {
+    pub const ALL: [ActionKind; 8] = [
+        ActionKind::Email,
+        ActionKind::Sms,
+        ActionKind::Call,
+        ActionKind::Letter,
+        ActionKind::RegisteredLetter,
+        ActionKind::FormalNotice,
+        ActionKind::CollectionAgency,
+        ActionKind::Legal,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ActionKind::Email => "email",
+            ActionKind::Sms => "sms",
+            ActionKind::Call => "call",
+            ActionKind::Letter => "letter",
+            ActionKind::RegisteredLetter => "registered_letter",
+            ActionKind::FormalNotice => "formal_notice",
+            ActionKind::CollectionAgency => "collection_agency",
+            ActionKind::Legal => "legal",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<ActionKind> {
+        ActionKind::ALL.into_iter().find(|a| a.as_str() == name)
+    }
+
+    /// How firm the step is: e-mails, texts and calls are reminders, then
+    /// letters, registered letters, the formal notice, and escalation.
+    pub fn firmness(self) -> u8 {
+        match self {
+            ActionKind::Email | ActionKind::Sms | ActionKind::Call => 1,
+            ActionKind::Letter => 2,
+            ActionKind::RegisteredLetter => 3,
+            ActionKind::FormalNotice => 4,
+            ActionKind::CollectionAgency => 5,
+            ActionKind::Legal => 6,
+        }
+    }
+
+    /// Calls and postal mail happen on business days; e-mails and texts do not wait.
+    pub fn needs_business_day(self) -> bool {
+        !matches!(self, ActionKind::Email | ActionKind::Sms)
+    }
+}
+
+impl fmt::Display for ActionKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A condition with every name resolved.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub enum Condition {
+    All(Vec<Condition>),
+    Any(Vec<Condition>),
+    Not(Box<Condition>),
+    /// `fact op value`; the fact is always on the left.
+    Compare {
+        fact: Fact,
+        op: CmpOp,
+        value: Value,
+    },
+    /// `fact in [values]`
+    In {
+        fact: Fact,
+        values: Vec<Value>,
+    },
+    /// A yes/no fact on its own.
+    Flag(Fact),
+    /// The rule with this index has already fired for the invoice.
+    Fired(usize),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Fact {
+    /// Days past the due date (negative before it).
+    Overdue,
+    /// Days until the due date (negative after it).
+    DueIn,
+    /// Days since the issue date.
+    Age,
+    Amount,
+    OpenAmount,
+    Currency,
+    Disputed,
+    /// Steps already fired for this invoice.
+    Reminders,
+    /// Days since the customer was last contacted, about any invoice.
+    LastContact,
+    CustomerId,
+    InvoiceId,
+    Attribute(usize),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Value {
+    Days(i64),
+    Money(Money),
+    Number(Decimal),
+    Text(String),
+    Bool(bool),
+    Date(NaiveDate),
+    Today,
+    Currency(Currency),
+}
+
+impl fmt::Display for Value {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Value::Days(d) => write!(f, "{d} days"),
+            Value::Money(m) => write!(f, "{m}"),
+            Value::Number(n) => write!(f, "{}", n.normalize()),
+            Value::Text(t) => f.write_str(t),
+            Value::Bool(true) => f.write_str("yes"),
+            Value::Bool(false) => f.write_str("no"),
+            Value::Date(d) => write!(f, "{d}"),
+            Value::Today => f.write_str("today"),
+            Value::Currency(c) => write!(f, "{c}"),
+        }
+    }
+}

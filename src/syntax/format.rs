@@ -1,0 +1,236 @@
+//! The canonical layout of a policy: one statement a line, single spaces,
+//! keywords in full (`template`), `yes`/`no` for booleans, parentheses only
+//! where they are needed or help a reader (`and` inside `or`), comments and
+//! paragraph breaks kept.
+
+use std::fmt::Write as _;
+
+use super::ast::*;
+
+/// Prints a policy in the canonical layout.
+pub fn format_policy(policy: &Policy) -> String {
+    let mut out = String::new();
+    for (i, item) in policy.items.iter().enumerate() {
+        if i > 0 && item.blank_line_before {
+            out.push('\n');
+        }
+        match &item.kind {
+            ItemKind::Comment(c) => write_comment(&mut out, c),
+            ItemKind::Statement(s) => {
+                statement(&mut out, s);
+                if let Some(c) = &s.trailing_comment {
+                    out.push_str("  ");
+                    write_comment(&mut out, c);
+                }
+            }
+        }
+        out.push('\n');
+    }
+    out
+}
+
+fn write_comment(out: &mut String, c: &Comment) {
+    out.push('#');
+    out.push_str(&c.text);
+}
+
+fn statement(out: &mut String, s: &Statement) {
+    match &s.kind {
+        StatementKind::Rule(r) => {
+            if let Some(name) = &r.name {
+                let _ = write!(out, "rule {}: ", name_text(&name.name));
+            }
+            out.push_str("when ");
+            condition(out, &r.condition, Ctx::Top);
+            out.push_str(" then ");
+            action(out, &r.action);
+            if let Some(every) = &r.repeat {
+                out.push_str(" repeat every ");
+                literal(out, every);
+            }
+        }
+        StatementKind::Setting(s) => {
+            let _ = write!(out, "set {} = ", s.name.name);
+            match &s.value {
+                SettingValue::One(l) => literal(out, l),
+                SettingValue::List(l) => list(out, l),
+            }
+        }
+        StatementKind::Attribute(a) => {
+            let _ = write!(out, "attribute {}", a.name.name);
+            match &a.ty {
+                AttributeTypeExpr::OneOf(l) => {
+                    out.push_str(" in ");
+                    list(out, l);
+                }
+                AttributeTypeExpr::Named(t) => {
+                    let _ = write!(out, ": {}", t.name);
+                }
+            }
+        }
+        StatementKind::Pause(p) => {
+            out.push_str("pause ");
+            if let Some(name) = &p.name {
+                out.push_str(&name_text(&name.name));
+                out.push(' ');
+            }
+            out.push_str("when ");
+            condition(out, &p.condition, Ctx::Top);
+        }
+    }
+}
+
+fn action(out: &mut String, a: &Action) {
+    out.push_str(&a.name.name);
+    if let Some(t) = &a.template {
+        out.push_str(" template ");
+        quoted(out, &t.name);
+    }
+    for (i, p) in a.params.iter().enumerate() {
+        out.push_str(if i == 0 { " with " } else { ", " });
+        let _ = write!(out, "{} = ", p.name.name);
+        literal(out, &p.value);
+    }
+}
+
+/// Where a condition is printed, to decide on parentheses.
+#[derive(Clone, Copy, PartialEq)]
+enum Ctx {
+    Top,
+    InOr,
+    InAnd,
+    InNot,
+}
+
+fn condition(out: &mut String, c: &Condition, ctx: Ctx) {
+    match &c.kind {
+        ConditionKind::Or(items) => {
+            let parens = ctx != Ctx::Top;
+            join(out, items, " or ", Ctx::InOr, parens);
+        }
+        ConditionKind::And(items) => {
+            // `and` binds tighter, but a reader should not need to know.
+            let parens = matches!(ctx, Ctx::InOr | Ctx::InNot);
+            join(out, items, " and ", Ctx::InAnd, parens);
+        }
+        ConditionKind::Not(inner) => {
+            out.push_str("not ");
+            condition(out, inner, Ctx::InNot);
+        }
+        ConditionKind::Compare(cmp) => {
+            literal(out, &cmp.lhs);
+            let _ = write!(out, " {} ", cmp.op);
+            literal(out, &cmp.rhs);
+        }
+        ConditionKind::Member(m) => {
+            out.push_str(&m.subject.name);
+            out.push_str(if m.negated { " not in " } else { " in " });
+            list(out, &m.list);
+        }
+        ConditionKind::Fired(name) => {
+            out.push_str("fired ");
+            out.push_str(&name_text(&name.name));
+        }
+        ConditionKind::Flag(name) => out.push_str(&name.name),
+    }
+}
+
+fn join(out: &mut String, items: &[Condition], sep: &str, ctx: Ctx, parens: bool) {
+    if parens {
+        out.push('(');
+    }
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            out.push_str(sep);
+        }
+        condition(out, item, ctx);
+    }
+    if parens {
+        out.push(')');
+    }
+}
+
+fn list(out: &mut String, l: &List) {
+    out.push('[');
+    for (i, item) in l.items.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        literal(out, item);
+    }
+    out.push(']');
+}
+
+fn literal(out: &mut String, l: &Literal) {
+    match &l.kind {
+        LiteralKind::Ident(s) | LiteralKind::Number(s) | LiteralKind::Date(s) => out.push_str(s),
+        LiteralKind::Duration { count, unit } => {
+            out.push_str(count);
+            out.push_str(unit.suffix());
+        }
+        LiteralKind::Money { amount, currency } => {
+            let _ = write!(out, "{amount} {currency}");
+        }
+        LiteralKind::Percent(p) => {
+            let _ = write!(out, "{p}%");
+        }
+        LiteralKind::String(s) => quoted(out, s),
+        LiteralKind::Bool(true) => out.push_str("yes"),
+        LiteralKind::Bool(false) => out.push_str("no"),
+        LiteralKind::Today => out.push_str("today"),
+    }
+}
+
+fn quoted(out: &mut String, s: &str) {
+    out.push('"');
+    for c in s.chars() {
+        if c == '"' || c == '\\' {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out.push('"');
+}
+
+/// A rule or pause name: bare when it reads as a word, quoted otherwise.
+fn name_text(name: &str) -> String {
+    let mut chars = name.chars();
+    let word = chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && !is_keyword(name);
+    if word {
+        name.to_string()
+    } else {
+        let mut out = String::new();
+        quoted(&mut out, name);
+        out
+    }
+}
+
+pub(crate) fn is_keyword(word: &str) -> bool {
+    matches!(
+        word,
+        "when"
+            | "then"
+            | "rule"
+            | "set"
+            | "attribute"
+            | "pause"
+            | "template"
+            | "with"
+            | "repeat"
+            | "every"
+            | "in"
+            | "fired"
+            | "today"
+            | "true"
+            | "false"
+            | "yes"
+            | "no"
+            | "and"
+            | "or"
+            | "not"
+    )
+}

@@ -1,0 +1,122 @@
+//! Source text to AST: the pest grammar in `grammar/dunning.pest`, error
+//! recovery so that one run reports every broken statement, and the
+//! formatter that prints an AST back in the canonical layout.
+
+pub mod ast;
+mod error;
+pub mod format;
+mod parser;
+mod split;
+
+pub use error::SyntaxError;
+
+use ast::{Item, Policy};
+use parser::Rule;
+
+/// Parentheses and `not`s one condition may nest. Deeper input is refused
+/// before pest sees it, because every later stage walks conditions
+/// recursively and must not run out of stack on hostile input.
+pub const MAX_NESTING: usize = 64;
+
+/// What parsing a file gives: the statements that parsed, and an error for
+/// each that did not. With errors, `policy` holds only the good statements.
+#[derive(Debug, Clone, Default)]
+pub struct Parsed {
+    pub policy: Policy,
+    pub errors: Vec<SyntaxError>,
+}
+
+impl Parsed {
+    pub fn is_ok(&self) -> bool {
+        self.errors.is_empty()
+    }
+}
+
+/// Parses a whole policy file, reporting every statement that fails.
+pub fn parse(text: &str) -> Parsed {
+    let chunks = split::statements(text);
+    let mut errors = Vec::new();
+    for chunk in &chunks {
+        if let Some(err) = split::nesting_error(&text[chunk.clone()], chunk.start) {
+            errors.push(err);
+        }
+    }
+    if errors.is_empty() {
+        match parser::parse_items(text, Rule::policy, 0, text) {
+            Ok(items) => return finish(items, text, errors),
+            Err(whole_file_error) => {
+                let (items, chunk_errors) = parse_chunks(text, &chunks);
+                if chunk_errors.is_empty() {
+                    // The splitter and the grammar disagree; trust the grammar.
+                    errors.push(whole_file_error);
+                } else {
+                    errors.extend(chunk_errors);
+                }
+                return finish(items, text, errors);
+            }
+        }
+    }
+    let deep: Vec<_> = chunks
+        .iter()
+        .filter(|c| split::nesting_error(&text[(*c).clone()], c.start).is_none())
+        .cloned()
+        .collect();
+    let (items, chunk_errors) = parse_chunks(text, &deep);
+    errors.extend(chunk_errors);
+    errors.sort_by_key(error_offset);
+    finish(items, text, errors)
+}
+
+fn parse_chunks(text: &str, chunks: &[std::ops::Range<usize>]) -> (Vec<Item>, Vec<SyntaxError>) {
+    let mut items = Vec::new();
+    let mut errors = Vec::new();
+    for chunk in chunks {
+        match parser::parse_items(
+            &text[chunk.clone()],
+            Rule::single_statement,
+            chunk.start,
+            text,
+        ) {
+            Ok(found) => items.extend(found),
+            Err(e) => errors.push(e),
+        }
+    }
+    (items, errors)
+}
+
+fn error_offset(e: &SyntaxError) -> usize {
+    match e {
+        SyntaxError::Unexpected { span, .. }
+        | SyntaxError::TooDeep { span, .. }
+        | SyntaxError::NotUtf8 { span, .. } => span.offset(),
+        SyntaxError::Internal(_) => 0,
+    }
+}
+
+/// Marks the items that follow a blank line, so the formatter keeps paragraphs.
+fn finish(mut items: Vec<Item>, text: &str, errors: Vec<SyntaxError>) -> Parsed {
+    let mut previous_end: Option<usize> = None;
+    for item in &mut items {
+        if let Some(end) = previous_end {
+            let between = text.get(end..item.span.start).unwrap_or("");
+            item.blank_line_before = between.matches('\n').count() >= 2;
+        }
+        previous_end = Some(item.span.end);
+    }
+    Parsed {
+        policy: Policy { items },
+        errors,
+    }
+}
+
+/// Reads a policy file's bytes as text, refusing what is not UTF-8.
+pub fn decode(bytes: &[u8]) -> Result<&str, SyntaxError> {
+    std::str::from_utf8(bytes).map_err(|e| {
+        let offset = e.valid_up_to();
+        SyntaxError::NotUtf8 {
+            offset,
+            // Rendered against the lossy text, where the bad byte became U+FFFD (3 bytes).
+            span: (offset, 3).into(),
+        }
+    })
+}
