@@ -19,6 +19,7 @@
 
 pub mod check;
 pub mod data;
+pub mod eval;
 pub mod money;
 pub mod policy;
 pub mod report;
@@ -28,6 +29,7 @@ use miette::Diagnostic;
 use thiserror::Error;
 
 pub use check::{check, CheckError, Checked};
+pub use eval::Plan;
 pub use policy::Policy;
 pub use syntax::{parse, Parsed, SyntaxError};
 
@@ -103,4 +105,34 @@ pub fn format_source(text: &str) -> Result<String, FormatError> {
         return Err(FormatError::NotPreserved);
     }
     Ok(formatted)
+}
+
+/// The action plan for one day (SPEC section 4): `history` is what was
+/// already done (entries dated after `date` are ignored).
+pub fn plan(
+    policy: &Policy,
+    invoices: &[data::Invoice],
+    payments: &[data::Payment],
+    history: &[data::HistoryEntry],
+    date: chrono::NaiveDate,
+) -> Plan {
+    let ledger = eval::Ledger::new(invoices, payments);
+    let state = eval::State::from_history(policy, &ledger, history, date);
+    eval::plan::plan_day(policy, &ledger, &state, date)
+}
+
+/// Why each rule did or did not fire for one invoice on one day; `None`
+/// when no invoice has that id.
+pub fn explain(
+    policy: &Policy,
+    invoices: &[data::Invoice],
+    payments: &[data::Payment],
+    history: &[data::HistoryEntry],
+    date: chrono::NaiveDate,
+    invoice_id: &str,
+) -> Option<eval::explain::Explanation> {
+    let ledger = eval::Ledger::new(invoices, payments);
+    let index = *ledger.index.get(invoice_id)?;
+    let state = eval::State::from_history(policy, &ledger, history, date);
+    Some(eval::explain::explain(policy, &ledger, &state, index, date))
 }

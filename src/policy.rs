@@ -258,6 +258,7 @@ pub enum Value {
 impl fmt::Display for Value {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
+            Value::Days(d) if d.abs() == 1 => write!(f, "{d} day"),
             Value::Days(d) => write!(f, "{d} days"),
             Value::Money(m) => write!(f, "{m}"),
             Value::Number(n) => write!(f, "{}", n.normalize()),

@@ -1,0 +1,154 @@
+//! The ladder for one invoice on one day (SPEC section 4, rules 1 to 8):
+//! which step, if any, fires, and if one is due but cannot fire today, why.
+
+use chrono::{Days, NaiveDate};
+use rust_decimal::Decimal;
+
+use super::calendar;
+use super::facts::Facts;
+use super::history::State;
+use super::ledger::{Ledger, Status};
+use crate::policy::Policy;
+
+/// What the ladder does with an invoice on a day.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Decision {
+    /// Not open on the day (not issued yet, or paid).
+    NotOpen(Status),
+    /// Its open amount is below the policy's minimum.
+    BelowMinimum { open_amount: Decimal },
+    /// A pause applies; nothing fires.
+    Paused { pause: String },
+    /// No step is due.
+    Nothing,
+    /// This step is due and fires today.
+    Fire { rule: usize, open_amount: Decimal },
+    /// This step is due but waits: until `until` for the cooldown, or for
+    /// the next business day.
+    Deferred {
+        rule: usize,
+        until: NaiveDate,
+        by: DeferredBy,
+    },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DeferredBy {
+    Cooldown,
+    Calendar,
+}
+
+/// The name of the built-in pause for disputed invoices.
+pub const DISPUTE_PAUSE: &str = "dispute";
+
+pub(crate) fn facts<'a>(
+    policy: &'a Policy,
+    ledger: &'a Ledger<'a>,
+    state: &'a State,
+    invoice: usize,
+    date: NaiveDate,
+    open_amount: Decimal,
+) -> Facts<'a> {
+    Facts {
+        policy,
+        invoice: &ledger.invoices[invoice],
+        date,
+        open_amount,
+        history: &state.invoices[invoice],
+        last_contact: state.last_contact[ledger.customer_of[invoice] as usize],
+    }
+}
+
+/// The step due for an invoice: the most advanced rule that holds, above
+/// every step already fired (rule 5: no burst, no going back), or the last
+/// fired one again if it repeats and its interval has passed (rule 3).
+pub(crate) fn due_step(policy: &Policy, facts: &Facts<'_>) -> Option<usize> {
+    let history = facts.history;
+    let floor = history.highest;
+    for (index, rule) in policy.rules.iter().enumerate().rev() {
+        match floor {
+            Some(h) if index < h => return None,
+            Some(h) if index == h => {
+                let every = rule.repeat_days?;
+                let last = history.last_fired(index)?;
+                let elapsed = (facts.date - last).num_days();
+                return (elapsed >= i64::from(every) && facts.holds(&rule.condition))
+                    .then_some(index);
+            }
+            _ => {
+                if facts.holds(&rule.condition) {
+                    return Some(index);
+                }
+            }
+        }
+    }
+    None
+}
+
+/// The active pause, if any: the dispute pause first, then the policy's in file order.
+pub(crate) fn active_pause(policy: &Policy, facts: &Facts<'_>) -> Option<String> {
+    if policy.settings.pause_disputed && facts.invoice.disputed {
+        return Some(DISPUTE_PAUSE.to_string());
+    }
+    policy
+        .pauses
+        .iter()
+        .find(|p| facts.holds(&p.condition))
+        .map(|p| p.name.clone())
+}
+
+/// Decides for one invoice on one day.
+pub fn decide(
+    policy: &Policy,
+    ledger: &Ledger<'_>,
+    state: &State,
+    invoice: usize,
+    date: NaiveDate,
+) -> Decision {
+    let open_amount = match ledger.status(invoice, date) {
+        Status::Open(amount) => amount,
+        other => return Decision::NotOpen(other),
+    };
+    let inv = &ledger.invoices[invoice];
+    if let Some(min) = policy.settings.minimum_amount {
+        if min.currency == inv.currency && open_amount < min.amount {
+            return Decision::BelowMinimum { open_amount };
+        }
+    }
+    let facts = facts(policy, ledger, state, invoice, date, open_amount);
+    if let Some(pause) = active_pause(policy, &facts) {
+        return Decision::Paused { pause };
+    }
+    let Some(rule) = due_step(policy, &facts) else {
+        return Decision::Nothing;
+    };
+    let kind = policy.rules[rule].action.kind;
+    let calendar_kind = policy.settings.calendar;
+    if kind.needs_business_day() && !calendar::is_business_day(calendar_kind, date) {
+        return Decision::Deferred {
+            rule,
+            until: calendar::next_business_day(calendar_kind, date),
+            by: DeferredBy::Calendar,
+        };
+    }
+    let cooldown = policy.settings.cooldown_days;
+    if cooldown > 0 {
+        if let Some(last) = facts.last_contact {
+            // Several actions to one customer on one day are one contact.
+            if last < date && (date - last).num_days() < i64::from(cooldown) {
+                let mut until = last
+                    .checked_add_days(Days::new(u64::from(cooldown)))
+                    .unwrap_or(date);
+                if kind.needs_business_day() {
+                    until = calendar::next_business_day(calendar_kind, until);
+                }
+                return Decision::Deferred {
+                    rule,
+                    until,
+                    by: DeferredBy::Cooldown,
+                };
+            }
+        }
+    }
+    Decision::Fire { rule, open_amount }
+}

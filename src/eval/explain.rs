@@ -1,0 +1,179 @@
+//! Why each rule did or did not fire for one invoice on one day.
+
+use std::fmt;
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use super::decide::{decide, due_step, facts, Decision, DeferredBy};
+use super::history::State;
+use super::ledger::{Ledger, Status};
+use crate::policy::{Condition, Policy};
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Explanation {
+    pub invoice_id: String,
+    pub customer_id: String,
+    pub date: NaiveDate,
+    /// "open, 1200 EUR", "paid on 2025-03-02"…
+    pub status: String,
+    pub days_overdue: i64,
+    pub rules: Vec<RuleExplanation>,
+    /// The day's outcome in one line.
+    pub outcome: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct RuleExplanation {
+    pub rule: String,
+    pub line: usize,
+    pub action: String,
+    pub holds: bool,
+    /// Each test of the condition with the value the fact had.
+    pub tests: Vec<String>,
+    pub verdict: String,
+}
+
+pub fn explain(
+    policy: &Policy,
+    ledger: &Ledger<'_>,
+    state: &State,
+    invoice: usize,
+    date: NaiveDate,
+) -> Explanation {
+    let inv = &ledger.invoices[invoice];
+    let status = ledger.status(invoice, date);
+    let open_amount = match status {
+        Status::Open(a) => a,
+        _ => ledger.open_amount(invoice, date),
+    };
+    let facts = facts(policy, ledger, state, invoice, date, open_amount);
+    let decision = decide(policy, ledger, state, invoice, date);
+    let due = due_step(policy, &facts);
+    let history = &state.invoices[invoice];
+    let mut rules = Vec::new();
+    for (index, rule) in policy.rules.iter().enumerate() {
+        let holds = facts.holds(&rule.condition);
+        let mut tests = Vec::new();
+        leaves(&rule.condition, &mut |c| tests.push(facts.explain_test(c)));
+        let verdict = match (&decision, history.last_fired(index)) {
+            (Decision::Fire { rule: r, .. }, _) if *r == index => "fires today".to_string(),
+            (Decision::Deferred { rule: r, until, by }, _) if *r == index => match by {
+                DeferredBy::Cooldown => format!(
+                    "due, but deferred by the {}-day cooldown until {until}",
+                    policy.settings.cooldown_days
+                ),
+                DeferredBy::Calendar => {
+                    format!("due, but {date} is not a business day: deferred to {until}")
+                }
+            },
+            (_, Some(last)) if rule.repeat_days.is_none() || Some(index) != history.highest => {
+                format!("already fired on {last}")
+            }
+            (Decision::NotOpen(_), _) => "not evaluated: the invoice is not open".to_string(),
+            (Decision::BelowMinimum { .. }, _) => {
+                "not evaluated: below the minimum amount".to_string()
+            }
+            (Decision::Paused { pause }, _) if holds => format!("holds, but paused by `{pause}`"),
+            _ if history.highest.is_some_and(|h| index < h) => {
+                let later = history
+                    .highest
+                    .and_then(|h| policy.rules.get(h))
+                    .map_or("?", |r| r.name.as_str());
+                "skipped for good: the later step `".to_string() + later + "` already fired"
+            }
+            _ if holds && due.is_some_and(|d| d > index) => {
+                let chosen = due
+                    .and_then(|d| policy.rules.get(d))
+                    .map_or("?", |r| r.name.as_str());
+                format!("holds, but the more advanced step `{chosen}` is chosen")
+            }
+            (_, Some(last)) if holds => {
+                let every = rule.repeat_days.unwrap_or(0);
+                format!("fired on {last}; repeats every {every} days")
+            }
+            _ if holds => "holds".to_string(),
+            _ => "does not hold".to_string(),
+        };
+        rules.push(RuleExplanation {
+            rule: rule.name.clone(),
+            line: rule.line,
+            action: rule.action.kind.to_string(),
+            holds,
+            tests,
+            verdict,
+        });
+    }
+    let status_text = match status {
+        Status::NotIssued => format!("not issued yet (issued on {})", inv.issue_date),
+        Status::Paid(d) => format!("paid on {d}"),
+        Status::PaidByPayments => "fully paid by its payments".to_string(),
+        Status::Open(a) => format!("open, {} {} left to pay", a.normalize(), inv.currency),
+    };
+    let outcome = match &decision {
+        Decision::NotOpen(_) => "nothing: the invoice is not open".to_string(),
+        Decision::BelowMinimum { open_amount } => format!(
+            "nothing: the open amount {} {} is below the minimum{}",
+            open_amount.normalize(),
+            inv.currency,
+            policy
+                .settings
+                .minimum_amount
+                .map_or(String::new(), |m| format!(" of {m}"))
+        ),
+        Decision::Paused { pause } => format!("nothing: paused by `{pause}`"),
+        Decision::Nothing => "nothing: no step is due".to_string(),
+        Decision::Fire { rule, .. } => format!(
+            "`{}` fires: {}",
+            policy.rules[*rule].name, policy.rules[*rule].action.kind
+        ),
+        Decision::Deferred { rule, until, .. } => {
+            format!(
+                "`{}` is due but deferred to {until}",
+                policy.rules[*rule].name
+            )
+        }
+    };
+    Explanation {
+        invoice_id: inv.id.clone(),
+        customer_id: inv.customer_id.clone(),
+        date,
+        status: status_text,
+        days_overdue: facts.overdue(),
+        rules,
+        outcome,
+    }
+}
+
+/// Calls `f` on each test of a condition (the leaves under `and`/`or`).
+fn leaves(condition: &Condition, f: &mut dyn FnMut(&Condition)) {
+    match condition {
+        Condition::All(items) | Condition::Any(items) => {
+            for item in items {
+                leaves(item, f);
+            }
+        }
+        other => f(other),
+    }
+}
+
+impl fmt::Display for Explanation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(
+            f,
+            "invoice {} (customer {}) on {}: {}, {} days overdue",
+            self.invoice_id, self.customer_id, self.date, self.status, self.days_overdue
+        )?;
+        for r in &self.rules {
+            writeln!(
+                f,
+                "\nrule `{}` (line {}, {}): {}",
+                r.rule, r.line, r.action, r.verdict
+            )?;
+            for t in &r.tests {
+                writeln!(f, "  - {t}")?;
+            }
+        }
+        writeln!(f, "\noutcome: {}", self.outcome)
+    }
+}

@@ -1,0 +1,602 @@
+//! SPEC section 4, rule by rule: each test is named after the rule it shows.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod support;
+
+use dunning::eval::{Decision, DeferredBy};
+use support::*;
+
+const LADDER: &str = "\
+rule first: when overdue >= 1d then email template \"r1\"
+rule second: when overdue >= 10d then call
+rule third: when overdue >= 30d then letter
+";
+
+fn one(policy_text: &str, inv_attrs: &[(&str, &str)], day: &str) -> Vec<(String, String, String)> {
+    let p = policy(policy_text);
+    let invoices = vec![invoice(
+        &p,
+        "I1",
+        "C1",
+        "2025-01-01",
+        "2025-01-31",
+        "1000.00",
+        inv_attrs,
+    )];
+    summary(&dunning::plan(&p, &invoices, &[], &[], date(day)))
+}
+
+// ── Rule 1: open invoices only ──
+
+#[test]
+fn rule1_invoice_not_yet_issued_gets_nothing() {
+    let p = policy("when age >= 0d then email\n");
+    let invoices = vec![invoice(
+        &p,
+        "I1",
+        "C1",
+        "2025-03-01",
+        "2025-03-31",
+        "100",
+        &[],
+    )];
+    assert!(dunning::plan(&p, &invoices, &[], &[], date("2025-02-28"))
+        .actions
+        .is_empty());
+    assert_eq!(
+        dunning::plan(&p, &invoices, &[], &[], date("2025-03-01"))
+            .actions
+            .len(),
+        1
+    );
+}
+
+#[test]
+fn rule1_paid_date_on_or_before_d_closes_the_invoice_after_d_does_not() {
+    let p = policy(LADDER);
+    let mut inv = invoice(&p, "I1", "C1", "2025-01-01", "2025-01-31", "1000.00", &[]);
+    // Paid after the due date but before D: closed on D.
+    inv.paid_date = Some(date("2025-02-05"));
+    let invoices = vec![inv];
+    assert!(dunning::plan(&p, &invoices, &[], &[], date("2025-02-10"))
+        .actions
+        .is_empty());
+    assert!(dunning::plan(&p, &invoices, &[], &[], date("2025-02-05"))
+        .actions
+        .is_empty());
+    // On D before the payment, it is still open.
+    assert_eq!(
+        dunning::plan(&p, &invoices, &[], &[], date("2025-02-04"))
+            .actions
+            .len(),
+        1
+    );
+}
+
+#[test]
+fn rule1_payments_up_to_d_that_cover_the_amount_close_the_invoice() {
+    let p = policy(LADDER);
+    let invoices = vec![invoice(
+        &p,
+        "I1",
+        "C1",
+        "2025-01-01",
+        "2025-01-31",
+        "1000.00",
+        &[],
+    )];
+    let payments = vec![
+        payment("I1", "2025-02-01", "400"),
+        payment("I1", "2025-02-03", "600"),
+    ];
+    assert!(
+        dunning::plan(&p, &invoices, &payments, &[], date("2025-02-10"))
+            .actions
+            .is_empty()
+    );
+    let partly = dunning::plan(&p, &invoices, &payments, &[], date("2025-02-02"));
+    assert_eq!(partly.actions.len(), 1);
+    assert_eq!(partly.actions[0].open_amount, dec("600.00"));
+}
+
+// ── Rule 2: days overdue in calendar days ──
+
+#[test]
+fn rule2_days_overdue_is_d_minus_due_date_in_calendar_days() {
+    let p = policy("when overdue >= 16d then email\n");
+    let invoices = vec![invoice(
+        &p,
+        "I1",
+        "C1",
+        "2025-01-01",
+        "2025-01-31",
+        "10",
+        &[],
+    )];
+    assert!(dunning::plan(&p, &invoices, &[], &[], date("2025-02-15"))
+        .actions
+        .is_empty());
+    let plan = dunning::plan(&p, &invoices, &[], &[], date("2025-02-16"));
+    assert_eq!(plan.actions[0].invoices[0].days_overdue, 16);
+    // Before the due date it is negative; `due_in` says it without a minus sign.
+    let p = policy("when due_in <= 3d and due_in >= 0d then email\n");
+    let invoices = vec![invoice(
+        &p,
+        "I1",
+        "C1",
+        "2025-01-01",
+        "2025-01-31",
+        "10",
+        &[],
+    )];
+    let plan = dunning::plan(&p, &invoices, &[], &[], date("2025-01-28"));
+    assert_eq!(plan.actions[0].invoices[0].days_overdue, -3);
+}
+
+// ── Rule 3: fire once, unless it repeats ──
+
+#[test]
+fn rule3_a_rule_fires_once_per_invoice() {
+    let p = policy("rule r: when overdue >= 1d then email\n");
+    let invoices = vec![invoice(
+        &p,
+        "I1",
+        "C1",
+        "2025-01-01",
+        "2025-01-31",
+        "10",
+        &[],
+    )];
+    let actions = run_days(&p, &invoices, &[], "2025-02-01", "2025-03-31");
+    assert_eq!(actions, vec![(date("2025-02-01"), "I1".into(), "r".into())]);
+}
+
+#[test]
+fn rule3_a_repeating_rule_fires_no_more_often_than_its_interval() {
+    let p = policy("rule r: when overdue >= 1d then email repeat every 7d\n");
+    let invoices = vec![invoice(
+        &p,
+        "I1",
+        "C1",
+        "2025-01-01",
+        "2025-01-31",
+        "10",
+        &[],
+    )];
+    let days: Vec<_> = run_days(&p, &invoices, &[], "2025-02-01", "2025-02-28")
+        .into_iter()
+        .map(|(d, _, _)| d.to_string())
+        .collect();
+    assert_eq!(
+        days,
+        ["2025-02-01", "2025-02-08", "2025-02-15", "2025-02-22"]
+    );
+}
+
+#[test]
+fn rule3_a_repeating_step_stops_once_a_later_step_fired() {
+    let p = policy("rule r: when overdue >= 1d then email repeat every 7d\nrule s: when overdue >= 10d then call\n");
+    let invoices = vec![invoice(
+        &p,
+        "I1",
+        "C1",
+        "2025-01-01",
+        "2025-01-31",
+        "10",
+        &[],
+    )];
+    let actions = run_days(&p, &invoices, &[], "2025-02-01", "2025-03-31");
+    let rules: Vec<_> = actions.iter().map(|(d, _, r)| format!("{d} {r}")).collect();
+    assert_eq!(rules, ["2025-02-01 r", "2025-02-08 r", "2025-02-10 s"]);
+}
+
+// ── Rule 4: catch-up ──
+
+#[test]
+fn rule4_a_missed_weekend_loses_no_step() {
+    // Steps at 1 and 3 days overdue; due on Wednesday 2025-01-29, so the 3-day
+    // step falls on Saturday 2025-02-01, when nobody runs the plan.
+    let p = policy("rule a: when overdue >= 1d then email\nrule b: when overdue >= 3d then sms\nrule c: when overdue >= 20d then call\n");
+    let invoices = vec![invoice(
+        &p,
+        "I1",
+        "C1",
+        "2025-01-01",
+        "2025-01-29",
+        "10",
+        &[],
+    )];
+    let mut history = Vec::new();
+    for day in ["2025-01-30", "2025-01-31", "2025-02-03"] {
+        let plan = dunning::plan(&p, &invoices, &[], &history, date(day));
+        history.extend(as_history(&plan));
+    }
+    let fired: Vec<_> = history
+        .iter()
+        .map(|h| format!("{} {}", h.date, h.rule))
+        .collect();
+    assert_eq!(fired, ["2025-01-30 a", "2025-02-03 b"]);
+}
+
+// ── Rule 5: no burst, no going back ──
+
+#[test]
+fn rule5_an_invoice_first_seen_40_days_overdue_gets_one_action() {
+    let actions = one(LADDER, &[], "2025-03-12");
+    assert_eq!(actions, [("C1".into(), "letter".into(), "I1".into())]);
+}
+
+#[test]
+fn rule5_after_a_step_fires_no_earlier_step_ever_fires() {
+    // `early` becomes true only after `late` has fired (it needs 2 reminders);
+    // it is earlier in the ladder, so it must never fire.
+    let p = policy(
+        "rule early: when overdue >= 1d and reminders >= 1 then email\nrule late: when overdue >= 5d then call\n",
+    );
+    let invoices = vec![invoice(
+        &p,
+        "I1",
+        "C1",
+        "2025-01-01",
+        "2025-01-31",
+        "10",
+        &[],
+    )];
+    let actions = run_days(&p, &invoices, &[], "2025-02-01", "2025-04-30");
+    assert_eq!(
+        actions,
+        vec![(date("2025-02-05"), "I1".into(), "late".into())]
+    );
+}
+
+// ── Rule 6: pauses ──
+
+#[test]
+fn rule6_disputed_invoices_are_paused_by_default() {
+    let p = policy(LADDER);
+    let mut inv = invoice(&p, "I1", "C1", "2025-01-01", "2025-01-31", "10", &[]);
+    inv.disputed = true;
+    let invoices = vec![inv];
+    assert!(dunning::plan(&p, &invoices, &[], &[], date("2025-03-12"))
+        .actions
+        .is_empty());
+    let ledger = dunning::eval::Ledger::new(&invoices, &[]);
+    let state = dunning::eval::State::empty(&ledger);
+    assert_eq!(
+        dunning::eval::decide::decide(&p, &ledger, &state, 0, date("2025-03-12")),
+        Decision::Paused {
+            pause: "dispute".into()
+        }
+    );
+}
+
+#[test]
+fn rule6_a_policy_can_opt_in_to_chase_disputed_invoices() {
+    let p = policy(&format!("set pause_disputed = no\n{LADDER}when disputed and overdue >= 40d then call template \"dispute\"\n"));
+    let mut inv = invoice(&p, "I1", "C1", "2025-01-01", "2025-01-31", "10", &[]);
+    inv.disputed = true;
+    let plan = dunning::plan(&p, &[inv], &[], &[], date("2025-03-12"));
+    assert_eq!(plan.actions[0].template.as_deref(), Some("dispute"));
+}
+
+#[test]
+fn rule6_when_a_promise_to_pay_ends_the_ladder_catches_up_with_one_action() {
+    let text = format!(
+        "attribute promised_until: date\npause promise when promised_until >= today\n{LADDER}"
+    );
+    let p = policy(&text);
+    let invoices = vec![invoice(
+        &p,
+        "I1",
+        "C1",
+        "2025-01-01",
+        "2025-01-31",
+        "10",
+        &[("promised_until", "2025-03-15")],
+    )];
+    let actions = run_days(&p, &invoices, &[], "2025-02-01", "2025-04-30");
+    // Paused until the 15th, then the most advanced step only.
+    assert_eq!(
+        actions,
+        vec![(date("2025-03-16"), "I1".into(), "third".into())]
+    );
+}
+
+// ── Rule 7: cooldown ──
+
+#[test]
+fn rule7_a_second_invoice_of_a_contacted_customer_waits_for_the_cooldown() {
+    let p = policy("set cooldown = 7d\nrule r: when overdue >= 1d then email\n");
+    let invoices = vec![
+        invoice(&p, "A", "C1", "2025-01-01", "2025-01-31", "10", &[]),
+        invoice(&p, "B", "C1", "2025-01-01", "2025-02-03", "10", &[]),
+        invoice(&p, "X", "C2", "2025-01-01", "2025-02-03", "10", &[]),
+    ];
+    let actions = run_days(&p, &invoices, &[], "2025-02-01", "2025-02-28");
+    let got: Vec<_> = actions.iter().map(|(d, i, _)| format!("{d} {i}")).collect();
+    // A on the 1st; B due on the 4th but C1 was contacted on the 1st: the 8th.
+    // X belongs to another customer and is not held back.
+    assert_eq!(got, ["2025-02-01 A", "2025-02-04 X", "2025-02-08 B"]);
+}
+
+#[test]
+fn rule7_deferral_is_reported_with_the_day_it_becomes_allowed() {
+    let p = policy("set cooldown = 7d\nrule r: when overdue >= 1d then email\n");
+    let invoices = vec![
+        invoice(&p, "A", "C1", "2025-01-01", "2025-01-31", "10", &[]),
+        invoice(&p, "B", "C1", "2025-01-01", "2025-02-03", "10", &[]),
+    ];
+    let history = as_history(&dunning::plan(&p, &invoices, &[], &[], date("2025-02-01")));
+    let ledger = dunning::eval::Ledger::new(&invoices, &[]);
+    let state = dunning::eval::State::from_history(&p, &ledger, &history, date("2025-02-04"));
+    assert_eq!(
+        dunning::eval::decide::decide(&p, &ledger, &state, 1, date("2025-02-04")),
+        Decision::Deferred {
+            rule: 0,
+            until: date("2025-02-08"),
+            by: DeferredBy::Cooldown
+        }
+    );
+}
+
+#[test]
+fn rule7_several_actions_to_one_customer_on_one_day_are_one_contact() {
+    let p = policy("set cooldown = 7d\nrule r: when overdue >= 1d then email\nrule s: when overdue >= 20d then letter\n");
+    let invoices = vec![
+        invoice(&p, "A", "C1", "2025-01-01", "2025-01-31", "10", &[]),
+        invoice(&p, "B", "C1", "2025-01-01", "2025-01-10", "10", &[]),
+    ];
+    let plan = dunning::plan(&p, &invoices, &[], &[], date("2025-02-01"));
+    // Both fire the same day (an e-mail for A, a letter for B).
+    assert_eq!(
+        summary(&plan),
+        [
+            ("C1".into(), "email".into(), "A".into()),
+            ("C1".into(), "letter".into(), "B".into())
+        ]
+    );
+}
+
+// ── Rule 8: business days ──
+
+#[test]
+fn rule8_a_saturday_call_moves_to_monday_but_an_email_does_not_wait() {
+    let p = policy("set calendar = france\nrule c: when overdue >= 1d then call\n");
+    // Due Friday 2025-03-07: one day overdue on Saturday the 8th.
+    let invoices = vec![invoice(
+        &p,
+        "I1",
+        "C1",
+        "2025-01-01",
+        "2025-03-07",
+        "10",
+        &[],
+    )];
+    let actions = run_days(&p, &invoices, &[], "2025-03-08", "2025-03-20");
+    assert_eq!(actions[0].0, date("2025-03-10"));
+    let p = policy("set calendar = france\nrule e: when overdue >= 1d then email\n");
+    let actions = run_days(&p, &invoices, &[], "2025-03-08", "2025-03-20");
+    assert_eq!(actions[0].0, date("2025-03-08"));
+}
+
+#[test]
+fn rule8_a_call_due_on_easter_monday_moves_to_tuesday() {
+    let p = policy("set calendar = france\nrule c: when overdue >= 1d then call\n");
+    // Easter Monday 2025 is April 21st.
+    let invoices = vec![invoice(
+        &p,
+        "I1",
+        "C1",
+        "2025-01-01",
+        "2025-04-20",
+        "10",
+        &[],
+    )];
+    let actions = run_days(&p, &invoices, &[], "2025-04-21", "2025-04-30");
+    assert_eq!(actions[0].0, date("2025-04-22"));
+}
+
+#[test]
+fn rule8_without_a_calendar_every_day_is_a_business_day() {
+    let p = policy("rule c: when overdue >= 1d then call\n");
+    let invoices = vec![invoice(
+        &p,
+        "I1",
+        "C1",
+        "2025-01-01",
+        "2025-03-07",
+        "10",
+        &[],
+    )];
+    assert_eq!(
+        run_days(&p, &invoices, &[], "2025-03-08", "2025-03-20")[0].0,
+        date("2025-03-08")
+    );
+}
+
+// ── Rule 9: consolidation ──
+
+#[test]
+fn rule9_five_invoices_of_one_customer_give_one_letter_listing_five() {
+    let p = policy("when overdue >= 30d then letter template \"relance\"\n");
+    let invoices: Vec<_> = (1..=5)
+        .map(|i| {
+            invoice(
+                &p,
+                &format!("I{i}"),
+                "C1",
+                "2025-01-01",
+                "2025-01-31",
+                &format!("{i}00.10"),
+                &[],
+            )
+        })
+        .chain([invoice(
+            &p,
+            "J1",
+            "C2",
+            "2025-01-01",
+            "2025-01-31",
+            "50",
+            &[],
+        )])
+        .collect();
+    let plan = dunning::plan(&p, &invoices, &[], &[], date("2025-03-15"));
+    assert_eq!(plan.actions.len(), 2);
+    let letter = &plan.actions[0];
+    assert_eq!(letter.invoice_ids, ["I1", "I2", "I3", "I4", "I5"]);
+    assert_eq!(letter.open_amount, dec("1500.50"));
+    assert_eq!(letter.template.as_deref(), Some("relance"));
+}
+
+#[test]
+fn rule9_different_templates_are_different_actions() {
+    let p = policy("attribute segment in [a, b]\nwhen segment = a and overdue >= 30d then letter template \"x\"\nwhen segment = b and overdue >= 30d then letter template \"y\"\n");
+    let invoices = vec![
+        invoice(
+            &p,
+            "I1",
+            "C1",
+            "2025-01-01",
+            "2025-01-31",
+            "10",
+            &[("segment", "a")],
+        ),
+        invoice(
+            &p,
+            "I2",
+            "C1",
+            "2025-01-01",
+            "2025-01-31",
+            "10",
+            &[("segment", "b")],
+        ),
+    ];
+    let plan = dunning::plan(&p, &invoices, &[], &[], date("2025-03-15"));
+    assert_eq!(plan.actions.len(), 2);
+}
+
+// ── Rule 10: penalties ──
+
+#[test]
+fn rule10_penalties_match_the_hand_computation_to_the_cent() {
+    let p = policy("set interest_rate = 12.15%\nset indemnity = 40 EUR\nwhen overdue >= 16d then registered_letter\n");
+    let invoices = vec![invoice(
+        &p,
+        "I1",
+        "C1",
+        "2025-01-01",
+        "2025-01-31",
+        "1000.00",
+        &[],
+    )];
+    let plan = dunning::plan(&p, &invoices, &[], &[], date("2025-02-16"));
+    let line = &plan.actions[0].invoices[0];
+    // 1000 × 12.15% × 16 / 365 = 5.32602… → 5.33
+    assert_eq!(line.interest, Some(dec("5.33")));
+    assert_eq!(line.indemnity, Some(dec("40")));
+}
+
+#[test]
+fn rule10_partial_payments_reduce_the_open_amount_and_the_penalties() {
+    let p = policy("set interest_rate = 12.15%\nset indemnity = 40 EUR\nwhen overdue >= 16d then registered_letter\n");
+    let invoices = vec![invoice(
+        &p,
+        "I1",
+        "C1",
+        "2025-01-01",
+        "2025-01-31",
+        "1000.00",
+        &[],
+    )];
+    let payments = vec![payment("I1", "2025-02-10", "400.00")];
+    let plan = dunning::plan(&p, &invoices, &payments, &[], date("2025-02-16"));
+    let line = &plan.actions[0].invoices[0];
+    assert_eq!(line.open_amount, dec("600.00"));
+    // 600 × 12.15% × 16 / 365 = 3.19561… → 3.20
+    assert_eq!(line.interest, Some(dec("3.20")));
+}
+
+#[test]
+fn rule10_half_a_cent_rounds_away_from_zero() {
+    // 365 × 1% × 1 / 365 = 0.01 exactly; 182.5 × 1% × 1 / 365 = 0.005 → 0.01
+    assert_eq!(
+        dunning::eval::penalty::interest(dec("182.50"), dec("1"), 1),
+        dec("0.01")
+    );
+    assert_eq!(
+        dunning::eval::penalty::interest(dec("182.49"), dec("1"), 1),
+        dec("0.00")
+    );
+    assert_eq!(
+        dunning::eval::penalty::interest(dec("1000"), dec("10"), 0),
+        dec("0")
+    );
+}
+
+#[test]
+fn rule10_no_penalties_unless_the_policy_declares_them() {
+    let p = policy("when overdue >= 16d then letter\n");
+    let invoices = vec![invoice(
+        &p,
+        "I1",
+        "C1",
+        "2025-01-01",
+        "2025-01-31",
+        "1000.00",
+        &[],
+    )];
+    let plan = dunning::plan(&p, &invoices, &[], &[], date("2025-02-16"));
+    assert_eq!(plan.actions[0].interest, None);
+    assert_eq!(plan.actions[0].indemnity, None);
+}
+
+// ── Rule 11: rule and reason on every action ──
+
+#[test]
+fn rule11_every_action_says_its_rule_and_why() {
+    let p = policy("attribute segment in [strategic, standard]\nrule strategic_call: when segment = strategic and overdue > 15d then call\n");
+    let invoices = vec![invoice(
+        &p,
+        "I1",
+        "C1",
+        "2025-01-01",
+        "2025-01-31",
+        "10",
+        &[("segment", "strategic")],
+    )];
+    let plan = dunning::plan(&p, &invoices, &[], &[], date("2025-02-16"));
+    assert_eq!(plan.actions[0].rule, "strategic_call");
+    assert_eq!(
+        plan.actions[0].reason,
+        "segment = strategic and overdue 16 days > 15 days"
+    );
+}
+
+// ── Rule 12: determinism and order ──
+
+#[test]
+fn rule12_actions_are_sorted_by_customer_then_action_and_output_is_stable() {
+    let p = policy("rule e: when overdue >= 1d and overdue < 30d then email\nrule l: when overdue >= 30d then letter\n");
+    let invoices = vec![
+        invoice(&p, "I3", "C2", "2025-01-01", "2025-01-31", "10", &[]),
+        invoice(&p, "I1", "C1", "2025-01-01", "2025-02-20", "10", &[]),
+        invoice(&p, "I2", "C1", "2025-01-01", "2025-01-02", "10", &[]),
+    ];
+    let a = dunning::plan(&p, &invoices, &[], &[], date("2025-03-05"));
+    assert_eq!(
+        summary(&a),
+        [
+            ("C1".into(), "email".into(), "I1".into()),
+            ("C1".into(), "letter".into(), "I2".into()),
+            ("C2".into(), "letter".into(), "I3".into()),
+        ]
+    );
+    let mut reversed = invoices.clone();
+    reversed.reverse();
+    let b = dunning::plan(&p, &reversed, &[], &[], date("2025-03-05"));
+    assert_eq!(
+        serde_json::to_string(&a).unwrap(),
+        serde_json::to_string(&b).unwrap()
+    );
+}

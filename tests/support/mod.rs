@@ -1,0 +1,131 @@
+//! Builders for library-level tests: policies from text, invoices in a line.
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use chrono::NaiveDate;
+use dunning::data::{AttrValue, HistoryEntry, Invoice, Payment};
+use dunning::eval::Plan;
+use dunning::money::{parse_decimal, Currency};
+use dunning::policy::{AttrType, Policy};
+use rust_decimal::Decimal;
+
+pub fn policy(text: &str) -> Policy {
+    let checked = dunning::check_source(text);
+    let errors: Vec<_> = checked
+        .diagnostics
+        .iter()
+        .filter(|d| !d.is_warning())
+        .collect();
+    assert!(errors.is_empty(), "policy has errors: {errors:?}");
+    checked.policy.expect("checked policy")
+}
+
+pub fn date(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date")
+}
+
+pub fn dec(s: &str) -> Decimal {
+    parse_decimal(s).expect("decimal")
+}
+
+/// An open EUR invoice; attributes as `name=value` pairs typed by the policy.
+pub fn invoice(
+    policy: &Policy,
+    id: &str,
+    customer: &str,
+    issue: &str,
+    due: &str,
+    amount: &str,
+    attrs: &[(&str, &str)],
+) -> Invoice {
+    let attributes = policy
+        .attributes
+        .iter()
+        .map(|a| match attrs.iter().find(|(n, _)| *n == a.name) {
+            None => AttrValue::Missing,
+            Some((_, v)) => match &a.ty {
+                AttrType::Text | AttrType::OneOf(_) => AttrValue::Text(v.to_string()),
+                AttrType::Number => AttrValue::Number(dec(v)),
+                AttrType::Money => AttrValue::Money(dec(v)),
+                AttrType::Date => AttrValue::Date(date(v)),
+                AttrType::Bool => AttrValue::Bool(*v == "true"),
+            },
+        })
+        .collect();
+    Invoice {
+        id: id.into(),
+        customer_id: customer.into(),
+        issue_date: date(issue),
+        due_date: date(due),
+        amount: dec(amount),
+        currency: Currency::parse("EUR").unwrap(),
+        paid_date: None,
+        disputed: false,
+        attributes,
+        line: 0,
+    }
+}
+
+pub fn payment(invoice: &str, on: &str, amount: &str) -> Payment {
+    Payment {
+        invoice_id: invoice.into(),
+        date: date(on),
+        amount: dec(amount),
+        line: 0,
+    }
+}
+
+/// The plan's actions as history rows, one per invoice, as `plan --format csv` writes them.
+pub fn as_history(plan: &Plan) -> Vec<HistoryEntry> {
+    plan.actions
+        .iter()
+        .flat_map(|a| {
+            a.invoices.iter().map(move |l| HistoryEntry {
+                date: a.date,
+                customer_id: a.customer_id.clone(),
+                invoice_id: l.invoice_id.clone(),
+                rule: l.rule.clone(),
+                action: a.action,
+                template: a.template.clone(),
+                line: 0,
+            })
+        })
+        .collect()
+}
+
+/// Runs `plan` every day from `from` to `to`, feeding each day's actions
+/// back as history; returns every action as (date, invoice, rule).
+pub fn run_days(
+    policy: &Policy,
+    invoices: &[Invoice],
+    payments: &[Payment],
+    from: &str,
+    to: &str,
+) -> Vec<(NaiveDate, String, String)> {
+    let mut history: Vec<HistoryEntry> = Vec::new();
+    let mut out = Vec::new();
+    let mut day = date(from);
+    while day <= date(to) {
+        let plan = dunning::plan(policy, invoices, payments, &history, day);
+        let rows = as_history(&plan);
+        for r in &rows {
+            out.push((r.date, r.invoice_id.clone(), r.rule.clone()));
+        }
+        history.extend(rows);
+        day = day.succ_opt().unwrap();
+    }
+    out
+}
+
+/// (invoice ids, rule) of each action of a plan.
+pub fn summary(plan: &Plan) -> Vec<(String, String, String)> {
+    plan.actions
+        .iter()
+        .map(|a| {
+            (
+                a.customer_id.clone(),
+                a.action.to_string(),
+                a.invoice_ids.join(","),
+            )
+        })
+        .collect()
+}
