@@ -23,6 +23,7 @@ pub mod eval;
 pub mod money;
 pub mod policy;
 pub mod report;
+pub mod simulate;
 pub mod syntax;
 
 use miette::Diagnostic;

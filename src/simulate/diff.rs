@@ -1,0 +1,145 @@
+//! What changes if the policy changes: both versions replayed over the same
+//! data, compared per kind of action, per workload, and per invoice.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use super::Simulation;
+
+/// How many differing invoices are shown side by side.
+pub const EXAMPLES: usize = 5;
+
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct Diff {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    /// Per kind: actions with the old and the new policy.
+    pub kinds: Vec<KindChange>,
+    pub actions_old: usize,
+    pub actions_new: usize,
+    /// Invoices whose sequence of actions (day, action, template) differs.
+    pub invoices_changed: usize,
+    pub invoices: usize,
+    pub examples: Vec<InvoiceChange>,
+}
+
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct KindChange {
+    pub action: String,
+    pub old: usize,
+    pub new: usize,
+    pub old_per_business_day: Decimal,
+    pub new_per_business_day: Decimal,
+    pub old_busiest_day_actions: usize,
+    pub new_busiest_day_actions: usize,
+}
+
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct InvoiceChange {
+    pub invoice_id: String,
+    pub customer_id: String,
+    /// `2025-02-03 email (first_reminder)`, in order.
+    pub old: Vec<String>,
+    pub new: Vec<String>,
+}
+
+impl Diff {
+    pub fn is_empty(&self) -> bool {
+        self.invoices_changed == 0
+    }
+}
+
+type Sequence = Vec<(NaiveDate, String, Option<String>, String)>;
+
+fn sequences(sim: &Simulation) -> BTreeMap<(String, String), Sequence> {
+    let mut out: BTreeMap<(String, String), Sequence> = BTreeMap::new();
+    for a in &sim.actions {
+        for line in &a.invoices {
+            out.entry((line.invoice_id.clone(), a.customer_id.clone()))
+                .or_default()
+                .push((
+                    a.date,
+                    a.action.to_string(),
+                    a.template.clone(),
+                    line.rule.clone(),
+                ));
+        }
+    }
+    out
+}
+
+fn show(seq: &Sequence) -> Vec<String> {
+    seq.iter()
+        .map(|(d, action, template, rule)| match template {
+            Some(t) => format!("{d} {action} \"{t}\" ({rule})"),
+            None => format!("{d} {action} ({rule})"),
+        })
+        .collect()
+}
+
+pub fn diff(old: &Simulation, new: &Simulation) -> Diff {
+    let mut kinds: BTreeMap<&str, KindChange> = BTreeMap::new();
+    for (side, sim) in [(0, old), (1, new)] {
+        for (kind, f) in &sim.summary.by_kind {
+            let k = kinds.entry(kind.as_str()).or_insert_with(|| KindChange {
+                action: kind.clone(),
+                old: 0,
+                new: 0,
+                old_per_business_day: Decimal::ZERO,
+                new_per_business_day: Decimal::ZERO,
+                old_busiest_day_actions: 0,
+                new_busiest_day_actions: 0,
+            });
+            if side == 0 {
+                k.old = f.actions;
+                k.old_per_business_day = f.per_business_day;
+                k.old_busiest_day_actions = f.busiest_day_actions;
+            } else {
+                k.new = f.actions;
+                k.new_per_business_day = f.per_business_day;
+                k.new_busiest_day_actions = f.busiest_day_actions;
+            }
+        }
+    }
+    let a = sequences(old);
+    let b = sequences(new);
+    let empty = Sequence::new();
+    let mut keys: Vec<&(String, String)> = a.keys().chain(b.keys()).collect();
+    keys.sort();
+    keys.dedup();
+    let mut changed = 0;
+    let mut examples = Vec::new();
+    for key in keys {
+        let (sa, sb) = (a.get(key).unwrap_or(&empty), b.get(key).unwrap_or(&empty));
+        // Rule names may be renamed between versions: compare what the customer sees.
+        let visible = |s: &Sequence| {
+            s.iter()
+                .map(|(d, x, t, _)| (*d, x.clone(), t.clone()))
+                .collect::<Vec<_>>()
+        };
+        if visible(sa) != visible(sb) {
+            changed += 1;
+            if examples.len() < EXAMPLES {
+                examples.push(InvoiceChange {
+                    invoice_id: key.0.clone(),
+                    customer_id: key.1.clone(),
+                    old: show(sa),
+                    new: show(sb),
+                });
+            }
+        }
+    }
+    Diff {
+        from: old.summary.from,
+        to: old.summary.to,
+        kinds: kinds.into_values().collect(),
+        actions_old: old.actions.len(),
+        actions_new: new.actions.len(),
+        invoices_changed: changed,
+        invoices: old.summary.invoices,
+        examples,
+    }
+}

@@ -1,0 +1,280 @@
+//! The figures of a replay: volume and workload per kind of action, how far
+//! invoices went down the ladder, reminders that crossed a payment, what is
+//! left open, and the context of the data (DSO, paid on time, days late).
+
+use std::collections::BTreeMap;
+
+use chrono::{Datelike, Days, NaiveDate, Weekday};
+use rust_decimal::{Decimal, RoundingStrategy};
+use serde::Serialize;
+
+use crate::eval::calendar;
+use crate::eval::{Action, Ledger, Status};
+use crate::money::Currency;
+use crate::policy::{CalendarKind, Policy};
+
+/// An action counts as having crossed a payment when the invoice was paid
+/// within this many days after it.
+pub const CROSSED_DAYS: i64 = 3;
+
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct Summary {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub invoices: usize,
+    /// Days in the range that are business days (Monday to Friday, French
+    /// holidays excluded when the policy uses the French calendar).
+    pub business_days: usize,
+    /// Actions (after consolidation) per kind.
+    pub actions_total: usize,
+    pub by_kind: BTreeMap<String, KindFigures>,
+    /// Actions per month (`2025-03`) and kind.
+    pub by_month: BTreeMap<String, BTreeMap<String, usize>>,
+    /// Per rule, in ladder order: how many invoices reached that step.
+    pub steps: Vec<StepFigures>,
+    /// Invoice-level actions followed by the invoice's payment within 3 days.
+    pub crossed_payment: usize,
+    pub crossed_examples: Vec<Crossed>,
+    /// Invoices open at the end, by their last step (`none` if no step fired).
+    pub open_at_end: usize,
+    pub open_by_last_step: BTreeMap<String, usize>,
+    pub context: Context,
+}
+
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct KindFigures {
+    pub actions: usize,
+    /// Invoices the actions listed (a consolidated letter of five counts five).
+    pub invoices: usize,
+    pub busiest_day: Option<NaiveDate>,
+    pub busiest_day_actions: usize,
+    /// Actions per business day, two decimals.
+    pub per_business_day: Decimal,
+}
+
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct StepFigures {
+    pub rule: String,
+    pub action: String,
+    pub invoices: usize,
+}
+
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct Crossed {
+    pub invoice_id: String,
+    pub action: String,
+    pub action_date: NaiveDate,
+    pub paid_date: NaiveDate,
+}
+
+/// Figures from the data alone, whatever the policy.
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct Context {
+    /// The currency the money figures are in (the most common one).
+    pub currency: Option<Currency>,
+    /// Days sales outstanding at the end: receivables open at `to` over the
+    /// sales invoiced in the range, times the days of the range.
+    pub dso_days: Option<Decimal>,
+    /// Of the invoices due in the range, the share paid on or before their due date, in percent.
+    pub paid_on_time_percent: Option<Decimal>,
+    /// Of the invoices due in the range and paid by `to`, the average days
+    /// paid after the due date (0 for those paid on time).
+    pub average_days_late: Option<Decimal>,
+}
+
+fn round2(d: Decimal) -> Decimal {
+    d.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
+}
+
+fn ratio(num: Decimal, den: Decimal) -> Option<Decimal> {
+    (den > Decimal::ZERO).then(|| round2(num / den))
+}
+
+/// The date an invoice was settled: its paid date, or the day its payments covered it.
+pub(crate) fn settled_on(ledger: &Ledger<'_>, invoice: usize) -> Option<NaiveDate> {
+    let inv = &ledger.invoices[invoice];
+    let mut paid = Decimal::ZERO;
+    let by_payments = ledger.payments(invoice).iter().find_map(|(d, a)| {
+        paid += *a;
+        (paid >= inv.amount).then_some(*d)
+    });
+    match (inv.paid_date, by_payments) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
+}
+
+pub fn business_days(calendar: CalendarKind, from: NaiveDate, to: NaiveDate) -> usize {
+    let mut n = 0;
+    let mut d = from;
+    while d <= to {
+        let weekday = !matches!(d.weekday(), Weekday::Sat | Weekday::Sun);
+        let open = match calendar {
+            CalendarKind::France => calendar::is_business_day(calendar, d),
+            CalendarKind::None => weekday,
+        };
+        n += usize::from(open);
+        match d.succ_opt() {
+            Some(next) => d = next,
+            None => break,
+        }
+    }
+    n
+}
+
+pub fn summarize(
+    policy: &Policy,
+    ledger: &Ledger<'_>,
+    actions: &[Action],
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Summary {
+    let business = business_days(policy.settings.calendar, from, to);
+    let mut by_kind: BTreeMap<String, KindFigures> = BTreeMap::new();
+    let mut per_day: BTreeMap<(String, NaiveDate), usize> = BTreeMap::new();
+    let mut by_month: BTreeMap<String, BTreeMap<String, usize>> = BTreeMap::new();
+    let mut reached: Vec<std::collections::BTreeSet<&str>> =
+        vec![Default::default(); policy.rules.len()];
+    let mut last_step: BTreeMap<&str, (NaiveDate, &str)> = BTreeMap::new();
+    let mut crossed = 0;
+    let mut crossed_examples = Vec::new();
+    for a in actions {
+        let kind = a.action.to_string();
+        let k = by_kind.entry(kind.clone()).or_insert(KindFigures {
+            actions: 0,
+            invoices: 0,
+            busiest_day: None,
+            busiest_day_actions: 0,
+            per_business_day: Decimal::ZERO,
+        });
+        k.actions += 1;
+        k.invoices += a.invoices.len();
+        *per_day.entry((kind.clone(), a.date)).or_default() += 1;
+        *by_month
+            .entry(format!("{:04}-{:02}", a.date.year(), a.date.month()))
+            .or_default()
+            .entry(kind.clone())
+            .or_default() += 1;
+        for line in &a.invoices {
+            if let Some(r) = policy.rule_index(&line.rule) {
+                reached[r].insert(line.invoice_id.as_str());
+            }
+            let entry = last_step
+                .entry(line.invoice_id.as_str())
+                .or_insert((a.date, line.rule.as_str()));
+            if a.date >= entry.0 {
+                *entry = (a.date, line.rule.as_str());
+            }
+            if let Some(&i) = ledger.index.get(line.invoice_id.as_str()) {
+                if let Some(paid) = settled_on(ledger, i) {
+                    let limit = a
+                        .date
+                        .checked_add_days(Days::new(CROSSED_DAYS as u64))
+                        .unwrap_or(a.date);
+                    if paid >= a.date && paid <= limit {
+                        crossed += 1;
+                        if crossed_examples.len() < 10 {
+                            crossed_examples.push(Crossed {
+                                invoice_id: line.invoice_id.clone(),
+                                action: kind.clone(),
+                                action_date: a.date,
+                                paid_date: paid,
+                            });
+                        }
+                    }
+                }
+            }
+        }
+    }
+    for ((kind, day), n) in &per_day {
+        if let Some(k) = by_kind.get_mut(kind) {
+            if *n > k.busiest_day_actions {
+                k.busiest_day_actions = *n;
+                k.busiest_day = Some(*day);
+            }
+        }
+    }
+    for k in by_kind.values_mut() {
+        k.per_business_day =
+            ratio(Decimal::from(k.actions), Decimal::from(business)).unwrap_or(Decimal::ZERO);
+    }
+    let steps = policy
+        .rules
+        .iter()
+        .zip(&reached)
+        .map(|(r, set)| StepFigures {
+            rule: r.name.clone(),
+            action: r.action.kind.to_string(),
+            invoices: set.len(),
+        })
+        .collect();
+    let mut open_at_end = 0;
+    let mut open_by_last_step: BTreeMap<String, usize> = BTreeMap::new();
+    for (i, inv) in ledger.invoices.iter().enumerate() {
+        if let Status::Open(_) = ledger.status(i, to) {
+            open_at_end += 1;
+            let step = last_step.get(inv.id.as_str()).map_or("none", |(_, r)| r);
+            *open_by_last_step.entry(step.to_string()).or_default() += 1;
+        }
+    }
+    Summary {
+        from,
+        to,
+        invoices: ledger.invoices.len(),
+        business_days: business,
+        actions_total: actions.len(),
+        by_kind,
+        by_month,
+        steps,
+        crossed_payment: crossed,
+        crossed_examples,
+        open_at_end,
+        open_by_last_step,
+        context: context(ledger, from, to),
+    }
+}
+
+fn context(ledger: &Ledger<'_>, from: NaiveDate, to: NaiveDate) -> Context {
+    let mut counts: BTreeMap<Currency, usize> = BTreeMap::new();
+    for inv in ledger.invoices {
+        *counts.entry(inv.currency).or_default() += 1;
+    }
+    let currency = counts
+        .iter()
+        .max_by_key(|(c, n)| (**n, std::cmp::Reverse(**c)))
+        .map(|(c, _)| *c);
+    let mut receivable = Decimal::ZERO;
+    let mut sales = Decimal::ZERO;
+    let (mut due, mut on_time, mut paid, mut late_days) = (0i64, 0i64, 0i64, 0i64);
+    for (i, inv) in ledger.invoices.iter().enumerate() {
+        if Some(inv.currency) == currency {
+            if inv.issue_date >= from && inv.issue_date <= to {
+                sales += inv.amount;
+            }
+            if let Status::Open(open) = ledger.status(i, to) {
+                receivable += open;
+            }
+        }
+        if inv.due_date >= from && inv.due_date <= to {
+            due += 1;
+            match settled_on(ledger, i) {
+                Some(p) if p <= to => {
+                    paid += 1;
+                    let late = (p - inv.due_date).num_days().max(0);
+                    late_days += late;
+                    if late == 0 {
+                        on_time += 1;
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    let days = Decimal::from((to - from).num_days() + 1);
+    Context {
+        currency,
+        dso_days: ratio(receivable * days, sales),
+        paid_on_time_percent: ratio(Decimal::from(on_time * 100), Decimal::from(due)),
+        average_days_late: ratio(Decimal::from(late_days), Decimal::from(paid)),
+    }
+}
