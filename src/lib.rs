@@ -21,6 +21,7 @@ pub mod check;
 pub mod data;
 pub mod eval;
 pub mod money;
+pub mod output;
 pub mod policy;
 pub mod report;
 pub mod simulate;

@@ -17,6 +17,9 @@ use crate::policy::{ActionKind, Policy};
 /// One invoice's share of an action.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct InvoiceLine {
+    /// The invoice's position in the snapshot, for summaries.
+    #[serde(skip)]
+    pub index: usize,
     pub invoice_id: String,
     pub rule: String,
     pub open_amount: Decimal,
@@ -50,7 +53,7 @@ pub struct Action {
     pub indemnity: Option<Decimal>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub indemnity_currency: Option<Currency>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty", serialize_with = "pairs_as_map")]
     pub params: Vec<(String, String)>,
     pub reason: String,
     pub invoices: Vec<InvoiceLine>,
@@ -103,6 +106,7 @@ pub fn consolidate(
         let days_overdue = facts.overdue();
         let penalties = policy.settings.penalties() && days_overdue > 0;
         let line = InvoiceLine {
+            index: f.invoice,
             invoice_id: inv.id.clone(),
             rule: rule.name.clone(),
             open_amount: f.open_amount,
@@ -180,4 +184,14 @@ pub fn plan_day(policy: &Policy, ledger: &Ledger<'_>, state: &State, date: Naive
         date,
         actions: consolidate(policy, ledger, state, date, &fired),
     }
+}
+
+/// Parameters print as a JSON object, in the order the policy wrote them.
+fn pairs_as_map<S: serde::Serializer>(pairs: &[(String, String)], s: S) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeMap;
+    let mut map = s.serialize_map(Some(pairs.len()))?;
+    for (k, v) in pairs {
+        map.serialize_entry(k, v)?;
+    }
+    map.end()
 }

@@ -3,6 +3,7 @@
 //! credit manager reads; and the comparison of two policies.
 
 pub mod diff;
+pub mod events;
 pub mod summary;
 
 use chrono::NaiveDate;
@@ -13,7 +14,7 @@ use crate::eval::plan::{consolidate, fire};
 use crate::eval::{Action, Ledger, State};
 use crate::policy::Policy;
 
-pub use summary::Summary;
+pub use summary::{Summary, SummaryBuilder};
 
 /// Every action of the replay, day after day, and what they add up to.
 #[derive(Clone, Debug, Serialize)]
@@ -22,8 +23,8 @@ pub struct Simulation {
     pub actions: Vec<Action>,
 }
 
-/// Replays every day from `from` to `to` inclusive. `progress` is called
-/// after each day with (days done, days in all).
+/// Replays every day from `from` to `to` inclusive, keeping every action.
+/// `progress` is called after each day with (days done, days in all).
 pub fn simulate(
     policy: &Policy,
     invoices: &[Invoice],
@@ -33,28 +34,42 @@ pub fn simulate(
     progress: &mut dyn FnMut(usize, usize),
 ) -> Simulation {
     let ledger = Ledger::new(invoices, payments);
-    let actions = replay(policy, &ledger, from, to, progress);
-    let summary = summary::summarize(policy, &ledger, &actions, from, to);
-    Simulation { summary, actions }
+    let mut builder = SummaryBuilder::new(policy, &ledger, from, to);
+    let mut actions = Vec::new();
+    events::replay_events(policy, &ledger, from, to, threads(), progress, &mut |day| {
+        builder.add(day);
+        actions.extend_from_slice(day);
+    });
+    Simulation {
+        summary: builder.finish(),
+        actions,
+    }
 }
 
-/// The actions of each day, in order: the straightforward evaluation that
-/// the result must always equal.
+/// Threads for a replay: one per core.
+pub fn threads() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+/// Replays the days, handing each day's actions to `sink` as soon as they
+/// are known (so they can be written out without being kept), and returns
+/// the summary. This is the straightforward evaluation: every open invoice,
+/// every day.
 pub fn replay(
     policy: &Policy,
     ledger: &Ledger<'_>,
     from: NaiveDate,
     to: NaiveDate,
     progress: &mut dyn FnMut(usize, usize),
-) -> Vec<Action> {
+    sink: &mut dyn FnMut(&[Action]),
+) {
     let total = usize::try_from((to - from).num_days() + 1).unwrap_or(0);
     let mut state = State::empty(ledger);
-    let mut actions = Vec::new();
     let mut day = from;
     let mut done = 0;
     while day <= to {
         let fired = fire(policy, ledger, &state, day);
-        actions.extend(consolidate(policy, ledger, &state, day, &fired));
+        sink(&consolidate(policy, ledger, &state, day, &fired));
         for f in &fired {
             state.record(ledger, f.invoice, Some(f.rule), day);
         }
@@ -65,5 +80,4 @@ pub fn replay(
             None => break,
         }
     }
-    actions
 }

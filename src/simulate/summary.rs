@@ -122,61 +122,87 @@ pub fn business_days(calendar: CalendarKind, from: NaiveDate, to: NaiveDate) -> 
     n
 }
 
-pub fn summarize(
-    policy: &Policy,
-    ledger: &Ledger<'_>,
-    actions: &[Action],
+/// Builds a summary from the actions of a replay, day by day, so a replay
+/// of a million invoices never has to hold all its actions.
+pub struct SummaryBuilder<'a> {
+    policy: &'a Policy,
+    ledger: &'a Ledger<'a>,
     from: NaiveDate,
     to: NaiveDate,
-) -> Summary {
-    let business = business_days(policy.settings.calendar, from, to);
-    let mut by_kind: BTreeMap<String, KindFigures> = BTreeMap::new();
-    let mut per_day: BTreeMap<(String, NaiveDate), usize> = BTreeMap::new();
-    let mut by_month: BTreeMap<String, BTreeMap<String, usize>> = BTreeMap::new();
-    let mut reached: Vec<std::collections::BTreeSet<&str>> =
-        vec![Default::default(); policy.rules.len()];
-    let mut last_step: BTreeMap<&str, (NaiveDate, &str)> = BTreeMap::new();
-    let mut crossed = 0;
-    let mut crossed_examples = Vec::new();
-    for a in actions {
-        let kind = a.action.to_string();
-        let k = by_kind.entry(kind.clone()).or_insert(KindFigures {
-            actions: 0,
-            invoices: 0,
-            busiest_day: None,
-            busiest_day_actions: 0,
-            per_business_day: Decimal::ZERO,
-        });
-        k.actions += 1;
-        k.invoices += a.invoices.len();
-        *per_day.entry((kind.clone(), a.date)).or_default() += 1;
-        *by_month
-            .entry(format!("{:04}-{:02}", a.date.year(), a.date.month()))
-            .or_default()
-            .entry(kind.clone())
-            .or_default() += 1;
-        for line in &a.invoices {
-            if let Some(r) = policy.rule_index(&line.rule) {
-                reached[r].insert(line.invoice_id.as_str());
-            }
-            let entry = last_step
-                .entry(line.invoice_id.as_str())
-                .or_insert((a.date, line.rule.as_str()));
-            if a.date >= entry.0 {
-                *entry = (a.date, line.rule.as_str());
-            }
-            if let Some(&i) = ledger.index.get(line.invoice_id.as_str()) {
-                if let Some(paid) = settled_on(ledger, i) {
+    actions_total: usize,
+    by_kind: BTreeMap<String, KindFigures>,
+    per_day: BTreeMap<(String, NaiveDate), usize>,
+    by_month: BTreeMap<String, BTreeMap<String, usize>>,
+    /// Per rule, per invoice: reached.
+    reached: Vec<Vec<bool>>,
+    /// Per invoice: the rule of its last action.
+    last_step: Vec<Option<String>>,
+    settled: Vec<Option<NaiveDate>>,
+    crossed: usize,
+    crossed_examples: Vec<Crossed>,
+}
+
+impl<'a> SummaryBuilder<'a> {
+    pub fn new(policy: &'a Policy, ledger: &'a Ledger<'a>, from: NaiveDate, to: NaiveDate) -> Self {
+        let n = ledger.invoices.len();
+        SummaryBuilder {
+            policy,
+            ledger,
+            from,
+            to,
+            actions_total: 0,
+            by_kind: BTreeMap::new(),
+            per_day: BTreeMap::new(),
+            by_month: BTreeMap::new(),
+            reached: vec![vec![false; n]; policy.rules.len()],
+            last_step: vec![None; n],
+            settled: (0..n).map(|i| settled_on(ledger, i)).collect(),
+            crossed: 0,
+            crossed_examples: Vec::new(),
+        }
+    }
+
+    /// Adds the actions of one day (or of several, in date order).
+    pub fn add(&mut self, actions: &[Action]) {
+        for a in actions {
+            self.actions_total += 1;
+            let kind = a.action.as_str();
+            let k = self.by_kind.entry(kind.to_string()).or_insert(KindFigures {
+                actions: 0,
+                invoices: 0,
+                busiest_day: None,
+                busiest_day_actions: 0,
+                per_business_day: Decimal::ZERO,
+            });
+            k.actions += 1;
+            k.invoices += a.invoices.len();
+            *self.per_day.entry((kind.to_string(), a.date)).or_default() += 1;
+            *self
+                .by_month
+                .entry(format!("{:04}-{:02}", a.date.year(), a.date.month()))
+                .or_default()
+                .entry(kind.to_string())
+                .or_default() += 1;
+            for line in &a.invoices {
+                let i = line.index;
+                if i >= self.last_step.len() {
+                    continue;
+                }
+                if let Some(r) = self.policy.rule_index(&line.rule) {
+                    self.reached[r][i] = true;
+                }
+                self.last_step[i] = Some(line.rule.clone());
+                if let Some(paid) = self.settled[i] {
                     let limit = a
                         .date
                         .checked_add_days(Days::new(CROSSED_DAYS as u64))
                         .unwrap_or(a.date);
                     if paid >= a.date && paid <= limit {
-                        crossed += 1;
-                        if crossed_examples.len() < 10 {
-                            crossed_examples.push(Crossed {
+                        self.crossed += 1;
+                        if self.crossed_examples.len() < 10 {
+                            self.crossed_examples.push(Crossed {
                                 invoice_id: line.invoice_id.clone(),
-                                action: kind.clone(),
+                                action: kind.to_string(),
                                 action_date: a.date,
                                 paid_date: paid,
                             });
@@ -186,52 +212,71 @@ pub fn summarize(
             }
         }
     }
-    for ((kind, day), n) in &per_day {
-        if let Some(k) = by_kind.get_mut(kind) {
-            if *n > k.busiest_day_actions {
-                k.busiest_day_actions = *n;
-                k.busiest_day = Some(*day);
+
+    pub fn finish(self) -> Summary {
+        let business = business_days(self.policy.settings.calendar, self.from, self.to);
+        let mut by_kind = self.by_kind;
+        for ((kind, day), n) in &self.per_day {
+            if let Some(k) = by_kind.get_mut(kind) {
+                if *n > k.busiest_day_actions {
+                    k.busiest_day_actions = *n;
+                    k.busiest_day = Some(*day);
+                }
             }
         }
-    }
-    for k in by_kind.values_mut() {
-        k.per_business_day =
-            ratio(Decimal::from(k.actions), Decimal::from(business)).unwrap_or(Decimal::ZERO);
-    }
-    let steps = policy
-        .rules
-        .iter()
-        .zip(&reached)
-        .map(|(r, set)| StepFigures {
-            rule: r.name.clone(),
-            action: r.action.kind.to_string(),
-            invoices: set.len(),
-        })
-        .collect();
-    let mut open_at_end = 0;
-    let mut open_by_last_step: BTreeMap<String, usize> = BTreeMap::new();
-    for (i, inv) in ledger.invoices.iter().enumerate() {
-        if let Status::Open(_) = ledger.status(i, to) {
-            open_at_end += 1;
-            let step = last_step.get(inv.id.as_str()).map_or("none", |(_, r)| r);
-            *open_by_last_step.entry(step.to_string()).or_default() += 1;
+        for k in by_kind.values_mut() {
+            k.per_business_day =
+                ratio(Decimal::from(k.actions), Decimal::from(business)).unwrap_or(Decimal::ZERO);
+        }
+        let steps = self
+            .policy
+            .rules
+            .iter()
+            .zip(&self.reached)
+            .map(|(r, set)| StepFigures {
+                rule: r.name.clone(),
+                action: r.action.kind.to_string(),
+                invoices: set.iter().filter(|b| **b).count(),
+            })
+            .collect();
+        let mut open_at_end = 0;
+        let mut open_by_last_step: BTreeMap<String, usize> = BTreeMap::new();
+        for i in 0..self.ledger.invoices.len() {
+            if let Status::Open(_) = self.ledger.status(i, self.to) {
+                open_at_end += 1;
+                let step = self.last_step[i].as_deref().unwrap_or("none");
+                *open_by_last_step.entry(step.to_string()).or_default() += 1;
+            }
+        }
+        Summary {
+            from: self.from,
+            to: self.to,
+            invoices: self.ledger.invoices.len(),
+            business_days: business,
+            actions_total: self.actions_total,
+            by_kind,
+            by_month: self.by_month,
+            steps,
+            crossed_payment: self.crossed,
+            crossed_examples: self.crossed_examples,
+            open_at_end,
+            open_by_last_step,
+            context: context(self.ledger, self.from, self.to),
         }
     }
-    Summary {
-        from,
-        to,
-        invoices: ledger.invoices.len(),
-        business_days: business,
-        actions_total: actions.len(),
-        by_kind,
-        by_month,
-        steps,
-        crossed_payment: crossed,
-        crossed_examples,
-        open_at_end,
-        open_by_last_step,
-        context: context(ledger, from, to),
-    }
+}
+
+/// The summary of a replay's actions, all at once.
+pub fn summarize(
+    policy: &Policy,
+    ledger: &Ledger<'_>,
+    actions: &[Action],
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Summary {
+    let mut b = SummaryBuilder::new(policy, ledger, from, to);
+    b.add(actions);
+    b.finish()
 }
 
 fn context(ledger: &Ledger<'_>, from: NaiveDate, to: NaiveDate) -> Context {

@@ -1,0 +1,60 @@
+//! A day's plan as a table or JSON (the CSV is in `csv`).
+
+use crate::eval::Plan;
+
+pub fn table(plan: &Plan) -> String {
+    if plan.actions.is_empty() {
+        return format!("{}: no action\n", plan.date);
+    }
+    let penalties = plan
+        .actions
+        .iter()
+        .any(|a| a.interest.is_some() || a.indemnity.is_some());
+    let mut header = vec![
+        "date",
+        "customer",
+        "action",
+        "template",
+        "invoices",
+        "open amount",
+    ];
+    if penalties {
+        header.extend(["interest", "indemnity"]);
+    }
+    header.extend(["rule", "reason"]);
+    let mut t = super::table(&header);
+    for a in &plan.actions {
+        let mut row = vec![
+            a.date.to_string(),
+            a.customer_id.clone(),
+            a.action.to_string(),
+            a.template.clone().unwrap_or_default(),
+            a.invoice_ids.join(" "),
+            format!("{} {}", a.open_amount, a.currency),
+        ];
+        if penalties {
+            row.push(
+                a.interest
+                    .map(|i| format!("{i} {}", a.currency))
+                    .unwrap_or_default(),
+            );
+            row.push(match (a.indemnity, a.indemnity_currency) {
+                (Some(i), Some(c)) => format!("{i} {c}"),
+                _ => String::new(),
+            });
+        }
+        row.push(a.rule.clone());
+        row.push(a.reason.clone());
+        t.add_row(row);
+    }
+    let n = plan.actions.len();
+    format!(
+        "{t}\n{}: {n} action{}\n",
+        plan.date,
+        if n == 1 { "" } else { "s" }
+    )
+}
+
+pub fn json(plan: &Plan) -> String {
+    serde_json::to_string_pretty(plan).unwrap_or_default() + "\n"
+}

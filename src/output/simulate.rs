@@ -1,0 +1,95 @@
+//! A replay's summary as a credit manager reads it in a terminal, or JSON.
+
+use std::fmt::Write as _;
+
+use crate::simulate::{Simulation, Summary};
+
+pub fn table(s: &Summary) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "Simulation {} to {}: {} invoices, {} business days, {} actions\n",
+        s.from, s.to, s.invoices, s.business_days, s.actions_total
+    );
+    let mut t = super::table(&[
+        "action",
+        "actions",
+        "invoices",
+        "per business day",
+        "busiest day",
+    ]);
+    for (kind, k) in &s.by_kind {
+        t.add_row(vec![
+            kind.clone(),
+            k.actions.to_string(),
+            k.invoices.to_string(),
+            k.per_business_day.to_string(),
+            k.busiest_day
+                .map(|d| format!("{d} ({})", k.busiest_day_actions))
+                .unwrap_or_default(),
+        ]);
+    }
+    let _ = writeln!(out, "Actions and workload\n{t}\n");
+
+    let kinds: Vec<&String> = s.by_kind.keys().collect();
+    let mut header = vec!["month"];
+    header.extend(kinds.iter().map(|k| k.as_str()));
+    let mut t = super::table(&header);
+    for (month, counts) in &s.by_month {
+        let mut row = vec![month.clone()];
+        row.extend(
+            kinds
+                .iter()
+                .map(|k| counts.get(*k).copied().unwrap_or(0).to_string()),
+        );
+        t.add_row(row);
+    }
+    let _ = writeln!(out, "Actions by month\n{t}\n");
+
+    let mut t = super::table(&["step", "action", "invoices reaching it"]);
+    for step in &s.steps {
+        t.add_row(vec![
+            step.rule.clone(),
+            step.action.clone(),
+            step.invoices.to_string(),
+        ]);
+    }
+    let _ = writeln!(out, "Ladder\n{t}\n");
+
+    let _ = writeln!(
+        out,
+        "Reminders that crossed a payment (paid within 3 days after): {}",
+        s.crossed_payment
+    );
+    let mut open: Vec<String> = s
+        .open_by_last_step
+        .iter()
+        .map(|(step, n)| format!("{step}: {n}"))
+        .collect();
+    if open.is_empty() {
+        open.push("none".into());
+    }
+    let _ = writeln!(
+        out,
+        "Invoices open at the end: {} (by last step: {})",
+        s.open_at_end,
+        open.join(", ")
+    );
+    let c = &s.context;
+    let show = |d: Option<rust_decimal::Decimal>, unit: &str| {
+        d.map_or_else(|| "n/a".to_string(), |d| format!("{}{unit}", d.normalize()))
+    };
+    let _ = writeln!(
+        out,
+        "From the data{}: DSO {}, paid on time {}, average days late {}",
+        c.currency.map(|c| format!(" ({c})")).unwrap_or_default(),
+        show(c.dso_days, " days"),
+        show(c.paid_on_time_percent, "%"),
+        show(c.average_days_late, " days"),
+    );
+    out
+}
+
+pub fn json(sim: &Simulation) -> String {
+    serde_json::to_string_pretty(sim).unwrap_or_default() + "\n"
+}

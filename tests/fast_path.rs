@@ -1,0 +1,188 @@
+//! The event-driven, multi-threaded replay gives exactly the actions of the
+//! straightforward one, on random policies and random data.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod support;
+
+use chrono::Days;
+use dunning::eval::Ledger;
+use dunning::simulate::{events::replay_events, replay};
+use proptest::prelude::*;
+use rand::{Rng, SeedableRng};
+use support::*;
+
+const ATOMS: &[&str] = &[
+    "overdue >= {n}d",
+    "overdue > {n}d",
+    "overdue < {m}d",
+    "due_in <= {s}d",
+    "due_in > {s}d",
+    "age >= {m}d",
+    "last_contact > {s}d",
+    "last_contact <= {s}d",
+    "open_amount >= {a} EUR",
+    "amount < {a} EUR",
+    "segment = strategic",
+    "segment in [small, standard]",
+    "promised_until >= today",
+    "promised_until < today",
+    "reminders >= 1",
+    "reminders < 2",
+    "disputed",
+    "currency = EUR",
+];
+const ACTIONS: &[&str] = &[
+    "email",
+    "sms",
+    "call",
+    "letter",
+    "registered_letter",
+    "formal_notice",
+];
+
+/// A random but valid policy text.
+fn random_policy(seed: u64) -> String {
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
+    let mut text = String::from(
+        "attribute segment in [strategic, standard, small]\nattribute promised_until: date\n",
+    );
+    if rng.random_bool(0.5) {
+        text += &format!("set cooldown = {}d\n", rng.random_range(1..10));
+    }
+    if rng.random_bool(0.5) {
+        text += "set calendar = france\n";
+    }
+    if rng.random_bool(0.3) {
+        text += "set minimum_amount = 300 EUR\n";
+    }
+    if rng.random_bool(0.3) {
+        text += "set pause_disputed = no\n";
+    }
+    if rng.random_bool(0.4) {
+        text += "pause promise when promised_until >= today\n";
+    }
+    let rules = rng.random_range(1..7);
+    for r in 0..rules {
+        let mut atom = |rng: &mut rand_chacha::ChaCha8Rng| {
+            ATOMS[rng.random_range(0..ATOMS.len())]
+                .replace("{n}", &rng.random_range(0..60).to_string())
+                .replace("{m}", &rng.random_range(10..90).to_string())
+                .replace("{s}", &rng.random_range(0..12).to_string())
+                .replace("{a}", &rng.random_range(1..4000).to_string())
+        };
+        let mut cond = atom(&mut rng);
+        for _ in 0..rng.random_range(0..3) {
+            let op = if rng.random_bool(0.7) { "and" } else { "or" };
+            let neg = if rng.random_bool(0.2) { "not " } else { "" };
+            cond = format!("({cond}) {op} {neg}{}", atom(&mut rng));
+        }
+        if r > 0 && rng.random_bool(0.2) {
+            cond = format!("{cond} and fired r{}", rng.random_range(0..r));
+        }
+        let action = ACTIONS[rng.random_range(0..ACTIONS.len())];
+        let repeat = if rng.random_bool(0.2) {
+            format!(" repeat every {}d", rng.random_range(1..15))
+        } else {
+            String::new()
+        };
+        text += &format!("rule r{r}: when {cond} then {action}{repeat}\n");
+    }
+    text
+}
+
+fn random_data(
+    p: &dunning::Policy,
+    seed: u64,
+    n: usize,
+) -> (Vec<dunning::data::Invoice>, Vec<dunning::data::Payment>) {
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
+    let start = date("2024-12-15");
+    let mut invoices = Vec::new();
+    let mut payments = Vec::new();
+    for i in 0..n {
+        let issue = start
+            .checked_add_days(Days::new(rng.random_range(0..60)))
+            .unwrap();
+        let due = issue
+            .checked_add_days(Days::new(rng.random_range(0..45)))
+            .unwrap();
+        let amount = format!(
+            "{}.{:02}",
+            rng.random_range(1..5000),
+            rng.random_range(0..100)
+        );
+        let customer = format!("C{}", rng.random_range(0..12));
+        let segment = ["strategic", "standard", "small"][rng.random_range(0..3)];
+        let promised = due
+            .checked_add_days(Days::new(rng.random_range(0..30)))
+            .unwrap()
+            .to_string();
+        let mut attrs = vec![("segment", segment)];
+        if rng.random_bool(0.3) {
+            attrs.push(("promised_until", promised.as_str()));
+        }
+        let id = format!("I{i:03}");
+        let mut inv = invoice(
+            p,
+            &id,
+            &customer,
+            &issue.to_string(),
+            &due.to_string(),
+            &amount,
+            &attrs,
+        );
+        inv.disputed = rng.random_bool(0.1);
+        if rng.random_bool(0.5) {
+            inv.paid_date = due.checked_add_days(Days::new(rng.random_range(0..60)));
+        }
+        for _ in 0..rng.random_range(0..3) {
+            let on = issue
+                .checked_add_days(Days::new(rng.random_range(0..90)))
+                .unwrap();
+            payments.push(payment(
+                &id,
+                &on.to_string(),
+                &format!("{}.00", rng.random_range(1..2000)),
+            ));
+        }
+        invoices.push(inv);
+    }
+    (invoices, payments)
+}
+
+fn compare(seed: u64) {
+    let text = random_policy(seed);
+    let p = policy(&text);
+    let (invoices, payments) = random_data(&p, seed ^ 0x5eed, 80);
+    let ledger = Ledger::new(&invoices, &payments);
+    let (from, to) = (date("2025-01-01"), date("2025-03-31"));
+    let mut reference = Vec::new();
+    replay(&p, &ledger, from, to, &mut |_, _| {}, &mut |day| {
+        reference.extend_from_slice(day)
+    });
+    for threads in [1, 3] {
+        let mut fast = Vec::new();
+        replay_events(&p, &ledger, from, to, threads, &mut |_, _| {}, &mut |day| {
+            fast.extend_from_slice(day)
+        });
+        assert_eq!(
+            fast, reference,
+            "seed {seed}, {threads} threads, policy:\n{text}"
+        );
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+    #[test]
+    fn fast_replay_equals_the_straightforward_one(seed in any::<u64>()) {
+        compare(seed);
+    }
+}
+
+#[test]
+fn fast_replay_on_the_example_policies() {
+    for seed in 0..8 {
+        compare(seed);
+    }
+}
