@@ -63,7 +63,7 @@ fn random_policy(seed: u64) -> String {
     }
     let rules = rng.random_range(1..7);
     for r in 0..rules {
-        let mut atom = |rng: &mut rand_chacha::ChaCha8Rng| {
+        let atom = |rng: &mut rand_chacha::ChaCha8Rng| {
             ATOMS[rng.random_range(0..ATOMS.len())]
                 .replace("{n}", &rng.random_range(0..60).to_string())
                 .replace("{m}", &rng.random_range(10..90).to_string())
