@@ -19,6 +19,7 @@
 
 pub mod check;
 pub mod data;
+pub mod generate;
 pub mod money;
 pub mod policy;
 pub mod report;
