@@ -26,8 +26,8 @@
 //!
 //! # The model
 //!
-//! See [`model`](self) in the source and `data/README.md` for the figures.
-//! In short: a pool of customers in four segments (few strategic and key
+//! Every figure is a constant of `src/generate/model.rs`, with its reason;
+//! `data/README.md` describes them and what they give. In short: a pool of customers in four segments (few strategic and key
 //! accounts with many big invoices, many small customers with small ones),
 //! each with a risk class, a country, a currency, payment terms and a
 //! lateness of their own; invoices issued on the business days of the year
@@ -42,7 +42,7 @@ mod model;
 mod random;
 mod write;
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use thiserror::Error;
 
@@ -60,6 +60,8 @@ pub struct GenParams {
     /// Every invoice is issued in this year; due and payment dates may fall
     /// in the next ones.
     pub year: i32,
+    /// The seed of all the randomness: change it for another dataset of the
+    /// same shape.
     pub seed: u64,
 }
 
@@ -429,9 +431,4 @@ pub fn generate(params: &GenParams) -> Result<Dataset, GenError> {
         return Err(GenError::NoCustomers(params.invoices));
     }
     Ok(model::generate(params, customers))
-}
-
-/// Calendar helpers shared by the model and its tests.
-pub(crate) fn is_weekend(date: NaiveDate) -> bool {
-    date.weekday().number_from_monday() >= 6
 }

@@ -12,8 +12,7 @@ use chrono::{Datelike, Days, NaiveDate};
 
 use super::random::Draws;
 use super::{
-    is_weekend, Country, Currency, Customer, Dataset, GenParams, Invoice, Payment, Risk, Segment,
-    Terms,
+    Country, Currency, Customer, Dataset, GenParams, Invoice, Payment, Risk, Segment, Terms,
 };
 
 /// The hidden side of a customer: how much it buys and how it pays.
@@ -232,6 +231,10 @@ fn is_holiday(date: NaiveDate) -> bool {
     );
     let from_easter = (date - easter(date.year())).num_days();
     fixed || matches!(from_easter, 1 | 39 | 50)
+}
+
+fn is_weekend(date: NaiveDate) -> bool {
+    date.weekday().number_from_monday() >= 6
 }
 
 fn is_business_day(date: NaiveDate) -> bool {
