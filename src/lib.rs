@@ -20,6 +20,7 @@
 pub mod check;
 pub mod data;
 pub mod eval;
+pub mod generate;
 pub mod money;
 pub mod output;
 pub mod policy;

@@ -4,6 +4,7 @@
 mod check;
 mod files;
 mod fmt;
+mod generate;
 
 use std::process::ExitCode;
 
@@ -26,6 +27,8 @@ enum Command {
     Check(check::Args),
     /// Rewrite policies in the canonical layout (or, with --check, list those that differ).
     Fmt(fmt::Args),
+    /// Write a deterministic year of realistic invoices (and payments) as CSV.
+    Generate(generate::Args),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -61,6 +64,7 @@ pub fn run() -> ExitCode {
     let outcome = match cli.command {
         Command::Check(args) => check::run(args),
         Command::Fmt(args) => fmt::run(args),
+        Command::Generate(args) => generate::run(args),
     };
     outcome.into()
 }
