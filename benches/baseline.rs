@@ -127,12 +127,9 @@ pub fn run(invoices: &str, payments: &str, from: NaiveDate, to: NaiveDate, out: 
             let Some(when) = [preventive, next_step].into_iter().flatten().min() else {
                 break;
             };
+            // Once paid (in full, or by payments) an invoice stays closed.
             if when > to || !is_open(inv, when) {
-                // Payments only close an invoice: once closed it stays closed,
-                // but a partial payment never closes it; check each candidate day.
-                if when > to || inv.paid.is_some_and(|p| p <= when) || open_amount(inv, when) <= Decimal::ZERO {
-                    break;
-                }
+                break;
             }
             // The most advanced step holding on that day.
             let overdue = (when - inv.due).num_days();

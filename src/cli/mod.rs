@@ -2,8 +2,13 @@
 //! and found wrong; 2 usage or I/O error.
 
 mod check;
+mod diff;
+mod explain;
 mod files;
 mod fmt;
+mod load;
+mod plan;
+mod simulate;
 mod generate;
 
 use std::process::ExitCode;
@@ -27,6 +32,14 @@ enum Command {
     Check(check::Args),
     /// Rewrite policies in the canonical layout (or, with --check, list those that differ).
     Fmt(fmt::Args),
+    /// The actions for one day.
+    Plan(plan::Args),
+    /// Why each rule did or did not fire for one invoice on one day.
+    Explain(explain::Args),
+    /// Replay a range of days (a dry-run over past invoices) and summarize it.
+    Simulate(simulate::Args),
+    /// Compare what two versions of a policy do over the same invoices.
+    Diff(diff::Args),
     /// Write a deterministic year of realistic invoices (and payments) as CSV.
     Generate(generate::Args),
 }
@@ -64,9 +77,19 @@ pub fn run() -> ExitCode {
     let outcome = match cli.command {
         Command::Check(args) => check::run(args),
         Command::Fmt(args) => fmt::run(args),
+        Command::Plan(args) => plan::run(args),
+        Command::Explain(args) => explain::run(args),
+        Command::Simulate(args) => simulate::run(args),
+        Command::Diff(args) => diff::run(args),
         Command::Generate(args) => generate::run(args),
     };
     outcome.into()
+}
+
+/// Whether to colour output written to stderr.
+pub(crate) fn color_stderr() -> bool {
+    use std::io::IsTerminal;
+    std::env::var_os("NO_COLOR").is_none() && std::io::stderr().is_terminal()
 }
 
 /// Whether to colour output written to stdout.

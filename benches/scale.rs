@@ -1,0 +1,239 @@
+//! Speed at scale, in one run: `cargo bench --bench scale`.
+//!
+//! For 10k, 100k and 1M invoices made by the generator (seed 2025), it
+//! times `simulate` of the six-rule ladder in `benches/ladder.dunning` over
+//! 2025, end to end (CSV in, actions CSV out), and the hand-written program
+//! of `baseline.rs` on the same files; checks that both write the same
+//! actions; and prints the medians, the ratio engine / hand-written, the
+//! throughput and the peak memory. Then `plan` for one day over 1M invoices
+//! and `check` of a generated 5,000-rule policy.
+//!
+//! Each measurement runs in a fresh child process (this binary, called with
+//! `--child`), so peak memory is that of the job alone.
+//!
+//! `BENCH_SIZES=10000,100000` limits the sizes; `BENCH_RUNS=5` sets the runs
+//! per measurement (default 3).
+
+mod baseline;
+
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+use chrono::NaiveDate;
+
+const FROM: &str = "2025-01-01";
+const TO: &str = "2025-12-31";
+const PLAN_DAY: &str = "2025-10-15";
+
+fn date(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap_or(NaiveDate::MIN)
+}
+
+/// Peak resident memory of this process, in MB, from /proc (Linux).
+fn peak_mb() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|kb| kb.parse::<f64>().ok())
+        })
+        .map_or(f64::NAN, |kb| kb / 1024.0)
+}
+
+fn fail(message: String) -> ! {
+    eprintln!("bench: {message}");
+    std::process::exit(2)
+}
+
+/// The 5,000-rule policy: 100 segments, each with its own 50-step ladder.
+fn big_policy() -> String {
+    let segments: Vec<String> = (0..100).map(|s| format!("s{s:02}")).collect();
+    let mut text = format!("set cooldown = 2d\nattribute segment in [{}]\n", segments.join(", "));
+    let actions = ["email", "sms", "call", "letter", "registered_letter"];
+    for s in &segments {
+        for k in 0..50 {
+            let action = actions[(k / 10).min(4)];
+            text += &format!("rule {s}_step{k:02}: when segment = {s} and overdue >= {}d then {action}\n", 1 + k * 3);
+        }
+    }
+    text
+}
+
+/// Runs one job in this process and prints `seconds peak_mb`.
+fn child(args: &[String]) {
+    let policy_path = Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/ladder.dunning");
+    let start = Instant::now();
+    match args[0].as_str() {
+        "engine" => {
+            let (invoices, payments, out) = (&args[1], &args[2], &args[3]);
+            let text = std::fs::read_to_string(&policy_path).unwrap_or_else(|e| fail(e.to_string()));
+            let policy = dunning::check_source(&text).policy.unwrap_or_else(|| fail("ladder policy has errors".into()));
+            let invoices = dunning::data::load_invoices(Path::new(invoices), &policy)
+                .unwrap_or_else(|e| fail(e.render(5)));
+            let payments = dunning::data::load_payments(Path::new(payments), &invoices)
+                .unwrap_or_else(|e| fail(e.render(5)));
+            let file = std::fs::File::create(out).unwrap_or_else(|e| fail(e.to_string()));
+            let mut w = csv::Writer::from_writer(BufWriter::new(file));
+            let _ = w.write_record(dunning::output::csv::HEADER);
+            let ledger = dunning::eval::Ledger::new(&invoices, &payments);
+            let mut summary = dunning::simulate::SummaryBuilder::new(&policy, &ledger, date(FROM), date(TO));
+            dunning::simulate::events::replay_events(
+                &policy,
+                &ledger,
+                date(FROM),
+                date(TO),
+                dunning::simulate::threads(),
+                &mut |_, _| {},
+                &mut |day| {
+                    summary.add(day);
+                    for a in day {
+                        let _ = dunning::output::csv::write_rows(&mut w, a);
+                    }
+                },
+            );
+            let _ = w.flush();
+            let _ = summary.finish();
+        }
+        "baseline" => {
+            baseline::run(&args[1], &args[2], date(FROM), date(TO), &args[3]).unwrap_or_else(|e| fail(e.to_string()));
+        }
+        "plan" => {
+            let (invoices, payments, out) = (&args[1], &args[2], &args[3]);
+            let text = std::fs::read_to_string(&policy_path).unwrap_or_else(|e| fail(e.to_string()));
+            let policy = dunning::check_source(&text).policy.unwrap_or_else(|| fail("ladder policy has errors".into()));
+            let invoices = dunning::data::load_invoices(Path::new(invoices), &policy)
+                .unwrap_or_else(|e| fail(e.render(5)));
+            let payments = dunning::data::load_payments(Path::new(payments), &invoices)
+                .unwrap_or_else(|e| fail(e.render(5)));
+            let plan = dunning::plan(&policy, &invoices, &payments, &[], date(PLAN_DAY));
+            let file = std::fs::File::create(out).unwrap_or_else(|e| fail(e.to_string()));
+            let _ = dunning::output::csv::write(&plan.actions, BufWriter::new(file));
+        }
+        "check" => {
+            let text = std::fs::read_to_string(&args[1]).unwrap_or_else(|e| fail(e.to_string()));
+            let checked = dunning::check_source(&text);
+            if checked.has_errors() {
+                fail("the 5,000-rule policy has errors".into());
+            }
+        }
+        other => fail(format!("unknown child job {other}")),
+    }
+    println!("{} {}", start.elapsed().as_secs_f64(), peak_mb());
+}
+
+/// Runs a child job `runs` times; returns the median seconds and the largest peak memory.
+fn measure(job: &[&str], runs: usize) -> (f64, f64) {
+    let exe = std::env::current_exe().unwrap_or_else(|e| fail(e.to_string()));
+    let mut times = Vec::new();
+    let mut peak: f64 = 0.0;
+    for _ in 0..runs {
+        let out = Command::new(&exe)
+            .arg("--child")
+            .args(job)
+            .output()
+            .unwrap_or_else(|e| fail(e.to_string()));
+        if !out.status.success() {
+            fail(format!("{job:?} failed: {}", String::from_utf8_lossy(&out.stderr)));
+        }
+        let text = String::from_utf8_lossy(&out.stdout);
+        let mut parts = text.split_whitespace();
+        let t: f64 = parts.next().and_then(|s| s.parse().ok()).unwrap_or(f64::NAN);
+        let m: f64 = parts.next().and_then(|s| s.parse().ok()).unwrap_or(f64::NAN);
+        times.push(t);
+        peak = peak.max(m);
+    }
+    times.sort_by(|a, b| a.total_cmp(b));
+    (times[times.len() / 2], peak)
+}
+
+fn generate(dir: &Path, n: usize) -> (PathBuf, PathBuf) {
+    let inv = dir.join(format!("invoices-{n}.csv"));
+    let pay = dir.join(format!("payments-{n}.csv"));
+    let params = dunning::generate::GenParams {
+        invoices: n,
+        customers: None,
+        year: 2025,
+        seed: 2025,
+    };
+    let data = dunning::generate::generate(&params).unwrap_or_else(|e| fail(e.to_string()));
+    let write = |path: &Path, f: &dyn Fn(&mut BufWriter<std::fs::File>) -> std::io::Result<()>| {
+        let file = std::fs::File::create(path).unwrap_or_else(|e| fail(e.to_string()));
+        let mut w = BufWriter::new(file);
+        f(&mut w).and_then(|_| w.flush()).unwrap_or_else(|e| fail(e.to_string()));
+    };
+    write(&inv, &|w| dunning::generate::write_invoices_csv(&data, w));
+    write(&pay, &|w| dunning::generate::write_payments_csv(&data, w));
+    (inv, pay)
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).filter(|a| a != "--bench").collect();
+    if args.first().map(String::as_str) == Some("--child") {
+        child(&args[1..]);
+        return;
+    }
+    let sizes: Vec<usize> = std::env::var("BENCH_SIZES")
+        .ok()
+        .map(|s| s.split(',').filter_map(|n| n.trim().parse().ok()).collect())
+        .unwrap_or_else(|| vec![10_000, 100_000, 1_000_000]);
+    let runs: usize = std::env::var("BENCH_RUNS").ok().and_then(|s| s.parse().ok()).unwrap_or(3).max(1);
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("scale");
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| fail(e.to_string()));
+    let threads = dunning::simulate::threads();
+    println!("dunning scale benchmark: simulate {FROM}..{TO}, six-rule ladder, {runs} runs each (median), {threads} threads");
+    println!(
+        "{:>9} {:>10} {:>10} {:>7} {:>18} {:>11} {:>11} {:>9}",
+        "invoices", "engine s", "hand s", "ratio", "invoice-days/s", "engine MB", "hand MB", "actions"
+    );
+    let mut per_invoice = Vec::new();
+    let mut largest = None;
+    for &n in &sizes {
+        let (inv, pay) = generate(&dir, n);
+        let engine_out = dir.join(format!("engine-{n}.csv"));
+        let hand_out = dir.join(format!("hand-{n}.csv"));
+        let s = |p: &Path| p.display().to_string();
+        let (te, me) = measure(&["engine", &s(&inv), &s(&pay), &s(&engine_out)], runs);
+        let (tb, mb) = measure(&["baseline", &s(&inv), &s(&pay), &s(&hand_out)], runs);
+        let a = std::fs::read(&engine_out).unwrap_or_default();
+        let b = std::fs::read(&hand_out).unwrap_or_default();
+        if a != b {
+            fail(format!(
+                "engine and hand-written program disagree at {n} invoices: compare {} and {}",
+                engine_out.display(),
+                hand_out.display()
+            ));
+        }
+        let actions = a.iter().filter(|&&c| c == b'\n').count().saturating_sub(1);
+        let days = (date(TO) - date(FROM)).num_days() as f64 + 1.0;
+        println!(
+            "{n:>9} {te:>10.3} {tb:>10.3} {:>7.2} {:>18.0} {me:>11.0} {mb:>11.0} {actions:>9}",
+            te / tb,
+            n as f64 * days / te,
+        );
+        per_invoice.push((n, te / n as f64));
+        largest = Some((inv, pay));
+    }
+    if let (Some(first), Some(last)) = (per_invoice.first(), per_invoice.last()) {
+        if first.0 != last.0 {
+            println!(
+                "linearity: time per invoice at {} / at {} = {:.2} (1.00 is linear)",
+                last.0,
+                first.0,
+                last.1 / first.1
+            );
+        }
+    }
+    if let Some((inv, pay)) = largest {
+        let out = dir.join("plan.csv");
+        let (t, m) = measure(&["plan", &inv.display().to_string(), &pay.display().to_string(), &out.display().to_string()], runs);
+        println!("plan {PLAN_DAY} over {} invoices: {t:.3} s, {m:.0} MB", sizes.last().copied().unwrap_or(0));
+    }
+    let policy = dir.join("rules-5000.dunning");
+    std::fs::write(&policy, big_policy()).unwrap_or_else(|e| fail(e.to_string()));
+    let (t, m) = measure(&["check", &policy.display().to_string()], runs);
+    println!("check of a 5,000-rule policy: {:.0} ms, {m:.0} MB", t * 1000.0);
+}

@@ -1,0 +1,87 @@
+//! Reading what a command needs (a policy, invoices, payments, history), with
+//! every problem printed in words and turned into the right exit code.
+
+use std::path::Path;
+
+use dunning::data::{HistoryEntry, Invoice, Payment};
+use dunning::report::{self, SourceFile};
+use dunning::Policy;
+
+use super::Outcome;
+
+/// A policy file, checked. Errors (and warnings) are printed to stderr; an
+/// error stops the command with exit code 1 (2 if the file cannot be read).
+pub(crate) fn policy(path: &Path) -> Result<Policy, Outcome> {
+    let bytes = std::fs::read(path).map_err(|e| {
+        eprintln!("error: cannot read {}: {e}", path.display());
+        Outcome::Failed
+    })?;
+    let name = path.display().to_string();
+    let color = super::color_stderr();
+    let text = match dunning::syntax::decode(&bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let file = SourceFile::new(&name, String::from_utf8_lossy(&bytes).into_owned());
+            eprint!("{}", report::render_human(&e, &file, color));
+            return Err(Outcome::Found);
+        }
+    };
+    let checked = dunning::check_source(text);
+    let file = SourceFile::new(&name, text);
+    for d in checked.diagnostics.iter().filter(|d| !d.is_warning()) {
+        eprint!("{}", report::render_human(d, &file, color));
+    }
+    checked.policy.ok_or_else(|| {
+        eprintln!("error: {name} has errors; run `dunning check {name}` for the details");
+        Outcome::Found
+    })
+}
+
+fn data_error(e: &dunning::data::DataErrors) -> Outcome {
+    eprint!("{}", e.render(50));
+    if e.exit_code() == 2 {
+        Outcome::Failed
+    } else {
+        Outcome::Found
+    }
+}
+
+pub(crate) fn invoices(path: &Path, policy: &Policy) -> Result<Vec<Invoice>, Outcome> {
+    dunning::data::load_invoices(path, policy).map_err(|e| data_error(&e))
+}
+
+pub(crate) fn payments(path: Option<&Path>, invoices: &[Invoice]) -> Result<Vec<Payment>, Outcome> {
+    match path {
+        None => Ok(Vec::new()),
+        Some(p) => dunning::data::load_payments(p, invoices).map_err(|e| data_error(&e)),
+    }
+}
+
+pub(crate) fn history(path: Option<&Path>, invoices: &[Invoice]) -> Result<Vec<HistoryEntry>, Outcome> {
+    match path {
+        None => Ok(Vec::new()),
+        Some(p) => dunning::data::load_history(p, invoices).map_err(|e| data_error(&e)),
+    }
+}
+
+/// `--from` must not come after `--to`, and a year is the longest range a
+/// replay is meant for times ten.
+pub(crate) fn range(from: chrono::NaiveDate, to: chrono::NaiveDate) -> Result<(), Outcome> {
+    if from > to {
+        eprintln!("error: --from {from} comes after --to {to}");
+        return Err(Outcome::Failed);
+    }
+    if (to - from).num_days() > 3660 {
+        eprintln!("error: --from {from} to --to {to} is more than ten years; simulate at most 3660 days");
+        return Err(Outcome::Failed);
+    }
+    Ok(())
+}
+
+/// Writes to a file, or says why not.
+pub(crate) fn create(path: &Path) -> Result<std::io::BufWriter<std::fs::File>, Outcome> {
+    std::fs::File::create(path).map(std::io::BufWriter::new).map_err(|e| {
+        eprintln!("error: cannot write {}: {e}", path.display());
+        Outcome::Failed
+    })
+}

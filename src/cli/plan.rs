@@ -1,0 +1,62 @@
+//! `dunning plan`: the actions for one day.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+use clap::ValueEnum;
+
+use super::{load, Outcome};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum PlanFormat {
+    Table,
+    Json,
+    Csv,
+}
+
+#[derive(clap::Args, Debug)]
+pub(crate) struct Args {
+    /// The policy file.
+    policy: PathBuf,
+    /// Invoice snapshot (CSV, JSON or YAML).
+    #[arg(long)]
+    invoices: PathBuf,
+    /// Partial payments (`invoice_id,date,amount`).
+    #[arg(long)]
+    payments: Option<PathBuf>,
+    /// What was already done: the CSV of earlier plans, appended day after day.
+    #[arg(long)]
+    history: Option<PathBuf>,
+    /// The day to plan (YYYY-MM-DD).
+    #[arg(long)]
+    date: NaiveDate,
+    #[arg(long, value_enum, default_value_t = PlanFormat::Table)]
+    format: PlanFormat,
+}
+
+pub(crate) fn run(args: Args) -> Outcome {
+    match plan(args) {
+        Ok(()) => Outcome::Ok,
+        Err(o) => o,
+    }
+}
+
+fn plan(args: Args) -> Result<(), Outcome> {
+    let policy = load::policy(&args.policy)?;
+    let invoices = load::invoices(&args.invoices, &policy)?;
+    let payments = load::payments(args.payments.as_deref(), &invoices)?;
+    let history = load::history(args.history.as_deref(), &invoices)?;
+    let plan = dunning::plan(&policy, &invoices, &payments, &history, args.date);
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    let written = match args.format {
+        PlanFormat::Table => out.write_all(dunning::output::plan::table(&plan).as_bytes()),
+        PlanFormat::Json => out.write_all(dunning::output::plan::json(&plan).as_bytes()),
+        PlanFormat::Csv => dunning::output::csv::write(&plan.actions, &mut out),
+    };
+    written.map_err(|e| {
+        eprintln!("error: cannot write the plan: {e}");
+        Outcome::Failed
+    })
+}

@@ -1,0 +1,168 @@
+//! `dunning simulate`: the dry-run of a policy over a range of days.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use chrono::NaiveDate;
+use clap::ValueEnum;
+use dunning::eval::Ledger;
+use dunning::simulate::{Simulation, SummaryBuilder};
+
+use super::{load, Outcome};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum SimulateFormat {
+    Table,
+    Json,
+}
+
+#[derive(clap::Args, Debug)]
+pub(crate) struct Args {
+    policy: PathBuf,
+    #[arg(long)]
+    invoices: PathBuf,
+    #[arg(long)]
+    payments: Option<PathBuf>,
+    /// First day replayed.
+    #[arg(long)]
+    from: NaiveDate,
+    /// Last day replayed (inclusive).
+    #[arg(long)]
+    to: NaiveDate,
+    #[arg(long, value_enum, default_value_t = SimulateFormat::Table)]
+    format: SimulateFormat,
+    /// Write every action to this CSV (the history format of `plan --format csv`).
+    #[arg(long)]
+    actions_out: Option<PathBuf>,
+}
+
+/// A progress bar on stderr, shown only when stderr is a terminal and the
+/// replay has run for more than a second.
+pub(crate) struct Progress {
+    start: Instant,
+    bar: Option<indicatif::ProgressBar>,
+    enabled: bool,
+}
+
+impl Progress {
+    pub(crate) fn new() -> Self {
+        use std::io::IsTerminal;
+        Progress {
+            start: Instant::now(),
+            bar: None,
+            enabled: std::io::stderr().is_terminal(),
+        }
+    }
+
+    pub(crate) fn update(&mut self, done: usize, total: usize) {
+        if !self.enabled {
+            return;
+        }
+        if self.bar.is_none() && self.start.elapsed() > Duration::from_secs(1) {
+            let bar = indicatif::ProgressBar::new(total as u64);
+            bar.set_style(
+                indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} days {elapsed}")
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            );
+            self.bar = Some(bar);
+        }
+        if let Some(bar) = &self.bar {
+            bar.set_position(done as u64);
+        }
+    }
+
+    pub(crate) fn finish(&mut self) {
+        if let Some(bar) = self.bar.take() {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+/// Replays `policy`, writing actions to `actions_out` as they come, and
+/// keeping them only when `keep`.
+pub(crate) fn replay(
+    policy: &dunning::Policy,
+    invoices: &[dunning::data::Invoice],
+    payments: &[dunning::data::Payment],
+    from: NaiveDate,
+    to: NaiveDate,
+    actions_out: Option<&std::path::Path>,
+    keep: bool,
+) -> Result<Simulation, Outcome> {
+    let ledger = Ledger::new(invoices, payments);
+    let mut builder = SummaryBuilder::new(policy, &ledger, from, to);
+    let mut writer = match actions_out {
+        Some(path) => {
+            let mut w = csv::Writer::from_writer(load::create(path)?);
+            if w.write_record(dunning::output::csv::HEADER).is_err() {
+                eprintln!("error: cannot write {}", path.display());
+                return Err(Outcome::Failed);
+            }
+            Some(w)
+        }
+        None => None,
+    };
+    let mut kept = Vec::new();
+    let mut write_error = None;
+    let mut progress = Progress::new();
+    dunning::simulate::events::replay_events(
+        policy,
+        &ledger,
+        from,
+        to,
+        dunning::simulate::threads(),
+        &mut |done, total| progress.update(done, total),
+        &mut |day| {
+            builder.add(day);
+            if let Some(w) = writer.as_mut() {
+                for a in day {
+                    if let Err(e) = dunning::output::csv::write_rows(w, a) {
+                        write_error.get_or_insert(e);
+                    }
+                }
+            }
+            if keep {
+                kept.extend_from_slice(day);
+            }
+        },
+    );
+    progress.finish();
+    if let Some(mut w) = writer {
+        if let Err(e) = w.flush() {
+            write_error.get_or_insert(e);
+        }
+    }
+    if let Some(e) = write_error {
+        eprintln!("error: cannot write the actions: {e}");
+        return Err(Outcome::Failed);
+    }
+    Ok(Simulation {
+        summary: builder.finish(),
+        actions: kept,
+    })
+}
+
+pub(crate) fn run(args: Args) -> Outcome {
+    let result = (|| {
+        load::range(args.from, args.to)?;
+        let policy = load::policy(&args.policy)?;
+        let invoices = load::invoices(&args.invoices, &policy)?;
+        let payments = load::payments(args.payments.as_deref(), &invoices)?;
+        let keep = args.format == SimulateFormat::Json;
+        let sim = replay(&policy, &invoices, &payments, args.from, args.to, args.actions_out.as_deref(), keep)?;
+        let text = match args.format {
+            SimulateFormat::Table => dunning::output::simulate::table(&sim.summary),
+            SimulateFormat::Json => dunning::output::simulate::json(&sim),
+        };
+        print_out(&text)
+    })();
+    result.err().unwrap_or(Outcome::Ok)
+}
+
+pub(crate) fn print_out(text: &str) -> Result<(), Outcome> {
+    std::io::stdout().lock().write_all(text.as_bytes()).map_err(|e| {
+        eprintln!("error: cannot write the output: {e}");
+        Outcome::Failed
+    })
+}
