@@ -494,6 +494,18 @@ fn a_duplicate_id_names_both_lines() {
 }
 
 #[test]
+fn a_duplicate_id_is_found_in_a_sorted_file() {
+    // Sorted files take a fast path; adjacent equal ids must leave it.
+    let errors = csv("INV-1,C-1,2025-01-15,2025-02-14,10.00,EUR,,,small\n\
+                      INV-2,C-1,2025-01-15,2025-02-14,10.00,EUR,,,small\n\
+                      INV-2,C-1,2025-01-15,2025-02-14,10.00,EUR,,,small\n\
+                      INV-3,C-1,2025-01-15,2025-02-14,10.00,EUR,,,small\n")
+    .unwrap_err();
+    assert_eq!(codes(&errors), ["duplicate-id"]);
+    assert_eq!(errors.errors()[0].line(), Some(4));
+}
+
+#[test]
 fn a_duplicate_id_is_found_even_in_a_bad_row() {
     let errors = csv("INV-1,C-1,2025-01-15,2025-02-30,10.00,EUR,,,small\n\
                       INV-1,C-2,2025-01-15,2025-02-14,10.00,EUR,,,small\n")
