@@ -861,7 +861,12 @@ fn read_records(bytes: &[u8], format: Format, sink: &mut impl Sink, errors: &mut
         }
     }
     let header = Header::new(names, "field");
-    sink.header(&header, errors);
+    let any_object = records.iter().any(|r| matches!(r, Record::Fields(_)));
+    if any_object {
+        // (With no object at all, each record is reported as not one, and
+        // "missing column" errors would only repeat it.)
+        sink.header(&header, errors);
+    }
     let mut cells = vec![Cell::Empty; header.names.len()];
     for (i, record) in records.into_iter().enumerate() {
         let place = Place::Record(i + 1);
