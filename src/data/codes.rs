@@ -280,6 +280,7 @@ between contacts would be counted for the wrong customer.",
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::data::{Place, Problem};
 
     #[test]
     fn codes_are_unique_and_prefixed() {
@@ -288,6 +289,173 @@ mod tests {
             assert!(c.code.starts_with("dunning::data::"), "{}", c.code);
             assert!(seen.insert(c.code), "{} twice", c.code);
             assert!(!c.summary.is_empty() && !c.explanation.is_empty());
+        }
+    }
+
+    /// One problem of each kind. The match below has no `_` arm: a new
+    /// variant does not compile until it is added here, and so documented.
+    fn one_of_each() -> Vec<Problem> {
+        let s = String::new;
+        let all = vec![
+            Problem::Io { message: s() },
+            Problem::UnknownFormat,
+            Problem::NotUtf8 {
+                byte: s(),
+                help: s(),
+            },
+            Problem::UnclosedQuote,
+            Problem::Semicolons,
+            Problem::BadCsv { message: s() },
+            Problem::BadJson { message: s() },
+            Problem::BadYaml {
+                message: s(),
+                help: None,
+            },
+            Problem::NotATable {
+                expected: "",
+                found: "",
+            },
+            Problem::EmptyFile { help: s() },
+            Problem::EmptyHeader { position: 1 },
+            Problem::DuplicateColumn {
+                column: s(),
+                detail: s(),
+            },
+            Problem::MissingColumn {
+                column: s(),
+                word: "",
+                why: s(),
+                help: s(),
+            },
+            Problem::BadRowLength {
+                found: 1,
+                expected: 2,
+                help: "",
+            },
+            Problem::MissingValue {
+                word: "",
+                help: s(),
+            },
+            Problem::WrongType {
+                expected: "",
+                found: "",
+            },
+            Problem::ImpreciseNumber { value: s() },
+            Problem::BadText {
+                value: s(),
+                character: s(),
+            },
+            Problem::BadDate {
+                value: s(),
+                reason: s(),
+                help: None,
+            },
+            Problem::BadAmount {
+                value: s(),
+                help: None,
+            },
+            Problem::AmountNotPositive {
+                value: s(),
+                help: "",
+            },
+            Problem::AmountTooLarge { value: s() },
+            Problem::BadCurrency {
+                value: s(),
+                help: s(),
+            },
+            Problem::BadBool { value: s() },
+            Problem::BadNumber {
+                value: s(),
+                help: None,
+            },
+            Problem::UndeclaredValue {
+                value: s(),
+                attribute: s(),
+                expected: s(),
+                help: s(),
+            },
+            Problem::DuplicateId {
+                id: s(),
+                first: Place::File,
+                second: Place::File,
+            },
+            Problem::DueBeforeIssue {
+                due: s(),
+                issue: s(),
+            },
+            Problem::PaidBeforeIssue {
+                what: "",
+                paid: s(),
+                issue: s(),
+            },
+            Problem::UnknownInvoice { id: s(), help: "" },
+            Problem::CustomerMismatch {
+                invoice: s(),
+                expected: s(),
+                found: s(),
+            },
+            Problem::UnknownAction {
+                value: s(),
+                help: s(),
+            },
+        ];
+        for p in &all {
+            match p {
+                Problem::Io { .. }
+                | Problem::UnknownFormat
+                | Problem::NotUtf8 { .. }
+                | Problem::UnclosedQuote
+                | Problem::Semicolons
+                | Problem::BadCsv { .. }
+                | Problem::BadJson { .. }
+                | Problem::BadYaml { .. }
+                | Problem::NotATable { .. }
+                | Problem::EmptyFile { .. }
+                | Problem::EmptyHeader { .. }
+                | Problem::DuplicateColumn { .. }
+                | Problem::MissingColumn { .. }
+                | Problem::BadRowLength { .. }
+                | Problem::MissingValue { .. }
+                | Problem::WrongType { .. }
+                | Problem::ImpreciseNumber { .. }
+                | Problem::BadText { .. }
+                | Problem::BadDate { .. }
+                | Problem::BadAmount { .. }
+                | Problem::AmountNotPositive { .. }
+                | Problem::AmountTooLarge { .. }
+                | Problem::BadCurrency { .. }
+                | Problem::BadBool { .. }
+                | Problem::BadNumber { .. }
+                | Problem::UndeclaredValue { .. }
+                | Problem::DuplicateId { .. }
+                | Problem::DueBeforeIssue { .. }
+                | Problem::PaidBeforeIssue { .. }
+                | Problem::UnknownInvoice { .. }
+                | Problem::CustomerMismatch { .. }
+                | Problem::UnknownAction { .. } => {}
+            }
+        }
+        all
+    }
+
+    #[test]
+    fn every_problem_is_documented_and_every_doc_is_a_problem() {
+        let problems = one_of_each();
+        for p in &problems {
+            assert!(find(p.code()).is_some(), "{} is not documented", p.code());
+            let derived = miette::Diagnostic::code(p).map(|c| c.to_string());
+            assert_eq!(
+                derived.as_deref(),
+                Some(p.code()),
+                "code() and the derive disagree"
+            );
+        }
+        for doc in CODES {
+            assert!(
+                problems.iter().any(|p| p.code() == doc.code),
+                "{} is documented but never emitted",
+                doc.code
+            );
         }
     }
 
