@@ -2,6 +2,62 @@
 //!
 //! Every row is checked; a bad value is an error naming the file, the line
 //! and the column, and nothing is dropped silently.
+//!
+//! ```
+//! use dunning::data::{read_invoices, Format};
+//!
+//! let policy = dunning::check_source("attribute segment in [strategic, small]\n\
+//!     when segment = strategic and overdue > 15d then call\n").policy.unwrap();
+//! let csv = "invoice_id,customer_id,issue_date,due_date,amount,currency,segment\n\
+//!            INV-1,C-1,2025-01-15,2025-02-14,1200.00,EUR,strategic\n";
+//! let invoices = read_invoices("invoices.csv", csv.as_bytes(), Format::Csv, &policy).unwrap();
+//! assert_eq!(invoices[0].id, "INV-1");
+//!
+//! let bad = csv.replace("2025-02-14", "2025-02-30");
+//! let errors = read_invoices("invoices.csv", bad.as_bytes(), Format::Csv, &policy).unwrap_err();
+//! assert_eq!(
+//!     errors.errors()[0].to_string(),
+//!     "invoices.csv:2: column `due_date`: `2025-02-30` is not a date: February 2025 has 28 days (expected YYYY-MM-DD)"
+//! );
+//! ```
+//!
+//! Reading rules, shared by the three files:
+//!
+//! - CSV is comma-separated, UTF-8 (a byte-order mark is skipped), with a
+//!   header line; the header is line 1 of messages. Lines may end in CRLF.
+//!   Surrounding spaces of cells and column names are trimmed. Empty lines,
+//!   and lines whose cells are all empty (spreadsheets export them), are
+//!   skipped; any other row must have as many cells as the header.
+//! - JSON and YAML files are a list of objects, one per row, whose keys are
+//!   the CSV's column names; messages name the record (1-based). A scalar
+//!   is read from its written form, as a CSV cell would be: `12.50` and
+//!   `"12.50"` are the same, a number is accepted where an id is expected
+//!   (`1042` is the id `1042`). A float with more than 15 significant digits
+//!   cannot be read exactly and is refused: write it as a string. `null`
+//!   or a missing key is an empty cell; an object or a list where a value
+//!   belongs is an error. Column checks need at least one record.
+//! - Dates are `YYYY-MM-DD`, amounts plain decimals with a dot (no sign, no
+//!   thousands separator, no exponent, at most 9 decimals, at most 10^18),
+//!   currencies ISO 4217 codes in capitals, yes/no values `true`/`false`,
+//!   `yes`/`no` or `1`/`0` in any case (an empty `disputed` cell is false).
+//!   Stored text (ids, rule names, text attributes) has no control character.
+
+pub mod codes;
+mod error;
+mod fields;
+mod history;
+mod invoices;
+mod payments;
+mod table;
+
+pub use error::{At, DataError, DataErrors, Place, Problem, KEPT, SHOWN};
+pub use history::{load_history, read_history, HISTORY_COLUMNS};
+pub use invoices::{load_invoices, read_invoices, OPTIONAL_COLUMNS, REQUIRED_COLUMNS};
+pub use payments::{load_payments, read_payments, PAYMENT_COLUMNS};
+pub use table::Format;
+
+use std::collections::HashMap;
+use std::path::Path;
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -24,7 +80,8 @@ pub struct Invoice {
     pub disputed: bool,
     /// Values of the policy's attributes, in `Policy::attributes` order.
     pub attributes: Vec<AttrValue>,
-    /// Line of the invoice in its file (1-based, header included), for messages.
+    /// Line of the invoice in its file (1-based, header included), for
+    /// messages; for a JSON or YAML file, its record number (1-based).
     pub line: usize,
 }
 
@@ -48,6 +105,7 @@ pub struct Payment {
     pub invoice_id: String,
     pub date: NaiveDate,
     pub amount: Decimal,
+    /// Line in its file (record number for JSON or YAML), as for `Invoice::line`.
     pub line: usize,
 }
 
@@ -60,5 +118,40 @@ pub struct HistoryEntry {
     pub rule: String,
     pub action: ActionKind,
     pub template: Option<String>,
+    /// Line in its file (record number for JSON or YAML), as for `Invoice::line`.
     pub line: usize,
+}
+
+/// Invoices by id, for checking payments and history against them.
+pub struct InvoiceIndex<'i> {
+    by_id: HashMap<&'i str, &'i Invoice>,
+}
+
+impl<'i> InvoiceIndex<'i> {
+    pub fn new(invoices: &'i [Invoice]) -> Self {
+        InvoiceIndex {
+            by_id: invoices.iter().map(|i| (i.id.as_str(), i)).collect(),
+        }
+    }
+
+    pub fn get(&self, id: &str) -> Option<&'i Invoice> {
+        self.by_id.get(id).copied()
+    }
+}
+
+/// A file's name for messages, its bytes and its format (from the extension).
+fn read_file(path: &Path) -> Result<(String, Vec<u8>, Format), DataErrors> {
+    let name = path.display().to_string();
+    let Some(format) = Format::from_path(path) else {
+        return Err(DataErrors::file(&name, Problem::UnknownFormat));
+    };
+    match std::fs::read(path) {
+        Ok(bytes) => Ok((name, bytes, format)),
+        Err(e) => Err(DataErrors::file(
+            &name,
+            Problem::Io {
+                message: e.to_string(),
+            },
+        )),
+    }
 }

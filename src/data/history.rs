@@ -1,0 +1,122 @@
+//! History: the actions already taken, as `plan --format csv` writes them
+//! (`date,customer_id,invoice_id,rule,action`, then optional columns of
+//! which only `template` is read).
+
+use std::path::Path;
+
+use super::error::{shown, Collector, DataErrors, Problem};
+use super::fields;
+use super::table::{self, Cells, Format, Header, Sink};
+use super::{HistoryEntry, Invoice, InvoiceIndex};
+use crate::check::names::{action_names, closest, quoted_list};
+use crate::policy::ActionKind;
+
+/// The columns every history file has; `template` is read when present,
+/// other columns (amounts, reason…) are ignored.
+pub const HISTORY_COLUMNS: [&str; 5] = ["date", "customer_id", "invoice_id", "rule", "action"];
+
+/// Reads and checks a history file against the invoices.
+pub fn load_history(path: &Path, invoices: &[Invoice]) -> Result<Vec<HistoryEntry>, DataErrors> {
+    let (name, bytes, format) = super::read_file(path)?;
+    read_history(&name, &bytes, format, invoices)
+}
+
+/// Checks a history file's content: each row names an invoice of
+/// `invoices` and its customer, a rule, and a known action.
+///
+/// A CSV row that repeats the header is skipped, so that daily plans can
+/// be appended to the history with their header lines.
+pub fn read_history(
+    name: &str,
+    bytes: &[u8],
+    format: Format,
+    invoices: &[Invoice],
+) -> Result<Vec<HistoryEntry>, DataErrors> {
+    let mut errors = Collector::new(name);
+    let mut sink = History {
+        index: InvoiceIndex::new(invoices),
+        columns: [None; 5],
+        template: None,
+        entries: Vec::new(),
+    };
+    table::read(bytes, format, &mut sink, &mut errors);
+    errors.finish(sink.entries)
+}
+
+struct History<'i> {
+    index: InvoiceIndex<'i>,
+    columns: [Option<usize>; 5],
+    template: Option<usize>,
+    entries: Vec<HistoryEntry>,
+}
+
+fn action(text: &str) -> Result<ActionKind, Problem> {
+    ActionKind::parse(text).ok_or_else(|| {
+        let valid = format!("the actions are {}", quoted_list(action_names()));
+        Problem::UnknownAction {
+            value: shown(text),
+            help: match closest(text, action_names()) {
+                Some(near) => format!("did you mean `{near}`? ({valid})"),
+                None => valid,
+            },
+        }
+    })
+}
+
+impl Sink for History<'_> {
+    fn header(&mut self, header: &Header, errors: &mut Collector) {
+        for (slot, name) in self.columns.iter_mut().zip(HISTORY_COLUMNS) {
+            *slot = header.require(name, || "every history row needs one".into(), errors);
+        }
+        self.template = header.find("template");
+    }
+
+    fn skips_repeated_header(&self) -> bool {
+        true
+    }
+
+    fn row(&mut self, cells: &Cells<'_>, errors: &mut Collector) {
+        let before = errors.total();
+        let [date_col, customer_col, invoice_col, rule_col, action_col] = self.columns;
+        let date = cells.required(date_col, "a date", errors, fields::date);
+        let customer = cells.required(customer_col, "a customer id", errors, fields::text);
+        let invoice = cells.required(invoice_col, "an invoice id", errors, |t| {
+            let t = fields::text(t)?;
+            self.index.get(t).ok_or_else(|| Problem::UnknownInvoice {
+                id: shown(t),
+                help: "each history row must name an invoice of the invoice file; check that the history goes with this invoice file",
+            })
+        });
+        let rule = cells.required(rule_col, "a rule name", errors, fields::text);
+        let action = cells.required(action_col, "an action", errors, action);
+        let template = cells.optional(self.template, "a template name", errors, fields::text);
+        if let (Some(invoice), Some(customer)) = (invoice, customer) {
+            if invoice.customer_id != customer {
+                cells.fail(
+                    customer_col.unwrap_or_default(),
+                    errors,
+                    Problem::CustomerMismatch {
+                        invoice: shown(&invoice.id),
+                        expected: shown(&invoice.customer_id),
+                        found: shown(customer),
+                    },
+                );
+            }
+        }
+        if let (Some(date), Some(invoice), Some(rule), Some(action), Some(template)) =
+            (date, invoice, rule, action, template)
+        {
+            if errors.total() == before {
+                self.entries.push(HistoryEntry {
+                    date,
+                    customer_id: invoice.customer_id.clone(),
+                    invoice_id: invoice.id.clone(),
+                    rule: rule.to_string(),
+                    action,
+                    template: template.map(str::to_string),
+                    line: cells.place.number(),
+                });
+            }
+        }
+    }
+}

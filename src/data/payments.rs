@@ -1,0 +1,86 @@
+//! Payments: `invoice_id,date,amount`, one row per (partial) payment.
+
+use std::path::Path;
+
+use super::error::{shown, Collector, DataErrors, Problem};
+use super::fields;
+use super::table::{self, Cells, Format, Header, Sink};
+use super::{Invoice, InvoiceIndex, Payment};
+
+/// The columns every payment file has; others are ignored.
+pub const PAYMENT_COLUMNS: [&str; 3] = ["invoice_id", "date", "amount"];
+
+/// Reads and checks a payment file against the invoices it pays.
+pub fn load_payments(path: &Path, invoices: &[Invoice]) -> Result<Vec<Payment>, DataErrors> {
+    let (name, bytes, format) = super::read_file(path)?;
+    read_payments(&name, &bytes, format, invoices)
+}
+
+/// Checks a payment file's content: each payment names an invoice of
+/// `invoices`, is dated on or after its issue date, and is positive.
+pub fn read_payments(
+    name: &str,
+    bytes: &[u8],
+    format: Format,
+    invoices: &[Invoice],
+) -> Result<Vec<Payment>, DataErrors> {
+    let mut errors = Collector::new(name);
+    let mut sink = Payments {
+        index: InvoiceIndex::new(invoices),
+        columns: [None; 3],
+        payments: Vec::new(),
+    };
+    table::read(bytes, format, &mut sink, &mut errors);
+    errors.finish(sink.payments)
+}
+
+struct Payments<'i> {
+    index: InvoiceIndex<'i>,
+    columns: [Option<usize>; 3],
+    payments: Vec<Payment>,
+}
+
+impl Sink for Payments<'_> {
+    fn header(&mut self, header: &Header, errors: &mut Collector) {
+        for (slot, name) in self.columns.iter_mut().zip(PAYMENT_COLUMNS) {
+            *slot = header.require(name, || "every payment needs one".into(), errors);
+        }
+    }
+
+    fn row(&mut self, cells: &Cells<'_>, errors: &mut Collector) {
+        let before = errors.total();
+        let [id_col, date_col, amount_col] = self.columns;
+        let invoice = cells.required(id_col, "an invoice id", errors, |t| {
+            let t = fields::text(t)?;
+            self.index.get(t).ok_or_else(|| Problem::UnknownInvoice {
+                id: shown(t),
+                help: "a payment must name an invoice of the invoice file; check the id, or that both files are from the same export",
+            })
+        });
+        let date = cells.required(date_col, "a date", errors, fields::date);
+        let amount = cells.required(amount_col, "an amount", errors, fields::payment_amount);
+        if let (Some(invoice), Some(date)) = (invoice, date) {
+            if date < invoice.issue_date {
+                cells.fail(
+                    date_col.unwrap_or_default(),
+                    errors,
+                    Problem::PaidBeforeIssue {
+                        what: "payment date",
+                        paid: date.to_string(),
+                        issue: invoice.issue_date.to_string(),
+                    },
+                );
+            }
+        }
+        if let (Some(invoice), Some(date), Some(amount)) = (invoice, date, amount) {
+            if errors.total() == before {
+                self.payments.push(Payment {
+                    invoice_id: invoice.id.clone(),
+                    date,
+                    amount,
+                    line: cells.place.number(),
+                });
+            }
+        }
+    }
+}
