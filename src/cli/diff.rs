@@ -45,8 +45,24 @@ pub(crate) fn run(args: Args) -> Outcome {
         let new_invoices = load::invoices(&args.invoices, &new)?;
         let old_payments = load::payments(args.payments.as_deref(), &old_invoices)?;
         let new_payments = load::payments(args.payments.as_deref(), &new_invoices)?;
-        let a = simulate::replay(&old, &old_invoices, &old_payments, args.from, args.to, None, true)?;
-        let b = simulate::replay(&new, &new_invoices, &new_payments, args.from, args.to, None, true)?;
+        let a = simulate::replay(
+            &old,
+            &old_invoices,
+            &old_payments,
+            args.from,
+            args.to,
+            None,
+            true,
+        )?;
+        let b = simulate::replay(
+            &new,
+            &new_invoices,
+            &new_payments,
+            args.from,
+            args.to,
+            None,
+            true,
+        )?;
         let d = dunning::simulate::diff::diff(&a, &b);
         let text = match args.format {
             DiffFormat::Table => dunning::output::diff::table(&d),

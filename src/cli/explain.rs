@@ -31,9 +31,14 @@ pub(crate) fn run(args: Args) -> Outcome {
         let invoices = load::invoices(&args.invoices, &policy)?;
         let payments = load::payments(args.payments.as_deref(), &invoices)?;
         let history = load::history(args.history.as_deref(), &invoices)?;
-        let Some(explanation) =
-            dunning::explain(&policy, &invoices, &payments, &history, args.date, &args.invoice)
-        else {
+        let Some(explanation) = dunning::explain(
+            &policy,
+            &invoices,
+            &payments,
+            &history,
+            args.date,
+            &args.invoice,
+        ) else {
             eprintln!(
                 "error: no invoice `{}` in {}",
                 args.invoice,
@@ -42,7 +47,10 @@ pub(crate) fn run(args: Args) -> Outcome {
             return Err(Outcome::Found);
         };
         if args.json {
-            println!("{}", serde_json::to_string_pretty(&explanation).unwrap_or_default());
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&explanation).unwrap_or_default()
+            );
         } else {
             print!("{explanation}");
         }

@@ -57,7 +57,10 @@ pub(crate) fn payments(path: Option<&Path>, invoices: &[Invoice]) -> Result<Vec<
     }
 }
 
-pub(crate) fn history(path: Option<&Path>, invoices: &[Invoice]) -> Result<Vec<HistoryEntry>, Outcome> {
+pub(crate) fn history(
+    path: Option<&Path>,
+    invoices: &[Invoice],
+) -> Result<Vec<HistoryEntry>, Outcome> {
     match path {
         None => Ok(Vec::new()),
         Some(p) => dunning::data::load_history(p, invoices).map_err(|e| data_error(&e)),
@@ -72,7 +75,9 @@ pub(crate) fn range(from: chrono::NaiveDate, to: chrono::NaiveDate) -> Result<()
         return Err(Outcome::Failed);
     }
     if (to - from).num_days() > 3660 {
-        eprintln!("error: --from {from} to --to {to} is more than ten years; simulate at most 3660 days");
+        eprintln!(
+            "error: --from {from} to --to {to} is more than ten years; simulate at most 3660 days"
+        );
         return Err(Outcome::Failed);
     }
     Ok(())
@@ -80,8 +85,10 @@ pub(crate) fn range(from: chrono::NaiveDate, to: chrono::NaiveDate) -> Result<()
 
 /// Writes to a file, or says why not.
 pub(crate) fn create(path: &Path) -> Result<std::io::BufWriter<std::fs::File>, Outcome> {
-    std::fs::File::create(path).map(std::io::BufWriter::new).map_err(|e| {
-        eprintln!("error: cannot write {}: {e}", path.display());
-        Outcome::Failed
-    })
+    std::fs::File::create(path)
+        .map(std::io::BufWriter::new)
+        .map_err(|e| {
+            eprintln!("error: cannot write {}: {e}", path.display());
+            Outcome::Failed
+        })
 }

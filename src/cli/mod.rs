@@ -6,10 +6,10 @@ mod diff;
 mod explain;
 mod files;
 mod fmt;
+mod generate;
 mod load;
 mod plan;
 mod simulate;
-mod generate;
 
 use std::process::ExitCode;
 

@@ -150,7 +150,15 @@ pub(crate) fn run(args: Args) -> Outcome {
         let invoices = load::invoices(&args.invoices, &policy)?;
         let payments = load::payments(args.payments.as_deref(), &invoices)?;
         let keep = args.format == SimulateFormat::Json;
-        let sim = replay(&policy, &invoices, &payments, args.from, args.to, args.actions_out.as_deref(), keep)?;
+        let sim = replay(
+            &policy,
+            &invoices,
+            &payments,
+            args.from,
+            args.to,
+            args.actions_out.as_deref(),
+            keep,
+        )?;
         let text = match args.format {
             SimulateFormat::Table => dunning::output::simulate::table(&sim.summary),
             SimulateFormat::Json => dunning::output::simulate::json(&sim),
@@ -161,8 +169,11 @@ pub(crate) fn run(args: Args) -> Outcome {
 }
 
 pub(crate) fn print_out(text: &str) -> Result<(), Outcome> {
-    std::io::stdout().lock().write_all(text.as_bytes()).map_err(|e| {
-        eprintln!("error: cannot write the output: {e}");
-        Outcome::Failed
-    })
+    std::io::stdout()
+        .lock()
+        .write_all(text.as_bytes())
+        .map_err(|e| {
+            eprintln!("error: cannot write the output: {e}");
+            Outcome::Failed
+        })
 }

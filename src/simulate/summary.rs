@@ -32,7 +32,7 @@ pub struct Summary {
     pub by_month: BTreeMap<String, BTreeMap<String, usize>>,
     /// Per rule, in ladder order: how many invoices reached that step.
     pub steps: Vec<StepFigures>,
-    /// Invoice-level actions followed by the invoice's payment within 3 days.
+    /// Invoice-level actions on overdue invoices followed by the invoice's payment within 3 days.
     pub crossed_payment: usize,
     pub crossed_examples: Vec<Crossed>,
     /// Invoices open at the end, by their last step (`none` if no step fired).
@@ -192,7 +192,9 @@ impl<'a> SummaryBuilder<'a> {
                     self.reached[r][i] = true;
                 }
                 self.last_step[i] = Some(line.rule.clone());
-                if let Some(paid) = self.settled[i] {
+                // A reminder of an overdue invoice paid right after: the two
+                // crossed. (A preventive e-mail followed by payment did its job.)
+                if let Some(paid) = self.settled[i].filter(|_| line.days_overdue > 0) {
                     let limit = a
                         .date
                         .checked_add_days(Days::new(CROSSED_DAYS as u64))

@@ -52,12 +52,18 @@ fn fail(message: String) -> ! {
 /// The 5,000-rule policy: 100 segments, each with its own 50-step ladder.
 fn big_policy() -> String {
     let segments: Vec<String> = (0..100).map(|s| format!("s{s:02}")).collect();
-    let mut text = format!("set cooldown = 2d\nattribute segment in [{}]\n", segments.join(", "));
+    let mut text = format!(
+        "set cooldown = 2d\nattribute segment in [{}]\n",
+        segments.join(", ")
+    );
     let actions = ["email", "sms", "call", "letter", "registered_letter"];
     for s in &segments {
         for k in 0..50 {
             let action = actions[(k / 10).min(4)];
-            text += &format!("rule {s}_step{k:02}: when segment = {s} and overdue >= {}d then {action}\n", 1 + k * 3);
+            text += &format!(
+                "rule {s}_step{k:02}: when segment = {s} and overdue >= {}d then {action}\n",
+                1 + k * 3
+            );
         }
     }
     text
@@ -70,8 +76,11 @@ fn child(args: &[String]) {
     match args[0].as_str() {
         "engine" => {
             let (invoices, payments, out) = (&args[1], &args[2], &args[3]);
-            let text = std::fs::read_to_string(&policy_path).unwrap_or_else(|e| fail(e.to_string()));
-            let policy = dunning::check_source(&text).policy.unwrap_or_else(|| fail("ladder policy has errors".into()));
+            let text =
+                std::fs::read_to_string(&policy_path).unwrap_or_else(|e| fail(e.to_string()));
+            let policy = dunning::check_source(&text)
+                .policy
+                .unwrap_or_else(|| fail("ladder policy has errors".into()));
             let invoices = dunning::data::load_invoices(Path::new(invoices), &policy)
                 .unwrap_or_else(|e| fail(e.render(5)));
             let payments = dunning::data::load_payments(Path::new(payments), &invoices)
@@ -80,7 +89,8 @@ fn child(args: &[String]) {
             let mut w = csv::Writer::from_writer(BufWriter::new(file));
             let _ = w.write_record(dunning::output::csv::HEADER);
             let ledger = dunning::eval::Ledger::new(&invoices, &payments);
-            let mut summary = dunning::simulate::SummaryBuilder::new(&policy, &ledger, date(FROM), date(TO));
+            let mut summary =
+                dunning::simulate::SummaryBuilder::new(&policy, &ledger, date(FROM), date(TO));
             dunning::simulate::events::replay_events(
                 &policy,
                 &ledger,
@@ -99,12 +109,16 @@ fn child(args: &[String]) {
             let _ = summary.finish();
         }
         "baseline" => {
-            baseline::run(&args[1], &args[2], date(FROM), date(TO), &args[3]).unwrap_or_else(|e| fail(e.to_string()));
+            baseline::run(&args[1], &args[2], date(FROM), date(TO), &args[3])
+                .unwrap_or_else(|e| fail(e.to_string()));
         }
         "plan" => {
             let (invoices, payments, out) = (&args[1], &args[2], &args[3]);
-            let text = std::fs::read_to_string(&policy_path).unwrap_or_else(|e| fail(e.to_string()));
-            let policy = dunning::check_source(&text).policy.unwrap_or_else(|| fail("ladder policy has errors".into()));
+            let text =
+                std::fs::read_to_string(&policy_path).unwrap_or_else(|e| fail(e.to_string()));
+            let policy = dunning::check_source(&text)
+                .policy
+                .unwrap_or_else(|| fail("ladder policy has errors".into()));
             let invoices = dunning::data::load_invoices(Path::new(invoices), &policy)
                 .unwrap_or_else(|e| fail(e.render(5)));
             let payments = dunning::data::load_payments(Path::new(payments), &invoices)
@@ -137,12 +151,21 @@ fn measure(job: &[&str], runs: usize) -> (f64, f64) {
             .output()
             .unwrap_or_else(|e| fail(e.to_string()));
         if !out.status.success() {
-            fail(format!("{job:?} failed: {}", String::from_utf8_lossy(&out.stderr)));
+            fail(format!(
+                "{job:?} failed: {}",
+                String::from_utf8_lossy(&out.stderr)
+            ));
         }
         let text = String::from_utf8_lossy(&out.stdout);
         let mut parts = text.split_whitespace();
-        let t: f64 = parts.next().and_then(|s| s.parse().ok()).unwrap_or(f64::NAN);
-        let m: f64 = parts.next().and_then(|s| s.parse().ok()).unwrap_or(f64::NAN);
+        let t: f64 = parts
+            .next()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(f64::NAN);
+        let m: f64 = parts
+            .next()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(f64::NAN);
         times.push(t);
         peak = peak.max(m);
     }
@@ -163,7 +186,9 @@ fn generate(dir: &Path, n: usize) -> (PathBuf, PathBuf) {
     let write = |path: &Path, f: &dyn Fn(&mut BufWriter<std::fs::File>) -> std::io::Result<()>| {
         let file = std::fs::File::create(path).unwrap_or_else(|e| fail(e.to_string()));
         let mut w = BufWriter::new(file);
-        f(&mut w).and_then(|_| w.flush()).unwrap_or_else(|e| fail(e.to_string()));
+        f(&mut w)
+            .and_then(|_| w.flush())
+            .unwrap_or_else(|e| fail(e.to_string()));
     };
     write(&inv, &|w| dunning::generate::write_invoices_csv(&data, w));
     write(&pay, &|w| dunning::generate::write_payments_csv(&data, w));
@@ -171,7 +196,10 @@ fn generate(dir: &Path, n: usize) -> (PathBuf, PathBuf) {
 }
 
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).filter(|a| a != "--bench").collect();
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| a != "--bench")
+        .collect();
     if args.first().map(String::as_str) == Some("--child") {
         child(&args[1..]);
         return;
@@ -180,14 +208,25 @@ fn main() {
         .ok()
         .map(|s| s.split(',').filter_map(|n| n.trim().parse().ok()).collect())
         .unwrap_or_else(|| vec![10_000, 100_000, 1_000_000]);
-    let runs: usize = std::env::var("BENCH_RUNS").ok().and_then(|s| s.parse().ok()).unwrap_or(3).max(1);
+    let runs: usize = std::env::var("BENCH_RUNS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(3)
+        .max(1);
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("scale");
     std::fs::create_dir_all(&dir).unwrap_or_else(|e| fail(e.to_string()));
     let threads = dunning::simulate::threads();
     println!("dunning scale benchmark: simulate {FROM}..{TO}, six-rule ladder, {runs} runs each (median), {threads} threads");
     println!(
         "{:>9} {:>10} {:>10} {:>7} {:>18} {:>11} {:>11} {:>9}",
-        "invoices", "engine s", "hand s", "ratio", "invoice-days/s", "engine MB", "hand MB", "actions"
+        "invoices",
+        "engine s",
+        "hand s",
+        "ratio",
+        "invoice-days/s",
+        "engine MB",
+        "hand MB",
+        "actions"
     );
     let mut per_invoice = Vec::new();
     let mut largest = None;
@@ -229,11 +268,25 @@ fn main() {
     }
     if let Some((inv, pay)) = largest {
         let out = dir.join("plan.csv");
-        let (t, m) = measure(&["plan", &inv.display().to_string(), &pay.display().to_string(), &out.display().to_string()], runs);
-        println!("plan {PLAN_DAY} over {} invoices: {t:.3} s, {m:.0} MB", sizes.last().copied().unwrap_or(0));
+        let (t, m) = measure(
+            &[
+                "plan",
+                &inv.display().to_string(),
+                &pay.display().to_string(),
+                &out.display().to_string(),
+            ],
+            runs,
+        );
+        println!(
+            "plan {PLAN_DAY} over {} invoices: {t:.3} s, {m:.0} MB",
+            sizes.last().copied().unwrap_or(0)
+        );
     }
     let policy = dir.join("rules-5000.dunning");
     std::fs::write(&policy, big_policy()).unwrap_or_else(|e| fail(e.to_string()));
     let (t, m) = measure(&["check", &policy.display().to_string()], runs);
-    println!("check of a 5,000-rule policy: {:.0} ms, {m:.0} MB", t * 1000.0);
+    println!(
+        "check of a 5,000-rule policy: {:.0} ms, {m:.0} MB",
+        t * 1000.0
+    );
 }

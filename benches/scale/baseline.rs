@@ -52,7 +52,12 @@ fn days(n: i64) -> String {
 }
 
 fn open_amount(inv: &Invoice, d: NaiveDate) -> Decimal {
-    let paid: Decimal = inv.payments.iter().filter(|(p, _)| *p <= d).map(|(_, a)| *a).sum();
+    let paid: Decimal = inv
+        .payments
+        .iter()
+        .filter(|(p, _)| *p <= d)
+        .map(|(_, a)| *a)
+        .sum();
     (inv.amount - paid).max(Decimal::ZERO)
 }
 
@@ -61,7 +66,13 @@ fn is_open(inv: &Invoice, d: NaiveDate) -> bool {
 }
 
 /// Reads the invoices and payments, computes every action of the range, writes the CSV.
-pub fn run(invoices: &str, payments: &str, from: NaiveDate, to: NaiveDate, out: &str) -> std::io::Result<usize> {
+pub fn run(
+    invoices: &str,
+    payments: &str,
+    from: NaiveDate,
+    to: NaiveDate,
+    out: &str,
+) -> std::io::Result<usize> {
     let mut list = Vec::new();
     let mut index = HashMap::new();
     let mut rdr = csv::Reader::from_path(invoices)?;
@@ -116,13 +127,21 @@ pub fn run(invoices: &str, payments: &str, from: NaiveDate, to: NaiveDate, out: 
         let mut highest: Option<usize> = None;
         loop {
             // The first day from `day` on when a step above `highest` holds.
-            let preventive = (highest.is_none()).then(|| {
-                let start = inv.due.checked_sub_days(Days::new(3)).unwrap_or(inv.due);
-                day.max(start)
-            }).filter(|d| *d <= inv.due);
+            let preventive = (highest.is_none())
+                .then(|| {
+                    let start = inv.due.checked_sub_days(Days::new(3)).unwrap_or(inv.due);
+                    day.max(start)
+                })
+                .filter(|d| *d <= inv.due);
             let next_step = (1..=STEPS.len())
                 .filter(|k| highest.is_none_or(|h| *k > h))
-                .map(|k| day.max(inv.due.checked_add_days(Days::new(STEPS[k - 1].3 as u64)).unwrap_or(inv.due)))
+                .map(|k| {
+                    day.max(
+                        inv.due
+                            .checked_add_days(Days::new(STEPS[k - 1].3 as u64))
+                            .unwrap_or(inv.due),
+                    )
+                })
                 .min();
             let Some(when) = [preventive, next_step].into_iter().flatten().min() else {
                 break;
@@ -136,31 +155,73 @@ pub fn run(invoices: &str, payments: &str, from: NaiveDate, to: NaiveDate, out: 
             let step = (1..=STEPS.len())
                 .rev()
                 .find(|k| overdue >= STEPS[k - 1].3)
-                .or((overdue >= -3 && overdue <= 0).then_some(0));
+                .or((-3..=0).contains(&overdue).then_some(0));
             let Some(step) = step.filter(|s| highest.is_none_or(|h| *s > h)) else {
                 break;
             };
-            lines.push(Line { date: when, step, invoice: i, open: open_amount(inv, when) });
+            lines.push(Line {
+                date: when,
+                step,
+                invoice: i,
+                open: open_amount(inv, when),
+            });
             highest = Some(step);
             day = when.succ_opt().unwrap_or(when);
         }
     }
 
-    let rule = |s: usize| if s == 0 { ("preventive", "email", "avant-echeance") } else { (STEPS[s - 1].0, STEPS[s - 1].1, STEPS[s - 1].2) };
+    let rule = |s: usize| {
+        if s == 0 {
+            ("preventive", "email", "avant-echeance")
+        } else {
+            (STEPS[s - 1].0, STEPS[s - 1].1, STEPS[s - 1].2)
+        }
+    };
     lines.sort_by(|a, b| {
         let (ia, ib) = (&list[a.invoice], &list[b.invoice]);
         let (ra, rb) = (rule(a.step), rule(b.step));
-        (a.date, ia.customer.as_str(), ra.1, ra.2, ia.currency.as_str(), ia.id.as_str())
-            .cmp(&(b.date, ib.customer.as_str(), rb.1, rb.2, ib.currency.as_str(), ib.id.as_str()))
+        (
+            a.date,
+            ia.customer.as_str(),
+            ra.1,
+            ra.2,
+            ia.currency.as_str(),
+            ia.id.as_str(),
+        )
+            .cmp(&(
+                b.date,
+                ib.customer.as_str(),
+                rb.1,
+                rb.2,
+                ib.currency.as_str(),
+                ib.id.as_str(),
+            ))
     });
     let mut w = csv::Writer::from_writer(std::io::BufWriter::new(std::fs::File::create(out)?));
-    w.write_record(["date", "customer_id", "invoice_id", "rule", "action", "template", "open_amount", "currency", "days_overdue", "interest", "indemnity", "reason"])?;
+    w.write_record([
+        "date",
+        "customer_id",
+        "invoice_id",
+        "rule",
+        "action",
+        "template",
+        "open_amount",
+        "currency",
+        "days_overdue",
+        "interest",
+        "indemnity",
+        "reason",
+    ])?;
     for l in &lines {
         let inv = &list[l.invoice];
         let (name, action, template) = rule(l.step);
         let overdue = (l.date - inv.due).num_days();
         let reason = if l.step == 0 {
-            format!("due_in {} <= 3 days and due_in {} >= 0 days", days(-overdue), days(-overdue))
+            format!(
+                "due_in {} <= 3 days and due_in {} >= 0 days",
+                days(-overdue),
+                days(-overdue)
+            )
         } else {
             format!("overdue {} >= {}", days(overdue), days(STEPS[l.step - 1].3))
         };
