@@ -69,11 +69,11 @@ fn a_small_dataset_is_pinned() {
     let text = String::from_utf8(invoices).unwrap();
     assert_eq!(
         text,
-        "invoice_id,customer_id,issue_date,due_date,amount,currency,paid_date,disputed,segment,risk,country,account_manager,promised_until,payment_plan
-INV-2025-000001,C00004,2025-01-06,2025-02-20,23243.00,EUR,2025-02-10,false,strategic,low,FR,Antoine Rousseau,,false
-INV-2025-000002,C00001,2025-07-04,2025-08-03,1275.48,EUR,2025-07-23,false,standard,medium,FR,,,false
-INV-2025-000003,C00001,2025-09-24,2025-10-24,1636.89,EUR,2025-11-28,false,standard,medium,FR,,,true
-INV-2025-000004,C00002,2025-12-30,2026-02-28,10403.31,EUR,2026-03-09,false,key,low,DE,Thomas Bernard,,false
+        "invoice_id,customer_id,issue_date,due_date,amount,currency,paid_date,disputed,segment,risk,country,account_manager,promised_until,payment_plan,insolvent
+INV-2025-000001,C00004,2025-01-06,2025-02-20,23243.00,EUR,2025-02-10,false,strategic,low,FR,Antoine Rousseau,,false,false
+INV-2025-000002,C00001,2025-07-04,2025-08-03,1275.48,EUR,2025-07-23,false,standard,medium,FR,,,false,false
+INV-2025-000003,C00001,2025-09-24,2025-10-24,1636.89,EUR,2025-11-28,false,standard,medium,FR,,,true,false
+INV-2025-000004,C00002,2025-12-30,2026-02-28,10403.31,EUR,2026-03-09,false,key,low,DE,Thomas Bernard,,false,false
 "
     );
 }

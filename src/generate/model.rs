@@ -26,7 +26,7 @@ pub(crate) struct Behaviour {
     lateness: f64,
     /// Insolvency: invoices due from about this day on are never paid, and
     /// it is not invoiced after it.
-    default_date: Option<NaiveDate>,
+    pub(crate) default_date: Option<NaiveDate>,
 }
 
 // ---------------------------------------------------------------------------

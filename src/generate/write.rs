@@ -10,7 +10,7 @@ use chrono::{Datelike, NaiveDate};
 use super::{Dataset, Invoice};
 
 /// The header of the invoices file.
-pub const INVOICE_COLUMNS: [&str; 14] = [
+pub const INVOICE_COLUMNS: [&str; 15] = [
     "invoice_id",
     "customer_id",
     "issue_date",
@@ -25,6 +25,7 @@ pub const INVOICE_COLUMNS: [&str; 14] = [
     "account_manager",
     "promised_until",
     "payment_plan",
+    "insolvent",
 ];
 
 /// The header of the payments file.
@@ -36,7 +37,7 @@ const CHUNK: usize = 1 << 16;
 /// Writes the invoices, one row each, sorted by invoice id, with a header
 /// (see [`INVOICE_COLUMNS`]). Empty cells: `paid_date` of unpaid invoices,
 /// `account_manager` of standard and small customers, `promised_until`
-/// without a promise. `disputed` and `payment_plan` are `true` or `false`.
+/// without a promise. `disputed`, `payment_plan` and `insolvent` are `true` or `false`.
 pub fn write_invoices_csv(data: &Dataset, mut out: impl Write) -> io::Result<()> {
     let mut buf = Vec::with_capacity(CHUNK + 256);
     header(&mut buf, &INVOICE_COLUMNS);
@@ -76,6 +77,9 @@ pub fn write_invoices_csv(data: &Dataset, mut out: impl Write) -> io::Result<()>
         }
         buf.push(b',');
         boolean(&mut buf, inv.payment_plan);
+        buf.push(b',');
+        // Insolvency proceedings opened during the year, as known at export.
+        boolean(&mut buf, c.behaviour.default_date.is_some());
         buf.push(b'\n');
         if buf.len() >= CHUNK {
             out.write_all(&buf)?;
