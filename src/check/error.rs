@@ -220,10 +220,11 @@ pub enum CheckError {
         span: SourceSpan,
     },
 
-    #[error("rule `{rule}` can never fire: its condition is never true")]
+    #[error("{rule} can never fire: {why}")]
     #[diagnostic(code("dunning::check::never-fires"), severity(Warning))]
     NeverFires {
         rule: String,
+        why: String,
         #[label("{reason}")]
         span: SourceSpan,
         reason: String,
@@ -231,7 +232,7 @@ pub enum CheckError {
         help: Option<String>,
     },
 
-    #[error("rule `{rule}` is never chosen: the later rule `{by}` holds whenever it does")]
+    #[error("{rule} is never chosen: {by}, further down the ladder, holds whenever it does")]
     #[diagnostic(code("dunning::check::shadowed"), severity(Warning))]
     Shadowed {
         rule: String,
@@ -271,17 +272,14 @@ pub enum CheckError {
         span: SourceSpan,
     },
 
-    #[error("rule `{rule}` comes {gap} after `{previous}`, within the {cooldown}-day cooldown")]
+    #[error("{message}")]
     #[diagnostic(code("dunning::check::within-cooldown"), severity(Warning))]
     WithinCooldown {
-        rule: String,
-        previous: String,
-        gap: String,
-        cooldown: u32,
+        message: String,
         #[label("the cooldown defers this step")]
         span: SourceSpan,
         #[label("previous step")]
-        previous_span: SourceSpan,
+        previous_span: Option<SourceSpan>,
         #[help]
         help: String,
     },

@@ -20,6 +20,8 @@ pub(crate) const MAX_POLICY_NUMBER: i64 = 1_000_000_000_000;
 
 pub(crate) struct Resolver<'s> {
     source: &'s str,
+    /// Byte offset where each line starts, to number rules' lines in O(log n).
+    line_starts: Vec<usize>,
     pub errors: Vec<CheckError>,
     attributes: Vec<Attribute>,
     attribute_kinds: Vec<Kind>,
@@ -35,6 +37,7 @@ impl<'s> Resolver<'s> {
     pub fn new(source: &'s str) -> Self {
         Resolver {
             source,
+            line_starts: line_starts(source),
             errors: Vec::new(),
             attributes: Vec::new(),
             attribute_kinds: Vec::new(),
@@ -225,7 +228,7 @@ impl<'s> Resolver<'s> {
             condition: condition?,
             action: action?,
             repeat_days: repeat_days?,
-            line: line_of(self.source, rule.span.start),
+            line: line_of(&self.line_starts, rule.span.start),
         })
     }
 
@@ -569,6 +572,9 @@ impl<'s> Resolver<'s> {
                     (Kind::Days, LiteralKind::Number(n)) => {
                         format!("add a unit: `{n}d` for days, `{n}w` for weeks")
                     }
+                    (Kind::Money, LiteralKind::Number(n)) => {
+                        format!("add a currency: `{n} EUR`")
+                    }
                     _ => format!("compare `{subject}` with {}", kind.example()),
                 }),
             });
@@ -669,7 +675,7 @@ impl<'s> Resolver<'s> {
             },
         };
         let amount_span = Span::new(literal.span.start, literal.span.start + amount.len());
-        let value = self.number(number, amount_span)?.checked_mul(factor);
+        let value = parse_decimal(number).and_then(|n| n.checked_mul(factor));
         match value {
             Some(v) if v <= Decimal::from(MAX_POLICY_NUMBER) => Some(Money::new(v, currency?)),
             _ => {
@@ -780,9 +786,20 @@ fn literal_text(literal: &ast::Literal) -> String {
     }
 }
 
-/// 1-based line of a byte offset.
-pub(crate) fn line_of(source: &str, offset: usize) -> usize {
-    source
-        .get(..offset)
-        .map_or(1, |s| s.bytes().filter(|b| *b == b'\n').count() + 1)
+/// Byte offsets where the lines of `source` start.
+fn line_starts(source: &str) -> Vec<usize> {
+    std::iter::once(0)
+        .chain(
+            source
+                .bytes()
+                .enumerate()
+                .filter(|(_, b)| *b == b'\n')
+                .map(|(i, _)| i + 1),
+        )
+        .collect()
+}
+
+/// 1-based line of a byte offset, given the offsets where lines start.
+fn line_of(line_starts: &[usize], offset: usize) -> usize {
+    line_starts.partition_point(|&start| start <= offset).max(1)
 }
