@@ -267,9 +267,18 @@ impl<'f> Renderer<'f> {
     /// One diagnostic flattened for machines (`--format json`).
     pub fn flatten(&self, diagnostic: &dyn Diagnostic) -> Flat {
         let text = &self.file.text;
+        // The primary label if there is one (a duplicate, not its first
+        // occurrence), else the first.
         let span = diagnostic
             .labels()
-            .and_then(|mut l| l.next())
+            .and_then(|labels| {
+                let labels: Vec<_> = labels.collect();
+                labels
+                    .iter()
+                    .find(|l| l.primary())
+                    .or(labels.first())
+                    .cloned()
+            })
             .map(|l| (l.offset(), l.len()));
         let (start, len) = span.unwrap_or((0, 0));
         let (line, column) = self.index.line_col(text, start);

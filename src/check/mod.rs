@@ -54,9 +54,15 @@ pub fn check(policy: &ast::Policy, source: &str, complete: bool) -> Checked {
     }
 }
 
+/// Where a diagnostic is about: its primary label, else its first.
 fn primary_offset(d: &CheckError) -> Option<usize> {
     use miette::Diagnostic;
-    d.labels().and_then(|mut l| l.next()).map(|l| l.offset())
+    let labels: Vec<_> = d.labels()?.collect();
+    labels
+        .iter()
+        .find(|l| l.primary())
+        .or(labels.first())
+        .map(|l| l.offset())
 }
 
 /// Where each rule of the checked policy was written.

@@ -67,6 +67,12 @@ pub(crate) fn from_pest(err: pest::error::Error<Rule>, text: &str, offset: usize
             return SyntaxError::Internal(message.clone());
         }
     };
+    // `==`: pest took the first `=` as the operator; show both.
+    let pos = if pos > 0 && text[..pos].ends_with('=') && text[pos..].starts_with('=') {
+        pos - 1
+    } else {
+        pos
+    };
     let (found, found_len) = found_at(text, pos);
     let expected = Expected::from_rules(&positives);
     let help = hint(text, pos, &found, &positives);
@@ -383,7 +389,7 @@ fn hint(text: &str, pos: usize, found: &str, positives: &[Rule]) -> Option<Strin
     if rest.starts_with("=>") || rest.starts_with("->") {
         return Some("write `then` between the condition and the action".into());
     }
-    if rest.starts_with("==") || (before.ends_with('=') && rest.starts_with('=')) {
+    if rest.starts_with("==") {
         return Some("compare with a single `=`".into());
     }
     if rest.starts_with("&&") {
@@ -461,11 +467,17 @@ fn hint(text: &str, pos: usize, found: &str, positives: &[Rule]) -> Option<Strin
                 .into(),
         );
     }
+    if wants(Rule::kw_when) && rest.starts_with(':') && before_trim.starts_with("pause") {
+        return Some("a pause reads `pause NAME when CONDITION`, with no `:`".into());
+    }
     if wants(Rule::rule_name) && rest.starts_with(':') {
         return Some("name the rule (`rule first_reminder: when …`), or remove `rule:`".into());
     }
     if positives == [Rule::lbracket] {
         return Some("write the values in brackets: `segment in [strategic, key]`".into());
+    }
+    if rest.starts_with(']') && before_trim.ends_with('[') {
+        return Some("a list needs at least one value: `[strategic, key]`".into());
     }
     if wants(Rule::rbracket) {
         return Some("close the list with `]`".into());

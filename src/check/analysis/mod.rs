@@ -35,9 +35,15 @@ struct RuleFacts {
 pub(crate) fn analyze(policy: &Policy, spans: &RuleSpans, ast: &ast::Policy) -> Vec<CheckError> {
     let mut out = Vec::new();
     if policy.rules.is_empty() {
-        let end = ast.items.last().map_or(0, |i| i.span.end);
+        // Point at the last statement: a rule would go after it.
+        let last = ast.statements().last().map(|s| s.span);
         out.push(CheckError::NoRules {
-            span: (0, end).into(),
+            label: if last.is_some() {
+                "no rule in this file".into()
+            } else {
+                "the file is empty".into()
+            },
+            span: last.unwrap_or_default().into(),
         });
         return out;
     }
@@ -55,7 +61,7 @@ pub(crate) fn analyze(policy: &Policy, spans: &RuleSpans, ast: &ast::Policy) -> 
     firmer_first(policy, spans, &facts, &pairs, &mut out);
     no_formal_notice(policy, spans, &facts, &pairs, &mut out);
     within_cooldown(policy, spans, &facts, &pairs, &mut out);
-    coverage(policy, spans, &domain, &facts, &mut out);
+    coverage(policy, spans, ast, &domain, &facts, &mut out);
     out
 }
 
@@ -483,6 +489,7 @@ fn within_cooldown(
                         spans.describe(policy, i),
                     ),
                     span: spans.condition[j].into(),
+                    label: "the cooldown defers this step".into(),
                     previous_span: Some(spans.condition[i].into()),
                     help: format!(
                         "the cooldown will hold it until {}; set its threshold there, or shorten the cooldown",
@@ -503,6 +510,7 @@ fn within_cooldown(
                         if every == 1 { "day" } else { "days" },
                     ),
                     span: spans.repeat[r].unwrap_or(spans.rule[r]).into(),
+                    label: "the cooldown defers each repeat".into(),
                     previous_span: None,
                     help: format!(
                         "the cooldown holds each repeat until {cooldown} days after the last contact: write `repeat every {cooldown}d`"
@@ -518,6 +526,7 @@ fn within_cooldown(
 fn coverage(
     policy: &Policy,
     spans: &RuleSpans,
+    ast: &ast::Policy,
     domain: &Domain<'_>,
     facts: &[RuleFacts],
     out: &mut Vec<CheckError>,
@@ -602,14 +611,19 @@ fn coverage(
                 .any(|r| r.max().is_none_or(|m| m.to_i64().is_some_and(|m| m >= 1)))
         });
         if !overdue_steps {
-            let label_span = segment
+            // Point at the segment's value in its declaration, or else at the last rule.
+            let label_span = group
                 .as_ref()
-                .and(group.as_ref())
-                .map_or(spans.rule[policy.rules.len() - 1], |_| spans.rule[0]);
+                .and_then(|v| declared_value_span(ast, "segment", v))
+                .unwrap_or(spans.rule[policy.rules.len() - 1]);
             out.push(CheckError::CoverageGap {
                 example: format!("{who} gets no action however overdue it is"),
                 span: label_span.into(),
-                label: "no rule applies to it once it is overdue".into(),
+                label: if group.is_some() {
+                    "no rule applies to these invoices once they are overdue".into()
+                } else {
+                    "no rule applies to an invoice once it is overdue".into()
+                },
                 help: format!(
                     "add a step for it, such as `when overdue >= 1d then email`{}",
                     match &group {
@@ -668,6 +682,23 @@ fn coverage(
             previous = previous.max(e);
         }
     }
+}
+
+/// Where `value` is written in the declaration `attribute NAME in [...]`.
+fn declared_value_span(ast: &ast::Policy, name: &str, value: &str) -> Option<ast::Span> {
+    ast.statements().find_map(|s| match &s.kind {
+        ast::StatementKind::Attribute(ast::AttributeDecl {
+            name: n,
+            ty: ast::AttributeTypeExpr::OneOf(list),
+            ..
+        }) if n.name == name => list.items.iter().find_map(|item| match &item.kind {
+            ast::LiteralKind::Ident(v) | ast::LiteralKind::String(v) if v == value => {
+                Some(item.span)
+            }
+            _ => None,
+        }),
+        _ => None,
+    })
 }
 
 /// The first run of days in `start..=horizon` where no step can hold.

@@ -181,6 +181,7 @@ pub(super) fn within_cooldown(
                 out.push(CheckError::WithinCooldown {
                     message: format!("{} {gap} {}", policy.rules[j].name, policy.rules[i].name),
                     span: spans.condition[j].into(),
+                    label: String::new(),
                     previous_span: Some(spans.condition[i].into()),
                     help: String::new(),
                 });
