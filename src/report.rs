@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, NamedSource, Severity};
+use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, Severity};
 use serde::Serialize;
 
 /// A file's name and text, for pointing into it.
@@ -21,30 +21,152 @@ impl SourceFile {
         }
     }
 
-    /// 1-based line and column (in characters) of a byte offset.
+    /// 1-based line and column (in characters) of a byte offset. Scans the
+    /// file: to locate many offsets, use a [`Renderer`].
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
-        let offset = offset.min(self.text.len());
-        let mut line = 1;
-        let mut line_start = 0;
-        for (i, b) in self.text.as_bytes()[..offset].iter().enumerate() {
-            if *b == b'\n' {
-                line += 1;
-                line_start = i + 1;
-            }
+        LineIndex::new(&self.text).line_col(&self.text, offset)
+    }
+}
+
+/// Where the lines of a text start, to turn byte offsets into lines and
+/// columns in O(log n). A line ends at `\n` (so `\r\n` too).
+#[derive(Clone, Debug)]
+struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    fn new(text: &str) -> Self {
+        let starts = std::iter::once(0)
+            .chain(
+                text.bytes()
+                    .enumerate()
+                    .filter(|(_, b)| *b == b'\n')
+                    .map(|(i, _)| i + 1),
+            )
+            .collect();
+        LineIndex { starts }
+    }
+
+    /// 0-based line of a byte offset.
+    fn line(&self, offset: usize) -> usize {
+        self.starts
+            .partition_point(|&s| s <= offset)
+            .saturating_sub(1)
+    }
+
+    /// Where a 0-based line starts and ends (before its `\r\n` or `\n`).
+    fn bounds(&self, text: &str, line: usize) -> (usize, usize) {
+        let start = self.starts.get(line).copied().unwrap_or(text.len());
+        let mut end = self
+            .starts
+            .get(line + 1)
+            .map_or(text.len(), |next| next - 1);
+        if end > start && text.as_bytes().get(end - 1) == Some(&b'\r') {
+            end -= 1;
         }
-        let col = self
-            .text
-            .get(line_start..offset)
-            .map_or(offset - line_start, |s| s.chars().count())
-            + 1;
-        (line, col)
+        (start, end.max(start))
+    }
+
+    /// 1-based line and column (in characters; a byte-order mark does not count).
+    fn line_col(&self, text: &str, offset: usize) -> (usize, usize) {
+        let offset = floor_char_boundary(text, offset.min(text.len()));
+        let line = self.line(offset);
+        let start = self.starts.get(line).copied().unwrap_or(0);
+        let before = text.get(start..offset).unwrap_or("");
+        let before = if line == 0 {
+            before.strip_prefix('\u{FEFF}').unwrap_or(before)
+        } else {
+            before
+        };
+        (line + 1, before.chars().count() + 1)
+    }
+}
+
+fn floor_char_boundary(text: &str, mut i: usize) -> usize {
+    while i > 0 && !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+fn ceil_char_boundary(text: &str, mut i: usize) -> usize {
+    while i < text.len() && !text.is_char_boundary(i) {
+        i += 1;
+    }
+    i
+}
+
+/// Lines longer than this many bytes are shown as an excerpt around the
+/// spot, and underlines longer than this are cut: a 5 MB line must not
+/// become a 5 MB error message.
+const LONG: usize = 160;
+
+/// The file as miette reads it: the lines around a span, found through the
+/// line index rather than by scanning the file, and cut to an excerpt when
+/// they are too long to print.
+struct Window<'a> {
+    name: &'a str,
+    text: &'a str,
+    index: &'a LineIndex,
+}
+
+impl miette::SourceCode for Window<'_> {
+    fn read_span<'b>(
+        &'b self,
+        span: &miette::SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn miette::SpanContents<'b> + 'b>, miette::MietteError> {
+        let text = self.text;
+        let (start, end) = (span.offset(), span.offset() + span.len());
+        if end > text.len() {
+            return Err(miette::MietteError::OutOfBounds);
+        }
+        let first = self.index.line(start);
+        let last = self.index.line(end.saturating_sub(1).max(start));
+        let (line_start, _) = self.index.bounds(text, first);
+        let (_, column) = self.index.line_col(text, start);
+        let long = (first..=last).any(|l| {
+            let (s, e) = self.index.bounds(text, l);
+            e - s > LONG
+        });
+        let (from, to, data_start, data_end) = if long {
+            // An excerpt of the span's own lines, around the span.
+            if end - start > 4 * LONG {
+                // Two labels far apart on a long line: miette shows them
+                // separately when their union cannot be read.
+                return Err(miette::MietteError::OutOfBounds);
+            }
+            let (_, last_end) = self.index.bounds(text, last);
+            let from = floor_char_boundary(text, start.saturating_sub(LONG / 2).max(line_start));
+            let to = ceil_char_boundary(text, (end + LONG / 2).min(last_end));
+            (first, last, from, to)
+        } else {
+            let from = first.saturating_sub(context_lines_before);
+            let to = (last + context_lines_after).min(self.index.starts.len() - 1);
+            let (data_start, _) = self.index.bounds(text, from);
+            let (_, data_end) = self.index.bounds(text, to);
+            (from, to, data_start, data_end)
+        };
+        // miette numbers the lines of the excerpt from `line`, and reads
+        // the column only when there is no context before.
+        let column = if from == first { column - 1 } else { 0 };
+        Ok(Box::new(miette::MietteSpanContents::new_named(
+            self.name.to_string(),
+            &text.as_bytes()[data_start..data_end],
+            (data_start, data_end - data_start).into(),
+            from,
+            column,
+            to - from,
+        )))
     }
 }
 
 /// A diagnostic together with the file it is about, so miette can show the text.
 pub struct Located<'a> {
     pub diagnostic: &'a dyn Diagnostic,
-    pub source: NamedSource<String>,
+    source: Window<'a>,
 }
 
 impl fmt::Debug for Located<'_> {
@@ -75,30 +197,113 @@ impl Diagnostic for Located<'_> {
         Some(&self.source)
     }
     fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
-        self.diagnostic.labels()
+        let text = self.source.text;
+        let labels = self.diagnostic.labels()?.map(move |label| {
+            // Underline at most a screenful of a very long span.
+            let start = floor_char_boundary(text, label.offset().min(text.len()));
+            let end = (start + label.len()).min(text.len());
+            let end = if end - start > LONG {
+                floor_char_boundary(text, start + LONG)
+            } else {
+                end
+            };
+            let span = miette::SourceSpan::from((start, end - start));
+            if label.primary() {
+                miette::LabeledSpan::new_primary_with_span(label.label().map(String::from), span)
+            } else {
+                miette::LabeledSpan::new_with_span(label.label().map(String::from), span)
+            }
+        });
+        Some(Box::new(labels))
     }
     fn related<'b>(&'b self) -> Option<Box<dyn Iterator<Item = &'b dyn Diagnostic> + 'b>> {
         self.diagnostic.related()
     }
 }
 
+/// Renders and flattens the diagnostics of one file, indexing its lines once.
+pub struct Renderer<'f> {
+    file: &'f SourceFile,
+    index: LineIndex,
+    handler: GraphicalReportHandler,
+}
+
+impl<'f> Renderer<'f> {
+    pub fn new(file: &'f SourceFile, color: bool) -> Self {
+        let theme = if color {
+            GraphicalTheme::unicode()
+        } else {
+            GraphicalTheme::unicode_nocolor()
+        };
+        let handler = GraphicalReportHandler::new_themed(theme)
+            .with_width(100)
+            // Wrap help text between words only: never `rule-` / `2`.
+            .with_word_splitter(textwrap::WordSplitter::NoHyphenation)
+            .with_break_words(false);
+        Renderer {
+            file,
+            index: LineIndex::new(&file.text),
+            handler,
+        }
+    }
+
+    /// miette's graphical report of one diagnostic.
+    pub fn render(&self, diagnostic: &dyn Diagnostic) -> String {
+        let located = Located {
+            diagnostic,
+            source: Window {
+                name: &self.file.name,
+                text: &self.file.text,
+                index: &self.index,
+            },
+        };
+        let mut out = String::new();
+        if self.handler.render_report(&mut out, &located).is_err() {
+            out = format!("{diagnostic}\n");
+        }
+        out
+    }
+
+    /// One diagnostic flattened for machines (`--format json`).
+    pub fn flatten(&self, diagnostic: &dyn Diagnostic) -> Flat {
+        let text = &self.file.text;
+        // The primary label if there is one (a duplicate, not its first
+        // occurrence), else the first.
+        let span = diagnostic
+            .labels()
+            .and_then(|labels| {
+                let labels: Vec<_> = labels.collect();
+                labels
+                    .iter()
+                    .find(|l| l.primary())
+                    .or(labels.first())
+                    .cloned()
+            })
+            .map(|l| (l.offset(), l.len()));
+        let (start, len) = span.unwrap_or((0, 0));
+        let (line, column) = self.index.line_col(text, start);
+        let (end_line, end_column) = self.index.line_col(text, start + len);
+        Flat {
+            file: self.file.name.clone(),
+            severity: match diagnostic.severity() {
+                Some(Severity::Warning) => "warning",
+                Some(Severity::Advice) => "note",
+                _ => "error",
+            },
+            code: diagnostic.code().map(|c| c.to_string()).unwrap_or_default(),
+            message: diagnostic.to_string(),
+            line,
+            column,
+            end_line,
+            end_column,
+            help: diagnostic.help().map(|h| h.to_string()),
+        }
+    }
+}
+
 /// Renders one diagnostic as miette's graphical report.
 pub fn render_human(diagnostic: &dyn Diagnostic, file: &SourceFile, color: bool) -> String {
-    let located = Located {
-        diagnostic,
-        source: NamedSource::new(&file.name, file.text.clone()),
-    };
-    let theme = if color {
-        GraphicalTheme::unicode()
-    } else {
-        GraphicalTheme::unicode_nocolor()
-    };
-    let handler = GraphicalReportHandler::new_themed(theme).with_width(100);
-    let mut out = String::new();
-    if handler.render_report(&mut out, &located).is_err() {
-        out = format!("{diagnostic}\n");
-    }
-    out
+    Renderer::new(file, color).render(diagnostic)
 }
 
 /// One diagnostic, flattened for machines (`--format json`).
@@ -115,29 +320,9 @@ pub struct Flat {
     pub help: Option<String>,
 }
 
+/// One diagnostic flattened for machines; to flatten many, use a [`Renderer`].
 pub fn flatten(diagnostic: &dyn Diagnostic, file: &SourceFile) -> Flat {
-    let span = diagnostic
-        .labels()
-        .and_then(|mut l| l.next())
-        .map(|l| (l.offset(), l.len()));
-    let (start, len) = span.unwrap_or((0, 0));
-    let (line, column) = file.line_col(start);
-    let (end_line, end_column) = file.line_col(start + len);
-    Flat {
-        file: file.name.clone(),
-        severity: match diagnostic.severity() {
-            Some(Severity::Warning) => "warning",
-            Some(Severity::Advice) => "note",
-            _ => "error",
-        },
-        code: diagnostic.code().map(|c| c.to_string()).unwrap_or_default(),
-        message: diagnostic.to_string(),
-        line,
-        column,
-        end_line,
-        end_column,
-        help: diagnostic.help().map(|h| h.to_string()),
-    }
+    Renderer::new(file, false).flatten(diagnostic)
 }
 
 /// `::error file=…,line=…,col=…::message`, as GitHub Actions reads it.

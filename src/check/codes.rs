@@ -36,14 +36,20 @@ fn indent(text: &str) -> String {
         .join("\n")
 }
 
-/// Finds a code, with or without the `dunning::` prefix.
+/// Finds a code written in full (`dunning::check::shadowed`), without the
+/// `dunning::` prefix (`check::shadowed`) or by its last part (`shadowed`).
 pub fn find(code: &str) -> Option<&'static CodeDoc> {
+    let code = code.trim();
     let full = if code.starts_with("dunning::") {
         code.to_string()
     } else {
         format!("dunning::{code}")
     };
-    CODES.iter().find(|c| c.code == full)
+    CODES.iter().find(|c| c.code == full).or_else(|| {
+        CODES
+            .iter()
+            .find(|c| c.code.rsplit("::").next() == Some(code))
+    })
 }
 
 pub const CODES: &[CodeDoc] = &[
@@ -126,8 +132,8 @@ allowed values: `attribute segment in [strategic, key, standard]`.",
     CodeDoc {
         code: "dunning::check::reserved-name",
         summary: "an attribute declaration reuses the name of a built-in fact",
-        explanation: "Built-in facts and the required columns of the invoice file cannot be declared \
-as attributes; they are always there.",
+        explanation: "Built-in facts (`amount`, `overdue`…) and the columns dunning reads itself \
+(`issue_date`, `due_date`, `paid_date`) cannot be declared as attributes; they are always there.",
         example: "attribute amount: money",
         fix: "(remove the declaration; `amount` is always available)",
     },
@@ -220,7 +226,9 @@ truncated file.",
     CodeDoc {
         code: "dunning::check::never-fires",
         summary: "a rule's condition can never be true (warning)",
-        explanation: "The comparisons of the condition contradict each other, so the rule never fires.",
+        explanation: "The comparisons of the condition contradict each other, so the rule never fires. \
+A rule that needs a later step of the ladder (or itself) to have fired never fires either: once a step \
+has fired for an invoice, no earlier step fires for it.",
         example: "when overdue > 30d and overdue < 10d then call",
         fix: "when overdue > 10d and overdue < 30d then call",
     },
@@ -254,8 +262,8 @@ required step before legal action or handing the claim to an agency.",
         code: "dunning::check::within-cooldown",
         summary: "two steps are closer together than the cooldown (warning)",
         explanation: "With `set cooldown`, a customer is not contacted twice within that many days; a \
-step that falls inside the cooldown is deferred. Two steps closer than the cooldown therefore never \
-happen at their stated thresholds.",
+step that falls inside the cooldown is deferred. Two steps closer than the cooldown, or a step that \
+repeats more often than the cooldown allows, therefore never happen at their stated times.",
         example: "set cooldown = 7d\nwhen overdue > 1d then email\nwhen overdue > 4d then call",
         fix: "set cooldown = 7d\nwhen overdue > 1d then email\nwhen overdue > 8d then call",
     },

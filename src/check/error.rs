@@ -76,15 +76,15 @@ pub enum CheckError {
         help: String,
     },
 
-    #[error("`{name}` is a built-in fact and cannot be declared as an attribute")]
-    #[diagnostic(
-        code("dunning::check::reserved-name"),
-        help("built-in facts are always available; remove this declaration, or rename the column")
-    )]
+    #[error("`{name}` is {what} and cannot be declared as an attribute")]
+    #[diagnostic(code("dunning::check::reserved-name"))]
     ReservedName {
         name: String,
-        #[label("built-in fact")]
+        what: String,
+        #[label("{what}")]
         span: SourceSpan,
+        #[help]
+        help: String,
     },
 
     // ───────────── types and values ─────────────
@@ -104,7 +104,7 @@ pub enum CheckError {
     UndeclaredValue {
         value: String,
         attribute: String,
-        #[label("not in the declaration of `{attribute}`")]
+        #[label(primary, "not in the declaration of `{attribute}`")]
         span: SourceSpan,
         #[label("declared here")]
         declared_at: Option<SourceSpan>,
@@ -112,7 +112,7 @@ pub enum CheckError {
         help: String,
     },
 
-    #[error("`{text}` cannot be compared: {reason}")]
+    #[error("`{text}` is not a comparison dunning can evaluate: {reason}")]
     #[diagnostic(code("dunning::check::invalid-comparison"))]
     InvalidComparison {
         text: String,
@@ -176,7 +176,7 @@ pub enum CheckError {
     )]
     DuplicateRule {
         name: String,
-        #[label("second rule named `{name}`")]
+        #[label(primary, "second rule named `{name}`")]
         span: SourceSpan,
         #[label("first used here")]
         first: SourceSpan,
@@ -189,7 +189,7 @@ pub enum CheckError {
     )]
     DuplicateSetting {
         name: String,
-        #[label("set again here")]
+        #[label(primary, "set again here")]
         span: SourceSpan,
         #[label("first set here")]
         first: SourceSpan,
@@ -202,7 +202,7 @@ pub enum CheckError {
     )]
     DuplicateAttribute {
         name: String,
-        #[label("declared again here")]
+        #[label(primary, "declared again here")]
         span: SourceSpan,
         #[label("first declared here")]
         first: SourceSpan,
@@ -216,14 +216,16 @@ pub enum CheckError {
         help("add a rule such as `when overdue > 1d then email`")
     )]
     NoRules {
-        #[label("nothing to do")]
+        label: String,
+        #[label("{label}")]
         span: SourceSpan,
     },
 
-    #[error("rule `{rule}` can never fire: its condition is never true")]
+    #[error("{rule} can never fire: {why}")]
     #[diagnostic(code("dunning::check::never-fires"), severity(Warning))]
     NeverFires {
         rule: String,
+        why: String,
         #[label("{reason}")]
         span: SourceSpan,
         reason: String,
@@ -231,12 +233,12 @@ pub enum CheckError {
         help: Option<String>,
     },
 
-    #[error("rule `{rule}` is never chosen: the later rule `{by}` holds whenever it does")]
+    #[error("{rule} is never chosen: {by}, further down the ladder, holds whenever it does")]
     #[diagnostic(code("dunning::check::shadowed"), severity(Warning))]
     Shadowed {
         rule: String,
         by: String,
-        #[label("never chosen")]
+        #[label(primary, "never chosen")]
         span: SourceSpan,
         #[label("this more advanced step always wins")]
         by_span: SourceSpan,
@@ -251,7 +253,7 @@ pub enum CheckError {
         firm_days: String,
         mild: String,
         mild_days: String,
-        #[label("firmer step, earlier")]
+        #[label(primary, "firmer step, earlier")]
         span: SourceSpan,
         #[label("milder step, later")]
         mild_span: SourceSpan,
@@ -271,17 +273,15 @@ pub enum CheckError {
         span: SourceSpan,
     },
 
-    #[error("rule `{rule}` comes {gap} after `{previous}`, within the {cooldown}-day cooldown")]
+    #[error("{message}")]
     #[diagnostic(code("dunning::check::within-cooldown"), severity(Warning))]
     WithinCooldown {
-        rule: String,
-        previous: String,
-        gap: String,
-        cooldown: u32,
-        #[label("the cooldown defers this step")]
+        message: String,
+        #[label(primary, "{label}")]
         span: SourceSpan,
+        label: String,
         #[label("previous step")]
-        previous_span: SourceSpan,
+        previous_span: Option<SourceSpan>,
         #[help]
         help: String,
     },

@@ -54,9 +54,15 @@ pub fn check(policy: &ast::Policy, source: &str, complete: bool) -> Checked {
     }
 }
 
+/// Where a diagnostic is about: its primary label, else its first.
 fn primary_offset(d: &CheckError) -> Option<usize> {
     use miette::Diagnostic;
-    d.labels().and_then(|mut l| l.next()).map(|l| l.offset())
+    let labels: Vec<_> = d.labels()?.collect();
+    labels
+        .iter()
+        .find(|l| l.primary())
+        .or(labels.first())
+        .map(|l| l.offset())
 }
 
 /// Where each rule of the checked policy was written.
@@ -65,15 +71,32 @@ pub(crate) struct RuleSpans {
     pub rule: Vec<ast::Span>,
     pub condition: Vec<ast::Span>,
     pub action: Vec<ast::Span>,
+    /// Where `repeat every N` was written, for rules that repeat.
+    pub repeat: Vec<Option<ast::Span>>,
+    /// Whether the author named the rule (`rule NAME:`), or it is `rule-N`.
+    pub named: Vec<bool>,
     /// Rule name to index, for analysis messages.
     pub by_name: HashMap<String, usize>,
 }
 
 impl RuleSpans {
+    /// How messages name the `index`-th rule: "rule `first_reminder`", or
+    /// "the rule on line 12" for a rule without a name.
+    pub(crate) fn describe(&self, policy: &Policy, index: usize) -> String {
+        let rule = &policy.rules[index];
+        if self.named.get(index).copied().unwrap_or(true) {
+            format!("rule `{}`", rule.name)
+        } else {
+            format!("the rule on line {}", rule.line)
+        }
+    }
+
     fn push(&mut self, rule: &ast::RuleStmt, checked: &policy::Rule, index: usize) {
         self.rule.push(rule.span);
         self.condition.push(rule.condition.span);
         self.action.push(rule.action.span);
+        self.named.push(rule.name.is_some());
+        self.repeat.push(rule.repeat.as_ref().map(|r| r.span));
         self.by_name.insert(checked.name.clone(), index);
     }
 }

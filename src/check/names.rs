@@ -42,8 +42,12 @@ impl Kind {
             Kind::Bool => "`yes` or `no`".into(),
             Kind::Date => "a date such as `2025-06-30`, or `today`".into(),
             Kind::OneOf(values) => {
-                let shown: Vec<_> = values.iter().take(6).map(|v| format!("`{v}`")).collect();
-                format!("one of {}", shown.join(", "))
+                let shown = quoted_list(values.iter().take(6).map(String::as_str));
+                if values.len() > 6 {
+                    format!("one of {shown}…")
+                } else {
+                    format!("one of {shown}")
+                }
             }
         }
     }
@@ -177,6 +181,16 @@ pub(crate) fn closest<'a>(
         }
     }
     best.map(|(_, c)| c)
+}
+
+/// `a`, `b` and `c`, quoted: for "the actions are …".
+pub(crate) fn quoted_and<'a>(items: impl IntoIterator<Item = &'a str>) -> String {
+    let items: Vec<String> = items.into_iter().map(|s| format!("`{s}`")).collect();
+    match items.len() {
+        0 => String::new(),
+        1 => items[0].clone(),
+        n => format!("{} and {}", items[..n - 1].join(", "), items[n - 1]),
+    }
 }
 
 /// `a`, `b` or `c`, quoted.

@@ -20,6 +20,8 @@ pub(crate) const MAX_POLICY_NUMBER: i64 = 1_000_000_000_000;
 
 pub(crate) struct Resolver<'s> {
     source: &'s str,
+    /// Byte offset where each line starts, to number rules' lines in O(log n).
+    line_starts: Vec<usize>,
     pub errors: Vec<CheckError>,
     attributes: Vec<Attribute>,
     attribute_kinds: Vec<Kind>,
@@ -35,6 +37,7 @@ impl<'s> Resolver<'s> {
     pub fn new(source: &'s str) -> Self {
         Resolver {
             source,
+            line_starts: line_starts(source),
             errors: Vec::new(),
             attributes: Vec::new(),
             attribute_kinds: Vec::new(),
@@ -77,10 +80,22 @@ impl<'s> Resolver<'s> {
 
     fn declare_attribute(&mut self, decl: &ast::AttributeDecl) {
         let name = &decl.name.name;
-        if names::fact(name).is_some() || names::RESERVED_COLUMNS.contains(&name.as_str()) {
+        if names::fact(name).is_some() {
             self.error(CheckError::ReservedName {
                 name: name.clone(),
+                what: "a built-in fact".into(),
                 span: decl.name.span.into(),
+                help: "built-in facts are always available: remove this declaration".into(),
+            });
+            return;
+        }
+        if names::RESERVED_COLUMNS.contains(&name.as_str()) {
+            self.error(CheckError::ReservedName {
+                name: name.clone(),
+                what: "a column dunning reads itself".into(),
+                span: decl.name.span.into(),
+                help: "remove this declaration; rules use it through `overdue`, `due_in` and `age`"
+                    .into(),
             });
             return;
         }
@@ -105,7 +120,7 @@ impl<'s> Resolver<'s> {
                             suggestion,
                             &format!(
                                 "the types are {}, or a list of values: `attribute {name} in [a, b]`",
-                                names::quoted_list(names::TYPES.iter().copied())
+                                names::quoted_and(names::TYPES.iter().copied())
                             ),
                         ),
                     });
@@ -225,7 +240,7 @@ impl<'s> Resolver<'s> {
             condition: condition?,
             action: action?,
             repeat_days: repeat_days?,
-            line: line_of(self.source, rule.span.start),
+            line: line_of(&self.line_starts, rule.span.start),
         })
     }
 
@@ -239,7 +254,7 @@ impl<'s> Resolver<'s> {
                     suggestion,
                     &format!(
                         "the actions are {}",
-                        names::quoted_list(names::action_names())
+                        names::quoted_and(names::action_names())
                     ),
                 ),
             });
@@ -276,7 +291,7 @@ impl<'s> Resolver<'s> {
                         suggestion,
                         &format!(
                             "the settings are {}",
-                            names::quoted_list(names::SETTINGS.iter().map(|s| s.0))
+                            names::quoted_and(names::SETTINGS.iter().map(|s| s.0))
                         ),
                     ),
                 });
@@ -345,12 +360,32 @@ impl<'s> Resolver<'s> {
     }
 
     fn invalid_setting(&mut self, name: &str, span: Span, expected: &str, help: Option<String>) {
+        let value = self.text(span);
+        let number = parse_decimal(value).map(|_| value);
+        let example = match (name, number) {
+            ("cooldown", Some(n)) => format!("{n}d"),
+            ("interest_rate", Some(n)) => format!("{n}%"),
+            ("minimum_amount" | "indemnity", Some(n)) => format!("{n} EUR"),
+            ("cooldown", None) => "7d".into(),
+            ("calendar", None) => "france".into(),
+            ("minimum_amount", None) => "20 EUR".into(),
+            ("interest_rate", None) => "12.15%".into(),
+            ("indemnity", None) => "40 EUR".into(),
+            _ => "yes".into(),
+        };
+        let list = value.starts_with('[');
         self.error(CheckError::InvalidSetting {
             setting: name.to_string(),
-            value: self.text(span).to_string(),
+            value: value.to_string(),
             span: span.into(),
             expected: expected.to_string(),
-            help: help.or_else(|| Some(format!("write `set {name} = ` followed by {expected}"))),
+            help: help.or_else(|| {
+                Some(if list {
+                    format!("a setting takes one value, not a list: `set {name} = {example}`")
+                } else {
+                    format!("write `set {name} = {example}`")
+                })
+            }),
         });
     }
 
@@ -402,7 +437,7 @@ impl<'s> Resolver<'s> {
                             &if known.is_empty() {
                                 "name a rule with `rule NAME: when …` to refer to it".to_string()
                             } else {
-                                format!("the rules are {}", names::quoted_list(known))
+                                format!("the named rules are {}", names::quoted_and(known))
                             },
                         ),
                     });
@@ -434,7 +469,7 @@ impl<'s> Resolver<'s> {
         } else {
             self.error(CheckError::InvalidComparison {
                 text: self.text(span).to_string(),
-                reason: "it compares two values".into(),
+                reason: "both sides are values".into(),
                 span: span.into(),
                 help: Some("compare a fact or an attribute with a value: `overdue > 15d`".into()),
             });
@@ -447,7 +482,7 @@ impl<'s> Resolver<'s> {
             if names::fact(other).is_some() {
                 self.error(CheckError::InvalidComparison {
                     text: self.text(span).to_string(),
-                    reason: "it compares two facts".into(),
+                    reason: "both sides are facts".into(),
                     span: span.into(),
                     help: Some("compare a fact with a value: `overdue > 15d`".into()),
                 });
@@ -468,8 +503,11 @@ impl<'s> Resolver<'s> {
                     op
                 ),
                 span: cmp.op_span.into(),
-                label: "not an order".into(),
-                help: Some(format!("use `=` or `!=` with {}", kind.example())),
+                label: format!("`{op}` compares days, amounts, numbers or dates"),
+                help: Some(format!(
+                    "use `=`, `!=` or `in [..]` with {}",
+                    kind.example()
+                )),
             });
             return None;
         }
@@ -534,17 +572,20 @@ impl<'s> Resolver<'s> {
         let typo = names::closest(&name.name, fact_names.clone())
             .filter(|s| strsim::damerau_levenshtein(&name.name, s) <= 2 && name.name.len() >= 4);
         if typo.is_some() || hint == Some(Kind::Days) {
+            let valid = if hint == Some(Kind::Days) {
+                "only built-in facts count days: `overdue`, `due_in`, `age` and `last_contact`"
+                    .to_string()
+            } else {
+                format!(
+                    "the facts are {}; a column of the invoice file can be declared with `attribute {}: text`",
+                    names::quoted_and(fact_names),
+                    name.name
+                )
+            };
             self.error(CheckError::UnknownFact {
                 name: name.name.clone(),
                 span: name.span.into(),
-                help: did_you_mean(
-                    typo,
-                    &format!(
-                        "the facts are {}; a column of the invoice file can be declared with `attribute {}: text`",
-                        names::quoted_list(fact_names),
-                        name.name
-                    ),
-                ),
+                help: did_you_mean(typo, &valid),
             });
             return None;
         }
@@ -568,6 +609,9 @@ impl<'s> Resolver<'s> {
                 help: Some(match (kind, &literal.kind) {
                     (Kind::Days, LiteralKind::Number(n)) => {
                         format!("add a unit: `{n}d` for days, `{n}w` for weeks")
+                    }
+                    (Kind::Money, LiteralKind::Number(n)) => {
+                        format!("add a currency: `{n} EUR`")
                     }
                     _ => format!("compare `{subject}` with {}", kind.example()),
                 }),
@@ -669,7 +713,7 @@ impl<'s> Resolver<'s> {
             },
         };
         let amount_span = Span::new(literal.span.start, literal.span.start + amount.len());
-        let value = self.number(number, amount_span)?.checked_mul(factor);
+        let value = parse_decimal(number).and_then(|n| n.checked_mul(factor));
         match value {
             Some(v) if v <= Decimal::from(MAX_POLICY_NUMBER) => Some(Money::new(v, currency?)),
             _ => {
@@ -714,7 +758,8 @@ impl<'s> Resolver<'s> {
                 "EUR", "USD", "GBP", "CHF", "JPY", "CAD", "SEK", "NOK", "DKK", "PLN",
             ];
             did_you_mean(
-                names::closest(&upper, common),
+                names::closest(&upper, common)
+                    .filter(|c| strsim::damerau_levenshtein(&upper, c) <= 1),
                 "use a three-letter ISO 4217 code such as `EUR`, `USD` or `GBP`",
             )
         };
@@ -780,9 +825,20 @@ fn literal_text(literal: &ast::Literal) -> String {
     }
 }
 
-/// 1-based line of a byte offset.
-pub(crate) fn line_of(source: &str, offset: usize) -> usize {
-    source
-        .get(..offset)
-        .map_or(1, |s| s.bytes().filter(|b| *b == b'\n').count() + 1)
+/// Byte offsets where the lines of `source` start.
+fn line_starts(source: &str) -> Vec<usize> {
+    std::iter::once(0)
+        .chain(
+            source
+                .bytes()
+                .enumerate()
+                .filter(|(_, b)| *b == b'\n')
+                .map(|(i, _)| i + 1),
+        )
+        .collect()
+}
+
+/// 1-based line of a byte offset, given the offsets where lines start.
+fn line_of(line_starts: &[usize], offset: usize) -> usize {
+    line_starts.partition_point(|&start| start <= offset).max(1)
 }

@@ -58,6 +58,7 @@ pub(crate) fn run(args: Args) -> Outcome {
                 vec![PolicyError::from(e)],
             ),
         };
+        let renderer = report::Renderer::new(&file, color);
         for d in &diagnostics {
             if d.is_warning() {
                 warnings += 1;
@@ -65,8 +66,8 @@ pub(crate) fn run(args: Args) -> Outcome {
                 errors += 1;
             }
             match args.format {
-                DiagnosticFormat::Human => print!("{}", report::render_human(d, &file, color)),
-                _ => flats.push(report::flatten(d, &file)),
+                DiagnosticFormat::Human => print!("{}", renderer.render(d)),
+                _ => flats.push(renderer.flatten(d)),
             }
         }
     }

@@ -10,6 +10,12 @@ pub(crate) fn expand(paths: &[PathBuf], extension: &str) -> Result<Vec<PathBuf>,
         if path.is_dir() {
             let mut found = Vec::new();
             walk(path, extension, &mut found)?;
+            if found.is_empty() {
+                return Err(format!(
+                    "no .{extension} file in the folder {}",
+                    path.display()
+                ));
+            }
             found.sort();
             out.extend(found);
         } else {
@@ -40,9 +46,16 @@ pub(crate) fn read(path: &Path) -> Result<Vec<u8>, String> {
     std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
 }
 
-/// Writes through a temporary file and a rename, so a crash never leaves half a policy.
+/// Writes through a temporary file and a rename, so a crash never leaves
+/// half a policy; the file keeps its permissions.
 pub(crate) fn write_atomic(path: &Path, text: &str) -> Result<(), String> {
     let tmp = path.with_extension("dunning.tmp");
     std::fs::write(&tmp, text).map_err(|e| format!("cannot write {}: {e}", tmp.display()))?;
-    std::fs::rename(&tmp, path).map_err(|e| format!("cannot write {}: {e}", path.display()))
+    if let Ok(meta) = std::fs::metadata(path) {
+        let _ = std::fs::set_permissions(&tmp, meta.permissions());
+    }
+    std::fs::rename(&tmp, path).map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        format!("cannot write {}: {e}", path.display())
+    })
 }

@@ -34,20 +34,27 @@ fn write_comment(out: &mut String, c: &Comment) {
     out.push_str(&c.text);
 }
 
+/// Statements longer than this many characters are broken over several
+/// lines: `then` on its own line, and a long condition one `and` (or `or`)
+/// a line. Continuation lines are indented by four spaces.
+pub const WIDTH: usize = 88;
+const INDENT: &str = "    ";
+
 fn statement(out: &mut String, s: &Statement) {
     match &s.kind {
         StatementKind::Rule(r) => {
+            let mut head = String::new();
             if let Some(name) = &r.name {
-                let _ = write!(out, "rule {}: ", name_text(&name.name));
+                let _ = write!(head, "rule {}: ", name_text(&name.name));
             }
-            out.push_str("when ");
-            condition(out, &r.condition, Ctx::Top);
-            out.push_str(" then ");
-            action(out, &r.action);
+            head.push_str("when ");
+            let mut tail = String::from("then ");
+            action(&mut tail, &r.action);
             if let Some(every) = &r.repeat {
-                out.push_str(" repeat every ");
-                literal(out, every);
+                tail.push_str(" repeat every ");
+                literal(&mut tail, every);
             }
+            broken(out, &head, &r.condition, Some(&tail));
         }
         StatementKind::Setting(s) => {
             let _ = write!(out, "set {} = ", s.name.name);
@@ -69,14 +76,55 @@ fn statement(out: &mut String, s: &Statement) {
             }
         }
         StatementKind::Pause(p) => {
-            out.push_str("pause ");
+            let mut head = String::from("pause ");
             if let Some(name) = &p.name {
-                out.push_str(&name_text(&name.name));
-                out.push(' ');
+                head.push_str(&name_text(&name.name));
+                head.push(' ');
             }
-            out.push_str("when ");
-            condition(out, &p.condition, Ctx::Top);
+            head.push_str("when ");
+            broken(out, &head, &p.condition, None);
         }
+    }
+}
+
+/// `HEAD CONDITION TAIL` on one line when it fits in [`WIDTH`]; otherwise
+/// the tail on a line of its own, and a condition that still does not fit
+/// one operand of its top-level `and` or `or` a line.
+fn broken(out: &mut String, head: &str, c: &Condition, tail: Option<&str>) {
+    let mut one_line = String::new();
+    condition(&mut one_line, c, Ctx::Top);
+    let width = |s: &str| s.chars().count();
+    let tail_width = tail.map_or(0, |t| width(t) + 1);
+    if width(head) + width(&one_line) + tail_width <= WIDTH {
+        out.push_str(head);
+        out.push_str(&one_line);
+        if let Some(t) = tail {
+            out.push(' ');
+            out.push_str(t);
+        }
+        return;
+    }
+    out.push_str(head);
+    let chain = match &c.kind {
+        ConditionKind::And(items) => Some((items, "and", Ctx::InAnd)),
+        ConditionKind::Or(items) => Some((items, "or", Ctx::InOr)),
+        _ => None,
+    };
+    match chain {
+        Some((items, word, ctx)) if width(head) + width(&one_line) > WIDTH => {
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    let _ = write!(out, "\n{INDENT}{word} ");
+                }
+                condition(out, item, ctx);
+            }
+        }
+        _ => out.push_str(&one_line),
+    }
+    if let Some(t) = tail {
+        out.push('\n');
+        out.push_str(INDENT);
+        out.push_str(t);
     }
 }
 

@@ -151,7 +151,7 @@ impl Visitor {
                 Rule::rule_head => {
                     let n = child
                         .into_inner()
-                        .find(|p| p.as_rule() == Rule::name)
+                        .find(|p| p.as_rule() == Rule::rule_name)
                         .ok_or_else(|| missing("rule name"))?;
                     name = Some(self.visit_name(n)?);
                 }
@@ -212,11 +212,8 @@ impl Visitor {
         let name = inner.next().ok_or_else(|| missing("attribute name"))?;
         let ty = inner.next().ok_or_else(|| missing("attribute type"))?;
         let ty = match ty.as_rule() {
-            Rule::list => AttributeTypeExpr::OneOf(self.visit_list(ty)?),
-            Rule::type_name => {
-                let id = ty.into_inner().next().ok_or_else(|| missing("type name"))?;
-                AttributeTypeExpr::Named(self.ident(&id))
-            }
+            Rule::value_list => AttributeTypeExpr::OneOf(self.visit_list(ty)?),
+            Rule::type_name => AttributeTypeExpr::Named(self.ident(&ty)),
             other => return Err(missing(&format!("attribute type, got {other:?}"))),
         };
         Ok(AttributeDecl {
@@ -232,7 +229,7 @@ impl Visitor {
         let mut condition = None;
         for child in pair.into_inner() {
             match child.as_rule() {
-                Rule::name => name = Some(self.visit_name(child)?),
+                Rule::pause_name => name = Some(self.visit_name(child)?),
                 Rule::condition => condition = Some(self.visit_condition(child)?),
                 _ => {}
             }
@@ -251,7 +248,7 @@ impl Visitor {
         let mut params = Vec::new();
         for child in pair.into_inner() {
             match child.as_rule() {
-                Rule::ident => name = Some(self.ident(&child)),
+                Rule::action_name => name = Some(self.ident(&child)),
                 Rule::template => {
                     let s = child
                         .into_inner()
@@ -357,7 +354,7 @@ impl Visitor {
             Rule::fired => {
                 let name = pair
                     .into_inner()
-                    .find(|p| p.as_rule() == Rule::name)
+                    .find(|p| p.as_rule() == Rule::step_name)
                     .ok_or_else(|| missing("step name"))?;
                 ConditionKind::Fired(self.visit_name(name)?)
             }
@@ -424,18 +421,24 @@ impl Visitor {
 }
 
 /// `a and b and c` becomes one `And` of three: chains stay shallow however
-/// long they are, so nothing downstream recurses once per operand.
+/// long they are, so nothing downstream recurses once per operand. The
+/// left operand's list is reused, so a chain of n operands costs O(n).
 fn flatten(lhs: Condition, rhs: Condition, is_and: bool) -> ConditionKind {
-    let mut operands = Vec::new();
-    for side in [lhs, rhs] {
-        match side.kind {
-            ConditionKind::And(items) if is_and => operands.extend(items),
-            ConditionKind::Or(items) if !is_and => operands.extend(items),
-            kind => operands.push(Condition {
-                kind,
-                span: side.span,
-            }),
-        }
+    let mut operands = match lhs.kind {
+        ConditionKind::And(items) if is_and => items,
+        ConditionKind::Or(items) if !is_and => items,
+        kind => vec![Condition {
+            kind,
+            span: lhs.span,
+        }],
+    };
+    match rhs.kind {
+        ConditionKind::And(items) if is_and => operands.extend(items),
+        ConditionKind::Or(items) if !is_and => operands.extend(items),
+        kind => operands.push(Condition {
+            kind,
+            span: rhs.span,
+        }),
     }
     if is_and {
         ConditionKind::And(operands)

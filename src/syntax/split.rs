@@ -38,9 +38,17 @@ pub(crate) fn statements(text: &str) -> Vec<Range<usize>> {
 
 /// The error for a statement whose parentheses or `not`s nest deeper than
 /// [`MAX_NESTING`], found by counting, outside quoted text.
+///
+/// The depth at a point is the number of open parentheses plus the number
+/// of `not`s whose operand is still open: a `not` binds tighter than `and`
+/// and `or`, so an `and` or `or` closes the `not`s before it at its level,
+/// and a `)` closes those inside it. `x not in [..]` is a membership test,
+/// not a nesting `not`. So `not a and not b and …` stays shallow however
+/// long it is, while `not not not …` and `((( …` do not.
 pub(crate) fn nesting_error(chunk: &str, offset: usize) -> Option<SyntaxError> {
     let bytes = chunk.as_bytes();
-    let mut depth = 0usize;
+    // Open `not`s at each parenthesis level; the last is the current level.
+    let mut levels: Vec<usize> = vec![0];
     let mut nots = 0usize;
     let mut in_string = false;
     let mut i = 0;
@@ -52,26 +60,47 @@ pub(crate) fn nesting_error(chunk: &str, offset: usize) -> Option<SyntaxError> {
                 b'"' => in_string = false,
                 _ => {}
             }
-        } else {
-            match b {
-                b'"' => in_string = true,
-                b'#' => break,
-                b'(' => depth += 1,
-                b')' => depth = depth.saturating_sub(1),
-                b'n' if is_word_at(bytes, i, b"not") => nots += 1,
-                _ => {}
+            i += 1;
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'#' => break,
+            b'(' => levels.push(0),
+            b')' if levels.len() > 1 => nots -= levels.pop().unwrap_or(0),
+            b'n' if is_word_at(bytes, i, b"not") && !followed_by_in(bytes, i + 3) => {
+                nots += 1;
+                if let Some(top) = levels.last_mut() {
+                    *top += 1;
+                }
             }
-            if depth + nots > MAX_NESTING {
-                return Some(SyntaxError::TooDeep {
-                    depth: depth + nots,
-                    max: MAX_NESTING,
-                    span: (offset + i, 1).into(),
-                });
+            b'a' | b'o' if is_word_at(bytes, i, b"and") || is_word_at(bytes, i, b"or") => {
+                if let Some(top) = levels.last_mut() {
+                    nots -= *top;
+                    *top = 0;
+                }
             }
+            _ => {}
+        }
+        let depth = levels.len() - 1 + nots;
+        if depth > MAX_NESTING {
+            return Some(SyntaxError::TooDeep {
+                depth,
+                max: MAX_NESTING,
+                span: (offset + i, 1).into(),
+            });
         }
         i += 1;
     }
     None
+}
+
+/// Whether the next word after `i` (past blanks) is `in`.
+fn followed_by_in(bytes: &[u8], mut i: usize) -> bool {
+    while bytes.get(i).is_some_and(|b| b.is_ascii_whitespace()) {
+        i += 1;
+    }
+    is_word_at(bytes, i, b"in")
 }
 
 fn is_word_at(bytes: &[u8], i: usize, word: &[u8]) -> bool {
@@ -129,5 +158,17 @@ mod tests {
         let nots = format!("when {}a then call", "not ".repeat(65));
         assert!(nesting_error(&nots, 0).is_some());
         assert!(nesting_error("when nothing_else and knot then call", 0).is_none());
+    }
+
+    #[test]
+    fn long_flat_conditions_are_not_deep() {
+        let ands = format!("when {}a then call", "not a and ".repeat(500));
+        assert!(nesting_error(&ands, 0).is_none());
+        let ors = format!("when {}a then call", "(not a) or ".repeat(500));
+        assert!(nesting_error(&ors, 0).is_none());
+        let members = format!("when {}a then call", "x not in [y] and ".repeat(500));
+        assert!(nesting_error(&members, 0).is_none());
+        let nested = format!("when {}a{} then call", "not (".repeat(40), ")".repeat(40));
+        assert!(nesting_error(&nested, 0).is_some());
     }
 }

@@ -275,7 +275,16 @@ impl<'p> Domain<'p> {
                 let mut acc: Vec<Conjunct> = vec![Vec::new()];
                 for item in items {
                     let part = self.dnf(item, negate)?;
-                    acc = product(&acc, &part)?;
+                    if let [only] = part.as_slice() {
+                        // The common case (a chain of comparisons): grow the
+                        // conjuncts in place rather than copying them, so a
+                        // chain of n atoms costs O(n), not O(n²).
+                        for conjunct in &mut acc {
+                            conjunct.extend(only.iter().cloned());
+                        }
+                    } else {
+                        acc = product(&acc, &part)?;
+                    }
                 }
                 Some(acc)
             }
@@ -398,7 +407,12 @@ impl<'p> Domain<'p> {
                 Some(Atom { var, set, missing })
             }
             Condition::In { fact, values } => {
-                let var = var_of(*fact, values.first().and_then(currency_of))?;
+                // Amounts in several currencies are several variables: not expressed.
+                let currency = values.first().and_then(currency_of);
+                if values.iter().any(|v| currency_of(v) != currency) {
+                    return None;
+                }
+                let var = var_of(*fact, currency)?;
                 let mut words = BTreeSet::new();
                 let mut ranges = Vec::new();
                 for v in values {
@@ -577,6 +591,32 @@ pub(crate) fn overdue_ranges(dnf: &[Conjunct]) -> Vec<Interval> {
     out
 }
 
+/// A rule at `index` or later that every satisfiable conjunct requires to
+/// have fired, if there is one (the first found).
+pub(crate) fn needs_fired_from(dnf: &[Conjunct], index: usize) -> Option<usize> {
+    let mut found = None;
+    for conjunct in dnf {
+        let Some(vars) = solve(conjunct) else {
+            continue;
+        };
+        let needed = vars.iter().find_map(|(var, set, _)| match (var, set) {
+            (
+                Var::Fired(j),
+                Set::Words {
+                    words,
+                    complement: false,
+                },
+            ) if *j >= index && words.len() == 1 && words.contains("yes") => Some(*j),
+            _ => None,
+        });
+        match needed {
+            Some(j) => found = found.or(Some(j)),
+            None => return None,
+        }
+    }
+    found
+}
+
 /// The conjunct without facts about time and history: who the rule is for.
 pub(crate) fn who(conjunct: &Conjunct) -> Conjunct {
     conjunct
@@ -584,6 +624,120 @@ pub(crate) fn who(conjunct: &Conjunct) -> Conjunct {
         .filter(|a| !a.var.is_temporal())
         .cloned()
         .collect()
+}
+
+/// What a rule requires of one variable, whatever the day: the words it
+/// must be one of, or the range it must lie in. A cheap over-approximation
+/// used to skip pairs of rules that are about different invoices.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum Bound {
+    Words(BTreeSet<String>),
+    Range(Interval),
+}
+
+/// For each variable that every satisfiable "who" part of `dnf` constrains
+/// to a value (a finite list of words, or a range; never "no value"), the
+/// union of what they allow, sorted by variable. Empty when some part has
+/// no such constraint, or when no part is satisfiable (then nothing is
+/// claimed, to stay on the safe side).
+///
+/// The guarantee the analyses rely on: every invoice that satisfies `dnf`
+/// (time and history aside) has, for each listed variable, a value inside
+/// the bound. Two rules whose bounds on one variable do not meet can never
+/// hold for the same invoice.
+pub(crate) fn bounds(dnf: &[Conjunct]) -> Vec<(Var, Bound)> {
+    let solved: Vec<Vec<(Var, Set, bool)>> = dnf.iter().filter_map(|c| solve(&who(c))).collect();
+    let Some((first, rest)) = solved.split_first() else {
+        return Vec::new();
+    };
+    let mut out: Vec<(Var, Bound)> = Vec::new();
+    'vars: for (var, set, missing) in first {
+        if *missing {
+            continue;
+        }
+        let Some(mut bound) = bound_of(set) else {
+            continue;
+        };
+        for other in rest {
+            let Some((_, set, false)) = other.iter().find(|(v, _, _)| v == var) else {
+                continue 'vars;
+            };
+            let Some(more) = bound_of(set) else {
+                continue 'vars;
+            };
+            bound = match (bound, more) {
+                (Bound::Words(mut a), Bound::Words(b)) => {
+                    a.extend(b);
+                    Bound::Words(a)
+                }
+                (Bound::Range(a), Bound::Range(b)) => Bound::Range(hull(&a, &b)),
+                _ => continue 'vars,
+            };
+        }
+        out.push((*var, bound));
+    }
+    out.sort_by_key(|(var, _)| *var);
+    out
+}
+
+fn bound_of(set: &Set) -> Option<Bound> {
+    match set {
+        Set::Words {
+            words,
+            complement: false,
+        } => Some(Bound::Words(words.clone())),
+        Set::Words { .. } => None,
+        Set::Ranges(ranges) => {
+            let mut live = ranges.iter().filter(|r| !r.is_empty());
+            let first = live.next()?.clone();
+            Some(Bound::Range(live.fold(first, |acc, r| hull(&acc, r))))
+        }
+    }
+}
+
+/// The smallest interval containing both.
+fn hull(a: &Interval, b: &Interval) -> Interval {
+    let lo = match (a.lo, b.lo) {
+        (Some(x), Some(y)) => Some(if x.0 < y.0 || (x.0 == y.0 && x.1) {
+            x
+        } else {
+            y
+        }),
+        _ => None,
+    };
+    let hi = match (a.hi, b.hi) {
+        (Some(x), Some(y)) => Some(if x.0 > y.0 || (x.0 == y.0 && x.1) {
+            x
+        } else {
+            y
+        }),
+        _ => None,
+    };
+    Interval { lo, hi }
+}
+
+/// Whether two rules' bounds (from [`bounds`]) exclude each other on some variable.
+pub(crate) fn bounds_disjoint(a: &[(Var, Bound)], b: &[(Var, Bound)]) -> bool {
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].0.cmp(&b[j].0) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                let apart = match (&a[i].1, &b[j].1) {
+                    (Bound::Words(x), Bound::Words(y)) => x.is_disjoint(y),
+                    (Bound::Range(x), Bound::Range(y)) => x.intersect(y).is_empty(),
+                    _ => false,
+                };
+                if apart {
+                    return true;
+                }
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    false
 }
 
 #[cfg(test)]

@@ -5,10 +5,12 @@
 //! a step.
 
 mod domain;
+#[cfg(test)]
+mod reference;
 
 use rust_decimal::prelude::ToPrimitive;
 
-use self::domain::{Conjunct, Domain, Interval, Var};
+use self::domain::{Bound, Conjunct, Domain, Interval, Var};
 use super::error::CheckError;
 use super::RuleSpans;
 use crate::policy::{ActionKind, AttrType, Policy};
@@ -23,14 +25,25 @@ struct RuleFacts {
     never: bool,
     /// Days overdue from which the rule can hold; `None` if from the start.
     entry: Option<i64>,
+    /// What the rule requires of the invoice, whatever the day (see `domain::bounds`).
+    bounds: Vec<(Var, Bound)>,
+    /// A step at or after this one that must have fired for this one to
+    /// hold: then it never fires, since nothing earlier fires after a step.
+    needs_later: Option<usize>,
 }
 
 pub(crate) fn analyze(policy: &Policy, spans: &RuleSpans, ast: &ast::Policy) -> Vec<CheckError> {
     let mut out = Vec::new();
     if policy.rules.is_empty() {
-        let end = ast.items.last().map_or(0, |i| i.span.end);
+        // Point at the last statement: a rule would go after it.
+        let last = ast.statements().last().map(|s| s.span);
         out.push(CheckError::NoRules {
-            span: (0, end).into(),
+            label: if last.is_some() {
+                "no rule in this file".into()
+            } else {
+                "the file is empty".into()
+            },
+            span: last.unwrap_or_default().into(),
         });
         return out;
     }
@@ -38,21 +51,131 @@ pub(crate) fn analyze(policy: &Policy, spans: &RuleSpans, ast: &ast::Policy) -> 
     let facts: Vec<RuleFacts> = policy
         .rules
         .iter()
-        .map(|rule| {
-            let dnf = domain.dnf(&rule.condition, false);
-            let never = dnf.as_ref().is_some_and(|d| !domain::is_sat(d));
-            let entry = dnf.as_ref().and_then(|d| entry(&domain::overdue_ranges(d)));
-            RuleFacts { dnf, never, entry }
-        })
+        .enumerate()
+        .map(|(i, rule)| rule_facts(&domain, i, rule))
         .collect();
+    let pairs = Pairs::new(&facts);
 
     never_fires(policy, spans, &facts, &mut out);
-    shadowed(policy, spans, &domain, &facts, &mut out);
-    firmer_first(policy, spans, &facts, &mut out);
-    no_formal_notice(policy, spans, &facts, &mut out);
-    within_cooldown(policy, spans, &facts, &mut out);
-    coverage(policy, spans, &domain, &facts, &mut out);
+    shadowed(policy, spans, &domain, &facts, &pairs, &mut out);
+    firmer_first(policy, spans, &facts, &pairs, &mut out);
+    no_formal_notice(policy, spans, &facts, &pairs, &mut out);
+    within_cooldown(policy, spans, &facts, &pairs, &mut out);
+    coverage(policy, spans, ast, &domain, &facts, &mut out);
     out
+}
+
+/// Which pairs of rules can be about the same invoice: the analyses below
+/// compare rules two by two, and a policy of thousands of rules (one ladder
+/// per segment, country or customer) must not cost millions of full tests.
+///
+/// Rules are put in buckets by the words they require of one variable (the
+/// one that splits them best, say `customer_id` or `segment`); a rule is
+/// only compared with the rules of its buckets and with those that require
+/// nothing of that variable. Pairs left out are exactly pairs whose bounds
+/// on that variable do not meet, which the full tests would have found
+/// incompatible (or not shadowing) anyway: the results are the same, only
+/// faster.
+struct Pairs {
+    /// Per rule, the rules it may share invoices with (itself included), in
+    /// file order; `None` for "all of them".
+    candidates: Vec<Option<Vec<usize>>>,
+}
+
+impl Pairs {
+    fn new(facts: &[RuleFacts]) -> Pairs {
+        use std::collections::{BTreeMap, HashMap};
+        let n = facts.len();
+        // For each variable required as a word list, the rules by word.
+        let mut by_var: BTreeMap<Var, (HashMap<&str, Vec<usize>>, usize)> = BTreeMap::new();
+        for (r, f) in facts.iter().enumerate() {
+            for (var, bound) in &f.bounds {
+                if let Bound::Words(words) = bound {
+                    let (buckets, count) = by_var.entry(*var).or_default();
+                    *count += 1;
+                    for w in words {
+                        buckets.entry(w.as_str()).or_default().push(r);
+                    }
+                }
+            }
+        }
+        // The variable that leaves the fewest pairs to compare.
+        let cost = |(buckets, count): &(HashMap<&str, Vec<usize>>, usize)| -> usize {
+            let wild = n - count;
+            let within: usize = buckets.values().map(|b| b.len() * b.len()).sum();
+            within + wild * n * 2
+        };
+        let best = by_var
+            .iter()
+            .min_by_key(|(var, entry)| (cost(entry), **var))
+            .map(|(var, (buckets, _))| (*var, buckets));
+        let Some((var, buckets)) = best else {
+            return Pairs {
+                candidates: vec![None; n],
+            };
+        };
+        if cost(&by_var[&var]) >= n * n {
+            return Pairs {
+                candidates: vec![None; n],
+            };
+        }
+        let wild: Vec<usize> = (0..n)
+            .filter(|&r| {
+                !facts[r]
+                    .bounds
+                    .iter()
+                    .any(|(v, b)| *v == var && matches!(b, Bound::Words(_)))
+            })
+            .collect();
+        let candidates = (0..n)
+            .map(|r| {
+                let words = facts[r].bounds.iter().find_map(|(v, b)| match b {
+                    Bound::Words(words) if *v == var => Some(words),
+                    _ => None,
+                })?;
+                let mut c: Vec<usize> = words
+                    .iter()
+                    .filter_map(|w| buckets.get(w.as_str()))
+                    .flatten()
+                    .chain(&wild)
+                    .copied()
+                    .collect();
+                c.sort_unstable();
+                c.dedup();
+                Some(c)
+            })
+            .collect();
+        Pairs { candidates }
+    }
+
+    /// The rules that may share invoices with rule `r`, in file order; the
+    /// others certainly do not.
+    fn of(&self, r: usize, facts: &[RuleFacts]) -> Vec<usize> {
+        let all = match &self.candidates[r] {
+            Some(c) => c.clone(),
+            None => (0..facts.len()).collect(),
+        };
+        all.into_iter()
+            .filter(|&s| !domain::bounds_disjoint(&facts[r].bounds, &facts[s].bounds))
+            .collect()
+    }
+}
+
+fn rule_facts(domain: &Domain<'_>, index: usize, rule: &crate::policy::Rule) -> RuleFacts {
+    let dnf = domain.dnf(&rule.condition, false);
+    let needs_later = dnf
+        .as_deref()
+        .and_then(|d| domain::needs_fired_from(d, index));
+    let never = needs_later.is_some() || dnf.as_ref().is_some_and(|d| !domain::is_sat(d));
+    let entry = dnf.as_ref().and_then(|d| entry(&domain::overdue_ranges(d)));
+    let bounds = dnf.as_deref().map(domain::bounds).unwrap_or_default();
+    RuleFacts {
+        dnf,
+        never,
+        entry,
+        bounds,
+        needs_later,
+    }
 }
 
 /// The first whole day of a set of day ranges; `None` if unbounded below or empty.
@@ -80,13 +203,40 @@ fn never_fires(policy: &Policy, spans: &RuleSpans, facts: &[RuleFacts], out: &mu
         if !f.never {
             continue;
         }
+        if let Some(j) = f.needs_later {
+            let later = spans.describe(policy, j);
+            out.push(CheckError::NeverFires {
+                rule: spans.describe(policy, i),
+                why: if i == j {
+                    "it needs itself to have fired first".to_string()
+                } else {
+                    format!("it needs {later}, a later step, to have fired first")
+                },
+                span: spans.condition[i].into(),
+                reason: if i == j {
+                    "true only once this very rule has fired".into()
+                } else {
+                    "once a step has fired, no earlier step fires".into()
+                },
+                help: Some(if i == j {
+                    format!("remove `fired {}`", policy.rules[j].name)
+                } else {
+                    format!(
+                        "move this rule below {later}, or remove `fired {}`",
+                        policy.rules[j].name
+                    )
+                }),
+            });
+            continue;
+        }
         let var = f
             .dnf
             .as_ref()
             .and_then(|d| d.iter().find_map(domain::conflict));
         let what = var.map(|v| var_name(policy, v));
         out.push(CheckError::NeverFires {
-            rule: policy.rules[i].name.clone(),
+            rule: spans.describe(policy, i),
+            why: "its condition is never true".into(),
             span: spans.condition[i].into(),
             reason: match &what {
                 Some(name) => format!("no value of `{name}` satisfies all of this"),
@@ -133,6 +283,7 @@ fn shadowed(
     spans: &RuleSpans,
     domain: &Domain<'_>,
     facts: &[RuleFacts],
+    pairs: &Pairs,
     out: &mut Vec<CheckError>,
 ) {
     // Cheap necessary condition before the full test: j's overdue hull covers i's.
@@ -148,6 +299,8 @@ fn shadowed(
             Some((lo, hi))
         })
         .collect();
+    // The negation of each rule's condition, computed once when first needed.
+    let mut negations: Vec<Option<Option<Vec<Conjunct>>>> = vec![None; facts.len()];
     for i in 0..facts.len() {
         if facts[i].never {
             continue;
@@ -155,8 +308,8 @@ fn shadowed(
         let (Some(dnf_i), Some((lo_i, hi_i))) = (&facts[i].dnf, hulls[i]) else {
             continue;
         };
-        for (j, hull) in hulls.iter().enumerate().skip(i + 1) {
-            let Some((lo_j, hi_j)) = *hull else {
+        for j in pairs.of(i, facts).into_iter().filter(|&j| j > i) {
+            let Some((lo_j, hi_j)) = hulls[j] else {
                 continue;
             };
             let covers_lo = match (lo_i, lo_j) {
@@ -172,21 +325,24 @@ fn shadowed(
             if !covers_lo || !covers_hi {
                 continue;
             }
-            let Some(not_j) = domain.dnf(&policy.rules[j].condition, true) else {
+            let not_j =
+                negations[j].get_or_insert_with(|| domain.dnf(&policy.rules[j].condition, true));
+            let Some(not_j) = not_j else {
                 continue;
             };
-            let Some(both) = domain.and(dnf_i, &not_j) else {
+            let Some(both) = domain.and(dnf_i, not_j) else {
                 continue;
             };
             if !domain::is_sat(&both) {
                 out.push(CheckError::Shadowed {
-                    rule: policy.rules[i].name.clone(),
-                    by: policy.rules[j].name.clone(),
+                    rule: spans.describe(policy, i),
+                    by: spans.describe(policy, j),
                     span: spans.condition[i].into(),
                     by_span: spans.condition[j].into(),
                     help: format!(
-                        "the ladder runs top to bottom, the last rule that holds wins: move `{}` below `{}`, or narrow `{}`",
-                        policy.rules[i].name, policy.rules[j].name, policy.rules[j].name
+                        "when several steps hold on the same day, the one lowest in the file wins: put this rule after {}, or narrow the condition of {}",
+                        spans.describe(policy, j),
+                        spans.describe(policy, j)
                     ),
                 });
                 break;
@@ -213,20 +369,35 @@ fn firmer_first(
     policy: &Policy,
     spans: &RuleSpans,
     facts: &[RuleFacts],
+    pairs: &Pairs,
     out: &mut Vec<CheckError>,
 ) {
     let mut order: Vec<usize> = (0..facts.len())
         .filter(|&i| !facts[i].never && facts[i].entry.is_some())
         .collect();
     order.sort_by_key(|&i| (facts[i].entry, i));
+    let mut position = vec![usize::MAX; facts.len()];
+    for (pos, &x) in order.iter().enumerate() {
+        position[x] = pos;
+    }
     for (pos, &x) in order.iter().enumerate() {
         let firm = policy.rules[x].action.kind;
-        let later = order[pos + 1..].iter().find(|&&y| {
-            facts[y].entry > facts[x].entry
-                && policy.rules[y].action.kind.firmness() < firm.firmness()
-                && compatible(&facts[x], &facts[y])
-        });
-        if let Some(&y) = later {
+        // The first rule after `x` in threshold order that is milder,
+        // starts later, and is about the same invoices.
+        let mut milder: Vec<usize> = pairs
+            .of(x, facts)
+            .into_iter()
+            .filter(|&y| position[y] != usize::MAX && position[y] > pos)
+            .filter(|&y| {
+                facts[y].entry > facts[x].entry
+                    && policy.rules[y].action.kind.firmness() < firm.firmness()
+            })
+            .collect();
+        milder.sort_unstable_by_key(|&y| position[y]);
+        let later = milder
+            .into_iter()
+            .find(|&y| compatible(&facts[x], &facts[y]));
+        if let Some(y) = later {
             let mild = policy.rules[y].action.kind;
             let (ex, ey) = (facts[x].entry.unwrap_or(0), facts[y].entry.unwrap_or(0));
             out.push(CheckError::FirmerFirst {
@@ -237,8 +408,9 @@ fn firmer_first(
                 span: spans.action[x].into(),
                 mild_span: spans.action[y].into(),
                 help: format!(
-                    "a ladder gets firmer as time passes: swap the thresholds, or make `{}` a `{}`",
-                    policy.rules[y].name, firm
+                    "a ladder gets firmer as time passes: swap the two thresholds, or make {} a `{}`",
+                    spans.describe(policy, y),
+                    firm
                 ),
             });
         }
@@ -249,6 +421,7 @@ fn no_formal_notice(
     policy: &Policy,
     spans: &RuleSpans,
     facts: &[RuleFacts],
+    pairs: &Pairs,
     out: &mut Vec<CheckError>,
 ) {
     for (r, rule) in policy.rules.iter().enumerate() {
@@ -259,8 +432,9 @@ fn no_formal_notice(
         {
             continue;
         }
-        let noticed = (0..r).any(|k| {
-            policy.rules[k].action.kind == ActionKind::FormalNotice
+        let noticed = pairs.of(r, facts).into_iter().any(|k| {
+            k < r
+                && policy.rules[k].action.kind == ActionKind::FormalNotice
                 && !facts[k].never
                 && compatible(&facts[k], &facts[r])
         });
@@ -277,6 +451,7 @@ fn within_cooldown(
     policy: &Policy,
     spans: &RuleSpans,
     facts: &[RuleFacts],
+    pairs: &Pairs,
     out: &mut Vec<CheckError>,
 ) {
     let cooldown = policy.settings.cooldown_days as i64;
@@ -288,31 +463,61 @@ fn within_cooldown(
         if facts[j].never {
             continue;
         }
-        let previous = (0..j)
-            .filter(|&i| !facts[i].never)
+        // The latest earlier step about the same invoices: try the latest first.
+        let mut earlier: Vec<(i64, usize)> = pairs
+            .of(j, facts)
+            .into_iter()
+            .filter(|&i| i < j && !facts[i].never)
             .filter_map(|i| facts[i].entry.filter(|&e| e < ej).map(|e| (e, i)))
-            .filter(|&(_, i)| compatible(&facts[i], &facts[j]))
-            .max();
+            .collect();
+        earlier.sort_unstable_by(|a, b| b.cmp(a));
+        let previous = earlier
+            .into_iter()
+            .find(|&(_, i)| compatible(&facts[i], &facts[j]));
         if let Some((ei, i)) = previous {
             let gap = ej - ei;
             if gap < cooldown {
+                let gap = if gap == 1 {
+                    "1 day".to_string()
+                } else {
+                    format!("{gap} days")
+                };
                 out.push(CheckError::WithinCooldown {
-                    rule: policy.rules[j].name.clone(),
-                    previous: policy.rules[i].name.clone(),
-                    gap: if gap == 1 {
-                        "1 day".into()
-                    } else {
-                        format!("{gap} days")
-                    },
-                    cooldown: policy.settings.cooldown_days,
+                    message: format!(
+                        "{} comes {gap} after {}, within the {cooldown}-day cooldown",
+                        spans.describe(policy, j),
+                        spans.describe(policy, i),
+                    ),
                     span: spans.condition[j].into(),
-                    previous_span: spans.condition[i].into(),
+                    label: "the cooldown defers this step".into(),
+                    previous_span: Some(spans.condition[i].into()),
                     help: format!(
-                        "it will wait until {}; set its threshold there, or shorten the cooldown",
+                        "the cooldown will hold it until {}; set its threshold there, or shorten the cooldown",
                         days(ei + cooldown)
                     ),
                 });
             }
+        }
+    }
+    for (r, rule) in policy.rules.iter().enumerate() {
+        match rule.repeat_days {
+            Some(every) if (every as i64) < cooldown && !facts[r].never => {
+                out.push(CheckError::WithinCooldown {
+                    message: format!(
+                        "{} repeats every {} {}, within the {cooldown}-day cooldown",
+                        spans.describe(policy, r),
+                        every,
+                        if every == 1 { "day" } else { "days" },
+                    ),
+                    span: spans.repeat[r].unwrap_or(spans.rule[r]).into(),
+                    label: "the cooldown defers each repeat".into(),
+                    previous_span: None,
+                    help: format!(
+                        "the cooldown holds each repeat until {cooldown} days after the last contact: write `repeat every {cooldown}d`"
+                    ),
+                });
+            }
+            _ => {}
         }
     }
 }
@@ -321,6 +526,7 @@ fn within_cooldown(
 fn coverage(
     policy: &Policy,
     spans: &RuleSpans,
+    ast: &ast::Policy,
     domain: &Domain<'_>,
     facts: &[RuleFacts],
     out: &mut Vec<CheckError>,
@@ -405,14 +611,19 @@ fn coverage(
                 .any(|r| r.max().is_none_or(|m| m.to_i64().is_some_and(|m| m >= 1)))
         });
         if !overdue_steps {
-            let label_span = segment
+            // Point at the segment's value in its declaration, or else at the last rule.
+            let label_span = group
                 .as_ref()
-                .and(group.as_ref())
-                .map_or(spans.rule[policy.rules.len() - 1], |_| spans.rule[0]);
+                .and_then(|v| declared_value_span(ast, "segment", v))
+                .unwrap_or(spans.rule[policy.rules.len() - 1]);
             out.push(CheckError::CoverageGap {
                 example: format!("{who} gets no action however overdue it is"),
                 span: label_span.into(),
-                label: "no rule applies to it once it is overdue".into(),
+                label: if group.is_some() {
+                    "no rule applies to these invoices once they are overdue".into()
+                } else {
+                    "no rule applies to an invoice once it is overdue".into()
+                },
                 help: format!(
                     "add a step for it, such as `when overdue >= 1d then email`{}",
                     match &group {
@@ -473,6 +684,23 @@ fn coverage(
     }
 }
 
+/// Where `value` is written in the declaration `attribute NAME in [...]`.
+fn declared_value_span(ast: &ast::Policy, name: &str, value: &str) -> Option<ast::Span> {
+    ast.statements().find_map(|s| match &s.kind {
+        ast::StatementKind::Attribute(ast::AttributeDecl {
+            name: n,
+            ty: ast::AttributeTypeExpr::OneOf(list),
+            ..
+        }) if n.name == name => list.items.iter().find_map(|item| match &item.kind {
+            ast::LiteralKind::Ident(v) | ast::LiteralKind::String(v) if v == value => {
+                Some(item.span)
+            }
+            _ => None,
+        }),
+        _ => None,
+    })
+}
+
 /// The first run of days in `start..=horizon` where no step can hold.
 fn first_gap(steps: &[(usize, Vec<Interval>)], start: i64, horizon: i64) -> Option<(i64, i64)> {
     let mut covered: Vec<(i64, i64)> = steps
@@ -498,4 +726,146 @@ fn first_gap(steps: &[(usize, Vec<Interval>)], start: i64, horizon: i64) -> Opti
         }
     }
     (next <= horizon).then_some((next, horizon))
+}
+
+#[cfg(test)]
+mod tests {
+    use rand::{Rng, SeedableRng};
+    use rand_chacha::ChaCha8Rng;
+
+    use super::*;
+
+    /// A random policy of ladders per segment, customer and amount band,
+    /// with overlaps, `fired`, `not`, `or` and every action.
+    fn random_policy(rng: &mut ChaCha8Rng, rules: usize) -> String {
+        let actions = [
+            "email",
+            "sms",
+            "call",
+            "letter",
+            "registered_letter",
+            "formal_notice",
+            "collection_agency",
+            "legal",
+        ];
+        let mut text = String::from(
+            "set cooldown = 7d\nattribute segment in [strategic, key, standard, small]\nattribute country: text\n",
+        );
+        for r in 0..rules {
+            let mut parts: Vec<String> = Vec::new();
+            match rng.random_range(0..4) {
+                0 => parts.push(format!(
+                    "segment = {}",
+                    ["strategic", "key", "standard", "small"][rng.random_range(0..4)]
+                )),
+                1 => parts.push("segment in [key, small]".into()),
+                2 => parts.push("segment != strategic".into()),
+                _ => {}
+            }
+            match rng.random_range(0..3) {
+                0 => parts.push(format!("customer_id = \"c{}\"", rng.random_range(0..4))),
+                1 => parts.push(format!(
+                    "country = {}",
+                    ["FR", "DE"][rng.random_range(0..2)]
+                )),
+                _ => {}
+            }
+            match rng.random_range(0..3) {
+                0 => parts.push(format!("amount >= {}k EUR", rng.random_range(0..5))),
+                1 => parts.push(format!("amount < {}k EUR", rng.random_range(1..5))),
+                _ => {}
+            }
+            let lo = rng.random_range(0..60);
+            parts.push(format!("overdue > {lo}d"));
+            if rng.random_bool(0.2) {
+                parts.push(format!("overdue <= {}d", lo + rng.random_range(0..40)));
+            }
+            if r > 0 && rng.random_bool(0.1) {
+                parts.push(format!("fired r{}", rng.random_range(0..r)));
+            }
+            let mut condition = parts.join(" and ");
+            if rng.random_bool(0.1) {
+                condition = format!("({condition}) or disputed");
+            }
+            if rng.random_bool(0.05) {
+                condition = format!("not ({condition})");
+            }
+            let action = actions[rng.random_range(0..actions.len())];
+            text.push_str(&format!("rule r{r}: when {condition} then {action}\n"));
+        }
+        text
+    }
+
+    fn key(d: &CheckError) -> (String, Vec<(usize, usize)>) {
+        use miette::Diagnostic;
+        let code = d.code().map(|c| c.to_string()).unwrap_or_default();
+        let labels = d
+            .labels()
+            .map(|l| l.map(|l| (l.offset(), l.len())).collect())
+            .unwrap_or_default();
+        (code, labels)
+    }
+
+    #[test]
+    fn indexed_pairwise_analyses_agree_with_the_reference() {
+        let mut rng = ChaCha8Rng::seed_from_u64(7);
+        let mut seen: std::collections::BTreeMap<String, usize> = Default::default();
+        let (mut compared, mut skipped) = (0, 0);
+        for round in 0..150 {
+            let size = [5, 20, 60][round % 3];
+            let text = random_policy(&mut rng, size);
+            let parsed = crate::syntax::parse(&text);
+            assert!(parsed.is_ok(), "{text}");
+            let mut resolver = crate::check::resolve::Resolver::new(&text);
+            resolver.declare(&parsed.policy);
+            let policy = resolver.resolve(&parsed.policy).expect("valid policy");
+            let spans = &resolver.rule_spans;
+            let domain = Domain::new(&policy);
+            let facts: Vec<RuleFacts> = policy
+                .rules
+                .iter()
+                .enumerate()
+                .map(|(i, rule)| rule_facts(&domain, i, rule))
+                .collect();
+            let pairs = Pairs::new(&facts);
+            let (mut fast, mut slow) = (Vec::new(), Vec::new());
+            shadowed(&policy, spans, &domain, &facts, &pairs, &mut fast);
+            firmer_first(&policy, spans, &facts, &pairs, &mut fast);
+            no_formal_notice(&policy, spans, &facts, &pairs, &mut fast);
+            within_cooldown(&policy, spans, &facts, &pairs, &mut fast);
+            reference::shadowed(&policy, spans, &domain, &facts, &mut slow);
+            reference::firmer_first(&policy, spans, &facts, &mut slow);
+            reference::no_formal_notice(&policy, spans, &facts, &mut slow);
+            reference::within_cooldown(&policy, spans, &facts, &mut slow);
+            let fast: Vec<_> = fast.iter().map(key).collect();
+            let slow: Vec<_> = slow.iter().map(key).collect();
+            assert_eq!(fast, slow, "round {round}:\n{text}");
+            for (code, _) in fast {
+                *seen.entry(code).or_default() += 1;
+            }
+            for r in 0..facts.len() {
+                let kept = pairs.of(r, &facts).len();
+                compared += kept;
+                skipped += facts.len() - kept;
+            }
+        }
+        // The test means something only if every analysis found cases and
+        // the index did leave pairs out.
+        for code in [
+            "shadowed",
+            "firmer-first",
+            "no-formal-notice",
+            "within-cooldown",
+        ] {
+            let n = seen
+                .get(&format!("dunning::check::{code}"))
+                .copied()
+                .unwrap_or(0);
+            assert!(n >= 10, "only {n} `{code}` warnings: {seen:?}");
+        }
+        assert!(
+            skipped > compared / 4,
+            "{skipped} pairs skipped, {compared} compared"
+        );
+    }
 }
