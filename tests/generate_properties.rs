@@ -99,13 +99,14 @@ fn read(seed: u64, invoices: usize) -> (Vec<Row>, Vec<PaymentRow>) {
     assert_eq!(
         header.join(","),
         "invoice_id,customer_id,issue_date,due_date,amount,currency,paid_date,disputed,\
-         segment,risk,country,account_manager,promised_until,payment_plan"
+         segment,risk,country,account_manager,promised_until,payment_plan,insolvent"
     );
     let rows: Vec<Row> = reader
         .records()
         .map(|r| {
             let r = r.unwrap();
-            assert_eq!(r.len(), 14);
+            assert_eq!(r.len(), 15);
+            assert!(["true", "false"].contains(&&r[14]), "insolvent {}", &r[14]);
             assert!(["low", "medium", "high"].contains(&&r[9]), "risk {}", &r[9]);
             Row {
                 id: r[0].to_owned(),
