@@ -139,3 +139,9 @@ pub fn explain(
     let state = eval::State::from_history(policy, &ledger, history, date);
     Some(eval::explain::explain(policy, &ledger, &state, index, date))
 }
+
+/// The documentation of any diagnostic code (policy or data), with or
+/// without the `dunning::` prefix, for `dunning check --explain`.
+pub fn code_doc(code: &str) -> Option<&'static check::codes::CodeDoc> {
+    check::codes::find(code).or_else(|| data::codes::find(code))
+}

@@ -368,7 +368,7 @@ pub fn sarif(flats: &[Flat]) -> serde_json::Value {
     let rules: Vec<_> = rule_ids
         .iter()
         .map(|id| {
-            let summary = crate::check::codes::find(id).map_or("", |d| d.summary);
+            let summary = crate::code_doc(id).map_or("", |d| d.summary);
             json!({
                 "id": id,
                 "shortDescription": { "text": summary },

@@ -114,7 +114,7 @@ pub(crate) fn run(args: Args) -> Outcome {
 }
 
 fn explain(code: &str) -> Outcome {
-    match dunning::check::codes::find(code) {
+    match dunning::code_doc(code) {
         Some(doc) => {
             print!("{}", doc.render());
             Outcome::Ok

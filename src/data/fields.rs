@@ -297,6 +297,17 @@ pub(crate) fn boolean(text: &str) -> Result<bool, Problem> {
 
 /// Text to keep (ids, customer ids, rule names, text attributes): anything
 /// but control characters, which only binary or broken exports put there.
+/// A text cell of a file `dunning` wrote: the `'` that neutralised a cell
+/// starting like a spreadsheet formula (see `output::csv::neutralize`) is
+/// taken off again.
+pub(crate) fn exported_text(text: &str) -> Result<&str, Problem> {
+    let unquoted = match text.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(['=', '+', '-', '@']) => rest,
+        _ => text,
+    };
+    self::text(unquoted)
+}
+
 pub(crate) fn text(text: &str) -> Result<&str, Problem> {
     match text.chars().find(|c| c.is_control()) {
         None => Ok(text),

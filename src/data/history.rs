@@ -79,17 +79,22 @@ impl Sink for History<'_> {
         let before = errors.total();
         let [date_col, customer_col, invoice_col, rule_col, action_col] = self.columns;
         let date = cells.required(date_col, "a date", errors, fields::date);
-        let customer = cells.required(customer_col, "a customer id", errors, fields::text);
+        let customer = cells.required(customer_col, "a customer id", errors, fields::exported_text);
         let invoice = cells.required(invoice_col, "an invoice id", errors, |t| {
-            let t = fields::text(t)?;
+            let t = fields::exported_text(t)?;
             self.index.get(t).ok_or_else(|| Problem::UnknownInvoice {
                 id: shown(t),
                 help: "each history row must name an invoice of the invoice file; check that the history goes with this invoice file",
             })
         });
-        let rule = cells.required(rule_col, "a rule name", errors, fields::text);
+        let rule = cells.required(rule_col, "a rule name", errors, fields::exported_text);
         let action = cells.required(action_col, "an action", errors, action);
-        let template = cells.optional(self.template, "a template name", errors, fields::text);
+        let template = cells.optional(
+            self.template,
+            "a template name",
+            errors,
+            fields::exported_text,
+        );
         if let (Some(invoice), Some(customer)) = (invoice, customer) {
             if invoice.customer_id != customer {
                 cells.fail(

@@ -212,7 +212,8 @@ impl<'a> Facts<'a> {
                 let name = self.fact_name(*fact);
                 let actual = show(&self.actual(*fact));
                 match op {
-                    CmpOp::Eq if !holds => format!("{name} = {actual}, expected {value}: {yes}"),
+                    CmpOp::Eq if holds => format!("{name} = {actual}: {yes}"),
+                    CmpOp::Eq => format!("{name} = {actual}, expected {value}: {yes}"),
                     _ => format!("{name} = {actual} {op} {value}: {yes}"),
                 }
             }
