@@ -2,7 +2,7 @@
 //! line, on the small data set of `tests/fixtures/run/`.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use assert_cmd::Command;
 
