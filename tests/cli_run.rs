@@ -6,12 +6,6 @@ use std::path::Path;
 
 use assert_cmd::Command;
 
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/run")
-        .join(name)
-}
-
 fn dunning() -> Command {
     let mut cmd = Command::cargo_bin("dunning").unwrap();
     cmd.current_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/run"));
