@@ -21,6 +21,9 @@ pub struct InvoiceLine {
     #[serde(skip)]
     pub index: usize,
     pub invoice_id: String,
+    /// The rule's position in the ladder, for summaries.
+    #[serde(skip)]
+    pub rule_index: usize,
     pub rule: String,
     pub open_amount: Decimal,
     pub days_overdue: i64,
@@ -108,6 +111,7 @@ pub fn consolidate(
         let line = InvoiceLine {
             index: f.invoice,
             invoice_id: inv.id.clone(),
+            rule_index: f.rule,
             rule: rule.name.clone(),
             open_amount: f.open_amount,
             days_overdue,

@@ -11,7 +11,7 @@ use serde::Serialize;
 use crate::eval::calendar;
 use crate::eval::{Action, Ledger, Status};
 use crate::money::Currency;
-use crate::policy::{CalendarKind, Policy};
+use crate::policy::{ActionKind, CalendarKind, Policy};
 
 /// An action counts as having crossed a payment when the invoice was paid
 /// within this many days after it.
@@ -130,13 +130,16 @@ pub struct SummaryBuilder<'a> {
     from: NaiveDate,
     to: NaiveDate,
     actions_total: usize,
-    by_kind: BTreeMap<String, KindFigures>,
-    per_day: BTreeMap<(String, NaiveDate), usize>,
-    by_month: BTreeMap<String, BTreeMap<String, usize>>,
+    /// Per action kind (in `ActionKind::ALL` order): actions, invoices.
+    kind_totals: [(usize, usize); 8],
+    /// Per kind, actions per day of the range.
+    per_day: Vec<[usize; 8]>,
+    /// Per (year, month), actions per kind.
+    by_month: BTreeMap<(i32, u32), [usize; 8]>,
     /// Per rule, per invoice: reached.
     reached: Vec<Vec<bool>>,
     /// Per invoice: the rule of its last action.
-    last_step: Vec<Option<String>>,
+    last_step: Vec<Option<usize>>,
     settled: Vec<Option<NaiveDate>>,
     crossed: usize,
     crossed_examples: Vec<Crossed>,
@@ -151,8 +154,8 @@ impl<'a> SummaryBuilder<'a> {
             from,
             to,
             actions_total: 0,
-            by_kind: BTreeMap::new(),
-            per_day: BTreeMap::new(),
+            kind_totals: [(0, 0); 8],
+            per_day: vec![[0; 8]; usize::try_from((to - from).num_days() + 1).unwrap_or(0)],
             by_month: BTreeMap::new(),
             reached: vec![vec![false; n]; policy.rules.len()],
             last_step: vec![None; n],
@@ -167,31 +170,28 @@ impl<'a> SummaryBuilder<'a> {
         for a in actions {
             self.actions_total += 1;
             let kind = a.action.as_str();
-            let k = self.by_kind.entry(kind.to_string()).or_insert(KindFigures {
-                actions: 0,
-                invoices: 0,
-                busiest_day: None,
-                busiest_day_actions: 0,
-                per_business_day: Decimal::ZERO,
-            });
-            k.actions += 1;
-            k.invoices += a.invoices.len();
-            *self.per_day.entry((kind.to_string(), a.date)).or_default() += 1;
-            *self
-                .by_month
-                .entry(format!("{:04}-{:02}", a.date.year(), a.date.month()))
-                .or_default()
-                .entry(kind.to_string())
-                .or_default() += 1;
+            let k = a.action as usize;
+            self.kind_totals[k].0 += 1;
+            self.kind_totals[k].1 += a.invoices.len();
+            let day = (a.date - self.from).num_days();
+            if let Some(counts) = usize::try_from(day)
+                .ok()
+                .and_then(|d| self.per_day.get_mut(d))
+            {
+                counts[k] += 1;
+            }
+            self.by_month
+                .entry((a.date.year(), a.date.month()))
+                .or_insert([0; 8])[k] += 1;
             for line in &a.invoices {
                 let i = line.index;
                 if i >= self.last_step.len() {
                     continue;
                 }
-                if let Some(r) = self.policy.rule_index(&line.rule) {
-                    self.reached[r][i] = true;
+                if let Some(reached) = self.reached.get_mut(line.rule_index) {
+                    reached[i] = true;
                 }
-                self.last_step[i] = Some(line.rule.clone());
+                self.last_step[i] = Some(line.rule_index);
                 // A reminder of an overdue invoice paid right after: the two
                 // crossed. (A preventive e-mail followed by payment did its job.)
                 if let Some(paid) = self.settled[i].filter(|_| line.days_overdue > 0) {
@@ -217,19 +217,45 @@ impl<'a> SummaryBuilder<'a> {
 
     pub fn finish(self) -> Summary {
         let business = business_days(self.policy.settings.calendar, self.from, self.to);
-        let mut by_kind = self.by_kind;
-        for ((kind, day), n) in &self.per_day {
-            if let Some(k) = by_kind.get_mut(kind) {
-                if *n > k.busiest_day_actions {
-                    k.busiest_day_actions = *n;
-                    k.busiest_day = Some(*day);
+        let mut by_kind = BTreeMap::new();
+        for kind in ActionKind::ALL {
+            let k = kind as usize;
+            let (actions, invoices) = self.kind_totals[k];
+            if actions == 0 {
+                continue;
+            }
+            // The first day with the most actions of this kind.
+            let mut busiest: Option<(usize, usize)> = None;
+            for (d, counts) in self.per_day.iter().enumerate() {
+                if counts[k] > busiest.map_or(0, |b| b.1) {
+                    busiest = Some((d, counts[k]));
                 }
             }
+            by_kind.insert(
+                kind.to_string(),
+                KindFigures {
+                    actions,
+                    invoices,
+                    busiest_day: busiest
+                        .and_then(|(d, _)| self.from.checked_add_days(Days::new(d as u64))),
+                    busiest_day_actions: busiest.map_or(0, |b| b.1),
+                    per_business_day: ratio(Decimal::from(actions), Decimal::from(business))
+                        .unwrap_or(Decimal::ZERO),
+                },
+            );
         }
-        for k in by_kind.values_mut() {
-            k.per_business_day =
-                ratio(Decimal::from(k.actions), Decimal::from(business)).unwrap_or(Decimal::ZERO);
-        }
+        let by_month = self
+            .by_month
+            .iter()
+            .map(|((y, m), counts)| {
+                let kinds = ActionKind::ALL
+                    .iter()
+                    .filter(|k| counts[**k as usize] > 0)
+                    .map(|k| (k.to_string(), counts[*k as usize]))
+                    .collect();
+                (format!("{y:04}-{m:02}"), kinds)
+            })
+            .collect();
         let steps = self
             .policy
             .rules
@@ -246,7 +272,9 @@ impl<'a> SummaryBuilder<'a> {
         for i in 0..self.ledger.invoices.len() {
             if let Status::Open(_) = self.ledger.status(i, self.to) {
                 open_at_end += 1;
-                let step = self.last_step[i].as_deref().unwrap_or("none");
+                let step = self.last_step[i]
+                    .and_then(|r| self.policy.rules.get(r))
+                    .map_or("none", |r| r.name.as_str());
                 *open_by_last_step.entry(step.to_string()).or_default() += 1;
             }
         }
@@ -257,7 +285,7 @@ impl<'a> SummaryBuilder<'a> {
             business_days: business,
             actions_total: self.actions_total,
             by_kind,
-            by_month: self.by_month,
+            by_month,
             steps,
             crossed_payment: self.crossed,
             crossed_examples: self.crossed_examples,
