@@ -1,0 +1,86 @@
+//! Properties of a replay that must hold whatever the policy, checked on the
+//! sample year of `data/` with each policy of `policies/` that reads it.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::Path;
+
+use chrono::NaiveDate;
+
+fn d(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+}
+
+fn check_policy(file: &str) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(root.join("policies").join(file)).unwrap();
+    let policy = dunning::check_source(&text)
+        .policy
+        .expect("policy without errors");
+    let invoices =
+        dunning::data::load_invoices(&root.join("data/invoices-2025.csv"), &policy).unwrap();
+    let payments =
+        dunning::data::load_payments(&root.join("data/payments-2025.csv"), &invoices).unwrap();
+    let sim = dunning::simulate::simulate(
+        &policy,
+        &invoices,
+        &payments,
+        d("2025-01-01"),
+        d("2025-12-31"),
+        &mut |_, _| {},
+    );
+    assert!(
+        sim.actions.len() > 1000,
+        "{file}: {} actions",
+        sim.actions.len()
+    );
+    let by_id: HashMap<&str, &dunning::data::Invoice> =
+        invoices.iter().map(|i| (i.id.as_str(), i)).collect();
+    let ledger = dunning::eval::Ledger::new(&invoices, &payments);
+    let mut steps = HashSet::new();
+    let mut contacts: BTreeMap<&str, Vec<NaiveDate>> = BTreeMap::new();
+    for a in &sim.actions {
+        contacts
+            .entry(a.customer_id.as_str())
+            .or_default()
+            .push(a.date);
+        for line in &a.invoices {
+            let inv = by_id[line.invoice_id.as_str()];
+            assert!(
+                a.date >= inv.issue_date,
+                "{file}: action before issue: {line:?}"
+            );
+            let i = ledger.index[line.invoice_id.as_str()];
+            assert!(
+                matches!(ledger.status(i, a.date), dunning::eval::Status::Open(_)),
+                "{file}: action on a paid invoice: {} {line:?}",
+                a.date
+            );
+            let repeats = policy.rules[line.rule_index].repeat_days.is_some();
+            assert!(
+                repeats || steps.insert((line.invoice_id.clone(), line.rule_index)),
+                "{file}: step twice: {line:?}"
+            );
+        }
+    }
+    let cooldown = i64::from(policy.settings.cooldown_days);
+    for (customer, mut days) in contacts {
+        days.dedup();
+        for pair in days.windows(2) {
+            assert!(
+                (pair[1] - pair[0]).num_days() >= cooldown,
+                "{file}: {customer} contacted within the cooldown: {pair:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn french_b2b_over_the_sample_year() {
+    check_policy("french_b2b.dunning");
+}
+
+#[test]
+fn small_invoices_over_the_sample_year() {
+    check_policy("small_invoices.dunning");
+}
