@@ -78,8 +78,12 @@ pub struct Fired {
 }
 
 /// Decides every invoice on `date` and returns the steps that fire.
+/// Invoices are independent within a day, so they are decided in parallel
+/// (the order of the result is the invoices' order all the same).
 pub fn fire(policy: &Policy, ledger: &Ledger<'_>, state: &State, date: NaiveDate) -> Vec<Fired> {
+    use rayon::prelude::*;
     (0..ledger.invoices.len())
+        .into_par_iter()
         .filter_map(|i| match decide(policy, ledger, state, i, date) {
             Decision::Fire { rule, open_amount } => Some(Fired {
                 invoice: i,
