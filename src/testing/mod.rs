@@ -209,7 +209,10 @@ fn run_file_inner(path: &Path, coverage: &mut Coverage) -> Result<Vec<CaseResult
         .map_err(|e| content_error(format!("{shown}: not a valid test file: {e}")))?;
     let base = path.parent().unwrap_or(Path::new(""));
     let policy_path = normalize(&base.join(&spec.policy));
-    let policy = load_policy(&policy_path)?;
+    let policy = load_policy(&policy_path).map_err(|e| FileError {
+        message: format!("{shown}: {}", e.message),
+        io: e.io,
+    })?;
     let key = std::fs::canonicalize(&policy_path).unwrap_or_else(|_| policy_path.clone());
     let entry = coverage
         .policies
