@@ -86,7 +86,7 @@ fn junit_output_is_xml_with_failures_escaped() {
         out.matches("</testsuite>").count()
     );
     // The summary goes to stderr, still last.
-    assert_eq!(last_line(&err), "5 passed, 2 failed", "{err}");
+    assert_eq!(last_line(&err), "5 passed, 4 failed", "{err}");
 }
 
 #[test]
@@ -133,7 +133,7 @@ fn a_test_file_that_is_not_yaml_is_named_and_exits_1() {
         err.contains("error: tests/fixtures/testing/bad/not_yaml.yaml: not a valid test file"),
         "{err}"
     );
-    assert_eq!(last_line(&out), "0 passed, 0 failed");
+    assert_eq!(last_line(&out), "0 passed, 1 failed");
 }
 
 #[test]
@@ -141,7 +141,7 @@ fn a_missing_policy_is_an_io_error() {
     let (code, out, err) = run(&[&format!("{FIXTURES}/bad/missing_policy.yaml")]);
     assert_eq!(code, 2, "{out}{err}");
     assert!(err.contains("tests/fixtures/testing/bad/missing_policy.yaml: cannot read the policy tests/fixtures/testing/nowhere.dunning"), "{err}");
-    assert_eq!(last_line(&out), "0 passed, 0 failed");
+    assert_eq!(last_line(&out), "0 passed, 1 failed");
 }
 
 #[test]
@@ -188,5 +188,24 @@ fn dunning_in(file: &std::path::Path) -> (i32, String, String) {
 fn a_missing_path_is_a_usage_error() {
     let (code, out, err) = run(&["tests/fixtures/testing/nowhere"]);
     assert_eq!(code, 2, "{out}{err}");
-    assert_eq!(last_line(&out), "0 passed, 0 failed");
+    assert_eq!(last_line(&out), "0 passed, 1 failed");
+}
+
+#[test]
+fn an_expected_rule_the_policy_does_not_have_is_an_error() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("t.yaml");
+    std::fs::write(
+        &file,
+        format!(
+            "policy: {}\ncases:\n  - name: typo\n    invoices_file: {}\n    date: 2025-02-03\n    expect:\n      - {{customer_id: C1, action: email, rule: remindr, invoices: [I1]}}\n",
+            std::fs::canonicalize(format!("{FIXTURES}/policy.dunning")).unwrap().display(),
+            std::fs::canonicalize(format!("{FIXTURES}/invoices.csv")).unwrap().display()
+        ),
+    )
+    .unwrap();
+    let (code, out, err) = dunning_in(&file);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(out.contains("expected rule \"remindr\" is not a rule of the policy (its rules: reminder, call, notice)"), "{out}");
+    assert_eq!(last_line(&out), "0 passed, 1 failed");
 }

@@ -49,7 +49,12 @@ pub(crate) fn run(args: Args) -> Outcome {
         Ok(f) => f,
         Err(e) => {
             eprintln!("error: {e}");
-            println!("0 passed, 0 failed");
+            if args.format == TestFormat::Junit {
+                print!("{}", testing::junit::render(&testing::Run::default()));
+                eprintln!("0 passed, 1 failed");
+            } else {
+                println!("0 passed, 1 failed");
+            }
             return Outcome::Failed;
         }
     };

@@ -1,7 +1,34 @@
 //! Policy tests (`dunning test`): YAML files of cases, each giving a policy
 //! some invoices (and payments, history) and one or more dates, and the
-//! actions expected. See `docs` in the CLI help and `policies/tests/` for
-//! examples.
+//! actions expected; `policies/tests/` has examples.
+//!
+//! # The format
+//!
+//! - `policy`: the policy file, relative to the test file.
+//! - `cases`: a list; each case has
+//!   - `name` (unique in the file);
+//!   - the invoices: `invoices` (inline rows, the columns of the invoice
+//!     CSV; the policy's attributes may be left out, as empty cells) or
+//!     `invoices_file` (a CSV, JSON or YAML file relative to the test file);
+//!     rows are checked exactly as `plan` checks a file;
+//!   - optionally `payments` / `payments_file` (`invoice_id, date, amount`)
+//!     and `history` / `history_file` (`date, customer_id, invoice_id,
+//!     rule, action[, template]`);
+//!   - the days: `date` (one day), `dates` (a list, increasing) or `from`
+//!     and `to` (every day, both included); with several days, each day's
+//!     actions are added to the history before the next day is planned, as
+//!     a daily run would do;
+//!   - `expect`: the actions over all the days (`[]`: none), each with
+//!     `customer_id`, `action`, `rule` (comma-separated when one action
+//!     consolidates invoices at different steps; compared as a set),
+//!     `invoices` (compared as a set), and optionally `date` and
+//!     `template`, compared when given. The order does not matter.
+//! - `invoices`, `invoices_file`, `payments`… may also be given at the top
+//!   level, as the default of the cases that do not give their own.
+//!
+//! A case passes when its expected actions and the actual ones pair up
+//! exactly. Coverage counts, per policy, the rules that fired in any case
+//! that ran (passed or failed).
 //!
 //! ```yaml
 //! policy: ../french_b2b.dunning       # relative to the test file
@@ -434,6 +461,18 @@ fn run_case(
         }
     }
 
+    for e in &case.expect {
+        for rule in split_rules(&e.rule) {
+            if policy.rule_index(&rule).is_none() {
+                let names: Vec<&str> = policy.rules.iter().map(|r| r.name.as_str()).collect();
+                return Err(in_case(format!(
+                    "expected rule {rule:?} is not a rule of the policy (its rules: {})",
+                    names.join(", ")
+                )));
+            }
+        }
+    }
+
     let mut actual = Vec::new();
     for day in days {
         let plan = crate::plan(policy, &invoices, &payments, &history, day);
@@ -607,19 +646,24 @@ pub struct Run {
 }
 
 impl Run {
-    /// (passed, failed): a case that could not run counts as failed.
+    /// (passed, failed): a case that could not run counts as failed, and so
+    /// does a test file that could not be loaded (as one case), so that the
+    /// summary line alone tells whether the run is clean.
     pub fn counts(&self) -> (usize, usize) {
         let mut passed = 0;
         let mut failed = 0;
         for f in &self.files {
-            if let Ok(cases) = &f.outcome {
-                for c in cases {
-                    if c.status == Status::Passed {
-                        passed += 1;
-                    } else {
-                        failed += 1;
+            match &f.outcome {
+                Ok(cases) => {
+                    for c in cases {
+                        if c.status == Status::Passed {
+                            passed += 1;
+                        } else {
+                            failed += 1;
+                        }
                     }
                 }
+                Err(_) => failed += 1,
             }
         }
         (passed, failed)
@@ -649,4 +693,120 @@ pub fn run(files: &[PathBuf]) -> Run {
         run.files.push(r);
     }
     run
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn expected(
+        date: Option<&str>,
+        rule: &str,
+        invoices: &[&str],
+        template: Option<&str>,
+    ) -> Expected {
+        Expected {
+            date: date.map(|d| d.parse().unwrap()),
+            customer_id: "C1".into(),
+            action: "email".into(),
+            rule: rule.into(),
+            invoices: invoices.iter().map(|s| s.to_string()).collect(),
+            template: template.map(str::to_string),
+        }
+    }
+
+    fn actual(date: &str, rule: &str, invoices: &[&str], template: Option<&str>) -> Actual {
+        Actual {
+            date: date.parse().unwrap(),
+            customer_id: "C1".into(),
+            action: "email".into(),
+            rules: split_rules(rule),
+            invoices: invoices.iter().map(|s| s.to_string()).collect(),
+            template: template.map(str::to_string),
+        }
+    }
+
+    #[test]
+    fn rules_and_invoices_compare_as_sets_date_and_template_only_when_given() {
+        let a = [actual("2025-02-02", "b, a", &["I2", "I1"], Some("t"))];
+        assert_eq!(
+            compare(&[expected(None, "a,b", &["I1", "I2"], None)], &a, false),
+            Status::Passed
+        );
+        assert_eq!(
+            compare(
+                &[expected(
+                    Some("2025-02-02"),
+                    "a,b",
+                    &["I1", "I2"],
+                    Some("t")
+                )],
+                &a,
+                false
+            ),
+            Status::Passed
+        );
+        assert!(matches!(
+            compare(
+                &[expected(Some("2025-02-03"), "a,b", &["I1", "I2"], None)],
+                &a,
+                false
+            ),
+            Status::Failed { .. }
+        ));
+        assert!(matches!(
+            compare(
+                &[expected(None, "a,b", &["I1", "I2"], Some("u"))],
+                &a,
+                false
+            ),
+            Status::Failed { .. }
+        ));
+    }
+
+    #[test]
+    fn an_extra_or_missing_action_fails_with_a_diff() {
+        let a = [
+            actual("2025-02-02", "a", &["I1"], None),
+            actual("2025-02-09", "a", &["I1"], None),
+        ];
+        let Status::Failed { diff } = compare(&[expected(None, "a", &["I1"], None)], &a, true)
+        else {
+            panic!("should fail")
+        };
+        assert_eq!(
+            diff,
+            "--- expected\n+++ actual\n+ 2025-02-09  C1  email  rule=a  invoices=[I1]\n  C1  email  rule=a  invoices=[I1]\n"
+        );
+        let Status::Failed { diff } = compare(&[expected(None, "a", &["I1"], None)], &[], false)
+        else {
+            panic!("should fail")
+        };
+        assert!(
+            diff.contains("- C1  email  rule=a  invoices=[I1]\n+ (no action)\n"),
+            "{diff}"
+        );
+    }
+
+    #[test]
+    fn specific_expectations_are_matched_first() {
+        let a = [
+            actual("2025-02-02", "a", &["I1"], None),
+            actual("2025-02-09", "a", &["I1"], None),
+        ];
+        let e = [
+            expected(None, "a", &["I1"], None),
+            expected(Some("2025-02-02"), "a", &["I1"], None),
+        ];
+        assert_eq!(compare(&e, &a, true), Status::Passed);
+    }
+
+    #[test]
+    fn normalize_removes_dot_dot() {
+        assert_eq!(
+            normalize(Path::new("policies/tests/../a.dunning")),
+            PathBuf::from("policies/a.dunning")
+        );
+        assert_eq!(normalize(Path::new("../a")), PathBuf::from("../a"));
+    }
 }
