@@ -209,3 +209,31 @@ fn an_expected_rule_the_policy_does_not_have_is_an_error() {
     assert!(out.contains("expected rule \"remindr\" is not a rule of the policy (its rules: reminder, call, notice)"), "{out}");
     assert_eq!(last_line(&out), "0 passed, 1 failed");
 }
+
+#[test]
+fn amounts_are_compared_when_given() {
+    let tmp = tempfile::tempdir().unwrap();
+    let policy = std::fs::canonicalize("policies/french_b2b.dunning").unwrap();
+    let file = tmp.path().join("t.yaml");
+    let case = |interest: &str| {
+        format!(
+            "  - name: interest {interest}\n    invoices:\n      - {{invoice_id: F1, customer_id: C1, issue_date: 2025-01-01, due_date: 2025-01-31, amount: \"1000.00\", currency: EUR}}\n    date: 2025-02-20\n    expect:\n      - {{customer_id: C1, action: registered_letter, rule: penalties_letter, invoices: [F1], open_amount: 1000, interest: {interest}, indemnity: \"40.00\"}}\n"
+        )
+    };
+    std::fs::write(
+        &file,
+        format!(
+            "policy: {}\ncases:\n{}{}",
+            policy.display(),
+            case("6.66"),
+            case("6.65")
+        ),
+    )
+    .unwrap();
+    let (code, out, err) = dunning_in(&file);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(out.contains("ok    "), "{out}");
+    assert!(out.contains("    - C1  registered_letter  rule=penalties_letter  invoices=[F1]  open_amount=1000  interest=6.65  indemnity=40.00\n"), "{out}");
+    assert!(out.contains("    + C1  registered_letter  rule=penalties_letter  invoices=[F1]  open_amount=1000.00  interest=6.66  indemnity=40\n"), "{out}");
+    assert_eq!(last_line(&out), "1 passed, 1 failed");
+}

@@ -22,7 +22,9 @@
 //!     `customer_id`, `action`, `rule` (comma-separated when one action
 //!     consolidates invoices at different steps; compared as a set),
 //!     `invoices` (compared as a set), and optionally `date` and
-//!     `template`, compared when given. The order does not matter.
+//!     `template`, `open_amount`, `interest` and `indemnity` (numbers or
+//!     strings, compared as decimals), compared when given. The order does
+//!     not matter.
 //! - `invoices`, `invoices_file`, `payments`… may also be given at the top
 //!   level, as the default of the cases that do not give their own.
 //!
@@ -496,6 +498,9 @@ fn run_case(
                 rules: split_rules(&action.rule),
                 invoices: action.invoice_ids.into_iter().collect(),
                 template: action.template,
+                open_amount: action.open_amount,
+                interest: action.interest,
+                indemnity: action.indemnity,
             });
         }
     }
@@ -518,6 +523,9 @@ struct Actual {
     rules: BTreeSet<String>,
     invoices: BTreeSet<String>,
     template: Option<String>,
+    open_amount: rust_decimal::Decimal,
+    interest: Option<rust_decimal::Decimal>,
+    indemnity: Option<rust_decimal::Decimal>,
 }
 
 fn matches(e: &Expected, a: &Actual) -> bool {
@@ -527,6 +535,26 @@ fn matches(e: &Expected, a: &Actual) -> bool {
         && e.invoices.iter().cloned().collect::<BTreeSet<_>>() == a.invoices
         && e.date.is_none_or(|d| d == a.date)
         && (e.template.is_none() || e.template == a.template)
+        && e.open_amount.is_none_or(|x| x == a.open_amount)
+        && (e.interest.is_none() || e.interest == a.interest)
+        && (e.indemnity.is_none() || e.indemnity == a.indemnity)
+}
+
+/// The amounts shown on a line: (name, value) for those compared.
+type Amounts = Vec<(&'static str, Option<rust_decimal::Decimal>)>;
+
+fn expected_amounts(e: &Expected) -> Amounts {
+    let mut v = Vec::new();
+    if e.open_amount.is_some() {
+        v.push(("open_amount", e.open_amount));
+    }
+    if e.interest.is_some() {
+        v.push(("interest", e.interest));
+    }
+    if e.indemnity.is_some() {
+        v.push(("indemnity", e.indemnity));
+    }
+    v
 }
 
 fn line(
@@ -536,6 +564,7 @@ fn line(
     rules: &BTreeSet<String>,
     invoices: &BTreeSet<String>,
     template: Option<&str>,
+    amounts: &Amounts,
 ) -> String {
     let mut s = String::new();
     if let Some(d) = date {
@@ -549,6 +578,12 @@ fn line(
     if let Some(t) = template {
         s.push_str(&format!("  template={t}"));
     }
+    for (name, value) in amounts {
+        match value {
+            Some(v) => s.push_str(&format!("  {name}={v}")),
+            None => s.push_str(&format!("  {name}=none")),
+        }
+    }
     s.push('\n');
     s
 }
@@ -561,6 +596,7 @@ fn expected_line(e: &Expected) -> String {
         &split_rules(&e.rule),
         &e.invoices.iter().cloned().collect(),
         e.template.as_deref(),
+        &expected_amounts(e),
     )
 }
 
@@ -585,6 +621,9 @@ fn compare(expect: &[Expected], actual: &[Actual], several_days: bool) -> Status
     }
     let show_dates = several_days || expect.iter().any(|e| e.date.is_some());
     let show_templates = expect.iter().any(|e| e.template.is_some());
+    let show_open = expect.iter().any(|e| e.open_amount.is_some());
+    let show_interest = expect.iter().any(|e| e.interest.is_some());
+    let show_indemnity = expect.iter().any(|e| e.indemnity.is_some());
     let mut want: Vec<String> = expect.iter().map(expected_line).collect();
     let mut got: Vec<String> = Vec::new();
     for (i, m) in matched.iter().enumerate() {
@@ -594,6 +633,16 @@ fn compare(expect: &[Expected], actual: &[Actual], several_days: bool) -> Status
     }
     for (j, a) in actual.iter().enumerate() {
         if !taken[j] {
+            let mut amounts: Amounts = Vec::new();
+            if show_open {
+                amounts.push(("open_amount", Some(a.open_amount)));
+            }
+            if show_interest {
+                amounts.push(("interest", a.interest));
+            }
+            if show_indemnity {
+                amounts.push(("indemnity", a.indemnity));
+            }
             got.push(line(
                 show_dates.then_some(a.date),
                 &a.customer_id,
@@ -605,6 +654,7 @@ fn compare(expect: &[Expected], actual: &[Actual], several_days: bool) -> Status
                 } else {
                     None
                 },
+                &amounts,
             ));
         }
     }
@@ -712,6 +762,9 @@ mod tests {
             rule: rule.into(),
             invoices: invoices.iter().map(|s| s.to_string()).collect(),
             template: template.map(str::to_string),
+            open_amount: None,
+            interest: None,
+            indemnity: None,
         }
     }
 
@@ -723,6 +776,9 @@ mod tests {
             rules: split_rules(rule),
             invoices: invoices.iter().map(|s| s.to_string()).collect(),
             template: template.map(str::to_string),
+            open_amount: rust_decimal::Decimal::ONE_HUNDRED,
+            interest: None,
+            indemnity: None,
         }
     }
 

@@ -1,6 +1,7 @@
 //! The YAML layout of a policy test file.
 
 use chrono::NaiveDate;
+use rust_decimal::Decimal;
 use serde::Deserialize;
 
 /// A test file: the policy under test and its cases. Data given at the top
@@ -151,4 +152,33 @@ pub struct Expected {
     /// Compared when given.
     #[serde(default)]
     pub template: Option<String>,
+    /// The action's total open amount, compared when given.
+    #[serde(default, deserialize_with = "amount")]
+    pub open_amount: Option<Decimal>,
+    /// The late interest the action carries, compared when given.
+    #[serde(default, deserialize_with = "amount")]
+    pub interest: Option<Decimal>,
+    /// The recovery indemnity the action carries, compared when given.
+    #[serde(default, deserialize_with = "amount")]
+    pub indemnity: Option<Decimal>,
+}
+
+/// An amount written as a YAML number or string (`"6.66"`, `6.66`).
+fn amount<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Decimal>, D::Error> {
+    let value = serde_yaml::Value::deserialize(d)?;
+    let text = match &value {
+        serde_yaml::Value::Number(n) => n.to_string(),
+        serde_yaml::Value::String(s) => s.clone(),
+        serde_yaml::Value::Null => return Ok(None),
+        _ => {
+            return Err(serde::de::Error::custom(
+                "an amount must be a number like 6.66",
+            ))
+        }
+    };
+    text.trim().parse::<Decimal>().map(Some).map_err(|_| {
+        serde::de::Error::custom(format!(
+            "`{text}` is not an amount (expected a number like 6.66)"
+        ))
+    })
 }
