@@ -237,3 +237,55 @@ fn amounts_are_compared_when_given() {
     assert!(out.contains("    + C1  registered_letter  rule=penalties_letter  invoices=[F1]  open_amount=1000.00  interest=6.66  indemnity=40\n"), "{out}");
     assert_eq!(last_line(&out), "1 passed, 1 failed");
 }
+
+#[test]
+fn a_folder_skips_hidden_folders_and_yaml_that_is_not_a_test_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let policy = std::fs::canonicalize(format!("{FIXTURES}/policy.dunning")).unwrap();
+    std::fs::create_dir_all(tmp.path().join(".github/workflows")).unwrap();
+    std::fs::write(
+        tmp.path().join(".github/workflows/ci.yml"),
+        "on: push\njobs: {}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        tmp.path().join("invoices.yaml"),
+        "- {invoice_id: I1, customer_id: C1, issue_date: 2025-01-01, due_date: 2025-01-31, amount: \"10.00\", currency: EUR}\n",
+    )
+    .unwrap();
+    // Invoices given once at the top level serve every case.
+    std::fs::write(
+        tmp.path().join("t.yaml"),
+        format!(
+            "policy: {}\ninvoices_file: invoices.yaml\ncases:\n  - name: a\n    date: 2025-02-03\n    expect:\n      - {{customer_id: C1, action: email, rule: reminder, invoices: [I1]}}\n  - name: b\n    date: 2025-02-02\n    expect: []\n",
+            policy.display()
+        ),
+    )
+    .unwrap();
+    let out = dunning().arg("test").arg(tmp.path()).output().unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(0), "{stdout}{stderr}");
+    assert_eq!(last_line(&stdout), "2 passed, 0 failed");
+}
+
+#[test]
+fn a_multi_day_failure_shows_the_days() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("t.yaml");
+    std::fs::write(
+        &file,
+        format!(
+            "policy: {}\ninvoices_file: {}\ncases:\n  - name: a week\n    from: 2025-02-01\n    to: 2025-02-12\n    expect:\n      - {{customer_id: C1, action: email, rule: reminder, invoices: [I1]}}\n",
+            std::fs::canonicalize(format!("{FIXTURES}/policy.dunning")).unwrap().display(),
+            std::fs::canonicalize(format!("{FIXTURES}/invoices.csv")).unwrap().display()
+        ),
+    )
+    .unwrap();
+    let (code, out, err) = dunning_in(&file);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(
+        out.contains("      2025-02-03  C1  email  rule=reminder  invoices=[I1]\n    + 2025-02-10  C1  call  rule=call  invoices=[I1]\n"),
+        "{out}"
+    );
+}

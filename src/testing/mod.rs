@@ -170,7 +170,8 @@ impl Coverage {
 }
 
 /// The test files a list of paths means: a file as it is, a folder every
-/// `.yaml`/`.yml` file under it (hidden folders skipped), sorted.
+/// `.yaml`/`.yml` test file under it (hidden folders and YAML files that
+/// are plainly not test files skipped), sorted.
 pub fn collect(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
     let mut files = Vec::new();
     for path in paths {
@@ -179,6 +180,7 @@ pub fn collect(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
         if meta.is_dir() {
             let mut found = Vec::new();
             walk(path, &mut found).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+            found.retain(|f| looks_like_a_test_file(f));
             found.sort();
             files.extend(found);
         } else {
@@ -202,6 +204,23 @@ fn walk(dir: &Path, found: &mut Vec<PathBuf>) -> std::io::Result<()> {
         }
     }
     Ok(())
+}
+
+/// In a folder, YAML files that are plainly something else (a list of
+/// invoice rows, a CI workflow: a top level that is not a mapping with
+/// `policy` or `cases`) are skipped; a file that does not parse is kept, so
+/// that its error is reported.
+fn looks_like_a_test_file(path: &Path) -> bool {
+    let Ok(text) = std::fs::read_to_string(path) else {
+        return true;
+    };
+    match serde_yaml::from_str::<serde_yaml::Value>(&text) {
+        Ok(serde_yaml::Value::Mapping(map)) => {
+            map.contains_key("policy") || map.contains_key("cases")
+        }
+        Ok(_) => false,
+        Err(_) => true,
+    }
 }
 
 fn is_test_file(path: &Path) -> bool {
@@ -624,11 +643,26 @@ fn compare(expect: &[Expected], actual: &[Actual], several_days: bool) -> Status
     let show_open = expect.iter().any(|e| e.open_amount.is_some());
     let show_interest = expect.iter().any(|e| e.interest.is_some());
     let show_indemnity = expect.iter().any(|e| e.indemnity.is_some());
-    let mut want: Vec<String> = expect.iter().map(expected_line).collect();
+    // A matched expectation is shown as it was written, with the day it
+    // matched when days are shown, on both sides.
+    let shown_expected = |i: usize| -> String {
+        let e = &expect[i];
+        match matched[i] {
+            Some(j) if show_dates && e.date.is_none() => {
+                let dated = Expected {
+                    date: Some(actual[j].date),
+                    ..e.clone()
+                };
+                expected_line(&dated)
+            }
+            _ => expected_line(e),
+        }
+    };
+    let mut want: Vec<String> = (0..expect.len()).map(shown_expected).collect();
     let mut got: Vec<String> = Vec::new();
     for (i, m) in matched.iter().enumerate() {
         if m.is_some() {
-            got.push(expected_line(&expect[i]));
+            got.push(shown_expected(i));
         }
     }
     for (j, a) in actual.iter().enumerate() {
@@ -832,7 +866,7 @@ mod tests {
         };
         assert_eq!(
             diff,
-            "--- expected\n+++ actual\n+ 2025-02-09  C1  email  rule=a  invoices=[I1]\n  C1  email  rule=a  invoices=[I1]\n"
+            "--- expected\n+++ actual\n  2025-02-02  C1  email  rule=a  invoices=[I1]\n+ 2025-02-09  C1  email  rule=a  invoices=[I1]\n"
         );
         let Status::Failed { diff } = compare(&[expected(None, "a", &["I1"], None)], &[], false)
         else {
