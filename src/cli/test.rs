@@ -22,7 +22,32 @@ pub(crate) enum TestFormat {
     Junit,
 }
 
+const AFTER_HELP: &str = "\
+A test file:
+
+  policy: ../french_b2b.dunning        # relative to the test file
+  cases:
+    - name: first reminder two days after the due date
+      invoices:                        # or invoices_file: data.csv
+        - {invoice_id: I1, customer_id: C1, issue_date: 2025-01-01,
+           due_date: 2025-01-31, amount: \"1200.00\", currency: EUR}
+      payments: []                     # optional (or payments_file)
+      history: []                      # optional (or history_file)
+      date: 2025-02-02                 # or dates: [..], or from: .. to: ..
+      expect:                          # [] for no action
+        - {customer_id: C1, action: email, rule: first_reminder, invoices: [I1]}
+
+Each expected action may also give date, template, open_amount, interest
+and indemnity, compared when given. With several days, each day's actions
+join the history before the next day. Quote ids that look like numbers.
+
+Exit codes: 0 all passed; 1 a case failed, a test file is invalid, or the
+coverage is below --min-coverage; 2 a file cannot be read. The last line of
+the output is always `N passed, N failed` (on stderr with --format junit,
+whose stdout is only the XML).";
+
 #[derive(clap::Args, Debug)]
+#[command(after_help = AFTER_HELP)]
 pub(crate) struct Args {
     /// Output format.
     #[arg(long, value_enum, default_value_t = TestFormat::Human)]
