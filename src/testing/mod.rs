@@ -257,11 +257,12 @@ fn run_file_inner(path: &Path, coverage: &mut Coverage) -> Result<Vec<CaseResult
         .map_err(|e| content_error(format!("{shown}: not a valid test file: {e}")))?;
     let base = path.parent().unwrap_or(Path::new(""));
     let policy_path = normalize(&base.join(&spec.policy));
-    let policy = load_policy(&policy_path).map_err(|e| FileError {
+    let policy = load_policy(&base.join(&spec.policy), &policy_path).map_err(|e| FileError {
         message: format!("{shown}: {}", e.message),
         io: e.io,
     })?;
-    let key = std::fs::canonicalize(&policy_path).unwrap_or_else(|_| policy_path.clone());
+    let key =
+        std::fs::canonicalize(base.join(&spec.policy)).unwrap_or_else(|_| policy_path.clone());
     let entry = coverage
         .policies
         .entry(key)
@@ -294,7 +295,8 @@ fn run_file_inner(path: &Path, coverage: &mut Coverage) -> Result<Vec<CaseResult
     Ok(results)
 }
 
-/// `a/b/../c` as `a/c`, for messages (symbolic links are not followed).
+/// `a/b/../c` as `a/c`, for messages only (lexical: files are opened by the
+/// path as written, so symbolic links behave as the system says).
 fn normalize(path: &Path) -> PathBuf {
     use std::path::Component;
     let mut out = PathBuf::new();
@@ -315,8 +317,9 @@ fn normalize(path: &Path) -> PathBuf {
     out
 }
 
-fn load_policy(path: &Path) -> Result<Policy, FileError> {
-    let name = path.display().to_string();
+/// Reads `path`, calling it `shown` in messages.
+fn load_policy(path: &Path, shown: &Path) -> Result<Policy, FileError> {
+    let name = shown.display().to_string();
     let bytes =
         std::fs::read(path).map_err(|e| io_error(format!("cannot read the policy {name}: {e}")))?;
     let text = crate::syntax::decode(&bytes).map_err(|e| {
@@ -364,7 +367,7 @@ fn with_attributes(value: &serde_yaml::Value, policy: &Policy) -> serde_yaml::Va
 }
 
 fn data_file(base: &Path, file: &str) -> PathBuf {
-    normalize(&base.join(file))
+    base.join(file)
 }
 
 fn one_source<'a>(
