@@ -27,6 +27,7 @@ pub mod policy;
 pub mod report;
 pub mod simulate;
 pub mod syntax;
+pub mod testing;
 
 use miette::Diagnostic;
 use thiserror::Error;

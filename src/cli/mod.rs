@@ -10,6 +10,7 @@ mod generate;
 mod load;
 mod plan;
 mod simulate;
+mod test;
 
 use std::process::ExitCode;
 
@@ -42,6 +43,8 @@ enum Command {
     Diff(diff::Args),
     /// Write a deterministic year of realistic invoices (and payments) as CSV.
     Generate(generate::Args),
+    /// Run policy test cases written in YAML (a folder means every test file under it).
+    Test(test::Args),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -82,6 +85,7 @@ pub fn run() -> ExitCode {
         Command::Simulate(args) => simulate::run(args),
         Command::Diff(args) => diff::run(args),
         Command::Generate(args) => generate::run(args),
+        Command::Test(args) => test::run(args),
     };
     outcome.into()
 }

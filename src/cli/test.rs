@@ -1,0 +1,151 @@
+//! `dunning test`: run policy test cases written in YAML.
+//!
+//! Human output (the default) prints one line per case, a diff for each
+//! failure, the coverage report with `--coverage`, and always ends with the
+//! line `N passed, N failed`. With `--format junit`, stdout is only the
+//! JUnit XML document and the rest (summary, coverage) goes to stderr.
+//!
+//! Exit codes: 0 every case passed (and coverage is at least
+//! `--min-coverage`); 1 a case failed, a test file is invalid (bad YAML,
+//! a policy with errors, bad invoice rows), or coverage is too low; 2 a
+//! file (test file, policy or data file) cannot be read.
+
+use std::path::PathBuf;
+
+use dunning::testing::{self, Status};
+
+use super::Outcome;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum TestFormat {
+    Human,
+    Junit,
+}
+
+const AFTER_HELP: &str = "\
+A test file:
+
+  policy: ../french_b2b.dunning        # relative to the test file
+  cases:
+    - name: first reminder two days after the due date
+      invoices:                        # or invoices_file: data.csv
+        - {invoice_id: I1, customer_id: C1, issue_date: 2025-01-01,
+           due_date: 2025-01-31, amount: \"1200.00\", currency: EUR}
+      payments: []                     # optional (or payments_file)
+      history: []                      # optional (or history_file)
+      date: 2025-02-02                 # or dates: [..], or from: .. to: ..
+      expect:                          # [] for no action
+        - {customer_id: C1, action: email, rule: first_reminder, invoices: [I1]}
+
+Each expected action may also give date, template, open_amount, interest
+and indemnity, compared when given. With several days, each day's actions
+join the history before the next day. Quote ids that look like numbers.
+
+Exit codes: 0 all passed; 1 a case failed, a test file is invalid, or the
+coverage is below --min-coverage; 2 a file cannot be read. The last line of
+the output is always `N passed, N failed` (on stderr with --format junit,
+whose stdout is only the XML).";
+
+#[derive(clap::Args, Debug)]
+#[command(after_help = AFTER_HELP)]
+pub(crate) struct Args {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = TestFormat::Human)]
+    format: TestFormat,
+    /// After the run, list the rules no test case ever fired, per policy.
+    #[arg(long)]
+    coverage: bool,
+    /// Exit with code 1 when less than P percent of the rules fired (implies --coverage).
+    #[arg(long, value_name = "P")]
+    min_coverage: Option<f64>,
+    /// Test files (`.yaml`, `.yml`), or folders to search for them.
+    #[arg(required = true)]
+    paths: Vec<PathBuf>,
+}
+
+pub(crate) fn run(args: Args) -> Outcome {
+    if let Some(p) = args.min_coverage {
+        if !(0.0..=100.0).contains(&p) {
+            eprintln!("error: --min-coverage must be a percentage between 0 and 100, not {p}");
+            return Outcome::Failed;
+        }
+    }
+    let files = match testing::collect(&args.paths) {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("error: {e}");
+            if args.format == TestFormat::Junit {
+                print!("{}", testing::junit::render(&testing::Run::default()));
+                eprintln!("0 passed, 1 failed");
+            } else {
+                println!("0 passed, 1 failed");
+            }
+            return Outcome::Failed;
+        }
+    };
+    if files.is_empty() {
+        eprintln!("warning: no test files (.yaml, .yml) found");
+    }
+    let run = testing::run(&files);
+    let junit = args.format == TestFormat::Junit;
+    let mut report = String::new();
+    for f in &run.files {
+        match &f.outcome {
+            Err(e) => {
+                eprintln!("error: {}", e.message.trim_end());
+            }
+            Ok(cases) => {
+                for c in cases {
+                    let path = f.path.display();
+                    match &c.status {
+                        Status::Passed => report.push_str(&format!("ok    {path}: {}\n", c.name)),
+                        Status::Failed { diff } => {
+                            report.push_str(&format!("FAIL  {path}: {}\n{}", c.name, indent(diff)))
+                        }
+                        Status::Error { message } => report.push_str(&format!(
+                            "ERROR {path}: {}\n{}",
+                            c.name,
+                            indent(message)
+                        )),
+                    }
+                }
+            }
+        }
+    }
+    let mut outcome = match run.exit_code() {
+        0 => Outcome::Ok,
+        1 => Outcome::Found,
+        _ => Outcome::Failed,
+    };
+    if args.coverage || args.min_coverage.is_some() {
+        report.push_str(&run.coverage.render());
+        if let Some(min) = args.min_coverage {
+            let pct = run.coverage.percent();
+            if pct + 1e-9 < min {
+                report.push_str(&format!(
+                    "coverage {pct:.1}% is below the minimum of {min}%\n"
+                ));
+                outcome = outcome.max(Outcome::Found);
+            }
+        }
+    }
+    let (passed, failed) = run.counts();
+    report.push_str(&format!("{passed} passed, {failed} failed\n"));
+    if junit {
+        print!("{}", testing::junit::render(&run));
+        eprint!("{report}");
+    } else {
+        print!("{report}");
+    }
+    outcome
+}
+
+fn indent(text: &str) -> String {
+    let mut out = String::new();
+    for line in text.lines() {
+        out.push_str("    ");
+        out.push_str(line);
+        out.push('\n');
+    }
+    out
+}

@@ -1,0 +1,905 @@
+//! Policy tests (`dunning test`): YAML files of cases, each giving a policy
+//! some invoices (and payments, history) and one or more dates, and the
+//! actions expected; `policies/tests/` has examples.
+//!
+//! # The format
+//!
+//! - `policy`: the policy file, relative to the test file.
+//! - `cases`: a list; each case has
+//!   - `name` (unique in the file);
+//!   - the invoices: `invoices` (inline rows, the columns of the invoice
+//!     CSV; the policy's attributes may be left out, as empty cells) or
+//!     `invoices_file` (a CSV, JSON or YAML file relative to the test file);
+//!     rows are checked exactly as `plan` checks a file;
+//!   - optionally `payments` / `payments_file` (`invoice_id, date, amount`)
+//!     and `history` / `history_file` (`date, customer_id, invoice_id,
+//!     rule, action[, template]`);
+//!   - the days: `date` (one day), `dates` (a list, increasing) or `from`
+//!     and `to` (every day, both included); with several days, each day's
+//!     actions are added to the history before the next day is planned, as
+//!     a daily run would do;
+//!   - `expect`: the actions over all the days (`[]`: none), each with
+//!     `customer_id`, `action`, `rule` (comma-separated when one action
+//!     consolidates invoices at different steps; compared as a set),
+//!     `invoices` (compared as a set), and optionally `date` and
+//!     `template`, `open_amount`, `interest` and `indemnity` (numbers or
+//!     strings, compared as decimals), compared when given. The order does
+//!     not matter.
+//! - `invoices`, `invoices_file`, `payments`… may also be given at the top
+//!   level, as the default of the cases that do not give their own.
+//!
+//! A case passes when its expected actions and the actual ones pair up
+//! exactly. Coverage counts, per policy, the rules that fired in any case
+//! that ran (passed or failed).
+//!
+//! ```yaml
+//! policy: ../french_b2b.dunning       # relative to the test file
+//! cases:
+//!   - name: first reminder two days after the due date
+//!     invoices:
+//!       - {invoice_id: I1, customer_id: C1, issue_date: 2025-01-01,
+//!          due_date: 2025-01-31, amount: "1200.00", currency: EUR}
+//!     date: 2025-02-03
+//!     expect:
+//!       - {customer_id: C1, action: email, rule: first_reminder, invoices: [I1]}
+//! ```
+
+pub mod junit;
+pub mod spec;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use chrono::NaiveDate;
+
+use crate::data::{self, Format, HistoryEntry, Invoice, Payment};
+use crate::report::{self, SourceFile};
+use crate::Policy;
+use spec::{CaseSpec, DataSpec, Expected, FileSpec};
+
+/// A problem with a test file as a whole: its cases were not run.
+#[derive(Debug, Clone)]
+pub struct FileError {
+    pub message: String,
+    /// The file (or the policy or a data file it names) could not be read:
+    /// exit code 2; otherwise the content is wrong: exit code 1.
+    pub io: bool,
+}
+
+/// What happened to one case.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Status {
+    Passed,
+    /// The actions differ from the expected ones: a diff, `-` expected,
+    /// `+` actual.
+    Failed {
+        diff: String,
+    },
+    /// The case could not run (bad invoices, no date…).
+    Error {
+        message: String,
+    },
+}
+
+#[derive(Debug, Clone)]
+pub struct CaseResult {
+    pub name: String,
+    pub status: Status,
+    pub time: Duration,
+}
+
+#[derive(Debug, Clone)]
+pub struct FileResult {
+    pub path: PathBuf,
+    pub outcome: Result<Vec<CaseResult>, FileError>,
+    pub time: Duration,
+}
+
+/// The rules of each policy tested and which of them fired in some case.
+#[derive(Debug, Clone, Default)]
+pub struct Coverage {
+    /// Keyed by the policy's path as the first test file named it.
+    pub policies: BTreeMap<PathBuf, PolicyCoverage>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct PolicyCoverage {
+    /// The policy's path as shown.
+    pub shown: String,
+    /// Rule names in file order.
+    pub rules: Vec<String>,
+    pub fired: BTreeSet<String>,
+}
+
+impl PolicyCoverage {
+    pub fn not_fired(&self) -> Vec<&str> {
+        self.rules
+            .iter()
+            .filter(|r| !self.fired.contains(*r))
+            .map(String::as_str)
+            .collect()
+    }
+}
+
+impl Coverage {
+    /// (rules fired, rules) over every policy.
+    pub fn totals(&self) -> (usize, usize) {
+        self.policies.values().fold((0, 0), |(f, t), p| {
+            (f + p.rules.len() - p.not_fired().len(), t + p.rules.len())
+        })
+    }
+
+    /// The share of rules fired, in percent (100 when there is no rule).
+    pub fn percent(&self) -> f64 {
+        let (fired, total) = self.totals();
+        if total == 0 {
+            100.0
+        } else {
+            fired as f64 * 100.0 / total as f64
+        }
+    }
+
+    /// The report printed by `--coverage`.
+    pub fn render(&self) -> String {
+        let mut out = String::from("coverage:\n");
+        for p in self.policies.values() {
+            let not = p.not_fired();
+            let fired = p.rules.len() - not.len();
+            let pct = if p.rules.is_empty() {
+                100.0
+            } else {
+                fired as f64 * 100.0 / p.rules.len() as f64
+            };
+            out.push_str(&format!(
+                "  {}: {fired}/{} rules fired ({pct:.1}%)\n",
+                p.shown,
+                p.rules.len()
+            ));
+            if !not.is_empty() {
+                out.push_str(&format!("    never fired: {}\n", not.join(", ")));
+            }
+        }
+        let (fired, total) = self.totals();
+        out.push_str(&format!(
+            "  total: {fired}/{total} rules fired ({:.1}%)\n",
+            self.percent()
+        ));
+        out
+    }
+}
+
+/// The test files a list of paths means: a file as it is, a folder every
+/// `.yaml`/`.yml` test file under it (hidden folders and YAML files that
+/// are plainly not test files skipped), sorted.
+pub fn collect(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
+    let mut files = Vec::new();
+    for path in paths {
+        let meta =
+            std::fs::metadata(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        if meta.is_dir() {
+            let mut found = Vec::new();
+            walk(path, &mut found).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+            found.retain(|f| looks_like_a_test_file(f));
+            found.sort();
+            files.extend(found);
+        } else {
+            files.push(path.clone());
+        }
+    }
+    Ok(files)
+}
+
+fn walk(dir: &Path, found: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        let path = entry.path();
+        let hidden = entry.file_name().to_string_lossy().starts_with('.');
+        if entry.file_type()?.is_dir() {
+            if !hidden {
+                walk(&path, found)?;
+            }
+        } else if !hidden && is_test_file(&path) {
+            found.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// In a folder, YAML files that are plainly something else (a list of
+/// invoice rows, a CI workflow: a top level that is not a mapping with
+/// `policy` or `cases`) are skipped; a file that does not parse is kept, so
+/// that its error is reported.
+fn looks_like_a_test_file(path: &Path) -> bool {
+    let Ok(text) = std::fs::read_to_string(path) else {
+        return true;
+    };
+    match serde_yaml::from_str::<serde_yaml::Value>(&text) {
+        Ok(serde_yaml::Value::Mapping(map)) => {
+            map.contains_key("policy") || map.contains_key("cases")
+        }
+        Ok(_) => false,
+        Err(_) => true,
+    }
+}
+
+fn is_test_file(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("yaml") || e.eq_ignore_ascii_case("yml"))
+}
+
+/// Runs every case of one test file, recording fired rules in `coverage`.
+pub fn run_file(path: &Path, coverage: &mut Coverage) -> FileResult {
+    let start = Instant::now();
+    let outcome = run_file_inner(path, coverage);
+    FileResult {
+        path: path.to_path_buf(),
+        outcome,
+        time: start.elapsed(),
+    }
+}
+
+fn io_error(message: String) -> FileError {
+    FileError { message, io: true }
+}
+
+fn content_error(message: String) -> FileError {
+    FileError { message, io: false }
+}
+
+fn run_file_inner(path: &Path, coverage: &mut Coverage) -> Result<Vec<CaseResult>, FileError> {
+    let shown = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|e| io_error(format!("cannot read {shown}: {e}")))?;
+    let text = std::str::from_utf8(&bytes)
+        .map_err(|e| content_error(format!("{shown}: not UTF-8 text ({e})")))?;
+    let spec: FileSpec = serde_yaml::from_str(text)
+        .map_err(|e| content_error(format!("{shown}: not a valid test file: {e}")))?;
+    let base = path.parent().unwrap_or(Path::new(""));
+    let policy_path = normalize(&base.join(&spec.policy));
+    let policy = load_policy(&base.join(&spec.policy), &policy_path).map_err(|e| FileError {
+        message: format!("{shown}: {}", e.message),
+        io: e.io,
+    })?;
+    let key =
+        std::fs::canonicalize(base.join(&spec.policy)).unwrap_or_else(|_| policy_path.clone());
+    let entry = coverage
+        .policies
+        .entry(key)
+        .or_insert_with(|| PolicyCoverage {
+            shown: policy_path.display().to_string(),
+            rules: policy.rules.iter().map(|r| r.name.clone()).collect(),
+            fired: BTreeSet::new(),
+        });
+    let defaults = spec.data();
+    let mut results = Vec::new();
+    let mut names = BTreeSet::new();
+    for case in &spec.cases {
+        let start = Instant::now();
+        let status = if !names.insert(case.name.as_str()) {
+            Status::Error {
+                message: format!("{shown}: two cases are named {:?}", case.name),
+            }
+        } else {
+            match run_case(&shown, base, &policy, case, &defaults, &mut entry.fired) {
+                Ok(s) => s,
+                Err(message) => Status::Error { message },
+            }
+        };
+        results.push(CaseResult {
+            name: case.name.clone(),
+            status,
+            time: start.elapsed(),
+        });
+    }
+    Ok(results)
+}
+
+/// `a/b/../c` as `a/c`, for messages only (lexical: files are opened by the
+/// path as written, so symbolic links behave as the system says).
+fn normalize(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir
+                if matches!(out.components().next_back(), Some(Component::Normal(_))) =>
+            {
+                out.pop();
+            }
+            c => out.push(c),
+        }
+    }
+    if out.as_os_str().is_empty() {
+        out.push(".");
+    }
+    out
+}
+
+/// Reads `path`, calling it `shown` in messages.
+fn load_policy(path: &Path, shown: &Path) -> Result<Policy, FileError> {
+    let name = shown.display().to_string();
+    let bytes =
+        std::fs::read(path).map_err(|e| io_error(format!("cannot read the policy {name}: {e}")))?;
+    let text = crate::syntax::decode(&bytes).map_err(|e| {
+        let file = SourceFile::new(&name, String::from_utf8_lossy(&bytes).into_owned());
+        content_error(report::render_human(&e, &file, false))
+    })?;
+    let checked = crate::check_source(text);
+    match checked.policy {
+        Some(p) => Ok(p),
+        None => {
+            let file = SourceFile::new(&name, text);
+            let mut message = format!("the policy {name} has errors:\n");
+            for d in checked.diagnostics.iter().filter(|d| !d.is_warning()) {
+                message.push_str(&report::render_human(d, &file, false));
+            }
+            Err(content_error(message))
+        }
+    }
+}
+
+/// Inline rows as YAML bytes, for the data readers.
+fn rows(value: &serde_yaml::Value) -> Result<Vec<u8>, String> {
+    serde_yaml::to_string(value)
+        .map(String::into_bytes)
+        .map_err(|e| e.to_string())
+}
+
+/// Inline invoice rows may leave out the policy's attributes: a missing one
+/// is empty, as an empty cell of a CSV file.
+fn with_attributes(value: &serde_yaml::Value, policy: &Policy) -> serde_yaml::Value {
+    let mut value = value.clone();
+    if let serde_yaml::Value::Sequence(rows) = &mut value {
+        for row in rows {
+            if let serde_yaml::Value::Mapping(map) = row {
+                for a in &policy.attributes {
+                    let key = serde_yaml::Value::String(a.name.clone());
+                    if !map.contains_key(&key) {
+                        map.insert(key, serde_yaml::Value::String(String::new()));
+                    }
+                }
+            }
+        }
+    }
+    value
+}
+
+fn data_file(base: &Path, file: &str) -> PathBuf {
+    base.join(file)
+}
+
+fn one_source<'a>(
+    what: &str,
+    inline: &'a Option<serde_yaml::Value>,
+    file: &'a Option<String>,
+) -> Result<Option<Result<&'a serde_yaml::Value, &'a String>>, String> {
+    match (inline, file) {
+        (Some(_), Some(_)) => Err(format!("give `{what}` or `{what}_file`, not both")),
+        (Some(v), None) => Ok(Some(Ok(v))),
+        (None, Some(f)) => Ok(Some(Err(f))),
+        (None, None) => Ok(None),
+    }
+}
+
+fn days(shown: &str, case: &CaseSpec) -> Result<Vec<NaiveDate>, String> {
+    let given = [
+        case.date.is_some(),
+        case.dates.is_some(),
+        case.from.is_some() || case.to.is_some(),
+    ]
+    .iter()
+    .filter(|b| **b)
+    .count();
+    if given != 1 {
+        return Err(format!(
+            "{shown}: case {:?}: give exactly one of `date`, `dates`, or `from` and `to`",
+            case.name
+        ));
+    }
+    if let Some(d) = case.date {
+        return Ok(vec![d]);
+    }
+    if let Some(ds) = &case.dates {
+        if ds.is_empty() || ds.windows(2).any(|w| w[0] >= w[1]) {
+            return Err(format!(
+                "{shown}: case {:?}: `dates` must list at least one date, in increasing order",
+                case.name
+            ));
+        }
+        return Ok(ds.clone());
+    }
+    match (case.from, case.to) {
+        (Some(from), Some(to)) if from <= to && (to - from).num_days() <= 3660 => Ok(from
+            .iter_days()
+            .take_while(|d| *d <= to)
+            .collect()),
+        _ => Err(format!(
+            "{shown}: case {:?}: `from` and `to` must both be given, `from` not after `to`, at most ten years apart",
+            case.name
+        )),
+    }
+}
+
+fn run_case(
+    shown: &str,
+    base: &Path,
+    policy: &Policy,
+    case: &CaseSpec,
+    defaults: &DataSpec,
+    fired: &mut BTreeSet<String>,
+) -> Result<Status, String> {
+    let in_case = |e: String| format!("{shown}: case {:?}: {e}", case.name);
+    let days = days(shown, case)?;
+    let data = case.data(defaults);
+    let label = |what: &str| format!("{shown} (case {:?}, {what})", case.name);
+
+    let invoices: Vec<Invoice> =
+        match one_source("invoices", &data.invoices, &data.invoices_file).map_err(in_case)? {
+            None => {
+                return Err(in_case(
+                    "no invoices: give `invoices` or `invoices_file`".into(),
+                ))
+            }
+            Some(Ok(v)) => data::read_invoices(
+                &label("invoices"),
+                &rows(&with_attributes(v, policy)).map_err(in_case)?,
+                Format::Yaml,
+                policy,
+            ),
+            Some(Err(f)) => data::load_invoices(&data_file(base, f), policy),
+        }
+        .map_err(|e| e.render(20).trim_end().to_string())?;
+    let payments: Vec<Payment> =
+        match one_source("payments", &data.payments, &data.payments_file).map_err(in_case)? {
+            None => Ok(Vec::new()),
+            Some(Ok(v)) => data::read_payments(
+                &label("payments"),
+                &rows(v).map_err(in_case)?,
+                Format::Yaml,
+                &invoices,
+            ),
+            Some(Err(f)) => data::load_payments(&data_file(base, f), &invoices),
+        }
+        .map_err(|e| e.render(20).trim_end().to_string())?;
+    let mut history: Vec<HistoryEntry> =
+        match one_source("history", &data.history, &data.history_file).map_err(in_case)? {
+            None => Ok(Vec::new()),
+            Some(Ok(v)) => data::read_history(
+                &label("history"),
+                &rows(v).map_err(in_case)?,
+                Format::Yaml,
+                &invoices,
+            ),
+            Some(Err(f)) => data::load_history(&data_file(base, f), &invoices),
+        }
+        .map_err(|e| e.render(20).trim_end().to_string())?;
+
+    for e in &case.expect {
+        if crate::policy::ActionKind::parse(&e.action).is_none() {
+            return Err(in_case(format!(
+                "expected action {:?} is not an action",
+                e.action
+            )));
+        }
+    }
+
+    for e in &case.expect {
+        for rule in split_rules(&e.rule) {
+            if policy.rule_index(&rule).is_none() {
+                let names: Vec<&str> = policy.rules.iter().map(|r| r.name.as_str()).collect();
+                return Err(in_case(format!(
+                    "expected rule {rule:?} is not a rule of the policy (its rules: {})",
+                    names.join(", ")
+                )));
+            }
+        }
+    }
+
+    let mut actual = Vec::new();
+    for day in days {
+        let plan = crate::plan(policy, &invoices, &payments, &history, day);
+        for action in plan.actions {
+            for line in &action.invoices {
+                fired.insert(line.rule.clone());
+                history.push(HistoryEntry {
+                    date: action.date,
+                    customer_id: action.customer_id.clone(),
+                    invoice_id: line.invoice_id.clone(),
+                    rule: line.rule.clone(),
+                    action: action.action,
+                    template: action.template.clone(),
+                    line: 0,
+                });
+            }
+            actual.push(Actual {
+                date: action.date,
+                customer_id: action.customer_id,
+                action: action.action.as_str().to_string(),
+                rules: split_rules(&action.rule),
+                invoices: action.invoice_ids.into_iter().collect(),
+                template: action.template,
+                open_amount: action.open_amount,
+                interest: action.interest,
+                indemnity: action.indemnity,
+            });
+        }
+    }
+    Ok(compare(&case.expect, &actual, case.date.is_none()))
+}
+
+fn split_rules(rule: &str) -> BTreeSet<String> {
+    rule.split(',')
+        .map(|r| r.trim().to_string())
+        .filter(|r| !r.is_empty())
+        .collect()
+}
+
+/// An action the policy produced, in the terms compared.
+#[derive(Debug, Clone)]
+struct Actual {
+    date: NaiveDate,
+    customer_id: String,
+    action: String,
+    rules: BTreeSet<String>,
+    invoices: BTreeSet<String>,
+    template: Option<String>,
+    open_amount: rust_decimal::Decimal,
+    interest: Option<rust_decimal::Decimal>,
+    indemnity: Option<rust_decimal::Decimal>,
+}
+
+fn matches(e: &Expected, a: &Actual) -> bool {
+    e.customer_id == a.customer_id
+        && e.action == a.action
+        && split_rules(&e.rule) == a.rules
+        && e.invoices.iter().cloned().collect::<BTreeSet<_>>() == a.invoices
+        && e.date.is_none_or(|d| d == a.date)
+        && (e.template.is_none() || e.template == a.template)
+        && e.open_amount.is_none_or(|x| x == a.open_amount)
+        && (e.interest.is_none() || e.interest == a.interest)
+        && (e.indemnity.is_none() || e.indemnity == a.indemnity)
+}
+
+/// The amounts shown on a line: (name, value) for those compared.
+type Amounts = Vec<(&'static str, Option<rust_decimal::Decimal>)>;
+
+fn expected_amounts(e: &Expected) -> Amounts {
+    let mut v = Vec::new();
+    if e.open_amount.is_some() {
+        v.push(("open_amount", e.open_amount));
+    }
+    if e.interest.is_some() {
+        v.push(("interest", e.interest));
+    }
+    if e.indemnity.is_some() {
+        v.push(("indemnity", e.indemnity));
+    }
+    v
+}
+
+fn line(
+    date: Option<NaiveDate>,
+    customer: &str,
+    action: &str,
+    rules: &BTreeSet<String>,
+    invoices: &BTreeSet<String>,
+    template: Option<&str>,
+    amounts: &Amounts,
+) -> String {
+    let mut s = String::new();
+    if let Some(d) = date {
+        s.push_str(&format!("{d}  "));
+    }
+    s.push_str(&format!(
+        "{customer}  {action}  rule={}  invoices=[{}]",
+        rules.iter().cloned().collect::<Vec<_>>().join(","),
+        invoices.iter().cloned().collect::<Vec<_>>().join(", ")
+    ));
+    if let Some(t) = template {
+        s.push_str(&format!("  template={t}"));
+    }
+    for (name, value) in amounts {
+        match value {
+            Some(v) => s.push_str(&format!("  {name}={v}")),
+            None => s.push_str(&format!("  {name}=none")),
+        }
+    }
+    s.push('\n');
+    s
+}
+
+fn expected_line(e: &Expected) -> String {
+    line(
+        e.date,
+        &e.customer_id,
+        &e.action,
+        &split_rules(&e.rule),
+        &e.invoices.iter().cloned().collect(),
+        e.template.as_deref(),
+        &expected_amounts(e),
+    )
+}
+
+/// Matches expected actions to actual ones (the most specific expectations
+/// first) and, when they differ, renders a diff.
+fn compare(expect: &[Expected], actual: &[Actual], several_days: bool) -> Status {
+    let mut order: Vec<usize> = (0..expect.len()).collect();
+    order.sort_by_key(|&i| {
+        let e = &expect[i];
+        std::cmp::Reverse(usize::from(e.date.is_some()) + usize::from(e.template.is_some()))
+    });
+    let mut taken = vec![false; actual.len()];
+    let mut matched = vec![None; expect.len()];
+    for i in order {
+        if let Some(j) = (0..actual.len()).find(|&j| !taken[j] && matches(&expect[i], &actual[j])) {
+            taken[j] = true;
+            matched[i] = Some(j);
+        }
+    }
+    if matched.iter().all(Option::is_some) && taken.iter().all(|t| *t) {
+        return Status::Passed;
+    }
+    let show_dates = several_days || expect.iter().any(|e| e.date.is_some());
+    let show_templates = expect.iter().any(|e| e.template.is_some());
+    let show_open = expect.iter().any(|e| e.open_amount.is_some());
+    let show_interest = expect.iter().any(|e| e.interest.is_some());
+    let show_indemnity = expect.iter().any(|e| e.indemnity.is_some());
+    // A matched expectation is shown as it was written, with the day it
+    // matched when days are shown, on both sides.
+    let shown_expected = |i: usize| -> String {
+        let e = &expect[i];
+        match matched[i] {
+            Some(j) if show_dates && e.date.is_none() => {
+                let dated = Expected {
+                    date: Some(actual[j].date),
+                    ..e.clone()
+                };
+                expected_line(&dated)
+            }
+            _ => expected_line(e),
+        }
+    };
+    let mut want: Vec<String> = (0..expect.len()).map(shown_expected).collect();
+    let mut got: Vec<String> = Vec::new();
+    for (i, m) in matched.iter().enumerate() {
+        if m.is_some() {
+            got.push(shown_expected(i));
+        }
+    }
+    for (j, a) in actual.iter().enumerate() {
+        if !taken[j] {
+            let mut amounts: Amounts = Vec::new();
+            if show_open {
+                amounts.push(("open_amount", Some(a.open_amount)));
+            }
+            if show_interest {
+                amounts.push(("interest", a.interest));
+            }
+            if show_indemnity {
+                amounts.push(("indemnity", a.indemnity));
+            }
+            got.push(line(
+                show_dates.then_some(a.date),
+                &a.customer_id,
+                &a.action,
+                &a.rules,
+                &a.invoices,
+                if show_templates {
+                    a.template.as_deref()
+                } else {
+                    None
+                },
+                &amounts,
+            ));
+        }
+    }
+    want.sort();
+    got.sort();
+    let want = if want.is_empty() {
+        vec!["(no action)\n".to_string()]
+    } else {
+        want
+    };
+    let got = if got.is_empty() {
+        vec!["(no action)\n".to_string()]
+    } else {
+        got
+    };
+    let (want, got) = (want.concat(), got.concat());
+    let mut diff = String::from("--- expected\n+++ actual\n");
+    for change in similar::TextDiff::from_lines(&want, &got).iter_all_changes() {
+        let sign = match change.tag() {
+            similar::ChangeTag::Delete => '-',
+            similar::ChangeTag::Insert => '+',
+            similar::ChangeTag::Equal => ' ',
+        };
+        diff.push(sign);
+        diff.push(' ');
+        diff.push_str(change.value());
+        if !change.value().ends_with('\n') {
+            diff.push('\n');
+        }
+    }
+    Status::Failed { diff }
+}
+
+/// Results of a whole run.
+#[derive(Debug, Clone, Default)]
+pub struct Run {
+    pub files: Vec<FileResult>,
+    pub coverage: Coverage,
+}
+
+impl Run {
+    /// (passed, failed): a case that could not run counts as failed, and so
+    /// does a test file that could not be loaded (as one case), so that the
+    /// summary line alone tells whether the run is clean.
+    pub fn counts(&self) -> (usize, usize) {
+        let mut passed = 0;
+        let mut failed = 0;
+        for f in &self.files {
+            match &f.outcome {
+                Ok(cases) => {
+                    for c in cases {
+                        if c.status == Status::Passed {
+                            passed += 1;
+                        } else {
+                            failed += 1;
+                        }
+                    }
+                }
+                Err(_) => failed += 1,
+            }
+        }
+        (passed, failed)
+    }
+
+    /// The exit code: 2 when a file could not be read, 1 when a case failed
+    /// or a file is not a valid test file, 0 otherwise.
+    pub fn exit_code(&self) -> u8 {
+        let mut code = 0;
+        for f in &self.files {
+            match &f.outcome {
+                Err(e) if e.io => code = 2,
+                Err(_) => code = code.max(1),
+                Ok(cases) if cases.iter().any(|c| c.status != Status::Passed) => code = code.max(1),
+                Ok(_) => {}
+            }
+        }
+        code
+    }
+}
+
+/// Runs every test file.
+pub fn run(files: &[PathBuf]) -> Run {
+    let mut run = Run::default();
+    for f in files {
+        let r = run_file(f, &mut run.coverage);
+        run.files.push(r);
+    }
+    run
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn expected(
+        date: Option<&str>,
+        rule: &str,
+        invoices: &[&str],
+        template: Option<&str>,
+    ) -> Expected {
+        Expected {
+            date: date.map(|d| d.parse().unwrap()),
+            customer_id: "C1".into(),
+            action: "email".into(),
+            rule: rule.into(),
+            invoices: invoices.iter().map(|s| s.to_string()).collect(),
+            template: template.map(str::to_string),
+            open_amount: None,
+            interest: None,
+            indemnity: None,
+        }
+    }
+
+    fn actual(date: &str, rule: &str, invoices: &[&str], template: Option<&str>) -> Actual {
+        Actual {
+            date: date.parse().unwrap(),
+            customer_id: "C1".into(),
+            action: "email".into(),
+            rules: split_rules(rule),
+            invoices: invoices.iter().map(|s| s.to_string()).collect(),
+            template: template.map(str::to_string),
+            open_amount: rust_decimal::Decimal::ONE_HUNDRED,
+            interest: None,
+            indemnity: None,
+        }
+    }
+
+    #[test]
+    fn rules_and_invoices_compare_as_sets_date_and_template_only_when_given() {
+        let a = [actual("2025-02-02", "b, a", &["I2", "I1"], Some("t"))];
+        assert_eq!(
+            compare(&[expected(None, "a,b", &["I1", "I2"], None)], &a, false),
+            Status::Passed
+        );
+        assert_eq!(
+            compare(
+                &[expected(
+                    Some("2025-02-02"),
+                    "a,b",
+                    &["I1", "I2"],
+                    Some("t")
+                )],
+                &a,
+                false
+            ),
+            Status::Passed
+        );
+        assert!(matches!(
+            compare(
+                &[expected(Some("2025-02-03"), "a,b", &["I1", "I2"], None)],
+                &a,
+                false
+            ),
+            Status::Failed { .. }
+        ));
+        assert!(matches!(
+            compare(
+                &[expected(None, "a,b", &["I1", "I2"], Some("u"))],
+                &a,
+                false
+            ),
+            Status::Failed { .. }
+        ));
+    }
+
+    #[test]
+    fn an_extra_or_missing_action_fails_with_a_diff() {
+        let a = [
+            actual("2025-02-02", "a", &["I1"], None),
+            actual("2025-02-09", "a", &["I1"], None),
+        ];
+        let Status::Failed { diff } = compare(&[expected(None, "a", &["I1"], None)], &a, true)
+        else {
+            panic!("should fail")
+        };
+        assert_eq!(
+            diff,
+            "--- expected\n+++ actual\n  2025-02-02  C1  email  rule=a  invoices=[I1]\n+ 2025-02-09  C1  email  rule=a  invoices=[I1]\n"
+        );
+        let Status::Failed { diff } = compare(&[expected(None, "a", &["I1"], None)], &[], false)
+        else {
+            panic!("should fail")
+        };
+        assert!(
+            diff.contains("- C1  email  rule=a  invoices=[I1]\n+ (no action)\n"),
+            "{diff}"
+        );
+    }
+
+    #[test]
+    fn specific_expectations_are_matched_first() {
+        let a = [
+            actual("2025-02-02", "a", &["I1"], None),
+            actual("2025-02-09", "a", &["I1"], None),
+        ];
+        let e = [
+            expected(None, "a", &["I1"], None),
+            expected(Some("2025-02-02"), "a", &["I1"], None),
+        ];
+        assert_eq!(compare(&e, &a, true), Status::Passed);
+    }
+
+    #[test]
+    fn normalize_removes_dot_dot() {
+        assert_eq!(
+            normalize(Path::new("policies/tests/../a.dunning")),
+            PathBuf::from("policies/a.dunning")
+        );
+        assert_eq!(normalize(Path::new("../a")), PathBuf::from("../a"));
+    }
+}
