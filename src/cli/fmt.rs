@@ -62,8 +62,9 @@ pub(crate) fn run(args: Args) -> Outcome {
             }
             Err(FormatError::Syntax(errors)) => {
                 let file = SourceFile::new(&name, text);
+                let renderer = report::Renderer::new(&file, color);
                 for e in &errors {
-                    print!("{}", report::render_human(e, &file, color));
+                    print!("{}", renderer.render(e));
                 }
                 println!("{name}: not formatted, it has syntax errors");
                 outcome = outcome.max(Outcome::Found);

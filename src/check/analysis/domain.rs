@@ -183,6 +183,32 @@ impl Set {
         }
     }
 
+    /// `self ∩ other`, in place: merging many atoms on one variable must
+    /// not copy the growing set each time.
+    fn intersect_with(&mut self, other: &Set) {
+        match (&mut *self, other) {
+            (
+                Set::Words {
+                    words: a,
+                    complement: ca,
+                },
+                Set::Words {
+                    words: b,
+                    complement: cb,
+                },
+            ) => match (*ca, *cb) {
+                (false, false) => a.retain(|w| b.contains(w)),
+                (true, true) => a.extend(b.iter().cloned()),
+                (false, true) => a.retain(|w| !b.contains(w)),
+                (true, false) => {
+                    *a = b.difference(a).cloned().collect();
+                    *ca = false;
+                }
+            },
+            _ => *self = self.intersect(other),
+        }
+    }
+
     fn complement(&self, integral: bool) -> Set {
         match self {
             Set::Words { words, complement } => Set::Words {
@@ -534,19 +560,26 @@ fn product(a: &[Conjunct], b: &[Conjunct]) -> Option<Vec<Conjunct>> {
     Some(out)
 }
 
-/// The set each variable of a conjunct may take, or `None` if some
-/// variable can take no value at all (the conjunct is never true).
-pub(crate) fn solve(conjunct: &Conjunct) -> Option<Vec<(Var, Set, bool)>> {
+/// Each variable of a conjunct with the set it may take and whether "no
+/// value" satisfies every atom on it, in order of first appearance.
+fn merge(conjunct: &Conjunct) -> Vec<(Var, Set, bool)> {
     let mut vars: Vec<(Var, Set, bool)> = Vec::new();
     for atom in conjunct {
         match vars.iter_mut().find(|(v, _, _)| *v == atom.var) {
             Some((_, set, missing)) => {
-                *set = set.intersect(&atom.set);
+                set.intersect_with(&atom.set);
                 *missing = *missing && atom.missing;
             }
             None => vars.push((atom.var, atom.set.clone(), atom.missing)),
         }
     }
+    vars
+}
+
+/// The set each variable of a conjunct may take, or `None` if some
+/// variable can take no value at all (the conjunct is never true).
+pub(crate) fn solve(conjunct: &Conjunct) -> Option<Vec<(Var, Set, bool)>> {
+    let vars = merge(conjunct);
     for (var, set, missing) in &vars {
         let can_miss = *missing && var.can_be_missing();
         if set.is_empty() && !can_miss {
@@ -558,17 +591,8 @@ pub(crate) fn solve(conjunct: &Conjunct) -> Option<Vec<(Var, Set, bool)>> {
 
 /// The first variable that makes a conjunct impossible, for messages.
 pub(crate) fn conflict(conjunct: &Conjunct) -> Option<Var> {
-    let mut vars: Vec<(Var, Set, bool)> = Vec::new();
-    for atom in conjunct {
-        match vars.iter_mut().find(|(v, _, _)| *v == atom.var) {
-            Some((_, set, missing)) => {
-                *set = set.intersect(&atom.set);
-                *missing = *missing && atom.missing;
-            }
-            None => vars.push((atom.var, atom.set.clone(), atom.missing)),
-        }
-    }
-    vars.into_iter()
+    merge(conjunct)
+        .into_iter()
         .find(|(v, s, m)| s.is_empty() && !(*m && v.can_be_missing()))
         .map(|(v, _, _)| v)
 }
