@@ -295,7 +295,10 @@ fn every_fixture_formats_to_a_fixed_point() {
         "tests/fixtures/fmt",
     ] {
         for entry in std::fs::read_dir(root.join(dir)).unwrap() {
-            files.push(entry.unwrap().path());
+            let path = entry.unwrap().path();
+            if path.is_file() {
+                files.push(path);
+            }
         }
     }
     for path in files {
