@@ -25,6 +25,8 @@ struct RuleFacts {
     never: bool,
     /// Days overdue from which the rule can hold; `None` if from the start.
     entry: Option<i64>,
+    /// The days overdue at which the rule can hold; `None` when not analysed.
+    ranges: Option<Vec<Interval>>,
     /// What the rule requires of the invoice, whatever the day (see `domain::bounds`).
     bounds: Vec<(Var, Bound)>,
     /// A step at or after this one that must have fired for this one to
@@ -202,13 +204,17 @@ fn rule_facts(domain: &Domain<'_>, index: usize, rule: &crate::policy::Rule) -> 
     let needs_later = dnf
         .as_deref()
         .and_then(|d| domain::needs_fired_from(d, index));
-    let never = needs_later.is_some() || dnf.as_ref().is_some_and(|d| !domain::is_sat(d));
-    let entry = dnf.as_ref().and_then(|d| entry(&domain::overdue_ranges(d)));
+    // The days a satisfiable conjunct allows: none at all when no conjunct
+    // is satisfiable (a satisfiable one always allows some day).
+    let ranges = dnf.as_deref().map(domain::overdue_ranges);
+    let never = needs_later.is_some() || ranges.as_ref().is_some_and(Vec::is_empty);
+    let entry = ranges.as_deref().and_then(entry);
     let bounds = dnf.as_deref().map(domain::bounds).unwrap_or_default();
     RuleFacts {
         dnf,
         never,
         entry,
+        ranges,
         bounds,
         needs_later,
     }
@@ -326,8 +332,8 @@ fn shadowed(
     let hulls: Vec<Option<(Option<i64>, Option<i64>)>> = facts
         .iter()
         .map(|f| {
-            let ranges = domain::overdue_ranges(f.dnf.as_ref()?);
-            let lo = entry(&ranges);
+            let ranges = f.ranges.as_ref()?;
+            let lo = entry(ranges);
             let hi = ranges
                 .iter()
                 .map(|r| r.max().and_then(|m| m.to_i64()))
