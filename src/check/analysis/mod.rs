@@ -32,6 +32,8 @@ struct RuleFacts {
     /// A step at or after this one that must have fired for this one to
     /// hold: then it never fires, since nothing earlier fires after a step.
     needs_later: Option<usize>,
+    /// The rule holds only for disputed invoices, and those are paused.
+    only_paused_disputes: bool,
 }
 
 pub(crate) fn analyze(policy: &Policy, spans: &RuleSpans, ast: &ast::Policy) -> Vec<CheckError> {
@@ -204,10 +206,15 @@ fn rule_facts(domain: &Domain<'_>, index: usize, rule: &crate::policy::Rule) -> 
     let needs_later = dnf
         .as_deref()
         .and_then(|d| domain::needs_fired_from(d, index));
+    let only_paused_disputes = domain.policy().settings.pause_disputed
+        && dnf
+            .as_deref()
+            .is_some_and(|d| domain::always_requires(d, Var::Disputed, "yes"));
     // The days a satisfiable conjunct allows: none at all when no conjunct
     // is satisfiable (a satisfiable one always allows some day).
     let ranges = dnf.as_deref().map(domain::overdue_ranges);
-    let never = needs_later.is_some() || ranges.as_ref().is_some_and(Vec::is_empty);
+    let never =
+        needs_later.is_some() || only_paused_disputes || ranges.as_ref().is_some_and(Vec::is_empty);
     let entry = ranges.as_deref().and_then(entry);
     let bounds = dnf.as_deref().map(domain::bounds).unwrap_or_default();
     RuleFacts {
@@ -217,6 +224,7 @@ fn rule_facts(domain: &Domain<'_>, index: usize, rule: &crate::policy::Rule) -> 
         ranges,
         bounds,
         needs_later,
+        only_paused_disputes,
     }
 }
 
@@ -268,6 +276,19 @@ fn never_fires(policy: &Policy, spans: &RuleSpans, facts: &[RuleFacts], out: &mu
                         policy.rules[j].name
                     )
                 }),
+            });
+            continue;
+        }
+        if f.only_paused_disputes {
+            out.push(CheckError::NeverFires {
+                rule: spans.describe(policy, i),
+                why: "it holds only for disputed invoices, and disputed invoices are paused".into(),
+                span: spans.condition[i].into(),
+                reason: "only for disputed invoices".into(),
+                help: Some(
+                    "to handle disputes with rules of your own, write `set pause_disputed = no`"
+                        .into(),
+                ),
             });
             continue;
         }
