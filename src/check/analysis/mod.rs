@@ -39,8 +39,11 @@ struct RuleFacts {
 pub(crate) fn analyze(policy: &Policy, spans: &RuleSpans, ast: &ast::Policy) -> Vec<CheckError> {
     let mut out = Vec::new();
     if policy.rules.is_empty() {
-        // Point at the last statement: a rule would go after it.
-        let last = ast.statements().last().map(|s| s.span);
+        // Point at the last line: a rule would go after it.
+        let last = ast.items.last().map(|item| match &item.kind {
+            ast::ItemKind::Statement(s) => s.span,
+            ast::ItemKind::Comment(c) => c.span,
+        });
         out.push(CheckError::NoRules {
             label: if last.is_some() {
                 "no rule in this file".into()
