@@ -228,7 +228,8 @@ truncated file.",
         summary: "a rule's condition can never be true (warning)",
         explanation: "The comparisons of the condition contradict each other, so the rule never fires. \
 A rule that needs a later step of the ladder (or itself) to have fired never fires either: once a step \
-has fired for an invoice, no earlier step fires for it.",
+has fired for an invoice, no earlier step fires for it. And while disputed invoices are paused (the \
+default), a rule for disputed invoices only never fires.",
         example: "when overdue > 30d and overdue < 10d then call",
         fix: "when overdue > 10d and overdue < 30d then call",
     },

@@ -35,6 +35,7 @@ impl Checked {
 /// are reported: warnings about a partial ladder would be guesses.
 pub fn check(policy: &ast::Policy, source: &str, complete: bool) -> Checked {
     let mut resolver = resolve::Resolver::new(source);
+    resolver.incomplete = !complete;
     resolver.declare(policy);
     let resolved = resolver.resolve(policy);
     let mut diagnostics = resolver.errors;

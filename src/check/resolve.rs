@@ -31,6 +31,9 @@ pub(crate) struct Resolver<'s> {
     strict: bool,
     rule_names: HashMap<String, (usize, Span)>,
     pub rule_spans: RuleSpans,
+    /// Some statements did not parse (their syntax errors are reported):
+    /// names they may define are not reported as unknown.
+    pub incomplete: bool,
 }
 
 impl<'s> Resolver<'s> {
@@ -46,6 +49,7 @@ impl<'s> Resolver<'s> {
             strict: false,
             rule_names: HashMap::new(),
             rule_spans: RuleSpans::default(),
+            incomplete: false,
         }
     }
 
@@ -421,6 +425,8 @@ impl<'s> Resolver<'s> {
             K::Member(member) => self.membership(member),
             K::Fired(name) => match self.rule_names.get(&name.name) {
                 Some((index, _)) => Some(Condition::Fired(*index)),
+                // Named by a rule that did not parse: its syntax error says enough.
+                None if self.defined_in_broken_statement("rule", &name.name) => None,
                 None => {
                     let suggestion =
                         names::closest(&name.name, self.rule_names.keys().map(String::as_str));
@@ -548,6 +554,9 @@ impl<'s> Resolver<'s> {
             return Some((Fact::Attribute(i), self.attribute_kinds[i].clone()));
         }
         let fact_names = names::FACTS.iter().map(|(n, _, _)| *n);
+        if self.strict && self.defined_in_broken_statement("attribute", &name.name) {
+            return None;
+        }
         if self.strict {
             let declared: Vec<&str> = self
                 .attributes
@@ -769,6 +778,25 @@ impl<'s> Resolver<'s> {
             help,
         });
         None
+    }
+
+    /// Whether, in a file where some statements did not parse, a line
+    /// starts with `KEYWORD NAME` (`rule first:`, `attribute segment`): the
+    /// name then exists, in a statement already reported as broken.
+    fn defined_in_broken_statement(&self, keyword: &str, name: &str) -> bool {
+        self.incomplete
+            && self.source.lines().any(|line| {
+                let Some(rest) = line.trim_start().strip_prefix(keyword) else {
+                    return false;
+                };
+                let rest = rest.trim_start();
+                let rest = rest
+                    .strip_prefix('"')
+                    .and_then(|r| r.strip_prefix(name))
+                    .and_then(|r| r.strip_prefix('"'))
+                    .or_else(|| rest.strip_prefix(name));
+                rest.is_some_and(|r| !r.starts_with(|c: char| c.is_alphanumeric() || c == '_'))
+            })
     }
 
     fn text(&self, span: Span) -> &'s str {

@@ -293,6 +293,10 @@ impl<'p> Domain<'p> {
         Domain { policy }
     }
 
+    pub fn policy(&self) -> &'p Policy {
+        self.policy
+    }
+
     /// The condition (or its negation) as a disjunction of conjunctions;
     /// `None` when it is too large to analyse.
     pub fn dnf(&self, condition: &Condition, negate: bool) -> Option<Vec<Conjunct>> {
@@ -639,6 +643,27 @@ pub(crate) fn needs_fired_from(dnf: &[Conjunct], index: usize) -> Option<usize> 
         }
     }
     found
+}
+
+/// Whether every satisfiable conjunct requires `var` to be exactly `word`
+/// (and at least one is satisfiable).
+pub(crate) fn always_requires(dnf: &[Conjunct], var: Var, word: &str) -> bool {
+    let mut any = false;
+    for conjunct in dnf {
+        let Some(vars) = solve(conjunct) else {
+            continue;
+        };
+        any = true;
+        let required = vars.iter().any(|(v, set, _)| {
+            *v == var
+                && matches!(set, Set::Words { words, complement: false }
+                    if words.len() == 1 && words.contains(word))
+        });
+        if !required {
+            return false;
+        }
+    }
+    any
 }
 
 /// The conjunct without facts about time and history: who the rule is for.

@@ -25,18 +25,25 @@ struct RuleFacts {
     never: bool,
     /// Days overdue from which the rule can hold; `None` if from the start.
     entry: Option<i64>,
+    /// The days overdue at which the rule can hold; `None` when not analysed.
+    ranges: Option<Vec<Interval>>,
     /// What the rule requires of the invoice, whatever the day (see `domain::bounds`).
     bounds: Vec<(Var, Bound)>,
     /// A step at or after this one that must have fired for this one to
     /// hold: then it never fires, since nothing earlier fires after a step.
     needs_later: Option<usize>,
+    /// The rule holds only for disputed invoices, and those are paused.
+    only_paused_disputes: bool,
 }
 
 pub(crate) fn analyze(policy: &Policy, spans: &RuleSpans, ast: &ast::Policy) -> Vec<CheckError> {
     let mut out = Vec::new();
     if policy.rules.is_empty() {
-        // Point at the last statement: a rule would go after it.
-        let last = ast.statements().last().map(|s| s.span);
+        // Point at the last line: a rule would go after it.
+        let last = ast.items.last().map(|item| match &item.kind {
+            ast::ItemKind::Statement(s) => s.span,
+            ast::ItemKind::Comment(c) => c.span,
+        });
         out.push(CheckError::NoRules {
             label: if last.is_some() {
                 "no rule in this file".into()
@@ -69,80 +76,114 @@ pub(crate) fn analyze(policy: &Policy, spans: &RuleSpans, ast: &ast::Policy) -> 
 /// compare rules two by two, and a policy of thousands of rules (one ladder
 /// per segment, country or customer) must not cost millions of full tests.
 ///
-/// Rules are put in buckets by the words they require of one variable (the
-/// one that splits them best, say `customer_id` or `segment`); a rule is
-/// only compared with the rules of its buckets and with those that require
-/// nothing of that variable. Pairs left out are exactly pairs whose bounds
-/// on that variable do not meet, which the full tests would have found
-/// incompatible (or not shadowing) anyway: the results are the same, only
-/// faster.
+/// Rules are put in buckets by the words they require of a variable (say
+/// `customer_id`, `country` or `segment`); a rule is only compared with the
+/// rules that share one of its buckets, for each of the (up to three)
+/// variables that split the policy best, and with those that require
+/// nothing of that variable. The survivors are then filtered on every
+/// bound (`domain::bounds_disjoint`). Every pair left out has bounds that
+/// do not meet, which the full tests would have found incompatible (or not
+/// shadowing) anyway: the results are the same, only faster. A test
+/// compares them with the all-pairs reference.
 struct Pairs {
-    /// Per rule, the rules it may share invoices with (itself included), in
-    /// file order; `None` for "all of them".
-    candidates: Vec<Option<Vec<usize>>>,
+    /// Per rule, the rules it may share invoices with (itself included), in file order.
+    candidates: Vec<Vec<usize>>,
 }
 
 impl Pairs {
     fn new(facts: &[RuleFacts]) -> Pairs {
         use std::collections::{BTreeMap, HashMap};
         let n = facts.len();
-        // For each variable required as a word list, the rules by word.
-        let mut by_var: BTreeMap<Var, (HashMap<&str, Vec<usize>>, usize)> = BTreeMap::new();
+        // For each variable required as a word list: the words, numbered,
+        // and the rules by word number.
+        let mut numbers: BTreeMap<Var, HashMap<&str, u32>> = BTreeMap::new();
+        let mut buckets: BTreeMap<Var, Vec<Vec<usize>>> = BTreeMap::new();
+        let mut bound_rules: BTreeMap<Var, usize> = BTreeMap::new();
         for (r, f) in facts.iter().enumerate() {
             for (var, bound) in &f.bounds {
                 if let Bound::Words(words) = bound {
-                    let (buckets, count) = by_var.entry(*var).or_default();
-                    *count += 1;
+                    let numbers = numbers.entry(*var).or_default();
+                    let buckets = buckets.entry(*var).or_default();
+                    *bound_rules.entry(*var).or_default() += 1;
                     for w in words {
-                        buckets.entry(w.as_str()).or_default().push(r);
+                        let next = numbers.len() as u32;
+                        let k = *numbers.entry(w.as_str()).or_insert(next) as usize;
+                        if k == buckets.len() {
+                            buckets.push(Vec::new());
+                        }
+                        buckets[k].push(r);
                     }
                 }
             }
         }
-        // The variable that leaves the fewest pairs to compare.
-        let cost = |(buckets, count): &(HashMap<&str, Vec<usize>>, usize)| -> usize {
-            let wild = n - count;
-            let within: usize = buckets.values().map(|b| b.len() * b.len()).sum();
+        // The variables that leave the fewest pairs to compare, best first.
+        let cost = |var: &Var| -> usize {
+            let wild = n - bound_rules[var];
+            let within: usize = buckets[var].iter().map(|b| b.len() * b.len()).sum();
             within + wild * n * 2
         };
-        let best = by_var
+        let mut vars: Vec<Var> = buckets
+            .keys()
+            .copied()
+            .filter(|v| cost(v) < n * n)
+            .collect();
+        vars.sort_by_key(|v| (cost(v), *v));
+        vars.truncate(4);
+        // Per indexed variable and rule, the numbers of the words it requires.
+        let required: Vec<Vec<Option<Vec<u32>>>> = vars
             .iter()
-            .min_by_key(|(var, entry)| (cost(entry), **var))
-            .map(|(var, (buckets, _))| (*var, buckets));
-        let Some((var, buckets)) = best else {
-            return Pairs {
-                candidates: vec![None; n],
-            };
-        };
-        if cost(&by_var[&var]) >= n * n {
-            return Pairs {
-                candidates: vec![None; n],
-            };
-        }
-        let wild: Vec<usize> = (0..n)
-            .filter(|&r| {
-                !facts[r]
-                    .bounds
+            .map(|var| {
+                facts
                     .iter()
-                    .any(|(v, b)| *v == var && matches!(b, Bound::Words(_)))
+                    .map(|f| {
+                        let words = words_of(f, *var)?;
+                        let mut k: Vec<u32> = words
+                            .iter()
+                            .filter_map(|w| numbers[var].get(w.as_str()).copied())
+                            .collect();
+                        k.sort_unstable();
+                        Some(k)
+                    })
+                    .collect()
             })
             .collect();
+        let meet = |a: &Option<Vec<u32>>, b: &Option<Vec<u32>>| match (a, b) {
+            (Some(a), Some(b)) => a.iter().any(|x| b.binary_search(x).is_ok()),
+            _ => true,
+        };
+        let wild: Vec<usize> = match vars.first() {
+            Some(_) => (0..n).filter(|&r| required[0][r].is_none()).collect(),
+            None => Vec::new(),
+        };
         let candidates = (0..n)
             .map(|r| {
-                let words = facts[r].bounds.iter().find_map(|(v, b)| match b {
-                    Bound::Words(words) if *v == var => Some(words),
-                    _ => None,
-                })?;
-                let mut c: Vec<usize> = words
-                    .iter()
-                    .filter_map(|w| buckets.get(w.as_str()))
-                    .flatten()
-                    .chain(&wild)
-                    .copied()
-                    .collect();
-                c.sort_unstable();
-                c.dedup();
-                Some(c)
+                // The rules sharing a bucket with `r` on the best variable...
+                let mut kept: Vec<usize> = match (vars.first(), required.first()) {
+                    (Some(var), Some(first)) => match &first[r] {
+                        Some(words) => {
+                            let mut list: Vec<usize> = words
+                                .iter()
+                                .flat_map(|&k| &buckets[var][k as usize])
+                                .chain(&wild)
+                                .copied()
+                                .collect();
+                            list.sort_unstable();
+                            list.dedup();
+                            list
+                        }
+                        None => (0..n).collect(),
+                    },
+                    _ => (0..n).collect(),
+                };
+                // ...and meeting it on the other indexed variables, then on every bound.
+                kept.retain(|&s| {
+                    required
+                        .iter()
+                        .skip(1)
+                        .all(|per_rule| meet(&per_rule[r], &per_rule[s]))
+                        && !domain::bounds_disjoint(&facts[r].bounds, &facts[s].bounds)
+                });
+                kept
             })
             .collect();
         Pairs { candidates }
@@ -150,15 +191,17 @@ impl Pairs {
 
     /// The rules that may share invoices with rule `r`, in file order; the
     /// others certainly do not.
-    fn of(&self, r: usize, facts: &[RuleFacts]) -> Vec<usize> {
-        let all = match &self.candidates[r] {
-            Some(c) => c.clone(),
-            None => (0..facts.len()).collect(),
-        };
-        all.into_iter()
-            .filter(|&s| !domain::bounds_disjoint(&facts[r].bounds, &facts[s].bounds))
-            .collect()
+    fn of(&self, r: usize) -> &[usize] {
+        &self.candidates[r]
     }
+}
+
+/// The words rule `f` requires of `var`, if it requires a list of words.
+fn words_of(f: &RuleFacts, var: Var) -> Option<&std::collections::BTreeSet<String>> {
+    f.bounds.iter().find_map(|(v, b)| match b {
+        Bound::Words(words) if *v == var => Some(words),
+        _ => None,
+    })
 }
 
 fn rule_facts(domain: &Domain<'_>, index: usize, rule: &crate::policy::Rule) -> RuleFacts {
@@ -166,15 +209,25 @@ fn rule_facts(domain: &Domain<'_>, index: usize, rule: &crate::policy::Rule) -> 
     let needs_later = dnf
         .as_deref()
         .and_then(|d| domain::needs_fired_from(d, index));
-    let never = needs_later.is_some() || dnf.as_ref().is_some_and(|d| !domain::is_sat(d));
-    let entry = dnf.as_ref().and_then(|d| entry(&domain::overdue_ranges(d)));
+    let only_paused_disputes = domain.policy().settings.pause_disputed
+        && dnf
+            .as_deref()
+            .is_some_and(|d| domain::always_requires(d, Var::Disputed, "yes"));
+    // The days a satisfiable conjunct allows: none at all when no conjunct
+    // is satisfiable (a satisfiable one always allows some day).
+    let ranges = dnf.as_deref().map(domain::overdue_ranges);
+    let never =
+        needs_later.is_some() || only_paused_disputes || ranges.as_ref().is_some_and(Vec::is_empty);
+    let entry = ranges.as_deref().and_then(entry);
     let bounds = dnf.as_deref().map(domain::bounds).unwrap_or_default();
     RuleFacts {
         dnf,
         never,
         entry,
+        ranges,
         bounds,
         needs_later,
+        only_paused_disputes,
     }
 }
 
@@ -226,6 +279,19 @@ fn never_fires(policy: &Policy, spans: &RuleSpans, facts: &[RuleFacts], out: &mu
                         policy.rules[j].name
                     )
                 }),
+            });
+            continue;
+        }
+        if f.only_paused_disputes {
+            out.push(CheckError::NeverFires {
+                rule: spans.describe(policy, i),
+                why: "it holds only for disputed invoices, and disputed invoices are paused".into(),
+                span: spans.condition[i].into(),
+                reason: "only for disputed invoices".into(),
+                help: Some(
+                    "to handle disputes with rules of your own, write `set pause_disputed = no`"
+                        .into(),
+                ),
             });
             continue;
         }
@@ -290,8 +356,8 @@ fn shadowed(
     let hulls: Vec<Option<(Option<i64>, Option<i64>)>> = facts
         .iter()
         .map(|f| {
-            let ranges = domain::overdue_ranges(f.dnf.as_ref()?);
-            let lo = entry(&ranges);
+            let ranges = f.ranges.as_ref()?;
+            let lo = entry(ranges);
             let hi = ranges
                 .iter()
                 .map(|r| r.max().and_then(|m| m.to_i64()))
@@ -308,7 +374,7 @@ fn shadowed(
         let (Some(dnf_i), Some((lo_i, hi_i))) = (&facts[i].dnf, hulls[i]) else {
             continue;
         };
-        for j in pairs.of(i, facts).into_iter().filter(|&j| j > i) {
+        for j in pairs.of(i).iter().copied().filter(|&j| j > i) {
             let Some((lo_j, hi_j)) = hulls[j] else {
                 continue;
             };
@@ -385,8 +451,9 @@ fn firmer_first(
         // The first rule after `x` in threshold order that is milder,
         // starts later, and is about the same invoices.
         let mut milder: Vec<usize> = pairs
-            .of(x, facts)
-            .into_iter()
+            .of(x)
+            .iter()
+            .copied()
             .filter(|&y| position[y] != usize::MAX && position[y] > pos)
             .filter(|&y| {
                 facts[y].entry > facts[x].entry
@@ -432,7 +499,7 @@ fn no_formal_notice(
         {
             continue;
         }
-        let noticed = pairs.of(r, facts).into_iter().any(|k| {
+        let noticed = pairs.of(r).iter().copied().any(|k| {
             k < r
                 && policy.rules[k].action.kind == ActionKind::FormalNotice
                 && !facts[k].never
@@ -465,8 +532,9 @@ fn within_cooldown(
         }
         // The latest earlier step about the same invoices: try the latest first.
         let mut earlier: Vec<(i64, usize)> = pairs
-            .of(j, facts)
-            .into_iter()
+            .of(j)
+            .iter()
+            .copied()
             .filter(|&i| i < j && !facts[i].never)
             .filter_map(|i| facts[i].entry.filter(|&e| e < ej).map(|e| (e, i)))
             .collect();
@@ -569,6 +637,17 @@ fn coverage(
                 unknown = true;
                 continue;
             };
+            // A rule bound to other segments has no day for this one
+            // (restricting it would find the same, more slowly).
+            if let (Some((i, _)), Some(value)) = (&segment, &group) {
+                let excluded = f.bounds.iter().any(|(var, bound)| {
+                    *var == Var::Attribute(*i)
+                        && matches!(bound, Bound::Words(words) if !words.contains(value))
+                });
+                if excluded {
+                    continue;
+                }
+            }
             let Some(dnf) = restrict(dnf) else {
                 unknown = true;
                 continue;
@@ -844,7 +923,7 @@ mod tests {
                 *seen.entry(code).or_default() += 1;
             }
             for r in 0..facts.len() {
-                let kept = pairs.of(r, &facts).len();
+                let kept = pairs.of(r).len();
                 compared += kept;
                 skipped += facts.len() - kept;
             }
