@@ -20,8 +20,9 @@ use super::{
 pub(crate) struct Behaviour {
     /// Relative number of invoices (the customer is drawn in proportion).
     volume: f64,
-    /// Median invoice amount, in the currency's units.
-    amount_median: f64,
+    /// Median of the invoice-size distribution, in currency units: a
+    /// sampling parameter, not money (amounts are drawn, then kept as whole cents).
+    typical_size: f64,
     /// Multiplies its days late.
     lateness: f64,
     /// Insolvency: invoices due from about this day on are never paid, and
@@ -154,7 +155,7 @@ fn make_customers(d: &mut Draws, count: usize, year: i32) -> Vec<Customer> {
             };
             let terms = TERMS_LIST[d.pick(&TERMS[s])];
             let (lo, hi) = AMOUNT_RANGE[s];
-            let amount_median = d.log_normal(AMOUNT_MEDIAN[s], 0.35).clamp(lo, hi);
+            let typical_size = d.log_normal(AMOUNT_MEDIAN[s], 0.35).clamp(lo, hi);
             let volume = VOLUME[s] * d.log_normal(1.0, 0.5);
             let lateness = SEGMENT_LATENESS[s] * d.log_normal(1.0, 0.4);
             let defaults = matches!(segment, Segment::Standard | Segment::Small)
@@ -171,7 +172,7 @@ fn make_customers(d: &mut Draws, count: usize, year: i32) -> Vec<Customer> {
                 terms,
                 behaviour: Behaviour {
                     volume,
-                    amount_median,
+                    typical_size,
                     lateness,
                     default_date,
                 },
@@ -389,12 +390,12 @@ impl InvoiceDraw<'_> {
 
     fn amount_cents(&mut self, c: &Customer) -> i64 {
         let (lo, hi) = AMOUNT_RANGE[c.segment as usize];
-        let mut amount = self.d.log_normal(c.behaviour.amount_median, AMOUNT_SIGMA);
+        let mut amount = self.d.log_normal(c.behaviour.typical_size, AMOUNT_SIGMA);
         for _ in 0..8 {
             if (lo..=hi).contains(&amount) {
                 break;
             }
-            amount = self.d.log_normal(c.behaviour.amount_median, AMOUNT_SIGMA);
+            amount = self.d.log_normal(c.behaviour.typical_size, AMOUNT_SIGMA);
         }
         (amount.clamp(lo, hi) * 100.0).round() as i64
     }
