@@ -289,3 +289,24 @@ fn a_multi_day_failure_shows_the_days() {
         "{out}"
     );
 }
+
+#[test]
+fn sarif_output_lists_each_failed_case_on_its_file() {
+    let (code, out, err) = run(&["--format", "sarif", &format!("{FIXTURES}/fail/wrong.yaml")]);
+    assert_eq!(code, 1, "{out}{err}");
+    assert_eq!(last_line(&err), "1 passed, 1 failed");
+    let log: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(log["version"], "2.1.0");
+    let results = log["runs"][0]["results"].as_array().unwrap();
+    assert_eq!(results.len(), 1, "{out}");
+    assert_eq!(results[0]["ruleId"], "dunning::test::failed");
+    assert_eq!(
+        results[0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "tests/fixtures/testing/fail/wrong.yaml"
+    );
+    let text = results[0]["message"]["text"].as_str().unwrap();
+    assert!(
+        text.contains("expects a call <too early> & fails") && text.contains("- C1  call"),
+        "{text}"
+    );
+}

@@ -2,7 +2,7 @@
 //!
 //! Human output (the default) prints one line per case, a diff for each
 //! failure, the coverage report with `--coverage`, and always ends with the
-//! line `N passed, N failed`. With `--format junit`, stdout is only the
+//! line `N passed, N failed`. With `--format junit` or `--format sarif`, stdout is only the
 //! JUnit XML document and the rest (summary, coverage) goes to stderr.
 //!
 //! Exit codes: 0 every case passed (and coverage is at least
@@ -20,6 +20,8 @@ use super::Outcome;
 pub(crate) enum TestFormat {
     Human,
     Junit,
+    /// SARIF 2.1.0: each failed case as a result on its test file.
+    Sarif,
 }
 
 const AFTER_HELP: &str = "\
@@ -43,8 +45,8 @@ join the history before the next day. Quote ids that look like numbers.
 
 Exit codes: 0 all passed; 1 a case failed, a test file is invalid, or the
 coverage is below --min-coverage; 2 a file cannot be read. The last line of
-the output is always `N passed, N failed` (on stderr with --format junit,
-whose stdout is only the XML).";
+the output is always `N passed, N failed` (on stderr with --format junit or sarif,
+whose stdout is only the report).";
 
 #[derive(clap::Args, Debug)]
 #[command(after_help = AFTER_HELP)]
@@ -77,6 +79,9 @@ pub(crate) fn run(args: Args) -> Outcome {
             if args.format == TestFormat::Junit {
                 print!("{}", testing::junit::render(&testing::Run::default()));
                 eprintln!("0 passed, 1 failed");
+            } else if args.format == TestFormat::Sarif {
+                print!("{}", sarif(&testing::Run::default()));
+                eprintln!("0 passed, 1 failed");
             } else {
                 println!("0 passed, 1 failed");
             }
@@ -87,7 +92,7 @@ pub(crate) fn run(args: Args) -> Outcome {
         eprintln!("warning: no test files (.yaml, .yml) found");
     }
     let run = testing::run(&files);
-    let junit = args.format == TestFormat::Junit;
+    let machine = args.format != TestFormat::Human;
     let mut report = String::new();
     for f in &run.files {
         match &f.outcome {
@@ -131,13 +136,69 @@ pub(crate) fn run(args: Args) -> Outcome {
     }
     let (passed, failed) = run.counts();
     report.push_str(&format!("{passed} passed, {failed} failed\n"));
-    if junit {
-        print!("{}", testing::junit::render(&run));
+    match args.format {
+        TestFormat::Junit => print!("{}", testing::junit::render(&run)),
+        TestFormat::Sarif => print!("{}", sarif(&run)),
+        TestFormat::Human => {}
+    }
+    if machine {
         eprint!("{report}");
     } else {
         print!("{report}");
     }
     outcome
+}
+
+/// The failed cases and unreadable test files as a SARIF log, for
+/// code-scanning dashboards (same shape as `dunning check --format sarif`).
+fn sarif(run: &testing::Run) -> String {
+    let flat = |file: &std::path::Path, code: &str, message: String, help: Option<String>| {
+        dunning::report::Flat {
+            file: file.display().to_string(),
+            severity: "error",
+            code: code.to_string(),
+            message,
+            line: 1,
+            column: 1,
+            end_line: 1,
+            end_column: 1,
+            help,
+        }
+    };
+    let mut flats = Vec::new();
+    for f in &run.files {
+        match &f.outcome {
+            Err(e) => flats.push(flat(
+                &f.path,
+                "dunning::test::invalid-file",
+                e.message.trim_end().to_string(),
+                None,
+            )),
+            Ok(cases) => {
+                for c in cases {
+                    match &c.status {
+                        Status::Passed => {}
+                        Status::Failed { diff } => flats.push(flat(
+                            &f.path,
+                            "dunning::test::failed",
+                            format!(
+                                "test case `{}` failed: the actions differ (- expected, + actual)",
+                                c.name
+                            ),
+                            Some(diff.trim_end().to_string()),
+                        )),
+                        Status::Error { message } => flats.push(flat(
+                            &f.path,
+                            "dunning::test::error",
+                            format!("test case `{}` could not run", c.name),
+                            Some(message.trim_end().to_string()),
+                        )),
+                    }
+                }
+            }
+        }
+    }
+    serde_json::to_string_pretty(&dunning::report::sarif(&flats)).unwrap_or_default() + "\n"
 }
 
 fn indent(text: &str) -> String {
