@@ -113,13 +113,13 @@ pub fn format_source(text: &str) -> Result<String, FormatError> {
 
 /// The action plan for one day (SPEC section 4): `history` is what was
 /// already done (entries dated after `date` are ignored).
-pub fn plan(
-    policy: &Policy,
-    invoices: &[data::Invoice],
+pub fn plan<'a>(
+    policy: &'a Policy,
+    invoices: &'a [data::Invoice],
     payments: &[data::Payment],
     history: &[data::HistoryEntry],
     date: chrono::NaiveDate,
-) -> Plan {
+) -> Plan<'a> {
     let ledger = eval::Ledger::new(invoices, payments);
     let state = eval::State::from_history(policy, &ledger, history, date);
     eval::plan::plan_day(policy, &ledger, &state, date)

@@ -275,8 +275,9 @@ fn rule6_a_policy_can_opt_in_to_chase_disputed_invoices() {
     let p = policy(&format!("set pause_disputed = no\n{LADDER}when disputed and overdue >= 40d then call template \"dispute\"\n"));
     let mut inv = invoice(&p, "I1", "C1", "2025-01-01", "2025-01-31", "10", &[]);
     inv.disputed = true;
-    let plan = dunning::plan(&p, &[inv], &[], &[], date("2025-03-12"));
-    assert_eq!(plan.actions[0].template.as_deref(), Some("dispute"));
+    let invoices = [inv];
+    let plan = dunning::plan(&p, &invoices, &[], &[], date("2025-03-12"));
+    assert_eq!(plan.actions[0].template, Some("dispute"));
 }
 
 #[test]
@@ -444,9 +445,12 @@ fn rule9_five_invoices_of_one_customer_give_one_letter_listing_five() {
     let plan = dunning::plan(&p, &invoices, &[], &[], date("2025-03-15"));
     assert_eq!(plan.actions.len(), 2);
     let letter = &plan.actions[0];
-    assert_eq!(letter.invoice_ids, ["I1", "I2", "I3", "I4", "I5"]);
+    assert_eq!(
+        letter.invoice_ids().collect::<Vec<_>>(),
+        ["I1", "I2", "I3", "I4", "I5"]
+    );
     assert_eq!(letter.open_amount, dec("1500.50"));
-    assert_eq!(letter.template.as_deref(), Some("relance"));
+    assert_eq!(letter.template, Some("relance"));
 }
 
 #[test]
@@ -566,9 +570,9 @@ fn rule11_every_action_says_its_rule_and_why() {
         &[("segment", "strategic")],
     )];
     let plan = dunning::plan(&p, &invoices, &[], &[], date("2025-02-16"));
-    assert_eq!(plan.actions[0].rule, "strategic_call");
+    assert_eq!(plan.actions[0].rule(), "strategic_call");
     assert_eq!(
-        plan.actions[0].reason,
+        plan.actions[0].reason(),
         "segment = strategic and overdue 16 days > 15 days"
     );
 }

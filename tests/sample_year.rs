@@ -40,17 +40,14 @@ fn check_policy(file: &str) {
     let mut steps = HashSet::new();
     let mut contacts: BTreeMap<&str, Vec<NaiveDate>> = BTreeMap::new();
     for a in &sim.actions {
-        contacts
-            .entry(a.customer_id.as_str())
-            .or_default()
-            .push(a.date);
+        contacts.entry(a.customer_id).or_default().push(a.date);
         for line in &a.invoices {
-            let inv = by_id[line.invoice_id.as_str()];
+            let inv = by_id[line.invoice_id];
             assert!(
                 a.date >= inv.issue_date,
                 "{file}: action before issue: {line:?}"
             );
-            let i = ledger.index[line.invoice_id.as_str()];
+            let i = ledger.index[line.invoice_id];
             assert!(
                 matches!(ledger.status(i, a.date), dunning::eval::Status::Open(_)),
                 "{file}: action on a paid invoice: {} {line:?}",
@@ -58,7 +55,7 @@ fn check_policy(file: &str) {
             );
             let repeats = policy.rules[line.rule_index].repeat_days.is_some();
             assert!(
-                repeats || steps.insert((line.invoice_id.clone(), line.rule_index)),
+                repeats || steps.insert((line.invoice_id, line.rule_index)),
                 "{file}: step twice: {line:?}"
             );
         }

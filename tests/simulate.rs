@@ -122,12 +122,9 @@ fn simulate_properties_hold_on_random_data() {
     let mut seen = std::collections::HashSet::new();
     let mut contacts: std::collections::BTreeMap<&str, Vec<chrono::NaiveDate>> = Default::default();
     for a in &sim.actions {
-        contacts
-            .entry(a.customer_id.as_str())
-            .or_default()
-            .push(a.date);
+        contacts.entry(a.customer_id).or_default().push(a.date);
         for line in &a.invoices {
-            let inv = by_id[line.invoice_id.as_str()];
+            let inv = by_id[line.invoice_id];
             assert!(a.date >= inv.issue_date, "action before issue: {line:?}");
             assert!(
                 inv.paid_date.is_none_or(|p| p > a.date),
@@ -135,7 +132,7 @@ fn simulate_properties_hold_on_random_data() {
             );
             if line.rule != "first" {
                 assert!(
-                    seen.insert((line.invoice_id.clone(), line.rule.clone())),
+                    seen.insert((line.invoice_id, line.rule)),
                     "step twice: {line:?}"
                 );
             }
@@ -162,9 +159,10 @@ fn summary_figures_match_a_hand_computation() {
     let mut b = invoice(&p, "B", "C2", "2025-01-01", "2025-01-10", "300.00", &[]);
     b.paid_date = Some(date("2025-01-10")); // paid on time, never reminded
     let c = invoice(&p, "C", "C3", "2025-01-01", "2025-01-15", "600.00", &[]); // never paid
+    let invoices = [a, b, c];
     let sim = simulate(
         &p,
-        &[a, b, c],
+        &invoices,
         &[],
         date("2025-01-01"),
         date("2025-01-31"),

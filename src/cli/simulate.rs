@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 use chrono::NaiveDate;
 use clap::ValueEnum;
 use dunning::eval::Ledger;
+use dunning::output::csv::ActionWriter;
 use dunning::simulate::{Simulation, SummaryBuilder};
 
 use super::{load, Outcome};
@@ -81,26 +82,25 @@ impl Progress {
 
 /// Replays `policy`, writing actions to `actions_out` as they come, and
 /// keeping them only when `keep`.
-pub(crate) fn replay(
-    policy: &dunning::Policy,
-    invoices: &[dunning::data::Invoice],
+pub(crate) fn replay<'a>(
+    policy: &'a dunning::Policy,
+    invoices: &'a [dunning::data::Invoice],
     payments: &[dunning::data::Payment],
     from: NaiveDate,
     to: NaiveDate,
     actions_out: Option<&std::path::Path>,
     keep: bool,
-) -> Result<Simulation, Outcome> {
+) -> Result<Simulation<'a>, Outcome> {
     let ledger = Ledger::new(invoices, payments);
     let mut builder = SummaryBuilder::new(policy, &ledger, from, to);
     let mut writer = match actions_out {
-        Some(path) => {
-            let mut w = csv::Writer::from_writer(load::create(path)?);
-            if w.write_record(dunning::output::csv::HEADER).is_err() {
-                eprintln!("error: cannot write {}", path.display());
+        Some(path) => match ActionWriter::new(load::create(path)?) {
+            Ok(w) => Some(w),
+            Err(e) => {
+                eprintln!("error: cannot write {}: {e}", path.display());
                 return Err(Outcome::Failed);
             }
-            Some(w)
-        }
+        },
         None => None,
     };
     let mut kept = Vec::new();
@@ -114,16 +114,16 @@ pub(crate) fn replay(
         dunning::simulate::threads(),
         &mut |done, total| progress.update(done, total),
         &mut |day| {
-            builder.add(day);
+            builder.add(&day);
             if let Some(w) = writer.as_mut() {
-                for a in day {
-                    if let Err(e) = dunning::output::csv::write_rows(w, a) {
+                for a in &day {
+                    if let Err(e) = w.write(a) {
                         write_error.get_or_insert(e);
                     }
                 }
             }
             if keep {
-                kept.extend_from_slice(day);
+                kept.extend(day);
             }
         },
     );

@@ -1,8 +1,6 @@
 //! One day's plan: every open invoice decided, then the actions for one
 //! customer consolidated (SPEC section 4, rules 9 to 12).
 
-use std::collections::BTreeMap;
-
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -14,17 +12,19 @@ use super::penalty;
 use crate::money::Currency;
 use crate::policy::{ActionKind, Policy};
 
-/// One invoice's share of an action.
+/// One invoice's share of an action. Names are borrowed from the policy
+/// and the invoices: a year's replay lists millions of lines, and copying
+/// each id and rule name into every one of them was most of its cost.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct InvoiceLine {
+pub struct InvoiceLine<'a> {
     /// The invoice's position in the snapshot, for summaries.
     #[serde(skip)]
     pub index: usize,
-    pub invoice_id: String,
+    pub invoice_id: &'a str,
     /// The rule's position in the ladder, for summaries.
     #[serde(skip)]
     pub rule_index: usize,
-    pub rule: String,
+    pub rule: &'a str,
     pub open_amount: Decimal,
     pub days_overdue: i64,
     /// Late interest accrued on the day, when the policy declares penalties.
@@ -37,36 +37,122 @@ pub struct InvoiceLine {
 }
 
 /// An action for one customer: one channel and template, the invoices it
-/// lists, their total open amount.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Action {
+/// lists (sorted by id), their total open amount. What follows from the
+/// lines (rules, ids, reason) is derived from them, not stored twice.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Action<'a> {
     pub date: NaiveDate,
-    pub customer_id: String,
+    pub customer_id: &'a str,
     pub action: ActionKind,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub template: Option<String>,
-    /// The rules that produced it (several when invoices were at different steps).
-    pub rule: String,
-    pub invoice_ids: Vec<String>,
+    pub template: Option<&'a str>,
     pub open_amount: Decimal,
     pub currency: Currency,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub interest: Option<Decimal>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub indemnity: Option<Decimal>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub indemnity_currency: Option<Currency>,
-    #[serde(skip_serializing_if = "Vec::is_empty", serialize_with = "pairs_as_map")]
-    pub params: Vec<(String, String)>,
-    pub reason: String,
-    pub invoices: Vec<InvoiceLine>,
+    pub params: &'a [(String, String)],
+    pub invoices: Vec<InvoiceLine<'a>>,
+}
+
+impl<'a> Action<'a> {
+    /// The rules that produced it, by name, comma-separated (several when
+    /// invoices were at different steps).
+    pub fn rule(&self) -> String {
+        let mut rules: Vec<&str> = self.invoices.iter().map(|l| l.rule).collect();
+        rules.sort_unstable();
+        rules.dedup();
+        rules.join(", ")
+    }
+
+    pub fn invoice_ids(&self) -> impl Iterator<Item = &'a str> + '_ {
+        self.invoices.iter().map(|l| l.invoice_id)
+    }
+
+    /// The line's reason, or for several invoices their count and each
+    /// distinct reason once, in invoice order.
+    pub fn reason(&self) -> std::borrow::Cow<'_, str> {
+        match self.invoices.as_slice() {
+            [one] => one.reason.as_str().into(),
+            lines => {
+                let mut reasons: Vec<&str> = Vec::new();
+                for l in lines {
+                    if !reasons.contains(&l.reason.as_str()) {
+                        reasons.push(&l.reason);
+                    }
+                }
+                format!("{} invoices: {}", lines.len(), reasons.join("; ")).into()
+            }
+        }
+    }
+
+    /// The order of actions within a day (SPEC 4.12): customer, action,
+    /// template, currency.
+    pub fn order_key(&self) -> (&'a str, &'static str, Option<&'a str>, Currency) {
+        (
+            self.customer_id,
+            self.action.as_str(),
+            self.template,
+            self.currency,
+        )
+    }
+}
+
+/// The JSON of SPEC section 6: the stored fields, with the derived ones
+/// (`rule`, `invoice_ids`, `reason`) where readers expect them.
+impl Serialize for Action<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        struct Ids<'s, 'a>(&'s [InvoiceLine<'a>]);
+        impl Serialize for Ids<'_, '_> {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.collect_seq(self.0.iter().map(|l| l.invoice_id))
+            }
+        }
+        struct Params<'s>(&'s [(String, String)]);
+        impl Serialize for Params<'_> {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.collect_map(self.0.iter().map(|(k, v)| (k, v)))
+            }
+        }
+        let mut st = s.serialize_struct("Action", 14)?;
+        st.serialize_field("date", &self.date)?;
+        st.serialize_field("customer_id", self.customer_id)?;
+        st.serialize_field("action", &self.action)?;
+        match self.template {
+            Some(t) => st.serialize_field("template", t)?,
+            None => st.skip_field("template")?,
+        }
+        st.serialize_field("rule", &self.rule())?;
+        st.serialize_field("invoice_ids", &Ids(&self.invoices))?;
+        st.serialize_field("open_amount", &self.open_amount)?;
+        st.serialize_field("currency", &self.currency)?;
+        let optional = [("interest", self.interest), ("indemnity", self.indemnity)];
+        for (name, value) in optional {
+            match value {
+                Some(v) => st.serialize_field(name, &v)?,
+                None => st.skip_field(name)?,
+            }
+        }
+        match self.indemnity_currency {
+            Some(c) => st.serialize_field("indemnity_currency", &c)?,
+            None => st.skip_field("indemnity_currency")?,
+        }
+        if self.params.is_empty() {
+            st.skip_field("params")?;
+        } else {
+            st.serialize_field("params", &Params(self.params))?;
+        }
+        st.serialize_field("reason", &self.reason())?;
+        st.serialize_field("invoices", &self.invoices)?;
+        st.end()
+    }
 }
 
 /// The actions of one day.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Plan {
+pub struct Plan<'a> {
     pub date: NaiveDate,
-    pub actions: Vec<Action>,
+    pub actions: Vec<Action<'a>>,
 }
 
 /// A step fired for one invoice, before consolidation.
@@ -95,111 +181,141 @@ pub fn fire(policy: &Policy, ledger: &Ledger<'_>, state: &State, date: NaiveDate
         .collect()
 }
 
-/// Turns fired steps into consolidated, sorted actions with reasons and penalties.
-pub fn consolidate(
-    policy: &Policy,
-    ledger: &Ledger<'_>,
-    state: &State,
-    date: NaiveDate,
-    fired: &[Fired],
-) -> Vec<Action> {
-    // (customer, action, template, currency) -> lines; BTreeMap keeps it deterministic.
-    type Key<'k> = (&'k str, &'k str, Option<&'k str>, Currency);
-    let mut groups: BTreeMap<Key<'_>, Vec<(&Fired, InvoiceLine)>> = BTreeMap::new();
-    for f in fired {
-        let inv = &ledger.invoices[f.invoice];
-        let rule = &policy.rules[f.rule];
-        let facts = facts(policy, ledger, state, f.invoice, date, f.open_amount);
-        let days_overdue = facts.overdue();
-        let penalties = policy.settings.penalties() && days_overdue > 0;
-        let line = InvoiceLine {
-            index: f.invoice,
-            invoice_id: inv.id.clone(),
-            rule_index: f.rule,
-            rule: rule.name.clone(),
-            open_amount: f.open_amount,
-            days_overdue,
-            interest: penalties.then(|| {
-                policy.settings.interest_rate.map_or(Decimal::ZERO, |rate| {
-                    penalty::interest(f.open_amount, rate, days_overdue)
-                })
-            }),
-            indemnity: penalties.then(|| {
-                policy
-                    .settings
-                    .indemnity
-                    .map_or(Decimal::ZERO, |m| m.amount)
-            }),
-            reason: facts.reason(&rule.condition),
-        };
-        let key = (
-            inv.customer_id.as_str(),
-            rule.action.kind.as_str(),
-            rule.action.template.as_deref(),
-            inv.currency,
-        );
-        groups.entry(key).or_default().push((f, line));
+/// Groups fired steps into actions. Built once per policy and snapshot, so
+/// that grouping a day compares small integers instead of strings.
+pub struct Consolidator<'l, 'a> {
+    policy: &'a Policy,
+    ledger: &'l Ledger<'a>,
+    /// Per customer number, its place in the customers sorted by id.
+    customer_rank: Vec<u32>,
+    /// Per rule, the place of its (action name, template) among the rules'.
+    /// Rules with the same action and template share a place: their
+    /// invoices go in one action.
+    rule_rank: Vec<u32>,
+}
+
+impl<'l, 'a> Consolidator<'l, 'a> {
+    pub fn new(policy: &'a Policy, ledger: &'l Ledger<'a>) -> Self {
+        fn ranks<K: Ord>(keys: &[K]) -> Vec<u32> {
+            let mut sorted: Vec<usize> = (0..keys.len()).collect();
+            sorted.sort_by(|a, b| keys[*a].cmp(&keys[*b]));
+            let mut rank = vec![0; keys.len()];
+            let mut next = 0;
+            for (k, &i) in sorted.iter().enumerate() {
+                if k > 0 && keys[sorted[k - 1]] != keys[i] {
+                    next += 1;
+                }
+                rank[i] = next;
+            }
+            rank
+        }
+        let rule_keys: Vec<(&str, Option<&str>)> = policy
+            .rules
+            .iter()
+            .map(|r| (r.action.kind.as_str(), r.action.template.as_deref()))
+            .collect();
+        Consolidator {
+            policy,
+            ledger,
+            customer_rank: ranks(&ledger.customers),
+            rule_rank: ranks(&rule_keys),
+        }
     }
-    let mut actions = Vec::with_capacity(groups.len());
-    for ((customer, _, template, currency), mut lines) in groups {
-        lines.sort_by(|a, b| a.1.invoice_id.cmp(&b.1.invoice_id));
-        let first_rule = &policy.rules[lines[0].0.rule];
-        let mut rules: Vec<&str> = lines.iter().map(|(_, l)| l.rule.as_str()).collect();
-        rules.sort_unstable();
-        rules.dedup();
-        let mut reasons: Vec<&str> = Vec::new();
-        for (_, l) in &lines {
-            if !reasons.contains(&l.reason.as_str()) {
-                reasons.push(&l.reason);
+
+    /// Turns fired steps into consolidated, sorted actions with reasons and
+    /// penalties (rules 9 to 12).
+    pub fn consolidate(&self, state: &State, date: NaiveDate, fired: &[Fired]) -> Vec<Action<'a>> {
+        let (policy, ledger) = (self.policy, self.ledger);
+        let invoices: &'a [crate::data::Invoice] = ledger.invoices;
+        // Rule 9: one action per (customer, action, template, currency); rule
+        // 12: by customer, then action. Within an action, invoices by id.
+        let key = |f: &Fired| {
+            let inv = &invoices[f.invoice];
+            (
+                self.customer_rank[ledger.customer_of[f.invoice] as usize],
+                self.rule_rank[f.rule],
+                inv.currency,
+            )
+        };
+        let mut order: Vec<&Fired> = fired.iter().collect();
+        order.sort_by(|a, b| {
+            key(a)
+                .cmp(&key(b))
+                .then_with(|| invoices[a.invoice].id.cmp(&invoices[b.invoice].id))
+        });
+        let mut actions: Vec<Action<'a>> = Vec::new();
+        let mut last_key = None;
+        for f in order {
+            let inv = &invoices[f.invoice];
+            let rule = &policy.rules[f.rule];
+            let facts = facts(policy, ledger, state, f.invoice, date, f.open_amount);
+            let days_overdue = facts.overdue();
+            let penalties = policy.settings.penalties() && days_overdue > 0;
+            let line = InvoiceLine {
+                index: f.invoice,
+                invoice_id: &inv.id,
+                rule_index: f.rule,
+                rule: &rule.name,
+                open_amount: f.open_amount,
+                days_overdue,
+                interest: penalties.then(|| {
+                    policy.settings.interest_rate.map_or(Decimal::ZERO, |rate| {
+                        penalty::interest(f.open_amount, rate, days_overdue)
+                    })
+                }),
+                indemnity: penalties.then(|| {
+                    policy
+                        .settings
+                        .indemnity
+                        .map_or(Decimal::ZERO, |m| m.amount)
+                }),
+                reason: facts.reason(&rule.condition),
+            };
+            let k = key(f);
+            match actions.last_mut() {
+                Some(action) if last_key == Some(k) => action.invoices.push(line),
+                _ => {
+                    actions.push(Action {
+                        date,
+                        customer_id: &inv.customer_id,
+                        action: rule.action.kind,
+                        template: rule.action.template.as_deref(),
+                        open_amount: Decimal::ZERO,
+                        currency: inv.currency,
+                        interest: None,
+                        indemnity: None,
+                        indemnity_currency: None,
+                        // The first rule's parameters, in the invoices' order.
+                        params: &rule.action.params,
+                        invoices: vec![line],
+                    });
+                    last_key = Some(k);
+                }
             }
         }
-        let sum = |f: fn(&InvoiceLine) -> Option<Decimal>| -> Option<Decimal> {
-            lines.iter().map(|(_, l)| f(l)).sum()
-        };
-        let interest = sum(|l| l.interest);
-        let indemnity = sum(|l| l.indemnity);
-        let reason = if lines.len() == 1 {
-            lines[0].1.reason.clone()
-        } else {
-            format!("{} invoices: {}", lines.len(), reasons.join("; "))
-        };
-        actions.push(Action {
-            date,
-            customer_id: customer.to_string(),
-            action: first_rule.action.kind,
-            template: template.map(str::to_string),
-            rule: rules.join(", "),
-            invoice_ids: lines.iter().map(|(_, l)| l.invoice_id.clone()).collect(),
-            open_amount: lines.iter().map(|(_, l)| l.open_amount).sum(),
-            currency,
-            interest,
-            indemnity_currency: indemnity.and(policy.settings.indemnity.map(|m| m.currency)),
-            indemnity,
-            params: first_rule.action.params.clone(),
-            reason,
-            invoices: lines.into_iter().map(|(_, l)| l).collect(),
-        });
+        for action in &mut actions {
+            let lines = &action.invoices;
+            action.open_amount = lines.iter().map(|l| l.open_amount).sum();
+            action.interest = lines.iter().map(|l| l.interest).sum();
+            action.indemnity = lines.iter().map(|l| l.indemnity).sum();
+            action.indemnity_currency = action
+                .indemnity
+                .and(policy.settings.indemnity.map(|m| m.currency));
+        }
+        actions
     }
-    // Rule 12: by date, then customer, then action (the BTreeMap order already
-    // is customer, action name, template, currency; the date is the same).
-    actions
 }
 
 /// The plan for `date` given the state of what was already done.
-pub fn plan_day(policy: &Policy, ledger: &Ledger<'_>, state: &State, date: NaiveDate) -> Plan {
+pub fn plan_day<'a>(
+    policy: &'a Policy,
+    ledger: &Ledger<'a>,
+    state: &State,
+    date: NaiveDate,
+) -> Plan<'a> {
     let fired = fire(policy, ledger, state, date);
     Plan {
         date,
-        actions: consolidate(policy, ledger, state, date, &fired),
+        actions: Consolidator::new(policy, ledger).consolidate(state, date, &fired),
     }
-}
-
-/// Parameters print as a JSON object, in the order the policy wrote them.
-fn pairs_as_map<S: serde::Serializer>(pairs: &[(String, String)], s: S) -> Result<S::Ok, S::Error> {
-    use serde::ser::SerializeMap;
-    let mut map = s.serialize_map(Some(pairs.len()))?;
-    for (k, v) in pairs {
-        map.serialize_entry(k, v)?;
-    }
-    map.end()
 }

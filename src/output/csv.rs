@@ -33,38 +33,73 @@ pub fn neutralize(cell: &str) -> std::borrow::Cow<'_, str> {
 
 /// Writes the header and a row per invoice of each action.
 pub fn write(actions: &[Action], out: impl Write) -> std::io::Result<()> {
-    let mut w = ::csv::Writer::from_writer(out);
-    w.write_record(HEADER)?;
+    let mut w = ActionWriter::new(out)?;
     for a in actions {
-        write_rows(&mut w, a)?;
+        w.write(a)?;
     }
     w.flush()
 }
 
-pub fn write_rows<W: Write>(w: &mut ::csv::Writer<W>, a: &Action) -> std::io::Result<()> {
-    let date = a.date.to_string();
-    let action = a.action.to_string();
-    let template = a.template.as_deref().unwrap_or("");
-    let currency = a.currency.to_string();
-    for line in &a.invoices {
-        let open = line.open_amount.to_string();
-        let days = line.days_overdue.to_string();
-        let interest = line.interest.map(|d| d.to_string()).unwrap_or_default();
-        let indemnity = line.indemnity.map(|d| d.to_string()).unwrap_or_default();
-        w.write_record([
-            date.as_str(),
-            &neutralize(&a.customer_id),
-            &neutralize(&line.invoice_id),
-            &neutralize(&line.rule),
-            action.as_str(),
-            &neutralize(template),
-            open.as_str(),
-            currency.as_str(),
-            days.as_str(),
-            interest.as_str(),
-            indemnity.as_str(),
-            &neutralize(&line.reason),
-        ])?;
+/// Writes action rows as they come. A year's replay writes millions of
+/// rows, so numbers and dates are formatted into one reused buffer rather
+/// than a new string per cell.
+pub struct ActionWriter<W: Write> {
+    csv: ::csv::Writer<W>,
+    cell: String,
+}
+
+impl<W: Write> ActionWriter<W> {
+    /// Starts the file with its header.
+    pub fn new(out: W) -> std::io::Result<Self> {
+        let mut csv = ::csv::Writer::from_writer(out);
+        csv.write_record(HEADER)?;
+        Ok(ActionWriter {
+            csv,
+            cell: String::new(),
+        })
     }
-    Ok(())
+
+    /// One row per invoice of the action.
+    pub fn write(&mut self, a: &Action) -> std::io::Result<()> {
+        for line in &a.invoices {
+            self.display(a.date)?;
+            self.text(a.customer_id)?;
+            self.text(line.invoice_id)?;
+            self.text(line.rule)?;
+            self.csv.write_field(a.action.as_str())?;
+            self.text(a.template.unwrap_or(""))?;
+            self.display(line.open_amount)?;
+            self.csv.write_field(a.currency.as_str())?;
+            self.display(line.days_overdue)?;
+            match line.interest {
+                Some(d) => self.display(d)?,
+                None => self.csv.write_field("")?,
+            }
+            match line.indemnity {
+                Some(d) => self.display(d)?,
+                None => self.csv.write_field("")?,
+            }
+            self.text(&line.reason)?;
+            self.csv.write_record(None::<&[u8]>)?;
+        }
+        Ok(())
+    }
+
+    pub fn flush(&mut self) -> std::io::Result<()> {
+        self.csv.flush()
+    }
+
+    fn display(&mut self, value: impl std::fmt::Display) -> std::io::Result<()> {
+        use std::fmt::Write as _;
+        self.cell.clear();
+        let _ = write!(self.cell, "{value}");
+        self.csv.write_field(&self.cell)?;
+        Ok(())
+    }
+
+    /// Text from the data or the policy, neutralised for spreadsheets.
+    fn text(&mut self, cell: &str) -> std::io::Result<()> {
+        self.csv.write_field(neutralize(cell).as_ref())?;
+        Ok(())
+    }
 }

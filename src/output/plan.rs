@@ -26,10 +26,10 @@ pub fn table(plan: &Plan) -> String {
     for a in &plan.actions {
         let mut row = vec![
             a.date.to_string(),
-            a.customer_id.clone(),
+            a.customer_id.to_string(),
             a.action.to_string(),
-            a.template.clone().unwrap_or_default(),
-            a.invoice_ids.join(" "),
+            a.template.unwrap_or_default().to_string(),
+            a.invoice_ids().collect::<Vec<_>>().join(" "),
             format!("{} {}", a.open_amount, a.currency),
         ];
         if penalties {
@@ -43,8 +43,8 @@ pub fn table(plan: &Plan) -> String {
                 _ => String::new(),
             });
         }
-        row.push(a.rule.clone());
-        row.push(a.reason.clone());
+        row.push(a.rule());
+        row.push(a.reason().into_owned());
         t.add_row(row);
     }
     let n = plan.actions.len();

@@ -58,13 +58,13 @@ fn sequences(sim: &Simulation) -> BTreeMap<(String, String), Sequence> {
     let mut out: BTreeMap<(String, String), Sequence> = BTreeMap::new();
     for a in &sim.actions {
         for line in &a.invoices {
-            out.entry((line.invoice_id.clone(), a.customer_id.clone()))
+            out.entry((line.invoice_id.to_string(), a.customer_id.to_string()))
                 .or_default()
                 .push((
                     a.date,
                     a.action.to_string(),
-                    a.template.clone(),
-                    line.rule.clone(),
+                    a.template.map(str::to_string),
+                    line.rule.to_string(),
                 ));
         }
     }

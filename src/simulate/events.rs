@@ -16,55 +16,87 @@ use std::sync::mpsc;
 use chrono::{Days, NaiveDate};
 
 use crate::eval::decide::{decide, Decision};
-use crate::eval::plan::{consolidate, Fired};
+use crate::eval::plan::{Consolidator, Fired};
 use crate::eval::{Action, Ledger, State, Status};
-use crate::policy::{Condition, Fact, Policy, Value};
+use crate::policy::{CmpOp, Condition, Fact, Policy, Value};
 
-/// A comparison whose truth moves with the day: `kind op value`.
+/// What a moving comparison counts days from.
 #[derive(Clone, Copy, Debug)]
-enum Moving {
-    /// `overdue op v`: flips around due + v.
-    Overdue(i64),
-    /// `due_in op v`: flips around due - v.
-    DueIn(i64),
-    /// `age op v`: flips around issue + v.
-    Age(i64),
-    /// `last_contact op v`: flips around last contact + v.
-    LastContact(i64),
-    /// A date attribute against `today`: flips around that date.
+enum Clock {
+    /// `overdue`: days since the due date.
+    Overdue,
+    /// `due_in`: days until the due date.
+    DueIn,
+    /// `age`: days since the issue date.
+    Age,
+    /// `last_contact`: days since the customer's last contact.
+    LastContact,
+    /// A date attribute compared with `today`: days until that date.
     DateAttribute(usize),
 }
 
-/// Every moving comparison of the policy's rules and pauses.
-fn moving_comparisons(policy: &Policy) -> Vec<Moving> {
+/// A comparison whose truth moves with the day, `clock op v`, and the days
+/// around its pivot (the day the clock reads `v`) on which its truth can flip.
+#[derive(Clone, Copy, Debug)]
+struct Moving {
+    clock: Clock,
+    value: i64,
+    /// Truth can flip on the pivot itself.
+    on_pivot: bool,
+    /// Truth can flip on the day after the pivot.
+    after_pivot: bool,
+}
+
+impl Moving {
+    fn new(clock: Clock, op: CmpOp, value: i64) -> Self {
+        // On a clock that counts down, `x >= v` reads as `v >= x` does on one
+        // that counts up.
+        let counts_down = matches!(clock, Clock::DueIn | Clock::DateAttribute(_));
+        let op = if counts_down { op.flipped() } else { op };
+        // Counting up, `x >= v` and `x < v` flip on the pivot, `x > v` and
+        // `x <= v` on the day after, `=` and `!=` on both.
+        let (on_pivot, after_pivot) = match op {
+            CmpOp::Ge | CmpOp::Lt => (true, false),
+            CmpOp::Gt | CmpOp::Le => (false, true),
+            CmpOp::Eq | CmpOp::Ne => (true, true),
+        };
+        Moving {
+            clock,
+            value,
+            on_pivot,
+            after_pivot,
+        }
+    }
+}
+
+/// The moving comparisons of one condition.
+fn moving_comparisons(condition: &Condition) -> Vec<Moving> {
     fn walk(c: &Condition, out: &mut Vec<Moving>) {
         match c {
             Condition::All(items) | Condition::Any(items) => {
                 items.iter().for_each(|i| walk(i, out))
             }
             Condition::Not(inner) => walk(inner, out),
-            Condition::Compare { fact, value, .. } => push(*fact, value, out),
-            Condition::In { fact, values } => values.iter().for_each(|v| push(*fact, v, out)),
+            Condition::Compare { fact, op, value } => push(*fact, *op, value, out),
+            Condition::In { fact, values } => {
+                values.iter().for_each(|v| push(*fact, CmpOp::Eq, v, out))
+            }
             Condition::Flag(_) | Condition::Fired(_) => {}
         }
     }
-    fn push(fact: Fact, value: &Value, out: &mut Vec<Moving>) {
-        match (fact, value) {
-            (Fact::Overdue, Value::Days(v)) => out.push(Moving::Overdue(*v)),
-            (Fact::DueIn, Value::Days(v)) => out.push(Moving::DueIn(*v)),
-            (Fact::Age, Value::Days(v)) => out.push(Moving::Age(*v)),
-            (Fact::LastContact, Value::Days(v)) => out.push(Moving::LastContact(*v)),
-            (Fact::Attribute(i), Value::Today) => out.push(Moving::DateAttribute(i)),
-            _ => {}
-        }
+    fn push(fact: Fact, op: CmpOp, value: &Value, out: &mut Vec<Moving>) {
+        let moving = match (fact, value) {
+            (Fact::Overdue, Value::Days(v)) => Moving::new(Clock::Overdue, op, *v),
+            (Fact::DueIn, Value::Days(v)) => Moving::new(Clock::DueIn, op, *v),
+            (Fact::Age, Value::Days(v)) => Moving::new(Clock::Age, op, *v),
+            (Fact::LastContact, Value::Days(v)) => Moving::new(Clock::LastContact, op, *v),
+            (Fact::Attribute(i), Value::Today) => Moving::new(Clock::DateAttribute(i), op, 0),
+            _ => return,
+        };
+        out.push(moving);
     }
     let mut out = Vec::new();
-    for rule in &policy.rules {
-        walk(&rule.condition, &mut out);
-    }
-    for pause in &policy.pauses {
-        walk(&pause.condition, &mut out);
-    }
+    walk(condition, &mut out);
     out
 }
 
@@ -76,16 +108,20 @@ fn add(date: NaiveDate, days: i64) -> Option<NaiveDate> {
     }
 }
 
-struct Replay<'p, 'l> {
-    policy: &'p Policy,
-    ledger: &'l Ledger<'l>,
-    moving: Vec<Moving>,
+struct Replay<'l, 'a> {
+    policy: &'a Policy,
+    ledger: &'l Ledger<'a>,
+    consolidator: Consolidator<'l, 'a>,
+    /// Per rule, its moving comparisons.
+    rule_clocks: Vec<Vec<Moving>>,
+    /// The moving comparisons of every pause.
+    pause_clocks: Vec<Moving>,
     uses_last_contact: bool,
     from: NaiveDate,
     days: usize,
 }
 
-impl Replay<'_, '_> {
+impl<'a> Replay<'_, 'a> {
     fn offset(&self, date: NaiveDate) -> Option<usize> {
         let k = (date - self.from).num_days();
         (k >= 0 && (k as usize) < self.days).then_some(k as usize)
@@ -103,20 +139,32 @@ impl Replay<'_, '_> {
             }
         };
         let last_contact = state.last_contact[self.ledger.customer_of[invoice] as usize];
-        for m in &self.moving {
-            let pivot = match *m {
-                Moving::Overdue(v) => add(inv.due_date, v),
-                Moving::DueIn(v) => add(inv.due_date, -v),
-                Moving::Age(v) => add(inv.issue_date, v),
-                Moving::LastContact(v) => last_contact.and_then(|l| add(l, v)),
-                Moving::DateAttribute(i) => match inv.attributes.get(i) {
+        let history = &state.invoices[invoice];
+        // Rules below the highest step fired can no longer fire (rule 5),
+        // so their clocks do not matter; the highest one only if it repeats.
+        let first = match history.highest {
+            None => 0,
+            Some(h) if self.policy.rules[h].repeat_days.is_some() => h,
+            Some(h) => h + 1,
+        };
+        let rules = self.rule_clocks.get(first..).unwrap_or_default();
+        for m in rules.iter().flatten().chain(&self.pause_clocks) {
+            let pivot = match m.clock {
+                Clock::Overdue => add(inv.due_date, m.value),
+                Clock::DueIn => add(inv.due_date, -m.value),
+                Clock::Age => add(inv.issue_date, m.value),
+                Clock::LastContact => last_contact.and_then(|l| add(l, m.value)),
+                Clock::DateAttribute(i) => match inv.attributes.get(i) {
                     Some(crate::data::AttrValue::Date(d)) => Some(*d),
                     _ => None,
                 },
             };
-            // Whatever the operator, the truth can only flip on the pivot or the day after.
-            consider(pivot);
-            consider(pivot.and_then(|p| p.succ_opt()));
+            if m.on_pivot {
+                consider(pivot);
+            }
+            if m.after_pivot {
+                consider(pivot.and_then(|p| p.succ_opt()));
+            }
         }
         consider(inv.paid_date);
         for (d, _) in self.ledger.payments(invoice) {
@@ -125,7 +173,6 @@ impl Replay<'_, '_> {
                 break;
             }
         }
-        let history = &state.invoices[invoice];
         if let Some(h) = history.highest {
             if let (Some(every), Some(last)) =
                 (self.policy.rules[h].repeat_days, history.last_fired(h))
@@ -141,7 +188,7 @@ impl Replay<'_, '_> {
         &self,
         invoices: &[u32],
         by_customer: &[Vec<u32>],
-        out: &mpsc::SyncSender<Vec<Action>>,
+        out: &mpsc::SyncSender<Vec<Action<'a>>>,
     ) {
         let mut state = State::empty(self.ledger);
         let mut buckets: Vec<Vec<u32>> = vec![Vec::new(); self.days];
@@ -195,7 +242,7 @@ impl Replay<'_, '_> {
                     schedule(&mut buckets, &mut wake, i, k2);
                 }
             }
-            let actions = consolidate(self.policy, self.ledger, &state, day, &fired);
+            let actions = self.consolidator.consolidate(&state, day, &fired);
             for f in &fired {
                 state.record(self.ledger, f.invoice, Some(f.rule), day);
             }
@@ -241,38 +288,71 @@ fn schedule(buckets: &mut [Vec<u32>], wake: &mut [u32], i: usize, k: usize) {
     }
 }
 
-/// The key actions are sorted by within a day (SPEC 4.12).
-fn order(a: &Action) -> (&str, &str, Option<&str>, crate::money::Currency) {
-    (
-        a.customer_id.as_str(),
-        a.action.as_str(),
-        a.template.as_deref(),
-        a.currency,
-    )
+/// Merges the shards' actions of a day, each already in order (SPEC 4.12).
+/// Customers are whole in one shard, so keys never tie across shards.
+fn merge<'a>(mut shards: Vec<Vec<Action<'a>>>) -> Vec<Action<'a>> {
+    if shards.len() == 1 {
+        return shards.pop().unwrap_or_default();
+    }
+    let total = shards.iter().map(Vec::len).sum();
+    let mut out = Vec::with_capacity(total);
+    let mut heads: Vec<std::iter::Peekable<std::vec::IntoIter<Action<'a>>>> = shards
+        .into_iter()
+        .map(|s| s.into_iter().peekable())
+        .collect();
+    loop {
+        let mut best = None;
+        for (s, head) in heads.iter_mut().enumerate() {
+            if let Some(key) = head.peek().map(Action::order_key) {
+                if best.is_none_or(|(_, k)| key < k) {
+                    best = Some((s, key));
+                }
+            }
+        }
+        match best.and_then(|(s, _)| heads[s].next()) {
+            Some(action) => out.push(action),
+            None => return out,
+        }
+    }
 }
 
 /// Replays the days like `super::replay`, evaluating each invoice only when
 /// its decision can change, on `threads` threads (customers are split
 /// between them).
-pub fn replay_events(
-    policy: &Policy,
-    ledger: &Ledger<'_>,
+pub fn replay_events<'a>(
+    policy: &'a Policy,
+    ledger: &Ledger<'a>,
     from: NaiveDate,
     to: NaiveDate,
     threads: usize,
     progress: &mut dyn FnMut(usize, usize),
-    sink: &mut dyn FnMut(&[Action]),
+    sink: &mut dyn FnMut(Vec<Action<'a>>),
 ) {
     let days = usize::try_from((to - from).num_days() + 1).unwrap_or(0);
     if days == 0 {
         return;
     }
-    let moving = moving_comparisons(policy);
-    let uses_last_contact = moving.iter().any(|m| matches!(m, Moving::LastContact(_)));
+    let rule_clocks: Vec<Vec<Moving>> = policy
+        .rules
+        .iter()
+        .map(|r| moving_comparisons(&r.condition))
+        .collect();
+    let pause_clocks: Vec<Moving> = policy
+        .pauses
+        .iter()
+        .flat_map(|p| moving_comparisons(&p.condition))
+        .collect();
+    let uses_last_contact = rule_clocks
+        .iter()
+        .flatten()
+        .chain(&pause_clocks)
+        .any(|m| matches!(m.clock, Clock::LastContact));
     let replay = Replay {
         policy,
         ledger,
-        moving,
+        consolidator: Consolidator::new(policy, ledger),
+        rule_clocks,
+        pause_clocks,
         uses_last_contact,
         from,
         days,
@@ -295,24 +375,21 @@ pub fn replay_events(
     std::thread::scope(|scope| {
         let mut receivers = Vec::new();
         for shard in &shards {
-            let (tx, rx) = mpsc::sync_channel::<Vec<Action>>(8);
+            let (tx, rx) = mpsc::sync_channel::<Vec<Action<'a>>>(8);
             let replay = &replay;
             let by_customer = &by_customer;
             scope.spawn(move || replay.run_shard(shard, by_customer, &tx));
             receivers.push(rx);
         }
         for done in 1..=days {
-            let mut day: Vec<Action> = Vec::new();
+            let mut day = Vec::with_capacity(receivers.len());
             for rx in &receivers {
                 match rx.recv() {
-                    Ok(actions) => day.extend(actions),
+                    Ok(actions) => day.push(actions),
                     Err(_) => return,
                 }
             }
-            if receivers.len() > 1 {
-                day.sort_by(|a, b| order(a).cmp(&order(b)));
-            }
-            sink(&day);
+            sink(merge(day));
             progress(done, days);
         }
     });

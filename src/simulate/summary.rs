@@ -203,7 +203,7 @@ impl<'a> SummaryBuilder<'a> {
                         self.crossed += 1;
                         if self.crossed_examples.len() < 10 {
                             self.crossed_examples.push(Crossed {
-                                invoice_id: line.invoice_id.clone(),
+                                invoice_id: line.invoice_id.to_string(),
                                 action: kind.to_string(),
                                 action_date: a.date,
                                 paid_date: paid,

@@ -502,24 +502,24 @@ fn run_case(
         let plan = crate::plan(policy, &invoices, &payments, &history, day);
         for action in plan.actions {
             for line in &action.invoices {
-                fired.insert(line.rule.clone());
+                fired.insert(line.rule.to_string());
                 history.push(HistoryEntry {
                     date: action.date,
-                    customer_id: action.customer_id.clone(),
-                    invoice_id: line.invoice_id.clone(),
-                    rule: line.rule.clone(),
+                    customer_id: action.customer_id.to_string(),
+                    invoice_id: line.invoice_id.to_string(),
+                    rule: line.rule.to_string(),
                     action: action.action,
-                    template: action.template.clone(),
+                    template: action.template.map(str::to_string),
                     line: 0,
                 });
             }
             actual.push(Actual {
                 date: action.date,
-                customer_id: action.customer_id,
+                customer_id: action.customer_id.to_string(),
                 action: action.action.as_str().to_string(),
-                rules: split_rules(&action.rule),
-                invoices: action.invoice_ids.into_iter().collect(),
-                template: action.template,
+                rules: action.invoices.iter().map(|l| l.rule.to_string()).collect(),
+                invoices: action.invoice_ids().map(str::to_string).collect(),
+                template: action.template.map(str::to_string),
                 open_amount: action.open_amount,
                 interest: action.interest,
                 indemnity: action.indemnity,

@@ -81,11 +81,11 @@ pub fn as_history(plan: &Plan) -> Vec<HistoryEntry> {
         .flat_map(|a| {
             a.invoices.iter().map(move |l| HistoryEntry {
                 date: a.date,
-                customer_id: a.customer_id.clone(),
-                invoice_id: l.invoice_id.clone(),
-                rule: l.rule.clone(),
+                customer_id: a.customer_id.to_string(),
+                invoice_id: l.invoice_id.to_string(),
+                rule: l.rule.to_string(),
                 action: a.action,
-                template: a.template.clone(),
+                template: a.template.map(str::to_string),
                 line: 0,
             })
         })
@@ -122,9 +122,9 @@ pub fn summary(plan: &Plan) -> Vec<(String, String, String)> {
         .iter()
         .map(|a| {
             (
-                a.customer_id.clone(),
+                a.customer_id.to_string(),
                 a.action.to_string(),
-                a.invoice_ids.join(","),
+                a.invoice_ids().collect::<Vec<_>>().join(","),
             )
         })
         .collect()
