@@ -16,6 +16,11 @@
 
 mod baseline;
 
+/// The same allocator as the `dunning` binary, so the engine is measured
+/// as it runs.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -86,8 +91,8 @@ fn child(args: &[String]) {
             let payments = dunning::data::load_payments(Path::new(payments), &invoices)
                 .unwrap_or_else(|e| fail(e.render(5)));
             let file = std::fs::File::create(out).unwrap_or_else(|e| fail(e.to_string()));
-            let mut w = csv::Writer::from_writer(BufWriter::new(file));
-            let _ = w.write_record(dunning::output::csv::HEADER);
+            let mut w = dunning::output::csv::ActionWriter::new(BufWriter::new(file))
+                .unwrap_or_else(|e| fail(e.to_string()));
             let ledger = dunning::eval::Ledger::new(&invoices, &payments);
             let mut summary =
                 dunning::simulate::SummaryBuilder::new(&policy, &ledger, date(FROM), date(TO));
@@ -99,9 +104,9 @@ fn child(args: &[String]) {
                 dunning::simulate::threads(),
                 &mut |_, _| {},
                 &mut |day| {
-                    summary.add(day);
-                    for a in day {
-                        let _ = dunning::output::csv::write_rows(&mut w, a);
+                    summary.add(&day);
+                    for a in &day {
+                        let _ = w.write(a);
                     }
                 },
             );
