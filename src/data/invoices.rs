@@ -1,7 +1,7 @@
 //! The invoice snapshot: one row per invoice, the policy's attributes typed
 //! as it declares them.
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 use std::path::Path;
 
 use rust_decimal::Decimal;

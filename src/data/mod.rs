@@ -56,7 +56,7 @@ pub use invoices::{load_invoices, read_invoices, OPTIONAL_COLUMNS, REQUIRED_COLU
 pub use payments::{load_payments, read_payments, PAYMENT_COLUMNS};
 pub use table::Format;
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 use std::path::Path;
 
 use chrono::NaiveDate;

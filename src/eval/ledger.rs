@@ -1,7 +1,7 @@
 //! The invoices and their payments, indexed for evaluation: what is open on
 //! a day and for how much.
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -25,11 +25,15 @@ impl<'a> Ledger<'a> {
     /// Payments for invoices not in `invoices` are ignored here; the loader
     /// reports them as errors before this point.
     pub fn new(invoices: &'a [Invoice], payments: &[Payment]) -> Self {
-        let index: HashMap<&str, usize> = invoices
-            .iter()
-            .enumerate()
-            .map(|(i, inv)| (inv.id.as_str(), i))
-            .collect();
+        // foldhash: several times faster than SipHash on a million ids, and
+        // still seeded at random, so a crafted file cannot force collisions.
+        let mut index: HashMap<&str, usize> = HashMap::with_capacity(invoices.len());
+        index.extend(
+            invoices
+                .iter()
+                .enumerate()
+                .map(|(i, inv)| (inv.id.as_str(), i)),
+        );
         let mut by_invoice = vec![Vec::new(); invoices.len()];
         for p in payments {
             if let Some(&i) = index.get(p.invoice_id.as_str()) {
