@@ -9,35 +9,45 @@ use crate::policy::Policy;
 
 #[derive(Clone, Debug, Default)]
 pub struct InvoiceHistory {
-    /// (rule index, date it last fired, times fired), in firing order.
-    pub fired: Vec<(usize, NaiveDate, u32)>,
+    /// The steps fired, in firing order. Kept small: a year's replay of a
+    /// million invoices holds one of these lists per invoice.
+    fired: Vec<FiredStep>,
     /// The most advanced step fired so far: nothing before it fires again.
     pub highest: Option<usize>,
     /// Actions taken for this invoice, whatever the rule (older policies included).
     pub reminders: u32,
 }
 
+#[derive(Clone, Copy, Debug)]
+struct FiredStep {
+    /// The rule's index (a policy has far fewer than 2^32 rules).
+    rule: u32,
+    /// The last day it fired.
+    last: NaiveDate,
+}
+
 impl InvoiceHistory {
     pub fn last_fired(&self, rule: usize) -> Option<NaiveDate> {
-        self.fired
-            .iter()
-            .find(|(r, _, _)| *r == rule)
-            .map(|(_, d, _)| *d)
+        self.step(rule).map(|s| s.last)
     }
 
     pub fn has_fired(&self, rule: usize) -> bool {
-        self.fired.iter().any(|(r, _, _)| *r == rule)
+        self.step(rule).is_some()
+    }
+
+    fn step(&self, rule: usize) -> Option<&FiredStep> {
+        self.fired.iter().find(|s| s.rule as usize == rule)
     }
 
     pub fn record(&mut self, rule: Option<usize>, date: NaiveDate) {
         self.reminders += 1;
         if let Some(rule) = rule {
-            match self.fired.iter_mut().find(|(r, _, _)| *r == rule) {
-                Some(entry) => {
-                    entry.1 = entry.1.max(date);
-                    entry.2 += 1;
-                }
-                None => self.fired.push((rule, date, 1)),
+            match self.fired.iter_mut().find(|s| s.rule as usize == rule) {
+                Some(step) => step.last = step.last.max(date),
+                None => self.fired.push(FiredStep {
+                    rule: rule as u32,
+                    last: date,
+                }),
             }
             self.highest = Some(self.highest.map_or(rule, |h| h.max(rule)));
         }

@@ -237,15 +237,14 @@ impl<'l, 'a> Consolidator<'l, 'a> {
                 inv.currency,
             )
         };
-        let mut order: Vec<&Fired> = fired.iter().collect();
-        order.sort_by(|a, b| {
-            key(a)
-                .cmp(&key(b))
-                .then_with(|| invoices[a.invoice].id.cmp(&invoices[b.invoice].id))
-        });
+        let mut order: Vec<(_, &str, &Fired)> = fired
+            .iter()
+            .map(|f| (key(f), invoices[f.invoice].id.as_str(), f))
+            .collect();
+        order.sort_unstable_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
         let mut actions: Vec<Action<'a>> = Vec::new();
         let mut last_key = None;
-        for f in order {
+        for (k, _, f) in order {
             let inv = &invoices[f.invoice];
             let rule = &policy.rules[f.rule];
             let facts = facts(policy, ledger, state, f.invoice, date, f.open_amount);
@@ -271,7 +270,6 @@ impl<'l, 'a> Consolidator<'l, 'a> {
                 }),
                 reason: facts.reason(&rule.condition),
             };
-            let k = key(f);
             match actions.last_mut() {
                 Some(action) if last_key == Some(k) => action.invoices.push(line),
                 _ => {

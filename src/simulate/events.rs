@@ -193,7 +193,6 @@ impl<'a> Replay<'_, 'a> {
         let mut state = State::empty(self.ledger);
         let mut buckets: Vec<Vec<u32>> = vec![Vec::new(); self.days];
         let mut wake: Vec<u32> = vec![u32::MAX; self.ledger.invoices.len()];
-        let mut seen: Vec<u32> = vec![u32::MAX; self.ledger.invoices.len()];
         for &i in invoices {
             let start = self.ledger.invoices[i as usize].issue_date.max(self.from);
             if let Some(k) = self.offset(start) {
@@ -202,16 +201,12 @@ impl<'a> Replay<'_, 'a> {
         }
         let mut day = self.from;
         for k in 0..self.days {
+            // An invoice moved to an earlier day is still in its old bucket:
+            // only the bucket of the day it wakes on counts, and only once.
             let mut due = std::mem::take(&mut buckets[k]);
-            due.retain(|&i| {
-                let i = i as usize;
-                let fresh = wake[i] == k as u32 && seen[i] != k as u32;
-                if fresh {
-                    seen[i] = k as u32;
-                }
-                fresh
-            });
             due.sort_unstable();
+            due.dedup();
+            due.retain(|&i| wake[i as usize] == k as u32);
             let mut fired = Vec::new();
             for &i in &due {
                 let i = i as usize;
