@@ -454,6 +454,79 @@ fn rule9_five_invoices_of_one_customer_give_one_letter_listing_five() {
 }
 
 #[test]
+fn rule9_invoices_at_different_steps_share_one_action_and_its_json_says_so() {
+    let p = policy(concat!(
+        "rule soft: when overdue >= 10d then email template \"r\" with tone = \"soft\"\n",
+        "rule firm: when overdue >= 30d then email template \"r\" with tone = \"firm\"\n",
+        "rule ring: when overdue >= 60d then call\n",
+    ));
+    let invoices = vec![
+        invoice(&p, "I2", "C1", "2025-01-01", "2025-02-08", "200", &[]),
+        invoice(&p, "I1", "C1", "2025-01-01", "2025-02-28", "100", &[]),
+        invoice(&p, "I3", "C1", "2024-12-01", "2025-01-13", "300", &[]),
+    ];
+    let plan = dunning::plan(&p, &invoices, &[], &[], date("2025-03-15"));
+    let json = serde_json::to_value(&plan).unwrap();
+    // Actions by customer, then action name: the call first. It has no
+    // template and no parameters: neither key is written. The e-mail lists both invoices by id, names both rules (sorted), takes
+    // the parameters of its first invoice's rule, and gives each reason once.
+    assert_eq!(
+        json["actions"],
+        serde_json::json!([
+            {
+                "date": "2025-03-15",
+                "customer_id": "C1",
+                "action": "call",
+                "rule": "ring",
+                "invoice_ids": ["I3"],
+                "open_amount": "300",
+                "currency": "EUR",
+                "reason": "overdue 61 days >= 60 days",
+                "invoices": [
+                    {"invoice_id": "I3", "rule": "ring", "open_amount": "300", "days_overdue": 61,
+                     "reason": "overdue 61 days >= 60 days"},
+                ],
+            },
+            {
+                "date": "2025-03-15",
+                "customer_id": "C1",
+                "action": "email",
+                "template": "r",
+                "rule": "firm, soft",
+                "invoice_ids": ["I1", "I2"],
+                "open_amount": "300",
+                "currency": "EUR",
+                "params": {"tone": "soft"},
+                "reason": "2 invoices: overdue 15 days >= 10 days; overdue 35 days >= 30 days",
+                "invoices": [
+                    {"invoice_id": "I1", "rule": "soft", "open_amount": "100", "days_overdue": 15,
+                     "reason": "overdue 15 days >= 10 days"},
+                    {"invoice_id": "I2", "rule": "firm", "open_amount": "200", "days_overdue": 35,
+                     "reason": "overdue 35 days >= 30 days"},
+                ],
+            },
+        ])
+    );
+    // Keys come in the order SPEC section 6 lists them.
+    let text = serde_json::to_string(&plan.actions[1]).unwrap();
+    let at = |key: &str| text.find(&format!("\"{key}\":")).unwrap();
+    let keys = [
+        "date",
+        "customer_id",
+        "action",
+        "template",
+        "rule",
+        "invoice_ids",
+        "open_amount",
+        "currency",
+        "params",
+        "reason",
+        "invoices",
+    ];
+    assert!(keys.windows(2).all(|w| at(w[0]) < at(w[1])), "{text}");
+}
+
+#[test]
 fn rule9_different_templates_are_different_actions() {
     let p = policy("attribute segment in [a, b]\nwhen segment = a and overdue >= 30d then letter template \"x\"\nwhen segment = b and overdue >= 30d then letter template \"y\"\n");
     let invoices = vec![
