@@ -468,8 +468,9 @@ fn rule9_invoices_at_different_steps_share_one_action_and_its_json_says_so() {
     let plan = dunning::plan(&p, &invoices, &[], &[], date("2025-03-15"));
     let json = serde_json::to_value(&plan).unwrap();
     // Actions by customer, then action name: the call first. It has no
-    // template and no parameters: neither key is written. The e-mail lists both invoices by id, names both rules (sorted), takes
-    // the parameters of its first invoice's rule, and gives each reason once.
+    // template and no parameters: neither key is written. The e-mail lists
+    // both invoices by id, names both rules (sorted), takes the parameters
+    // of its first invoice's rule, and gives each reason once.
     assert_eq!(
         json["actions"],
         serde_json::json!([
