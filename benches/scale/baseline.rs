@@ -4,7 +4,9 @@
 //! so the program does one pass over the invoices, a sort, and the output.
 //! It writes the same actions CSV as `dunning simulate --actions-out`.
 
-use std::collections::HashMap;
+use std::fmt::Write as _;
+
+use foldhash::HashMap;
 use std::io::Write;
 
 use chrono::{Days, NaiveDate};
@@ -40,15 +42,18 @@ struct Line {
 }
 
 fn date(s: &str) -> NaiveDate {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap_or(NaiveDate::MIN)
+    s.parse().unwrap_or(NaiveDate::MIN)
 }
 
-fn days(n: i64) -> String {
-    if n.abs() == 1 {
-        format!("{n} day")
-    } else {
-        format!("{n} days")
+fn days(n: i64) -> impl std::fmt::Display {
+    struct Days(i64);
+    impl std::fmt::Display for Days {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            let unit = if self.0.abs() == 1 { "day" } else { "days" };
+            write!(f, "{} {unit}", self.0)
+        }
     }
+    Days(n)
 }
 
 fn open_amount(inv: &Invoice, d: NaiveDate) -> Decimal {
@@ -74,7 +79,7 @@ pub fn run(
     out: &str,
 ) -> std::io::Result<usize> {
     let mut list = Vec::new();
-    let mut index = HashMap::new();
+    let mut index: HashMap<String, usize> = HashMap::default();
     let mut rdr = csv::Reader::from_path(invoices)?;
     let headers = rdr.headers()?.clone();
     let col = |name: &str| headers.iter().position(|h| h == name).unwrap_or(usize::MAX);
@@ -177,7 +182,7 @@ pub fn run(
             (STEPS[s - 1].0, STEPS[s - 1].1, STEPS[s - 1].2)
         }
     };
-    lines.sort_by(|a, b| {
+    lines.sort_unstable_by(|a, b| {
         let (ia, ib) = (&list[a.invoice], &list[b.invoice]);
         let (ra, rb) = (rule(a.step), rule(b.step));
         (
@@ -212,29 +217,43 @@ pub fn run(
         "indemnity",
         "reason",
     ])?;
+    let (mut day, mut open, mut overdue_cell, mut reason) =
+        (String::new(), String::new(), String::new(), String::new());
     for l in &lines {
         let inv = &list[l.invoice];
         let (name, action, template) = rule(l.step);
         let overdue = (l.date - inv.due).num_days();
-        let reason = if l.step == 0 {
-            format!(
+        for cell in [&mut day, &mut open, &mut overdue_cell, &mut reason] {
+            cell.clear();
+        }
+        let _ = write!(day, "{}", l.date);
+        let _ = write!(open, "{}", l.open);
+        let _ = write!(overdue_cell, "{overdue}");
+        let _ = if l.step == 0 {
+            write!(
+                reason,
                 "due_in {} <= 3 days and due_in {} >= 0 days",
                 days(-overdue),
                 days(-overdue)
             )
         } else {
-            format!("overdue {} >= {}", days(overdue), days(STEPS[l.step - 1].3))
+            write!(
+                reason,
+                "overdue {} >= {}",
+                days(overdue),
+                days(STEPS[l.step - 1].3)
+            )
         };
         w.write_record([
-            l.date.to_string().as_str(),
+            day.as_str(),
             &inv.customer,
             &inv.id,
             name,
             action,
             template,
-            &l.open.to_string(),
+            &open,
             &inv.currency,
-            &overdue.to_string(),
+            &overdue_cell,
             "",
             "",
             &reason,
