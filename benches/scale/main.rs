@@ -147,42 +147,60 @@ fn child(args: &[String]) {
     println!("{} {}", start.elapsed().as_secs_f64(), peak_mb());
 }
 
-/// Runs a child job `runs` times after one run that is not counted (it
-/// warms the page cache and the CPU, and its time varied most on this
-/// virtual machine); returns the median seconds and the largest peak memory.
-fn measure(job: &[&str], runs: usize) -> (f64, f64) {
+/// Runs one child job; returns its seconds and peak memory.
+fn run_child(job: &[String]) -> (f64, f64) {
     let exe = std::env::current_exe().unwrap_or_else(|e| fail(e.to_string()));
-    let mut times = Vec::new();
-    let mut peak: f64 = 0.0;
-    for run in 0..=runs {
-        let out = Command::new(&exe)
-            .arg("--child")
-            .args(job)
-            .output()
-            .unwrap_or_else(|e| fail(e.to_string()));
-        if !out.status.success() {
-            fail(format!(
-                "{job:?} failed: {}",
-                String::from_utf8_lossy(&out.stderr)
-            ));
-        }
-        let text = String::from_utf8_lossy(&out.stdout);
-        let mut parts = text.split_whitespace();
-        let t: f64 = parts
-            .next()
-            .and_then(|s| s.parse().ok())
-            .unwrap_or(f64::NAN);
-        let m: f64 = parts
-            .next()
-            .and_then(|s| s.parse().ok())
-            .unwrap_or(f64::NAN);
-        if run > 0 {
-            times.push(t);
-            peak = peak.max(m);
+    let out = Command::new(&exe)
+        .arg("--child")
+        .args(job)
+        .output()
+        .unwrap_or_else(|e| fail(e.to_string()));
+    if !out.status.success() {
+        fail(format!(
+            "{job:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        ));
+    }
+    let text = String::from_utf8_lossy(&out.stdout);
+    let mut parts = text
+        .split_whitespace()
+        .map(|s| s.parse().unwrap_or(f64::NAN));
+    let t = parts.next().unwrap_or(f64::NAN);
+    let m = parts.next().unwrap_or(f64::NAN);
+    (t, m)
+}
+
+/// Runs child jobs in turn, `runs` rounds after one round that is not
+/// counted (it warms the page cache and the CPU); returns, per job, the
+/// median seconds and the largest peak memory. Taking turns puts every job
+/// through the same slow spells of this virtual machine, where one run of
+/// the same job varies by up to a factor of 1.5.
+fn measure(jobs: &[Vec<String>], runs: usize) -> Vec<(f64, f64)> {
+    let mut times = vec![Vec::new(); jobs.len()];
+    let mut peaks = vec![0.0f64; jobs.len()];
+    for round in 0..=runs {
+        for (j, job) in jobs.iter().enumerate() {
+            let (t, m) = run_child(job);
+            if round > 0 {
+                times[j].push(t);
+                peaks[j] = peaks[j].max(m);
+            }
         }
     }
-    times.sort_by(|a, b| a.total_cmp(b));
-    (times[times.len() / 2], peak)
+    times
+        .iter_mut()
+        .zip(peaks)
+        .map(|(t, peak)| {
+            t.sort_by(|a, b| a.total_cmp(b));
+            (t[t.len() / 2], peak)
+        })
+        .collect()
+}
+
+/// `measure` of a single job.
+fn measure_one(job: &[&str], runs: usize) -> (f64, f64) {
+    let job: Vec<String> = job.iter().map(|s| s.to_string()).collect();
+    measure(&[job], runs)[0]
 }
 
 fn generate(dir: &Path, n: usize) -> (PathBuf, PathBuf) {
@@ -250,24 +268,36 @@ fn main() {
         // Short jobs vary the most here (20 to 70 ms for the same 10k run):
         // they get up to five times the runs.
         let runs = runs * (1_000_000 / n.max(1)).clamp(1, 5);
-        let (tb, mb) = measure(&["baseline", &s(&inv), &s(&pay), &s(&hand_out)], runs);
+        let job = |name: &str, out: &Path, threads: usize| -> Vec<String> {
+            [name, &s(&inv), &s(&pay), &s(out), &threads.to_string()]
+                .map(str::to_string)
+                .to_vec()
+        };
+        // The engine on one thread too: the hand-written program runs on one.
+        let outs = [
+            hand_out.clone(),
+            dir.join(format!("engine-{n}-1.csv")),
+            dir.join(format!("engine-{n}-{threads}.csv")),
+        ];
+        let measured = measure(
+            &[
+                job("baseline", &outs[0], 1),
+                job("engine", &outs[1], 1),
+                job("engine", &outs[2], threads),
+            ],
+            runs,
+        );
+        let [(tb, mb), (t1, _), (te, me)] = [measured[0], measured[1], measured[2]];
         let b = std::fs::read(&hand_out).unwrap_or_default();
-        let engine = |threads: usize| {
-            let out = dir.join(format!("engine-{n}-{threads}.csv"));
-            let t = threads.to_string();
-            let measured = measure(&["engine", &s(&inv), &s(&pay), &s(&out), &t], runs);
-            if std::fs::read(&out).unwrap_or_default() != b {
+        for out in &outs[1..] {
+            if std::fs::read(out).unwrap_or_default() != b {
                 fail(format!(
-                    "engine ({threads} threads) and hand-written program disagree at {n} invoices: compare {} and {}",
+                    "engine and hand-written program disagree at {n} invoices: compare {} and {}",
                     out.display(),
                     hand_out.display()
                 ));
             }
-            measured
-        };
-        // One thread too: the hand-written program runs on one.
-        let (t1, _) = engine(1);
-        let (te, me) = engine(threads);
+        }
         let actions = b.iter().filter(|&&c| c == b'\n').count().saturating_sub(1);
         let days = (date(TO) - date(FROM)).num_days() as f64 + 1.0;
         println!(
@@ -290,7 +320,7 @@ fn main() {
     }
     if let Some((inv, pay)) = largest {
         let out = dir.join("plan.csv");
-        let (t, m) = measure(
+        let (t, m) = measure_one(
             &[
                 "plan",
                 &inv.display().to_string(),
@@ -306,7 +336,7 @@ fn main() {
     }
     let policy = dir.join("rules-5000.dunning");
     std::fs::write(&policy, big_policy()).unwrap_or_else(|e| fail(e.to_string()));
-    let (t, m) = measure(&["check", &policy.display().to_string()], runs);
+    let (t, m) = measure_one(&["check", &policy.display().to_string()], runs);
     println!(
         "check of a 5,000-rule policy: {:.0} ms, {m:.0} MB",
         t * 1000.0
