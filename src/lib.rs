@@ -21,6 +21,7 @@ pub mod check;
 pub mod data;
 pub mod eval;
 pub mod generate;
+mod idx;
 pub mod money;
 pub mod output;
 pub mod policy;
@@ -28,6 +29,7 @@ pub mod report;
 pub mod simulate;
 pub mod syntax;
 pub mod testing;
+mod words;
 
 use miette::Diagnostic;
 use thiserror::Error;

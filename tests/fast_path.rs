@@ -6,25 +6,12 @@ mod support;
 
 use chrono::Days;
 use dunning::eval::Ledger;
+use dunning::policy::{Fact, FactKind, Moves};
 use dunning::simulate::{events::replay_events, replay};
 use proptest::prelude::*;
 use rand::{Rng, SeedableRng};
 use support::*;
 
-/// Conditions on facts that do not move with the day.
-const ATOMS: &[&str] = &[
-    "open_amount >= {a} EUR",
-    "amount < {a} EUR",
-    "segment = strategic",
-    "segment in [small, standard]",
-    "reminders >= 1",
-    "reminders < 2",
-    "disputed",
-    "currency = EUR",
-];
-/// Facts counted in days, whose comparisons flip on days the fast replay
-/// must foresee, with every operator.
-const CLOCKS: &[&str] = &["overdue", "due_in", "age", "last_contact"];
 const OPS: &[&str] = &["=", "!=", "<", "<=", ">", ">="];
 const ACTIONS: &[&str] = &[
     "email",
@@ -35,9 +22,19 @@ const ACTIONS: &[&str] = &[
     "formal_notice",
 ];
 
-/// A comparison on a day clock with any operator, or a duration list.
+/// The built-in facts whose value moves with the calendar, from the fact
+/// table: their comparisons flip on days the fast replay must foresee.
+fn day_counts() -> Vec<Fact> {
+    Fact::BUILT_IN
+        .into_iter()
+        .filter(|f| matches!(f.clock().moves, Moves::DaysSince(_) | Moves::DaysUntil(_)))
+        .collect()
+}
+
+/// A comparison on a day count with any operator, or a duration list.
 fn clock_atom(rng: &mut rand_chacha::ChaCha8Rng) -> String {
-    let clock = CLOCKS[rng.random_range(0..CLOCKS.len())];
+    let clocks = day_counts();
+    let clock = clocks[rng.random_range(0..clocks.len())].name().unwrap();
     if rng.random_bool(0.1) {
         let (a, b) = (rng.random_range(0..60), rng.random_range(0..60));
         return format!("{clock} in [{a}d, {b}d]");
@@ -46,16 +43,37 @@ fn clock_atom(rng: &mut rand_chacha::ChaCha8Rng) -> String {
     format!("{clock} {op} {}d", rng.random_range(0..60))
 }
 
+/// A test of any built-in fact of the table, written for its kind: a new
+/// fact is in the random policies as soon as it is in the table.
+fn fact_atom(rng: &mut rand_chacha::ChaCha8Rng, fact: Fact) -> String {
+    let built_in = fact.built_in().unwrap();
+    let name = built_in.name;
+    let op = OPS[rng.random_range(0..OPS.len())];
+    match built_in.kind {
+        FactKind::Days => clock_atom(rng),
+        FactKind::Money => format!("{name} {op} {} EUR", rng.random_range(1..4000)),
+        FactKind::Number => format!("{name} {op} {}", rng.random_range(0..4)),
+        FactKind::Bool => name.to_string(),
+        FactKind::Currency => format!("{name} = EUR"),
+        FactKind::Text => format!("{name} in [\"C1\", \"C7\", \"I003\", \"I040\"]"),
+        FactKind::Date => format!("{name} {op} today"),
+    }
+}
+
 /// Any condition atom, negated a quarter of the time.
 fn atom(rng: &mut rand_chacha::ChaCha8Rng) -> String {
     let text = match rng.random_range(0..10) {
-        0..5 => clock_atom(rng),
-        5 => format!(
+        0..4 => clock_atom(rng),
+        4 => format!(
             "promised_until {} today",
             OPS[rng.random_range(0..OPS.len())]
         ),
-        _ => ATOMS[rng.random_range(0..ATOMS.len())]
-            .replace("{a}", &rng.random_range(1..4000).to_string()),
+        5 => ["segment = strategic", "segment in [small, standard]"][rng.random_range(0..2)]
+            .to_string(),
+        _ => {
+            let fact = Fact::BUILT_IN[rng.random_range(0..Fact::BUILT_IN.len())];
+            fact_atom(rng, fact)
+        }
     };
     if rng.random_bool(0.25) {
         format!("not {text}")

@@ -21,10 +21,27 @@ impl CodeDoc {
             "{code}: {summary}\n\n{explanation}\n\nExample of the mistake:\n\n{example}\n\nFixed:\n\n{fix}\n",
             code = self.code,
             summary = self.summary,
-            explanation = self.explanation.trim(),
+            explanation = self.explanation(),
             example = indent(self.example),
             fix = indent(self.fix),
         )
+    }
+}
+
+impl CodeDoc {
+    /// The long explanation, with the lists of names it quotes (`{facts}`,
+    /// `{actions}`, `{settings}`) taken from the tables that define them.
+    pub fn explanation(&self) -> String {
+        use super::names;
+        let facts: Vec<String> = names::fact_names().map(|n| format!("`{n}`")).collect();
+        self.explanation
+            .trim()
+            .replace("{facts}", &facts.join(", "))
+            .replace("{actions}", &names::quoted_and(names::action_names()))
+            .replace(
+                "{settings}",
+                &names::quoted_and(names::SETTINGS.iter().map(|s| s.0)),
+            )
     }
 }
 
@@ -81,8 +98,7 @@ it was saved in Latin-1 or Windows-1252 by an older editor.",
     CodeDoc {
         code: "dunning::check::unknown-fact",
         summary: "a name is neither a built-in fact nor an attribute",
-        explanation: "Conditions talk about facts (`overdue`, `due_in`, `age`, `amount`, `open_amount`, \
-`currency`, `disputed`, `reminders`, `last_contact`, `customer_id`, `invoice_id`) and about attributes, \
+        explanation: "Conditions talk about facts ({facts}) and about attributes, \
 the extra columns of the invoice file. A name that looks like a misspelt fact, or that is compared with \
 a duration (only facts count days), is reported.",
         example: "when overdeu > 15d then call",
@@ -100,16 +116,14 @@ nothing.",
     CodeDoc {
         code: "dunning::check::unknown-action",
         summary: "the action after `then` does not exist",
-        explanation: "The actions are `email`, `sms`, `call`, `letter`, `registered_letter`, \
-`formal_notice`, `collection_agency` and `legal`. The template and parameters carry the details.",
+        explanation: "The actions are {actions}. The template and parameters carry the details.",
         example: "when overdue > 1d then emial",
         fix: "when overdue > 1d then email template \"reminder-1\"",
     },
     CodeDoc {
         code: "dunning::check::unknown-setting",
         summary: "`set` names a setting that does not exist",
-        explanation: "The settings are `cooldown`, `calendar`, `minimum_amount`, `interest_rate`, \
-`indemnity` and `pause_disputed`.",
+        explanation: "The settings are {settings}.",
         example: "set cooldwn = 7d",
         fix: "set cooldown = 7d",
     },

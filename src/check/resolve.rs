@@ -84,7 +84,7 @@ impl<'s> Resolver<'s> {
 
     fn declare_attribute(&mut self, decl: &ast::AttributeDecl) {
         let name = &decl.name.name;
-        if names::fact(name).is_some() {
+        if Fact::named(name).is_some() {
             self.error(CheckError::ReservedName {
                 name: name.clone(),
                 what: "a built-in fact".into(),
@@ -424,7 +424,7 @@ impl<'s> Resolver<'s> {
             K::Compare(cmp) => self.comparison(cmp, condition.span),
             K::Member(member) => self.membership(member),
             K::Fired(name) => match self.rule_names.get(&name.name) {
-                Some((index, _)) => Some(Condition::Fired(*index)),
+                Some((index, _)) => Some(Condition::Fired(RuleIdx::new(*index))),
                 // Named by a rule that did not parse: its syntax error says enough.
                 None if self.defined_in_broken_statement("rule", &name.name) => None,
                 None => {
@@ -485,7 +485,7 @@ impl<'s> Resolver<'s> {
             return None;
         };
         if let LiteralKind::Ident(other) = &value.kind {
-            if names::fact(other).is_some() {
+            if Fact::named(other).is_some() {
                 self.error(CheckError::InvalidComparison {
                     text: self.text(span).to_string(),
                     reason: "both sides are facts".into(),
@@ -547,29 +547,33 @@ impl<'s> Resolver<'s> {
     /// attribute, or (when nothing is declared) a column of the data whose
     /// type is taken from the value it is compared with.
     fn subject(&mut self, name: &ast::Ident, hint: Option<Kind>) -> Option<(Fact, Kind)> {
-        if let Some(fact) = names::fact(&name.name) {
-            return Some((fact, names::fact_kind(fact)));
+        if let Some(built_in) = Fact::named(&name.name).and_then(|f| Some((f, f.built_in()?))) {
+            return Some((built_in.0, names::fact_kind(built_in.1.kind)));
         }
         if let Some(&i) = self.attribute_index.get(&name.name) {
-            return Some((Fact::Attribute(i), self.attribute_kinds[i].clone()));
+            return Some((
+                Fact::Attribute(AttrIdx::new(i)),
+                self.attribute_kinds[i].clone(),
+            ));
         }
-        let fact_names = names::FACTS.iter().map(|(n, _, _)| *n);
+        let fact_names = names::fact_names();
         if self.strict && self.defined_in_broken_statement("attribute", &name.name) {
             return None;
         }
         if self.strict {
-            let declared: Vec<&str> = self
-                .attributes
-                .iter()
-                .filter(|a| a.declared)
-                .map(|a| a.name.as_str())
-                .collect();
-            let suggestion = names::closest(&name.name, fact_names.chain(declared.iter().copied()));
+            let mut candidates: Vec<&str> = fact_names.collect();
+            candidates.extend(
+                self.attributes
+                    .iter()
+                    .filter(|a| a.declared)
+                    .map(|a| a.name.as_str()),
+            );
+            let suggestion = names::closest(&name.name, candidates).map(str::to_string);
             self.error(CheckError::UnknownAttribute {
                 name: name.name.clone(),
                 span: name.span.into(),
                 help: did_you_mean(
-                    suggestion,
+                    suggestion.as_deref(),
                     &format!(
                         "if it is a column of the invoice file, declare it: `attribute {}: text`",
                         name.name
@@ -582,8 +586,10 @@ impl<'s> Resolver<'s> {
             .filter(|s| strsim::damerau_levenshtein(&name.name, s) <= 2 && name.name.len() >= 4);
         if typo.is_some() || hint == Some(Kind::Days) {
             let valid = if hint == Some(Kind::Days) {
-                "only built-in facts count days: `overdue`, `due_in`, `age` and `last_contact`"
-                    .to_string()
+                format!(
+                    "only built-in facts count days: {}",
+                    names::quoted_and(Fact::day_counts())
+                )
             } else {
                 format!(
                     "the facts are {}; a column of the invoice file can be declared with `attribute {}: text`",
@@ -600,7 +606,7 @@ impl<'s> Resolver<'s> {
         }
         let kind = hint.unwrap_or(Kind::Text);
         let index = self.add_attribute(&name.name, kind.clone(), false, name.span);
-        Some((Fact::Attribute(index), kind))
+        Some((Fact::Attribute(AttrIdx::new(index)), kind))
     }
 
     /// Types `literal` as a value of `kind`, reporting a mismatch in the words of `subject`.

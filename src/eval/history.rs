@@ -88,7 +88,14 @@ impl State {
             let Some(&i) = ledger.index.get(entry.invoice_id.as_str()) else {
                 continue;
             };
-            state.record(ledger, i, policy.rule_index(&entry.rule), entry.date);
+            state.record(
+                ledger,
+                i,
+                policy
+                    .rule_index(&entry.rule)
+                    .map(crate::policy::RuleIdx::get),
+                entry.date,
+            );
         }
         state
     }

@@ -2,12 +2,13 @@
 //! can change, and customers (who never affect each other) are split
 //! across threads.
 //!
-//! An invoice's decision on a day depends on the day only through
-//! comparisons of day counts (`overdue`, `due_in`, `age`, `last_contact`,
-//! date attributes against `today`), its payments, its own history, its
-//! customer's last contact, and the calendar. All of these change on days
-//! known in advance, or when something fires: after each evaluation the
-//! invoice sleeps until the first such day. The result is exactly the
+//! An invoice's decision on a day depends on the day only through the facts
+//! its rules and pauses test, its payments, its own history and the
+//! calendar. The fact table (`policy::facts`) says when each fact can
+//! change: a day count flips on a day known from its anchor, other facts
+//! on triggers (a payment, a step fired, a contact with the customer).
+//! After each evaluation the invoice sleeps until the first such day; a
+//! trigger wakes it (and, for a contact, its customer's other invoices). The result is exactly the
 //! straightforward replay's (`super::replay`), which the property tests
 //! check on random policies and data.
 
@@ -16,31 +17,22 @@ use std::sync::mpsc;
 use chrono::{Days, NaiveDate};
 
 use crate::eval::decide::{decide, Decision};
+use crate::eval::facts::Anchors;
 use crate::eval::plan::{Consolidator, Fired};
 use crate::eval::{Action, Ledger, State, Status};
-use crate::policy::{CmpOp, Condition, Fact, Policy, Value};
+use crate::policy::{Anchor, CmpOp, Condition, Fact, Moves, Policy, Trigger, Value};
 
-/// What a moving comparison counts days from.
-#[derive(Clone, Copy, Debug)]
-enum Clock {
-    /// `overdue`: days since the due date.
-    Overdue,
-    /// `due_in`: days until the due date.
-    DueIn,
-    /// `age`: days since the issue date.
-    Age,
-    /// `last_contact`: days since the customer's last contact.
-    LastContact,
-    /// A date attribute compared with `today`: days until that date.
-    DateAttribute(usize),
-}
-
-/// A comparison whose truth moves with the day, `clock op v`, and the days
-/// around its pivot (the day the clock reads `v`) on which its truth can flip.
+/// A comparison whose truth moves with the day, and the days around its
+/// pivot (the day the fact reads the compared value) on which its truth
+/// can flip.
 #[derive(Clone, Copy, Debug)]
 struct Moving {
-    clock: Clock,
+    /// The date the fact counts from (or, for a date, the date itself).
+    anchor: Anchor,
+    /// The pivot is `value` days after the anchor (before it when the fact
+    /// counts down).
     value: i64,
+    counts_down: bool,
     /// Truth can flip on the pivot itself.
     on_pivot: bool,
     /// Truth can flip on the day after the pivot.
@@ -48,10 +40,21 @@ struct Moving {
 }
 
 impl Moving {
-    fn new(clock: Clock, op: CmpOp, value: i64) -> Self {
+    /// The moving comparison `fact op value`, if the fact's clock moves
+    /// with the calendar for this value.
+    fn of(fact: Fact, op: CmpOp, value: &Value) -> Option<Moving> {
+        let (anchor, counts_down, value) = match fact.clock().moves {
+            Moves::Never => return None,
+            Moves::DaysSince(anchor) => (anchor, false, value.days()?),
+            Moves::DaysUntil(anchor) => (anchor, true, value.days()?),
+            // `date op today` reads as `days until the date op 0`.
+            Moves::Date(anchor) => match value {
+                Value::Today => (anchor, true, 0),
+                _ => return None,
+            },
+        };
         // On a clock that counts down, `x >= v` reads as `v >= x` does on one
         // that counts up.
-        let counts_down = matches!(clock, Clock::DueIn | Clock::DateAttribute(_));
         let op = if counts_down { op.flipped() } else { op };
         // Counting up, `x >= v` and `x < v` flip on the pivot, `x > v` and
         // `x <= v` on the day after, `=` and `!=` on both.
@@ -60,44 +63,67 @@ impl Moving {
             CmpOp::Gt | CmpOp::Le => (false, true),
             CmpOp::Eq | CmpOp::Ne => (true, true),
         };
-        Moving {
-            clock,
+        Some(Moving {
+            anchor,
             value,
+            counts_down,
             on_pivot,
             after_pivot,
-        }
+        })
+    }
+
+    /// The day the fact reads the compared value, for one invoice.
+    fn pivot(&self, anchors: &Anchors<'_>) -> Option<NaiveDate> {
+        let anchor = anchors.date(self.anchor)?;
+        add(
+            anchor,
+            if self.counts_down {
+                -self.value
+            } else {
+                self.value
+            },
+        )
     }
 }
 
 /// The moving comparisons of one condition.
 fn moving_comparisons(condition: &Condition) -> Vec<Moving> {
-    fn walk(c: &Condition, out: &mut Vec<Moving>) {
-        match c {
-            Condition::All(items) | Condition::Any(items) => {
-                items.iter().for_each(|i| walk(i, out))
-            }
-            Condition::Not(inner) => walk(inner, out),
-            Condition::Compare { fact, op, value } => push(*fact, *op, value, out),
-            Condition::In { fact, values } => {
-                values.iter().for_each(|v| push(*fact, CmpOp::Eq, v, out))
-            }
-            Condition::Flag(_) | Condition::Fired(_) => {}
-        }
-    }
-    fn push(fact: Fact, op: CmpOp, value: &Value, out: &mut Vec<Moving>) {
-        let moving = match (fact, value) {
-            (Fact::Overdue, Value::Days(v)) => Moving::new(Clock::Overdue, op, *v),
-            (Fact::DueIn, Value::Days(v)) => Moving::new(Clock::DueIn, op, *v),
-            (Fact::Age, Value::Days(v)) => Moving::new(Clock::Age, op, *v),
-            (Fact::LastContact, Value::Days(v)) => Moving::new(Clock::LastContact, op, *v),
-            (Fact::Attribute(i), Value::Today) => Moving::new(Clock::DateAttribute(i), op, 0),
-            _ => return,
-        };
-        out.push(moving);
-    }
     let mut out = Vec::new();
-    walk(condition, &mut out);
+    condition.visit_comparisons(&mut |fact, op, value| out.extend(Moving::of(fact, op, value)));
     out
+}
+
+/// What the replay must watch for, beyond the days of the moving
+/// comparisons: the triggers of every fact the policy tests.
+#[derive(Clone, Copy, Debug, Default)]
+struct Watch {
+    /// A contact with a customer may change its other invoices' decisions.
+    customer_contacts: bool,
+}
+
+impl Watch {
+    fn of(policy: &Policy) -> Watch {
+        let mut watch = Watch::default();
+        let conditions = policy
+            .rules
+            .iter()
+            .map(|r| &r.condition)
+            .chain(policy.pauses.iter().map(|p| &p.condition));
+        for condition in conditions {
+            condition.visit_facts(&mut |fact| {
+                for trigger in fact.clock().triggers {
+                    match trigger {
+                        // Every invoice is woken on its payment dates and
+                        // the day after a step fires for it (`next_change`,
+                        // `run_shard`): nothing more to watch.
+                        Trigger::InvoicePayment | Trigger::StepFired => {}
+                        Trigger::CustomerContact => watch.customer_contacts = true,
+                    }
+                }
+            });
+        }
+        watch
+    }
 }
 
 fn add(date: NaiveDate, days: i64) -> Option<NaiveDate> {
@@ -116,7 +142,7 @@ struct Replay<'l, 'a> {
     rule_clocks: Vec<Vec<Moving>>,
     /// The moving comparisons of every pause.
     pause_clocks: Vec<Moving>,
-    uses_last_contact: bool,
+    watch: Watch,
     from: NaiveDate,
     days: usize,
 }
@@ -138,7 +164,10 @@ impl<'a> Replay<'_, 'a> {
                 }
             }
         };
-        let last_contact = state.last_contact[self.ledger.customer_of[invoice] as usize];
+        let anchors = Anchors {
+            invoice: inv,
+            last_contact: state.last_contact[self.ledger.customer_of[invoice] as usize],
+        };
         let history = &state.invoices[invoice];
         // Rules below the highest step fired can no longer fire (rule 5),
         // so their clocks do not matter; the highest one only if it repeats.
@@ -149,16 +178,7 @@ impl<'a> Replay<'_, 'a> {
         };
         let rules = self.rule_clocks.get(first..).unwrap_or_default();
         for m in rules.iter().flatten().chain(&self.pause_clocks) {
-            let pivot = match m.clock {
-                Clock::Overdue => add(inv.due_date, m.value),
-                Clock::DueIn => add(inv.due_date, -m.value),
-                Clock::Age => add(inv.issue_date, m.value),
-                Clock::LastContact => last_contact.and_then(|l| add(l, m.value)),
-                Clock::DateAttribute(i) => match inv.attributes.get(i) {
-                    Some(crate::data::AttrValue::Date(d)) => Some(*d),
-                    _ => None,
-                },
-            };
+            let pivot = m.pivot(&anchors);
             if m.on_pivot {
                 consider(pivot);
             }
@@ -241,7 +261,7 @@ impl<'a> Replay<'_, 'a> {
             for f in &fired {
                 state.record(self.ledger, f.invoice, Some(f.rule), day);
             }
-            if self.uses_last_contact {
+            if self.watch.customer_contacts {
                 // A contact changes `last_contact` for every invoice of the
                 // customer from tomorrow on: look at them all again then.
                 let mut customers: Vec<u32> = fired
@@ -337,18 +357,13 @@ pub fn replay_events<'a>(
         .iter()
         .flat_map(|p| moving_comparisons(&p.condition))
         .collect();
-    let uses_last_contact = rule_clocks
-        .iter()
-        .flatten()
-        .chain(&pause_clocks)
-        .any(|m| matches!(m.clock, Clock::LastContact));
     let replay = Replay {
         policy,
         ledger,
         consolidator: Consolidator::new(policy, ledger),
         rule_clocks,
         pause_clocks,
-        uses_last_contact,
+        watch: Watch::of(policy),
         from,
         days,
     };

@@ -13,7 +13,7 @@ use rust_decimal::prelude::ToPrimitive;
 use self::domain::{Bound, Conjunct, Domain, Interval, Var};
 use super::error::CheckError;
 use super::RuleSpans;
-use crate::policy::{ActionKind, AttrType, Policy};
+use crate::policy::{ActionKind, AttrIdx, AttrType, Policy, RuleIdx};
 use crate::syntax::ast;
 
 /// The longest wait between two steps before it is worth a warning.
@@ -208,7 +208,8 @@ fn rule_facts(domain: &Domain<'_>, index: usize, rule: &crate::policy::Rule) -> 
     let dnf = domain.dnf(&rule.condition, false);
     let needs_later = dnf
         .as_deref()
-        .and_then(|d| domain::needs_fired_from(d, index));
+        .and_then(|d| domain::needs_fired_from(d, RuleIdx::new(index)))
+        .map(RuleIdx::get);
     let only_paused_disputes = domain.policy().settings.pause_disputed
         && dnf
             .as_deref()
@@ -319,25 +320,15 @@ fn never_fires(policy: &Policy, spans: &RuleSpans, facts: &[RuleFacts], out: &mu
 }
 
 fn var_name(policy: &Policy, var: Var) -> String {
-    match var {
-        Var::Overdue => "overdue".into(),
-        Var::Age => "age".into(),
-        Var::LastContact => "last_contact".into(),
-        Var::Reminders => "reminders".into(),
-        Var::Money(domain::FactKey::Amount, _) => "amount".into(),
-        Var::Money(domain::FactKey::OpenAmount, _) => "open_amount".into(),
-        Var::Money(domain::FactKey::Attribute(i), _) | Var::Attribute(i) => policy
-            .attributes
-            .get(i)
-            .map_or_else(|| "?".into(), |a| a.name.clone()),
-        Var::Currency => "currency".into(),
-        Var::Disputed => "disputed".into(),
-        Var::CustomerId => "customer_id".into(),
-        Var::InvoiceId => "invoice_id".into(),
-        Var::Fired(i) => format!(
-            "fired {}",
-            policy.rules.get(i).map_or("?", |r| r.name.as_str())
-        ),
+    match var.fact() {
+        Some(fact) => policy.fact_name(fact).to_string(),
+        None => match var {
+            Var::Fired(i) => format!(
+                "fired {}",
+                policy.rules.get(i.get()).map_or("?", |r| r.name.as_str())
+            ),
+            _ => "?".into(),
+        },
     }
 }
 
@@ -604,7 +595,9 @@ fn coverage(
         .iter()
         .enumerate()
         .find_map(|(i, a)| match &a.ty {
-            AttrType::OneOf(values) if a.name == "segment" => Some((i, values.clone())),
+            AttrType::OneOf(values) if a.name == "segment" => {
+                Some((AttrIdx::new(i), values.clone()))
+            }
             _ => None,
         });
     let groups: Vec<Option<String>> = match &segment {

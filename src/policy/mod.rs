@@ -12,6 +12,19 @@ use serde::Serialize;
 use crate::money::{Currency, Money};
 pub use crate::syntax::ast::CmpOp;
 
+mod facts;
+
+pub use facts::{Anchor, BuiltIn, Clock, Fact, FactKind, Moves, Trigger};
+
+crate::idx::typed_index!(
+    /// A rule's position in the ladder: `Policy::rules[i]`.
+    RuleIdx
+);
+crate::idx::typed_index!(
+    /// An attribute's position in `Policy::attributes`.
+    AttrIdx
+);
+
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Policy {
     pub settings: Settings,
@@ -24,8 +37,38 @@ pub struct Policy {
 }
 
 impl Policy {
-    pub fn rule_index(&self, name: &str) -> Option<usize> {
-        self.rules.iter().position(|r| r.name == name)
+    pub fn rule_index(&self, name: &str) -> Option<RuleIdx> {
+        self.rules
+            .iter()
+            .position(|r| r.name == name)
+            .map(RuleIdx::new)
+    }
+
+    /// The rule at `index`.
+    pub fn rule(&self, index: RuleIdx) -> &Rule {
+        &self.rules[index.get()]
+    }
+
+    /// The rules with their indices, in ladder order.
+    pub fn rules_indexed(&self) -> impl DoubleEndedIterator<Item = (RuleIdx, &Rule)> + '_ {
+        self.rules
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (RuleIdx::new(i), r))
+    }
+
+    /// How policies and messages name a fact: a built-in fact's name, or
+    /// the attribute's.
+    pub fn fact_name(&self, fact: Fact) -> &str {
+        match fact {
+            Fact::Attribute(i) => self.attribute(i).map_or("?", |a| a.name.as_str()),
+            built_in => built_in.name().unwrap_or("?"),
+        }
+    }
+
+    /// The attribute at `index`.
+    pub fn attribute(&self, index: AttrIdx) -> Option<&Attribute> {
+        self.attributes.get(index.get())
     }
 }
 
@@ -217,29 +260,37 @@ pub enum Condition {
     /// A yes/no fact on its own.
     Flag(Fact),
     /// The rule with this index has already fired for the invoice.
-    Fired(usize),
+    Fired(RuleIdx),
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Fact {
-    /// Days past the due date (negative before it).
-    Overdue,
-    /// Days until the due date (negative after it).
-    DueIn,
-    /// Days since the issue date.
-    Age,
-    Amount,
-    OpenAmount,
-    Currency,
-    Disputed,
-    /// Steps already fired for this invoice.
-    Reminders,
-    /// Days since the customer was last contacted, about any invoice.
-    LastContact,
-    CustomerId,
-    InvoiceId,
-    Attribute(usize),
+impl Condition {
+    /// Calls `f` on every comparison of the condition, as `fact op value`;
+    /// `fact in [a, b]` is `fact = a` and `fact = b`.
+    pub fn visit_comparisons(&self, f: &mut dyn FnMut(Fact, CmpOp, &Value)) {
+        match self {
+            Condition::All(items) | Condition::Any(items) => {
+                items.iter().for_each(|c| c.visit_comparisons(f))
+            }
+            Condition::Not(inner) => inner.visit_comparisons(f),
+            Condition::Compare { fact, op, value } => f(*fact, *op, value),
+            Condition::In { fact, values } => values.iter().for_each(|v| f(*fact, CmpOp::Eq, v)),
+            Condition::Flag(_) | Condition::Fired(_) => {}
+        }
+    }
+
+    /// Calls `f` on every fact the condition tests.
+    pub fn visit_facts(&self, f: &mut dyn FnMut(Fact)) {
+        match self {
+            Condition::All(items) | Condition::Any(items) => {
+                items.iter().for_each(|c| c.visit_facts(f))
+            }
+            Condition::Not(inner) => inner.visit_facts(f),
+            Condition::Compare { fact, .. }
+            | Condition::In { fact, .. }
+            | Condition::Flag(fact) => f(*fact),
+            Condition::Fired(_) => {}
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -253,6 +304,16 @@ pub enum Value {
     Date(NaiveDate),
     Today,
     Currency(Currency),
+}
+
+impl Value {
+    /// The number of days, for a duration.
+    pub fn days(&self) -> Option<i64> {
+        match self {
+            Value::Days(d) => Some(*d),
+            _ => None,
+        }
+    }
 }
 
 impl fmt::Display for Value {
