@@ -27,6 +27,7 @@ pub mod output;
 pub mod policy;
 pub mod report;
 pub mod simulate;
+mod span;
 pub mod syntax;
 pub mod testing;
 mod words;
@@ -37,6 +38,7 @@ use thiserror::Error;
 pub use check::{check, CheckError, Checked};
 pub use eval::Plan;
 pub use policy::Policy;
+pub use span::{LineIndex, Span};
 pub use syntax::{parse, Parsed, SyntaxError};
 
 /// Any problem found in a policy file.

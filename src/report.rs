@@ -6,6 +6,8 @@ use std::fmt;
 use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, Severity};
 use serde::Serialize;
 
+use crate::span::{ceil_char_boundary, floor_char_boundary, LineIndex};
+
 /// A file's name and text, for pointing into it.
 #[derive(Clone, Debug)]
 pub struct SourceFile {
@@ -26,75 +28,6 @@ impl SourceFile {
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
         LineIndex::new(&self.text).line_col(&self.text, offset)
     }
-}
-
-/// Where the lines of a text start, to turn byte offsets into lines and
-/// columns in O(log n). A line ends at `\n` (so `\r\n` too).
-#[derive(Clone, Debug)]
-struct LineIndex {
-    starts: Vec<usize>,
-}
-
-impl LineIndex {
-    fn new(text: &str) -> Self {
-        let starts = std::iter::once(0)
-            .chain(
-                text.bytes()
-                    .enumerate()
-                    .filter(|(_, b)| *b == b'\n')
-                    .map(|(i, _)| i + 1),
-            )
-            .collect();
-        LineIndex { starts }
-    }
-
-    /// 0-based line of a byte offset.
-    fn line(&self, offset: usize) -> usize {
-        self.starts
-            .partition_point(|&s| s <= offset)
-            .saturating_sub(1)
-    }
-
-    /// Where a 0-based line starts and ends (before its `\r\n` or `\n`).
-    fn bounds(&self, text: &str, line: usize) -> (usize, usize) {
-        let start = self.starts.get(line).copied().unwrap_or(text.len());
-        let mut end = self
-            .starts
-            .get(line + 1)
-            .map_or(text.len(), |next| next - 1);
-        if end > start && text.as_bytes().get(end - 1) == Some(&b'\r') {
-            end -= 1;
-        }
-        (start, end.max(start))
-    }
-
-    /// 1-based line and column (in characters; a byte-order mark does not count).
-    fn line_col(&self, text: &str, offset: usize) -> (usize, usize) {
-        let offset = floor_char_boundary(text, offset.min(text.len()));
-        let line = self.line(offset);
-        let start = self.starts.get(line).copied().unwrap_or(0);
-        let before = text.get(start..offset).unwrap_or("");
-        let before = if line == 0 {
-            before.strip_prefix('\u{FEFF}').unwrap_or(before)
-        } else {
-            before
-        };
-        (line + 1, before.chars().count() + 1)
-    }
-}
-
-fn floor_char_boundary(text: &str, mut i: usize) -> usize {
-    while i > 0 && !text.is_char_boundary(i) {
-        i -= 1;
-    }
-    i
-}
-
-fn ceil_char_boundary(text: &str, mut i: usize) -> usize {
-    while i < text.len() && !text.is_char_boundary(i) {
-        i += 1;
-    }
-    i
 }
 
 /// Lines longer than this many bytes are shown as an excerpt around the
@@ -144,7 +77,7 @@ impl miette::SourceCode for Window<'_> {
             (first, last, from, to)
         } else {
             let from = first.saturating_sub(context_lines_before);
-            let to = (last + context_lines_after).min(self.index.starts.len() - 1);
+            let to = (last + context_lines_after).min(self.index.lines() - 1);
             let (data_start, _) = self.index.bounds(text, from);
             let (_, data_end) = self.index.bounds(text, to);
             (from, to, data_start, data_end)

@@ -9,11 +9,9 @@ mod error;
 pub(crate) mod names;
 mod resolve;
 
-use std::collections::HashMap;
-
 pub use error::CheckError;
 
-use crate::policy::{self, Policy};
+use crate::policy::Policy;
 use crate::syntax::ast;
 
 /// The outcome of checking: the policy when it has no errors, and every
@@ -42,7 +40,11 @@ pub fn check(policy: &ast::Policy, source: &str, complete: bool) -> Checked {
     let policy = match resolved {
         Some(p) if diagnostics.is_empty() => {
             if complete {
-                diagnostics.extend(analysis::analyze(&p, &resolver.rule_spans, policy));
+                if p.rules.is_empty() {
+                    diagnostics.push(no_rules(policy));
+                } else {
+                    diagnostics.extend(analysis::analyze(&p));
+                }
             }
             Some(p)
         }
@@ -55,6 +57,23 @@ pub fn check(policy: &ast::Policy, source: &str, complete: bool) -> Checked {
     }
 }
 
+/// The warning for a file without rules, on its last line: a rule would go
+/// after it.
+fn no_rules(policy: &ast::Policy) -> CheckError {
+    let last = policy.items.last().map(|item| match &item.kind {
+        ast::ItemKind::Statement(s) => s.span,
+        ast::ItemKind::Comment(c) => c.span,
+    });
+    CheckError::NoRules {
+        label: if last.is_some() {
+            "no rule in this file".into()
+        } else {
+            "the file is empty".into()
+        },
+        span: last.unwrap_or_default().into(),
+    }
+}
+
 /// Where a diagnostic is about: its primary label, else its first.
 fn primary_offset(d: &CheckError) -> Option<usize> {
     use miette::Diagnostic;
@@ -64,40 +83,4 @@ fn primary_offset(d: &CheckError) -> Option<usize> {
         .find(|l| l.primary())
         .or(labels.first())
         .map(|l| l.offset())
-}
-
-/// Where each rule of the checked policy was written.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct RuleSpans {
-    pub rule: Vec<ast::Span>,
-    pub condition: Vec<ast::Span>,
-    pub action: Vec<ast::Span>,
-    /// Where `repeat every N` was written, for rules that repeat.
-    pub repeat: Vec<Option<ast::Span>>,
-    /// Whether the author named the rule (`rule NAME:`), or it is `rule-N`.
-    pub named: Vec<bool>,
-    /// Rule name to index, for analysis messages.
-    pub by_name: HashMap<String, usize>,
-}
-
-impl RuleSpans {
-    /// How messages name the `index`-th rule: "rule `first_reminder`", or
-    /// "the rule on line 12" for a rule without a name.
-    pub(crate) fn describe(&self, policy: &Policy, index: usize) -> String {
-        let rule = &policy.rules[index];
-        if self.named.get(index).copied().unwrap_or(true) {
-            format!("rule `{}`", rule.name)
-        } else {
-            format!("the rule on line {}", rule.line)
-        }
-    }
-
-    fn push(&mut self, rule: &ast::RuleStmt, checked: &policy::Rule, index: usize) {
-        self.rule.push(rule.span);
-        self.condition.push(rule.condition.span);
-        self.action.push(rule.action.span);
-        self.named.push(rule.name.is_some());
-        self.repeat.push(rule.repeat.as_ref().map(|r| r.span));
-        self.by_name.insert(checked.name.clone(), index);
-    }
 }

@@ -8,9 +8,9 @@ use rust_decimal::Decimal;
 
 use super::error::{did_you_mean, CheckError};
 use super::names::{self, Kind};
-use super::RuleSpans;
 use crate::money::{parse_decimal, Currency, Money};
 use crate::policy::*;
+use crate::span::LineIndex;
 use crate::syntax::ast::{self, LiteralKind, Span, StatementKind};
 
 /// The longest duration a policy may state: ten years.
@@ -20,8 +20,6 @@ pub(crate) const MAX_POLICY_NUMBER: i64 = 1_000_000_000_000;
 
 pub(crate) struct Resolver<'s> {
     source: &'s str,
-    /// Byte offset where each line starts, to number rules' lines in O(log n).
-    line_starts: Vec<usize>,
     pub errors: Vec<CheckError>,
     attributes: Vec<Attribute>,
     attribute_kinds: Vec<Kind>,
@@ -30,7 +28,6 @@ pub(crate) struct Resolver<'s> {
     /// Any `attribute` declaration switches to strict mode: every name must be known.
     strict: bool,
     rule_names: HashMap<String, (usize, Span)>,
-    pub rule_spans: RuleSpans,
     /// Some statements did not parse (their syntax errors are reported):
     /// names they may define are not reported as unknown.
     pub incomplete: bool,
@@ -40,7 +37,6 @@ impl<'s> Resolver<'s> {
     pub fn new(source: &'s str) -> Self {
         Resolver {
             source,
-            line_starts: line_starts(source),
             errors: Vec::new(),
             attributes: Vec::new(),
             attribute_kinds: Vec::new(),
@@ -48,7 +44,6 @@ impl<'s> Resolver<'s> {
             attribute_spans: Vec::new(),
             strict: false,
             rule_names: HashMap::new(),
-            rule_spans: RuleSpans::default(),
             incomplete: false,
         }
     }
@@ -112,6 +107,7 @@ impl<'s> Resolver<'s> {
             });
             return;
         }
+        let mut value_spans = Vec::new();
         let kind = match &decl.ty {
             ast::AttributeTypeExpr::Named(ty) => match names::type_kind(&ty.name) {
                 Some(kind) => kind,
@@ -138,6 +134,7 @@ impl<'s> Resolver<'s> {
                         LiteralKind::Ident(v) | LiteralKind::String(v) => {
                             if !values.contains(v) {
                                 values.push(v.clone());
+                                value_spans.push(item.span);
                             }
                         }
                         _ => self.error(CheckError::TypeMismatch {
@@ -153,10 +150,20 @@ impl<'s> Resolver<'s> {
                 Kind::OneOf(values)
             }
         };
-        self.add_attribute(name, kind, true, decl.name.span);
+        let spans = AttributeSpans {
+            name: decl.name.span,
+            values: value_spans,
+        };
+        self.add_attribute(name, kind, true, spans);
     }
 
-    fn add_attribute(&mut self, name: &str, kind: Kind, declared: bool, span: Span) -> usize {
+    fn add_attribute(
+        &mut self,
+        name: &str,
+        kind: Kind,
+        declared: bool,
+        spans: AttributeSpans,
+    ) -> usize {
         let ty = match &kind {
             Kind::Text => AttrType::Text,
             Kind::Number => AttrType::Number,
@@ -168,14 +175,15 @@ impl<'s> Resolver<'s> {
             Kind::Days | Kind::Currency => AttrType::Text,
         };
         let index = self.attributes.len();
+        self.attribute_kinds.push(kind);
+        self.attribute_index.insert(name.to_string(), index);
+        self.attribute_spans.push(spans.name);
         self.attributes.push(Attribute {
             name: name.to_string(),
             ty,
             declared,
+            spans,
         });
-        self.attribute_kinds.push(kind);
-        self.attribute_index.insert(name.to_string(), index);
-        self.attribute_spans.push(span);
         index
     }
 
@@ -189,7 +197,6 @@ impl<'s> Resolver<'s> {
             match &statement.kind {
                 StatementKind::Rule(rule) => {
                     if let Some(checked) = self.rule(rule, rule_index) {
-                        self.rule_spans.push(rule, &checked, rules.len());
                         rules.push(checked);
                     }
                     rule_index += 1;
@@ -200,7 +207,11 @@ impl<'s> Resolver<'s> {
                         .as_ref()
                         .map_or_else(|| format!("pause-{}", pauses.len() + 1), |n| n.name.clone());
                     if let Some(condition) = self.condition(&pause.condition) {
-                        pauses.push(Pause { name, condition });
+                        pauses.push(Pause {
+                            name,
+                            condition,
+                            span: pause.span,
+                        });
                     }
                 }
                 StatementKind::Setting(_) | StatementKind::Attribute(_) => {}
@@ -214,6 +225,7 @@ impl<'s> Resolver<'s> {
             attributes: self.attributes.clone(),
             pauses,
             rules,
+            lines: LineIndex::new(self.source),
         })
     }
 
@@ -244,7 +256,13 @@ impl<'s> Resolver<'s> {
             condition: condition?,
             action: action?,
             repeat_days: repeat_days?,
-            line: line_of(&self.line_starts, rule.span.start),
+            spans: RuleSpans {
+                statement: rule.span,
+                name: rule.name.as_ref().map(|n| n.span),
+                condition: rule.condition.span,
+                action: rule.action.span,
+                repeat: rule.repeat.as_ref().map(|r| r.span),
+            },
         })
     }
 
@@ -605,7 +623,11 @@ impl<'s> Resolver<'s> {
             return None;
         }
         let kind = hint.unwrap_or(Kind::Text);
-        let index = self.add_attribute(&name.name, kind.clone(), false, name.span);
+        let spans = AttributeSpans {
+            name: name.span,
+            values: Vec::new(),
+        };
+        let index = self.add_attribute(&name.name, kind.clone(), false, spans);
         Some((Fact::Attribute(AttrIdx::new(index)), kind))
     }
 
@@ -857,22 +879,4 @@ fn literal_text(literal: &ast::Literal) -> String {
         LiteralKind::Bool(false) => "no".into(),
         LiteralKind::Today => "today".into(),
     }
-}
-
-/// Byte offsets where the lines of `source` start.
-fn line_starts(source: &str) -> Vec<usize> {
-    std::iter::once(0)
-        .chain(
-            source
-                .bytes()
-                .enumerate()
-                .filter(|(_, b)| *b == b'\n')
-                .map(|(i, _)| i + 1),
-        )
-        .collect()
-}
-
-/// 1-based line of a byte offset, given the offsets where lines start.
-fn line_of(line_starts: &[usize], offset: usize) -> usize {
-    line_starts.partition_point(|&start| start <= offset).max(1)
 }

@@ -97,7 +97,7 @@ pub fn explain(
         };
         rules.push(RuleExplanation {
             rule: rule.name.clone(),
-            line: rule.line,
+            line: policy.line_of(rule.spans.statement),
             action: rule.action.kind.to_string(),
             holds,
             tests,

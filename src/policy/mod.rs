@@ -10,6 +10,7 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 use crate::money::{Currency, Money};
+use crate::span::{LineIndex, Span};
 pub use crate::syntax::ast::CmpOp;
 
 mod facts;
@@ -34,9 +35,18 @@ pub struct Policy {
     pub pauses: Vec<Pause>,
     /// The ladder, in file order: a later rule is a more advanced step.
     pub rules: Vec<Rule>,
+    /// The lines of the policy's text, to number the lines its spans are
+    /// on. Like spans, it takes no part in equality.
+    #[serde(skip)]
+    pub lines: LineIndex,
 }
 
 impl Policy {
+    /// The 1-based line a span starts on.
+    pub fn line_of(&self, span: Span) -> usize {
+        self.lines.line_of(span.start)
+    }
+
     pub fn rule_index(&self, name: &str) -> Option<RuleIdx> {
         self.rules
             .iter()
@@ -122,6 +132,17 @@ pub struct Attribute {
     /// Declared with `attribute`; undeclared ones take the type of their use
     /// and their values are not restricted.
     pub declared: bool,
+    pub spans: AttributeSpans,
+}
+
+/// Where an attribute was written. Equality ignores it, as it does spans.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct AttributeSpans {
+    /// Its name in its declaration, or in its first use when undeclared.
+    pub name: Span,
+    /// For a declared list of values, where each is first written, in the
+    /// order of `AttrType::OneOf`; empty otherwise.
+    pub values: Vec<Span>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -152,6 +173,8 @@ impl fmt::Display for AttrType {
 pub struct Pause {
     pub name: String,
     pub condition: Condition,
+    /// The whole `pause` statement.
+    pub span: Span,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -162,9 +185,26 @@ pub struct Rule {
     pub action: Action,
     /// `repeat every N` days; `None` fires once per invoice.
     pub repeat_days: Option<u32>,
-    /// 1-based line of the rule in its file, for explanations.
-    pub line: usize,
+    pub spans: RuleSpans,
 }
+
+/// Where a rule was written. Equality ignores it, as it does spans.
+#[derive(Clone, Copy, Debug, Default, Serialize)]
+pub struct RuleSpans {
+    /// The whole statement.
+    pub statement: Span,
+    /// The name after `rule`, when the author named the rule (else it is
+    /// `rule-N`).
+    pub name: Option<Span>,
+    /// The condition after `when`.
+    pub condition: Span,
+    /// The action after `then`.
+    pub action: Span,
+    /// The interval after `repeat every`, for a rule that repeats.
+    pub repeat: Option<Span>,
+}
+
+crate::span::ignored_in_equality!(RuleSpans, AttributeSpans);
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Action {

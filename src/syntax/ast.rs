@@ -5,58 +5,14 @@
 //! formatter must not rewrite what the user chose to write, and the checker
 //! (not the parser) decides whether a number is in range.
 //!
-//! Spans never take part in equality: two policies are equal when they say
-//! the same thing, wherever it was written. The formatter relies on this to
-//! prove that formatting changed nothing but layout.
+//! Spans never take part in equality (see [`Span`]): two policies are equal
+//! when they say the same thing, wherever it was written.
 
 use std::fmt;
 
 use serde::Serialize;
 
-/// A byte range in the source text. Equality ignores it (see module docs).
-#[derive(Clone, Copy, Default, Serialize)]
-pub struct Span {
-    pub start: usize,
-    pub end: usize,
-}
-
-impl Span {
-    pub fn new(start: usize, end: usize) -> Self {
-        Span { start, end }
-    }
-
-    pub fn len(&self) -> usize {
-        self.end.saturating_sub(self.start)
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
-    /// The smallest span covering both.
-    pub fn to(self, other: Span) -> Span {
-        Span::new(self.start.min(other.start), self.end.max(other.end))
-    }
-}
-
-impl PartialEq for Span {
-    fn eq(&self, _: &Span) -> bool {
-        true
-    }
-}
-impl Eq for Span {}
-
-impl fmt::Debug for Span {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}..{}", self.start, self.end)
-    }
-}
-
-impl From<Span> for miette::SourceSpan {
-    fn from(s: Span) -> Self {
-        (s.start, s.len()).into()
-    }
-}
+pub use crate::span::Span;
 
 /// A word or quoted text with its span: names of facts, attributes, rules, actions, settings.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]

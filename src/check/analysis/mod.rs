@@ -12,9 +12,8 @@ use rust_decimal::prelude::ToPrimitive;
 
 use self::domain::{Bound, Conjunct, Domain, Interval, Var};
 use super::error::CheckError;
-use super::RuleSpans;
 use crate::policy::{ActionKind, AttrIdx, AttrType, Policy, RuleIdx};
-use crate::syntax::ast;
+use crate::span::Span;
 
 /// The longest wait between two steps before it is worth a warning.
 const LONG_WAIT_DAYS: i64 = 30;
@@ -36,24 +35,9 @@ struct RuleFacts {
     only_paused_disputes: bool,
 }
 
-pub(crate) fn analyze(policy: &Policy, spans: &RuleSpans, ast: &ast::Policy) -> Vec<CheckError> {
+/// The warnings about a checked policy with at least one rule.
+pub(crate) fn analyze(policy: &Policy) -> Vec<CheckError> {
     let mut out = Vec::new();
-    if policy.rules.is_empty() {
-        // Point at the last line: a rule would go after it.
-        let last = ast.items.last().map(|item| match &item.kind {
-            ast::ItemKind::Statement(s) => s.span,
-            ast::ItemKind::Comment(c) => c.span,
-        });
-        out.push(CheckError::NoRules {
-            label: if last.is_some() {
-                "no rule in this file".into()
-            } else {
-                "the file is empty".into()
-            },
-            span: last.unwrap_or_default().into(),
-        });
-        return out;
-    }
     let domain = Domain::new(policy);
     let facts: Vec<RuleFacts> = policy
         .rules
@@ -63,12 +47,12 @@ pub(crate) fn analyze(policy: &Policy, spans: &RuleSpans, ast: &ast::Policy) -> 
         .collect();
     let pairs = Pairs::new(&facts);
 
-    never_fires(policy, spans, &facts, &mut out);
-    shadowed(policy, spans, &domain, &facts, &pairs, &mut out);
-    firmer_first(policy, spans, &facts, &pairs, &mut out);
-    no_formal_notice(policy, spans, &facts, &pairs, &mut out);
-    within_cooldown(policy, spans, &facts, &pairs, &mut out);
-    coverage(policy, spans, ast, &domain, &facts, &mut out);
+    never_fires(policy, &facts, &mut out);
+    shadowed(policy, &domain, &facts, &pairs, &mut out);
+    firmer_first(policy, &facts, &pairs, &mut out);
+    no_formal_notice(policy, &facts, &pairs, &mut out);
+    within_cooldown(policy, &facts, &pairs, &mut out);
+    coverage(policy, &domain, &facts, &mut out);
     out
 }
 
@@ -252,21 +236,21 @@ fn days(d: i64) -> String {
     }
 }
 
-fn never_fires(policy: &Policy, spans: &RuleSpans, facts: &[RuleFacts], out: &mut Vec<CheckError>) {
+fn never_fires(policy: &Policy, facts: &[RuleFacts], out: &mut Vec<CheckError>) {
     for (i, f) in facts.iter().enumerate() {
         if !f.never {
             continue;
         }
         if let Some(j) = f.needs_later {
-            let later = spans.describe(policy, j);
+            let later = describe(policy, j);
             out.push(CheckError::NeverFires {
-                rule: spans.describe(policy, i),
+                rule: describe(policy, i),
                 why: if i == j {
                     "it needs itself to have fired first".to_string()
                 } else {
                     format!("it needs {later}, a later step, to have fired first")
                 },
-                span: spans.condition[i].into(),
+                span: policy.rules[i].spans.condition.into(),
                 reason: if i == j {
                     "true only once this very rule has fired".into()
                 } else {
@@ -285,9 +269,9 @@ fn never_fires(policy: &Policy, spans: &RuleSpans, facts: &[RuleFacts], out: &mu
         }
         if f.only_paused_disputes {
             out.push(CheckError::NeverFires {
-                rule: spans.describe(policy, i),
+                rule: describe(policy, i),
                 why: "it holds only for disputed invoices, and disputed invoices are paused".into(),
-                span: spans.condition[i].into(),
+                span: policy.rules[i].spans.condition.into(),
                 reason: "only for disputed invoices".into(),
                 help: Some(
                     "to handle disputes with rules of your own, write `set pause_disputed = no`"
@@ -302,9 +286,9 @@ fn never_fires(policy: &Policy, spans: &RuleSpans, facts: &[RuleFacts], out: &mu
             .and_then(|d| d.iter().find_map(domain::conflict));
         let what = var.map(|v| var_name(policy, v));
         out.push(CheckError::NeverFires {
-            rule: spans.describe(policy, i),
+            rule: describe(policy, i),
             why: "its condition is never true".into(),
-            span: spans.condition[i].into(),
+            span: policy.rules[i].spans.condition.into(),
             reason: match &what {
                 Some(name) => format!("no value of `{name}` satisfies all of this"),
                 None => "this is never true".into(),
@@ -337,7 +321,6 @@ fn var_name(policy: &Policy, var: Var) -> String {
 /// earlier fires).
 fn shadowed(
     policy: &Policy,
-    spans: &RuleSpans,
     domain: &Domain<'_>,
     facts: &[RuleFacts],
     pairs: &Pairs,
@@ -392,14 +375,14 @@ fn shadowed(
             };
             if !domain::is_sat(&both) {
                 out.push(CheckError::Shadowed {
-                    rule: spans.describe(policy, i),
-                    by: spans.describe(policy, j),
-                    span: spans.condition[i].into(),
-                    by_span: spans.condition[j].into(),
+                    rule: describe(policy, i),
+                    by: describe(policy, j),
+                    span: policy.rules[i].spans.condition.into(),
+                    by_span: policy.rules[j].spans.condition.into(),
                     help: format!(
                         "when several steps hold on the same day, the one lowest in the file wins: put this rule after {}, or narrow the condition of {}",
-                        spans.describe(policy, j),
-                        spans.describe(policy, j)
+                        describe(policy, j),
+                        describe(policy, j)
                     ),
                 });
                 break;
@@ -422,13 +405,7 @@ fn compatible(a: &RuleFacts, b: &RuleFacts) -> bool {
     })
 }
 
-fn firmer_first(
-    policy: &Policy,
-    spans: &RuleSpans,
-    facts: &[RuleFacts],
-    pairs: &Pairs,
-    out: &mut Vec<CheckError>,
-) {
+fn firmer_first(policy: &Policy, facts: &[RuleFacts], pairs: &Pairs, out: &mut Vec<CheckError>) {
     let mut order: Vec<usize> = (0..facts.len())
         .filter(|&i| !facts[i].never && facts[i].entry.is_some())
         .collect();
@@ -463,11 +440,11 @@ fn firmer_first(
                 firm_days: days(ex),
                 mild: mild.to_string(),
                 mild_days: days(ey),
-                span: spans.action[x].into(),
-                mild_span: spans.action[y].into(),
+                span: policy.rules[x].spans.action.into(),
+                mild_span: policy.rules[y].spans.action.into(),
                 help: format!(
                     "a ladder gets firmer as time passes: swap the two thresholds, or make {} a `{}`",
-                    spans.describe(policy, y),
+                    describe(policy, y),
                     firm
                 ),
             });
@@ -477,7 +454,6 @@ fn firmer_first(
 
 fn no_formal_notice(
     policy: &Policy,
-    spans: &RuleSpans,
     facts: &[RuleFacts],
     pairs: &Pairs,
     out: &mut Vec<CheckError>,
@@ -499,19 +475,13 @@ fn no_formal_notice(
         if !noticed {
             out.push(CheckError::NoFormalNotice {
                 action: rule.action.kind.to_string(),
-                span: spans.action[r].into(),
+                span: policy.rules[r].spans.action.into(),
             });
         }
     }
 }
 
-fn within_cooldown(
-    policy: &Policy,
-    spans: &RuleSpans,
-    facts: &[RuleFacts],
-    pairs: &Pairs,
-    out: &mut Vec<CheckError>,
-) {
+fn within_cooldown(policy: &Policy, facts: &[RuleFacts], pairs: &Pairs, out: &mut Vec<CheckError>) {
     let cooldown = policy.settings.cooldown_days as i64;
     if cooldown == 0 {
         return;
@@ -544,12 +514,12 @@ fn within_cooldown(
                 out.push(CheckError::WithinCooldown {
                     message: format!(
                         "{} comes {gap} after {}, within the {cooldown}-day cooldown",
-                        spans.describe(policy, j),
-                        spans.describe(policy, i),
+                        describe(policy, j),
+                        describe(policy, i),
                     ),
-                    span: spans.condition[j].into(),
+                    span: policy.rules[j].spans.condition.into(),
                     label: "the cooldown defers this step".into(),
-                    previous_span: Some(spans.condition[i].into()),
+                    previous_span: Some(policy.rules[i].spans.condition.into()),
                     help: format!(
                         "the cooldown will hold it until {}; set its threshold there, or shorten the cooldown",
                         days(ei + cooldown)
@@ -564,11 +534,11 @@ fn within_cooldown(
                 out.push(CheckError::WithinCooldown {
                     message: format!(
                         "{} repeats every {} {}, within the {cooldown}-day cooldown",
-                        spans.describe(policy, r),
+                        describe(policy, r),
                         every,
                         if every == 1 { "day" } else { "days" },
                     ),
-                    span: spans.repeat[r].unwrap_or(spans.rule[r]).into(),
+                    span: policy.rules[r].spans.repeat.unwrap_or(policy.rules[r].spans.statement).into(),
                     label: "the cooldown defers each repeat".into(),
                     previous_span: None,
                     help: format!(
@@ -582,14 +552,7 @@ fn within_cooldown(
 }
 
 /// Gaps and long waits, per value of the `segment` attribute when it is declared.
-fn coverage(
-    policy: &Policy,
-    spans: &RuleSpans,
-    ast: &ast::Policy,
-    domain: &Domain<'_>,
-    facts: &[RuleFacts],
-    out: &mut Vec<CheckError>,
-) {
+fn coverage(policy: &Policy, domain: &Domain<'_>, facts: &[RuleFacts], out: &mut Vec<CheckError>) {
     let segment = policy
         .attributes
         .iter()
@@ -686,8 +649,8 @@ fn coverage(
             // Point at the segment's value in its declaration, or else at the last rule.
             let label_span = group
                 .as_ref()
-                .and_then(|v| declared_value_span(ast, "segment", v))
-                .unwrap_or(spans.rule[policy.rules.len() - 1]);
+                .and_then(|v| declared_value_span(policy, "segment", v))
+                .unwrap_or(policy.rules[policy.rules.len() - 1].spans.statement);
             out.push(CheckError::CoverageGap {
                 example: format!("{who} gets no action however overdue it is"),
                 span: label_span.into(),
@@ -716,7 +679,9 @@ fn coverage(
             .unwrap_or(1);
         if let Some((from, to)) = first_gap(&steps, start, horizon) {
             let next = entries.iter().find(|(e, _)| *e > to).map(|(_, r)| *r);
-            let span = next.map_or(spans.rule[0], |r| spans.condition[r]);
+            let span = next.map_or(policy.rules[0].spans.statement, |r| {
+                policy.rules[r].spans.condition
+            });
             out.push(CheckError::CoverageGap {
                 example: format!("{who} overdue {from} to {to} days gets no action"),
                 span: span.into(),
@@ -742,7 +707,7 @@ fn coverage(
                         from,
                         days(e)
                     ),
-                    span: spans.condition[r].into(),
+                    span: policy.rules[r].spans.condition.into(),
                     label: format!("next step only at {}", days(e)),
                     help: format!(
                         "add an intermediate step (a call or a letter) before {}, or bring this step earlier",
@@ -757,20 +722,23 @@ fn coverage(
 }
 
 /// Where `value` is written in the declaration `attribute NAME in [...]`.
-fn declared_value_span(ast: &ast::Policy, name: &str, value: &str) -> Option<ast::Span> {
-    ast.statements().find_map(|s| match &s.kind {
-        ast::StatementKind::Attribute(ast::AttributeDecl {
-            name: n,
-            ty: ast::AttributeTypeExpr::OneOf(list),
-            ..
-        }) if n.name == name => list.items.iter().find_map(|item| match &item.kind {
-            ast::LiteralKind::Ident(v) | ast::LiteralKind::String(v) if v == value => {
-                Some(item.span)
-            }
-            _ => None,
-        }),
-        _ => None,
-    })
+fn declared_value_span(policy: &Policy, name: &str, value: &str) -> Option<Span> {
+    let attribute = policy.attributes.iter().find(|a| a.name == name)?;
+    let AttrType::OneOf(values) = &attribute.ty else {
+        return None;
+    };
+    let i = values.iter().position(|v| v == value)?;
+    attribute.spans.values.get(i).copied()
+}
+
+/// How messages name the `index`-th rule: "rule `first_reminder`", or "the
+/// rule on line 12" for a rule without a name.
+pub(crate) fn describe(policy: &Policy, index: usize) -> String {
+    let rule = &policy.rules[index];
+    match rule.spans.name {
+        Some(_) => format!("rule `{}`", rule.name),
+        None => format!("the rule on line {}", policy.line_of(rule.spans.statement)),
+    }
 }
 
 /// The first run of days in `start..=horizon` where no step can hold.
@@ -891,7 +859,6 @@ mod tests {
             let mut resolver = crate::check::resolve::Resolver::new(&text);
             resolver.declare(&parsed.policy);
             let policy = resolver.resolve(&parsed.policy).expect("valid policy");
-            let spans = &resolver.rule_spans;
             let domain = Domain::new(&policy);
             let facts: Vec<RuleFacts> = policy
                 .rules
@@ -901,14 +868,14 @@ mod tests {
                 .collect();
             let pairs = Pairs::new(&facts);
             let (mut fast, mut slow) = (Vec::new(), Vec::new());
-            shadowed(&policy, spans, &domain, &facts, &pairs, &mut fast);
-            firmer_first(&policy, spans, &facts, &pairs, &mut fast);
-            no_formal_notice(&policy, spans, &facts, &pairs, &mut fast);
-            within_cooldown(&policy, spans, &facts, &pairs, &mut fast);
-            reference::shadowed(&policy, spans, &domain, &facts, &mut slow);
-            reference::firmer_first(&policy, spans, &facts, &mut slow);
-            reference::no_formal_notice(&policy, spans, &facts, &mut slow);
-            reference::within_cooldown(&policy, spans, &facts, &mut slow);
+            shadowed(&policy, &domain, &facts, &pairs, &mut fast);
+            firmer_first(&policy, &facts, &pairs, &mut fast);
+            no_formal_notice(&policy, &facts, &pairs, &mut fast);
+            within_cooldown(&policy, &facts, &pairs, &mut fast);
+            reference::shadowed(&policy, &domain, &facts, &mut slow);
+            reference::firmer_first(&policy, &facts, &mut slow);
+            reference::no_formal_notice(&policy, &facts, &mut slow);
+            reference::within_cooldown(&policy, &facts, &mut slow);
             let fast: Vec<_> = fast.iter().map(key).collect();
             let slow: Vec<_> = slow.iter().map(key).collect();
             assert_eq!(fast, slow, "round {round}:\n{text}");
