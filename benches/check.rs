@@ -128,7 +128,7 @@ fn main() {
             let started = Instant::now();
             let parsed = dunning::syntax::parse(&text);
             let parsed_at = Instant::now();
-            let checked = dunning::check::check(&parsed.policy, &text, parsed.is_ok());
+            let checked = dunning::check(&parsed);
             let done = Instant::now();
             assert!(!checked.has_errors());
             parse.push(parsed_at - started);

@@ -35,58 +35,15 @@ mod words;
 use miette::Diagnostic;
 use thiserror::Error;
 
-pub use check::{check, CheckError, Checked};
+pub use check::{check, CheckError, Checked, PolicyError};
 pub use eval::Plan;
 pub use policy::Policy;
 pub use span::{LineIndex, Span};
 pub use syntax::{parse, Parsed, SyntaxError};
 
-/// Any problem found in a policy file.
-#[derive(Debug, Error, Diagnostic, Clone, PartialEq, Eq)]
-pub enum PolicyError {
-    #[error(transparent)]
-    #[diagnostic(transparent)]
-    Syntax(#[from] SyntaxError),
-    #[error(transparent)]
-    #[diagnostic(transparent)]
-    Check(#[from] CheckError),
-}
-
-impl PolicyError {
-    pub fn is_warning(&self) -> bool {
-        matches!(self, PolicyError::Check(c) if c.is_warning())
-    }
-}
-
-/// A policy file read all the way: the checked policy if it has no errors,
-/// and every diagnostic, syntax ones first, then in file order.
-#[derive(Debug, Clone)]
-pub struct CheckedSource {
-    pub policy: Option<Policy>,
-    pub diagnostics: Vec<PolicyError>,
-}
-
-impl CheckedSource {
-    pub fn has_errors(&self) -> bool {
-        self.diagnostics.iter().any(|d| !d.is_warning())
-    }
-}
-
 /// Parses and checks a policy's text: the usual entry point.
-pub fn check_source(text: &str) -> CheckedSource {
-    let parsed = syntax::parse(text);
-    let checked = check::check(&parsed.policy, text, parsed.is_ok());
-    let mut diagnostics: Vec<PolicyError> =
-        parsed.errors.into_iter().map(PolicyError::from).collect();
-    diagnostics.extend(checked.diagnostics.into_iter().map(PolicyError::from));
-    CheckedSource {
-        policy: if diagnostics.iter().any(|d| !d.is_warning()) {
-            None
-        } else {
-            checked.policy
-        },
-        diagnostics,
-    }
+pub fn check_source(text: &str) -> Checked {
+    check::check(&syntax::parse(text))
 }
 
 /// Why `format_source` refused to format a file.
@@ -107,9 +64,9 @@ pub fn format_source(text: &str) -> Result<String, FormatError> {
     if !parsed.is_ok() {
         return Err(FormatError::Syntax(parsed.errors));
     }
-    let formatted = syntax::format::format_policy(&parsed.policy);
+    let formatted = syntax::format::format_policy(&parsed.ast);
     let again = syntax::parse(&formatted);
-    if !again.is_ok() || again.policy != parsed.policy {
+    if !again.is_ok() || again.ast != parsed.ast {
         return Err(FormatError::NotPreserved);
     }
     Ok(formatted)

@@ -16,8 +16,8 @@ fn format_fixture(path: &Path) -> String {
     let again = dunning::format_source(&formatted).unwrap();
     assert_eq!(formatted, again, "{}: not idempotent", path.display());
     assert_eq!(
-        parse(text).policy,
-        parse(&formatted).policy,
+        parse(text).ast,
+        parse(&formatted).ast,
         "{}: the meaning changed",
         path.display()
     );

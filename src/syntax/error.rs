@@ -294,6 +294,7 @@ pub(crate) fn describe(rule: &Rule) -> Option<&'static str> {
         Rule::comment => "a comment",
         Rule::rule_stmt => "a rule",
         Rule::rule_head => "`rule`",
+        Rule::attribute_head => "`attribute`",
         Rule::rule_name => "a rule name (a word, or a text in quotes)",
         Rule::pause_name => "a pause name",
         Rule::step_name => "the name of a rule",

@@ -856,9 +856,7 @@ mod tests {
             let text = random_policy(&mut rng, size);
             let parsed = crate::syntax::parse(&text);
             assert!(parsed.is_ok(), "{text}");
-            let mut resolver = crate::check::resolve::Resolver::new(&text);
-            resolver.declare(&parsed.policy);
-            let policy = resolver.resolve(&parsed.policy).expect("valid policy");
+            let policy = crate::check::check(&parsed).policy.expect("valid policy");
             let domain = Domain::new(&policy);
             let facts: Vec<RuleFacts> = policy
                 .rules
