@@ -17,6 +17,7 @@
 //! assert_eq!(policy.rules[0].action.kind.as_str(), "call");
 //! ```
 
+pub mod calendar;
 pub mod check;
 pub mod data;
 pub mod eval;
@@ -24,6 +25,7 @@ pub mod generate;
 mod idx;
 pub mod money;
 pub mod output;
+pub mod penalty;
 pub mod policy;
 pub mod report;
 pub mod simulate;
@@ -36,8 +38,10 @@ use miette::Diagnostic;
 use thiserror::Error;
 
 pub use check::{check, CheckError, Checked, PolicyError};
-pub use eval::Plan;
+pub use data::RunData;
+pub use eval::{Action, Decision, DeferredBy, Explanation, InvoiceLine, Plan, RuleExplanation};
 pub use policy::Policy;
+pub use simulate::{diff, replay, simulate, DateRange, Engine, ReplayOptions, Simulation};
 pub use span::{LineIndex, Span};
 pub use syntax::{parse, Parsed, SyntaxError};
 
@@ -72,34 +76,26 @@ pub fn format_source(text: &str) -> Result<String, FormatError> {
     Ok(formatted)
 }
 
-/// The action plan for one day (SPEC section 4): `history` is what was
-/// already done (entries dated after `date` are ignored).
-pub fn plan<'a>(
-    policy: &'a Policy,
-    invoices: &'a [data::Invoice],
-    payments: &[data::Payment],
-    history: &[data::HistoryEntry],
-    date: chrono::NaiveDate,
-) -> Plan<'a> {
-    let ledger = eval::Ledger::new(invoices, payments);
-    let state = eval::State::from_history(policy, &ledger, history, date);
-    eval::plan::plan_day(policy, &ledger, &state, date)
+/// The action plan for one day (SPEC section 4). The history of `data` is
+/// what was already done (entries dated after `date` are ignored).
+pub fn plan<'a>(policy: &'a Policy, data: RunData<'a, '_>, date: chrono::NaiveDate) -> Plan<'a> {
+    let run = eval::Run::new(policy, data);
+    let state = eval::State::from_history(&run, data.history, date);
+    eval::plan::plan_day(&run, &state, date)
 }
 
 /// Why each rule did or did not fire for one invoice on one day; `None`
 /// when no invoice has that id.
 pub fn explain(
     policy: &Policy,
-    invoices: &[data::Invoice],
-    payments: &[data::Payment],
-    history: &[data::HistoryEntry],
+    data: RunData<'_, '_>,
     date: chrono::NaiveDate,
     invoice_id: &str,
-) -> Option<eval::explain::Explanation> {
-    let ledger = eval::Ledger::new(invoices, payments);
-    let index = *ledger.index.get(invoice_id)?;
-    let state = eval::State::from_history(policy, &ledger, history, date);
-    Some(eval::explain::explain(policy, &ledger, &state, index, date))
+) -> Option<Explanation> {
+    let run = eval::Run::new(policy, data);
+    let index = *run.ledger.index.get(invoice_id)?;
+    let state = eval::State::from_history(&run, data.history, date);
+    Some(eval::explain::explain(&run, &state, index, date))
 }
 
 /// The documentation of any diagnostic code (policy or data), with or

@@ -5,6 +5,8 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 use clap::ValueEnum;
 
+use dunning::RunData;
+
 use super::{load, simulate, Outcome};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -37,7 +39,7 @@ pub(crate) struct Args {
 
 pub(crate) fn run(args: Args) -> Outcome {
     let result = (|| {
-        load::range(args.from, args.to)?;
+        let range = load::range(args.from, args.to)?;
         let old = load::policy(&args.old)?;
         let new = load::policy(&args.new)?;
         // Each policy reads the columns it declares or uses.
@@ -45,25 +47,11 @@ pub(crate) fn run(args: Args) -> Outcome {
         let new_invoices = load::invoices(&args.invoices, &new)?;
         let old_payments = load::payments(args.payments.as_deref(), &old_invoices)?;
         let new_payments = load::payments(args.payments.as_deref(), &new_invoices)?;
-        let a = simulate::replay(
-            &old,
-            &old_invoices,
-            &old_payments,
-            args.from,
-            args.to,
-            None,
-            true,
-        )?;
-        let b = simulate::replay(
-            &new,
-            &new_invoices,
-            &new_payments,
-            args.from,
-            args.to,
-            None,
-            true,
-        )?;
-        let d = dunning::simulate::diff::diff(&a, &b);
+        let old_data = RunData::new(&old_invoices).with_payments(&old_payments);
+        let new_data = RunData::new(&new_invoices).with_payments(&new_payments);
+        let a = simulate::replay(&old, old_data, range, None, true)?;
+        let b = simulate::replay(&new, new_data, range, None, true)?;
+        let d = dunning::diff(&a, &b);
         let text = match args.format {
             DiffFormat::Table => dunning::output::diff::table(&d),
             DiffFormat::Json => dunning::output::diff::json(&d),

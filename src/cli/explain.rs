@@ -31,14 +31,10 @@ pub(crate) fn run(args: Args) -> Outcome {
         let invoices = load::invoices(&args.invoices, &policy)?;
         let payments = load::payments(args.payments.as_deref(), &invoices)?;
         let history = load::history(args.history.as_deref(), &invoices)?;
-        let Some(explanation) = dunning::explain(
-            &policy,
-            &invoices,
-            &payments,
-            &history,
-            args.date,
-            &args.invoice,
-        ) else {
+        let data = dunning::RunData::new(&invoices)
+            .with_payments(&payments)
+            .with_history(&history);
+        let Some(explanation) = dunning::explain(&policy, data, args.date, &args.invoice) else {
             eprintln!(
                 "error: no invoice `{}` in {}",
                 args.invoice,

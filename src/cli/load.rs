@@ -67,20 +67,23 @@ pub(crate) fn history(
     }
 }
 
-/// `--from` must not come after `--to`, and a year is the longest range a
-/// replay is meant for times ten.
-pub(crate) fn range(from: chrono::NaiveDate, to: chrono::NaiveDate) -> Result<(), Outcome> {
-    if from > to {
-        eprintln!("error: --from {from} comes after --to {to}");
-        return Err(Outcome::Failed);
-    }
-    if (to - from).num_days() > 3660 {
-        eprintln!(
-            "error: --from {from} to --to {to} is more than ten years; simulate at most 3660 days"
-        );
-        return Err(Outcome::Failed);
-    }
-    Ok(())
+/// `--from` to `--to`: `--from` must not come after `--to`, and a year is
+/// the longest range a replay is meant for times ten.
+pub(crate) fn range(
+    from: chrono::NaiveDate,
+    to: chrono::NaiveDate,
+) -> Result<dunning::DateRange, Outcome> {
+    dunning::DateRange::new(from, to).map_err(|e| {
+        match e {
+            dunning::simulate::DateRangeError::Reversed { .. } => {
+                eprintln!("error: --from {from} comes after --to {to}")
+            }
+            _ => eprintln!(
+                "error: --from {from} to --to {to} is more than ten years; simulate at most 3660 days"
+            ),
+        }
+        Outcome::Failed
+    })
 }
 
 /// Writes to a file, or says why not.

@@ -47,7 +47,10 @@ fn plan(args: Args) -> Result<(), Outcome> {
     let invoices = load::invoices(&args.invoices, &policy)?;
     let payments = load::payments(args.payments.as_deref(), &invoices)?;
     let history = load::history(args.history.as_deref(), &invoices)?;
-    let plan = dunning::plan(&policy, &invoices, &payments, &history, args.date);
+    let data = dunning::RunData::new(&invoices)
+        .with_payments(&payments)
+        .with_history(&history);
+    let plan = dunning::plan(&policy, data, args.date);
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let written = match args.format {

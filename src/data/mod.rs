@@ -122,6 +122,51 @@ pub struct HistoryEntry {
     pub line: usize,
 }
 
+/// The data of a run: the invoice snapshot and its payments (`'d`), and
+/// what was already done, the history (`'h`). A view: the caller owns the
+/// rows. A plan or a replay borrows ids from the invoices instead of
+/// copying them, never from the history, which a daily run appends to
+/// after each plan.
+#[derive(Clone, Copy, Debug)]
+#[non_exhaustive]
+pub struct RunData<'d, 'h> {
+    /// The invoices, one row each, typed by the policy they were read for.
+    pub invoices: &'d [Invoice],
+    /// Partial payments of those invoices.
+    pub payments: &'d [Payment],
+    /// Actions already taken. `plan` and `explain` read the entries dated
+    /// on or before their day; a replay starts from those dated before its
+    /// first day.
+    pub history: &'h [HistoryEntry],
+}
+
+impl<'d> RunData<'d, 'static> {
+    /// Invoices without payments or history.
+    pub fn new(invoices: &'d [Invoice]) -> Self {
+        RunData {
+            invoices,
+            payments: &[],
+            history: &[],
+        }
+    }
+}
+
+impl<'d, 'h> RunData<'d, 'h> {
+    /// The same data with these payments.
+    pub fn with_payments(self, payments: &'d [Payment]) -> Self {
+        RunData { payments, ..self }
+    }
+
+    /// The same data with this history.
+    pub fn with_history<'g>(self, history: &'g [HistoryEntry]) -> RunData<'d, 'g> {
+        RunData {
+            invoices: self.invoices,
+            payments: self.payments,
+            history,
+        }
+    }
+}
+
 /// Invoices by id, for checking payments and history against them.
 pub struct InvoiceIndex<'i> {
     by_id: HashMap<&'i str, &'i Invoice>,

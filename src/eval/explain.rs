@@ -7,10 +7,13 @@ use serde::Serialize;
 
 use super::decide::{decide, due_step, facts, Decision, DeferredBy};
 use super::history::State;
-use super::ledger::{Ledger, Status};
-use crate::policy::{Condition, Policy};
+use super::ledger::{InvoiceIdx, Status};
+use super::Run;
+use crate::policy::Condition;
 
+/// Why each rule did or did not fire for one invoice on one day.
 #[derive(Clone, Debug, Serialize)]
+#[non_exhaustive]
 pub struct Explanation {
     pub invoice_id: String,
     pub customer_id: String,
@@ -21,9 +24,14 @@ pub struct Explanation {
     pub rules: Vec<RuleExplanation>,
     /// The day's outcome in one line.
     pub outcome: String,
+    /// The day's outcome, as the ladder decided it.
+    #[serde(skip)]
+    pub decision: Decision,
 }
 
+/// One rule's part in an [`Explanation`].
 #[derive(Clone, Debug, Serialize)]
+#[non_exhaustive]
 pub struct RuleExplanation {
     pub rule: String,
     pub line: usize,
@@ -34,25 +42,26 @@ pub struct RuleExplanation {
     pub verdict: String,
 }
 
-pub fn explain(
-    policy: &Policy,
-    ledger: &Ledger<'_>,
+/// Explains the day's decision for one invoice.
+pub(crate) fn explain(
+    run: &Run<'_>,
     state: &State,
-    invoice: usize,
+    invoice: InvoiceIdx,
     date: NaiveDate,
 ) -> Explanation {
-    let inv = &ledger.invoices[invoice];
+    let (policy, ledger) = (run.policy, &run.ledger);
+    let inv = ledger.invoice(invoice);
     let status = ledger.status(invoice, date);
     let open_amount = match status {
         Status::Open(a) => a,
         _ => ledger.open_amount(invoice, date),
     };
-    let facts = facts(policy, ledger, state, invoice, date, open_amount);
-    let decision = decide(policy, ledger, state, invoice, date);
-    let due = due_step(policy, &facts);
+    let facts = facts(run, state, invoice, date, open_amount);
+    let decision = decide(run, state, invoice, date);
+    let due = due_step(run, &facts);
     let history = &state.invoices[invoice];
     let mut rules = Vec::new();
-    for (index, rule) in policy.rules.iter().enumerate() {
+    for (index, rule) in policy.rules_indexed() {
         let holds = facts.holds(&rule.condition);
         let mut tests = Vec::new();
         leaves(&rule.condition, &mut |c| tests.push(facts.explain_test(c)));
@@ -78,13 +87,13 @@ pub fn explain(
             _ if history.highest.is_some_and(|h| index < h) => {
                 let later = history
                     .highest
-                    .and_then(|h| policy.rules.get(h))
+                    .and_then(|h| policy.rules.get(h.get()))
                     .map_or("?", |r| r.name.as_str());
                 "skipped for good: the later step `".to_string() + later + "` already fired"
             }
             _ if holds && due.is_some_and(|d| d > index) => {
                 let chosen = due
-                    .and_then(|d| policy.rules.get(d))
+                    .and_then(|d| policy.rules.get(d.get()))
                     .map_or("?", |r| r.name.as_str());
                 format!("holds, but the more advanced step `{chosen}` is chosen")
             }
@@ -125,12 +134,13 @@ pub fn explain(
         Decision::Nothing => "nothing: no step is due".to_string(),
         Decision::Fire { rule, .. } => format!(
             "`{}` fires: {}",
-            policy.rules[*rule].name, policy.rules[*rule].action.kind
+            policy.rule(*rule).name,
+            policy.rule(*rule).action.kind
         ),
         Decision::Deferred { rule, until, .. } => {
             format!(
                 "`{}` is due but deferred to {until}",
-                policy.rules[*rule].name
+                policy.rule(*rule).name
             )
         }
     };
@@ -142,6 +152,7 @@ pub fn explain(
         days_overdue: facts.overdue(),
         rules,
         outcome,
+        decision,
     }
 }
 

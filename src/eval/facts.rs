@@ -42,7 +42,7 @@ impl Anchors<'_> {
 }
 
 /// Everything a condition may ask about an invoice on a day.
-pub struct Facts<'a> {
+pub(crate) struct Facts<'a> {
     pub policy: &'a Policy,
     pub invoice: &'a Invoice,
     pub date: NaiveDate,
@@ -156,7 +156,7 @@ impl<'a> Facts<'a> {
                 values.iter().any(|v| self.compare(*fact, CmpOp::Eq, v))
             }
             Condition::Flag(fact) => self.actual(*fact) == Actual::Bool(true),
-            Condition::Fired(rule) => self.history.has_fired(rule.get()),
+            Condition::Fired(rule) => self.history.has_fired(*rule),
         }
     }
 

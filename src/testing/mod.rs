@@ -499,7 +499,10 @@ fn run_case(
 
     let mut actual = Vec::new();
     for day in days {
-        let plan = crate::plan(policy, &invoices, &payments, &history, day);
+        let data = crate::RunData::new(&invoices)
+            .with_payments(&payments)
+            .with_history(&history);
+        let plan = crate::plan(policy, data, day);
         for action in plan.actions {
             for line in &action.invoices {
                 fired.insert(line.rule.to_string());
