@@ -2,79 +2,83 @@
 //! to remind customers of unpaid invoices), with a checker, an interpreter
 //! and a simulator.
 //!
-//! The pipeline, one module per stage:
+//! # The pipeline
 //!
-//! ```text
-//! source text ─ syntax (pest) ─▶ AST with spans ─ check ─▶ Policy
-//!      Policy + invoices (data) ─ eval ─▶ day plan ─ simulate ─▶ year replay
-//! ```
+//! | stage | function | takes | gives |
+//! | --- | --- | --- | --- |
+//! | syntax | [`parse`] | the text of a `.dunning` file | [`Parsed`]: the [`ast`] of what parsed, a [`SyntaxError`] per statement that did not |
+//! | format | [`format()`] | [`Parsed`] | the canonical text, or a [`FormatError`] |
+//! | check | [`check`] | [`Parsed`] | [`Checked`]: the [`Policy`] if nothing is wrong, and every [`PolicyError`] |
+//! | data | [`data::load_invoices`], … | files, and the policy (for its attributes) | invoices, payments, history: a [`RunData`] |
+//! | plan | [`plan`] | [`Policy`], [`RunData`], a day | [`Plan`]: that day's [`Action`]s |
+//! | explain | [`explain`] | [`Policy`], [`RunData`], a day, an invoice | [`Explanation`] |
+//! | replay | [`replay`], [`simulate`] | [`Policy`], [`RunData`], a [`DateRange`] | each day's actions, a [`Summary`]; a [`Simulation`] |
+//! | diff | [`diff`] | two [`Simulation`]s | [`Diff`] |
+//! | output | [`output`] | any of the above | JSON, the history CSV, diagnostics located in their file |
+//!
+//! A file on disk goes through [`SourceFile`]: [`SourceFile::read`], then
+//! [`SourceFile::check`], then [`output::diagnostics::Renderer`].
 //!
 //! ```
-//! let source = "when segment = strategic and overdue > 15d then call\n";
-//! let checked = dunning::check_source(source);
-//! assert!(checked.diagnostics.is_empty());
+//! use chrono::NaiveDate;
+//! use dunning::data::{read_invoices, Format};
+//!
+//! let parsed = dunning::parse(
+//!     "attribute segment in [strategic, small]\n\
+//!      rule call: when segment = strategic and overdue > 15d then call\n",
+//! );
+//! let checked = dunning::check(&parsed);
+//! // No error; a warning that `small` invoices get no step at all.
+//! assert!(!checked.has_errors());
+//! assert_eq!(checked.diagnostics.len(), 1);
 //! let policy = checked.policy.unwrap();
-//! assert_eq!(policy.rules[0].action.kind.as_str(), "call");
+//!
+//! let csv = "invoice_id,customer_id,issue_date,due_date,amount,currency,segment\n\
+//!            INV-1,C-1,2025-01-15,2025-02-14,1200.00,EUR,strategic\n";
+//! let invoices = read_invoices("invoices.csv", csv.as_bytes(), Format::Csv, &policy).unwrap();
+//! let day = NaiveDate::from_ymd_opt(2025, 3, 3).unwrap();
+//! let plan = dunning::plan(&policy, dunning::RunData::new(&invoices), day);
+//! assert_eq!(plan.actions[0].action.as_str(), "call");
+//! assert_eq!(plan.actions[0].reason(), "segment = strategic and overdue 17 days > 15 days");
 //! ```
+//!
+//! The command line (`src/cli/`, the `cli` feature, on by default) is a
+//! thin layer on this library; `cargo build --lib --no-default-features`
+//! builds the library alone.
+
+#![warn(missing_docs)]
 
 pub mod calendar;
-pub mod check;
+mod check;
+pub mod codes;
 pub mod data;
-pub mod eval;
+mod eval;
 pub mod generate;
 mod idx;
 pub mod money;
 pub mod output;
 pub mod penalty;
 pub mod policy;
-pub mod report;
-pub mod simulate;
+mod simulate;
+mod source;
 mod span;
-pub mod syntax;
-pub mod testing;
+mod syntax;
 mod words;
-
-use miette::Diagnostic;
-use thiserror::Error;
 
 pub use check::{check, CheckError, Checked, PolicyError};
 pub use data::RunData;
-pub use eval::{Action, Decision, DeferredBy, Explanation, InvoiceLine, Plan, RuleExplanation};
+pub use eval::{
+    Action, CustomerIdx, Decision, DeferredBy, Explanation, InvoiceIdx, InvoiceLine, Plan,
+    RuleExplanation, Status,
+};
 pub use policy::Policy;
-pub use simulate::{diff, replay, simulate, DateRange, Engine, ReplayOptions, Simulation};
+pub use simulate::{
+    diff, replay, simulate, Context, Crossed, DateRange, DateRangeError, Diff, Engine,
+    InvoiceChange, KindChange, KindFigures, ReplayOptions, Simulation, StepFigures, Summary,
+};
+pub use source::SourceFile;
 pub use span::{LineIndex, Span};
-pub use syntax::{parse, Parsed, SyntaxError};
-
-/// Parses and checks a policy's text: the usual entry point.
-pub fn check_source(text: &str) -> Checked {
-    check::check(&syntax::parse(text))
-}
-
-/// Why `format_source` refused to format a file.
-#[derive(Debug, Error, Diagnostic)]
-pub enum FormatError {
-    #[error("the file has syntax errors; fix them before formatting")]
-    #[diagnostic(code("dunning::fmt::syntax"))]
-    Syntax(#[related] Vec<SyntaxError>),
-    #[error("formatting would change the meaning of the policy; the file was left as it is (this is a bug in dunning, please report it)")]
-    #[diagnostic(code("dunning::fmt::not-preserved"))]
-    NotPreserved,
-}
-
-/// Formats a policy in the canonical layout, refusing to return text that
-/// does not parse back to the same policy with the same comments.
-pub fn format_source(text: &str) -> Result<String, FormatError> {
-    let parsed = syntax::parse(text);
-    if !parsed.is_ok() {
-        return Err(FormatError::Syntax(parsed.errors));
-    }
-    let formatted = syntax::format::format_policy(&parsed.ast);
-    let again = syntax::parse(&formatted);
-    if !again.is_ok() || again.ast != parsed.ast {
-        return Err(FormatError::NotPreserved);
-    }
-    Ok(formatted)
-}
+pub use syntax::{ast, format, parse, FormatError, Parsed, SyntaxError};
 
 /// The action plan for one day (SPEC section 4). The history of `data` is
 /// what was already done (entries dated after `date` are ignored).
@@ -96,10 +100,4 @@ pub fn explain(
     let index = *run.ledger.index.get(invoice_id)?;
     let state = eval::State::from_history(&run, data.history, date);
     Some(eval::explain::explain(&run, &state, index, date))
-}
-
-/// The documentation of any diagnostic code (policy or data), with or
-/// without the `dunning::` prefix, for `dunning check --explain`.
-pub fn code_doc(code: &str) -> Option<&'static check::codes::CodeDoc> {
-    check::codes::find(code).or_else(|| data::codes::find(code))
 }

@@ -29,7 +29,7 @@ fn is_open(
 fn check_policy(file: &str) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let text = std::fs::read_to_string(root.join("policies").join(file)).unwrap();
-    let policy = dunning::check_source(&text)
+    let policy = dunning::check(&dunning::parse(&text))
         .policy
         .expect("policy without errors");
     let invoices =

@@ -86,7 +86,7 @@ fn child(args: &[String]) {
             let threads = args[4].parse().unwrap_or(1);
             let text =
                 std::fs::read_to_string(&policy_path).unwrap_or_else(|e| fail(e.to_string()));
-            let policy = dunning::check_source(&text)
+            let policy = dunning::check(&dunning::parse(&text))
                 .policy
                 .unwrap_or_else(|| fail("ladder policy has errors".into()));
             let invoices = dunning::data::load_invoices(Path::new(invoices), &policy)
@@ -115,7 +115,7 @@ fn child(args: &[String]) {
             let (invoices, payments, out) = (&args[1], &args[2], &args[3]);
             let text =
                 std::fs::read_to_string(&policy_path).unwrap_or_else(|e| fail(e.to_string()));
-            let policy = dunning::check_source(&text)
+            let policy = dunning::check(&dunning::parse(&text))
                 .policy
                 .unwrap_or_else(|| fail("ladder policy has errors".into()));
             let invoices = dunning::data::load_invoices(Path::new(invoices), &policy)
@@ -129,7 +129,7 @@ fn child(args: &[String]) {
         }
         "check" => {
             let text = std::fs::read_to_string(&args[1]).unwrap_or_else(|e| fail(e.to_string()));
-            let checked = dunning::check_source(&text);
+            let checked = dunning::check(&dunning::parse(&text));
             if checked.has_errors() {
                 fail("the 5,000-rule policy has errors".into());
             }

@@ -4,10 +4,15 @@
 //! the README.
 
 /// One code's documentation: what it means, a mistake, and its fix.
+#[derive(Debug)]
 pub struct CodeDoc {
+    /// The code, in full: `dunning::check::unknown-fact`.
     pub code: &'static str,
+    /// What it means, in one line (the README's tables).
     pub summary: &'static str,
-    pub explanation: &'static str,
+    /// The long explanation, with the lists of names it quotes left as
+    /// `{facts}`, `{actions}` and `{settings}`; see [`CodeDoc::explanation`].
+    pub(crate) explanation: &'static str,
     /// A policy (or data) excerpt that triggers the diagnostic.
     pub example: &'static str,
     /// The same excerpt, fixed.
@@ -55,7 +60,7 @@ fn indent(text: &str) -> String {
 
 /// Finds a code written in full (`dunning::check::shadowed`), without the
 /// `dunning::` prefix (`check::shadowed`) or by its last part (`shadowed`).
-pub fn find(code: &str) -> Option<&'static CodeDoc> {
+pub(crate) fn find(code: &str) -> Option<&'static CodeDoc> {
     let code = code.trim();
     let full = if code.starts_with("dunning::") {
         code.to_string()
@@ -69,7 +74,8 @@ pub fn find(code: &str) -> Option<&'static CodeDoc> {
     })
 }
 
-pub const CODES: &[CodeDoc] = &[
+/// The codes of policy files.
+pub(crate) const CODES: &[CodeDoc] = &[
     CodeDoc {
         code: "dunning::syntax::unexpected",
         summary: "the text does not follow the policy language",

@@ -4,7 +4,7 @@
 //! as the author meant and reports them as warnings.
 
 mod analysis;
-pub mod codes;
+pub(crate) mod codes;
 mod error;
 pub(crate) mod names;
 mod reported;
@@ -21,16 +21,20 @@ use crate::syntax::{ast, Parsed, SyntaxError};
 /// Any problem found in a policy file: a statement that does not parse, or
 /// one that does not check.
 #[derive(Debug, Error, Diagnostic, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum PolicyError {
+    /// A statement that does not parse.
     #[error(transparent)]
     #[diagnostic(transparent)]
     Syntax(#[from] SyntaxError),
+    /// A statement that parses but does not check (or, for a warning, that will not do what was meant).
     #[error(transparent)]
     #[diagnostic(transparent)]
     Check(#[from] CheckError),
 }
 
 impl PolicyError {
+    /// Whether it is a warning: the policy is still made.
     pub fn is_warning(&self) -> bool {
         matches!(self, PolicyError::Check(c) if c.is_warning())
     }
@@ -40,11 +44,14 @@ impl PolicyError {
 /// diagnostic: syntax errors first, then the others in file order.
 #[derive(Debug, Clone)]
 pub struct Checked {
+    /// The policy, when there is no error.
     pub policy: Option<Policy>,
+    /// Every diagnostic: syntax errors first, then the others in file order.
     pub diagnostics: Vec<PolicyError>,
 }
 
 impl Checked {
+    /// Whether any diagnostic is an error.
     pub fn has_errors(&self) -> bool {
         self.diagnostics.iter().any(|d| !d.is_warning())
     }

@@ -7,7 +7,7 @@ use clap::ValueEnum;
 
 use dunning::RunData;
 
-use super::{load, simulate, Outcome};
+use super::{load, render, simulate, Outcome};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub(crate) enum DiffFormat {
@@ -53,9 +53,9 @@ pub(crate) fn run(args: Args) -> Outcome {
         let b = simulate::replay(&new, new_data, range, None, true)?;
         let d = dunning::diff(&a, &b);
         let text = match args.format {
-            DiffFormat::Table => dunning::output::diff::table(&d),
-            DiffFormat::Json => dunning::output::diff::json(&d),
-            DiffFormat::Markdown => dunning::output::diff::markdown(&d),
+            DiffFormat::Table => render::diff::table(&d),
+            DiffFormat::Json => dunning::output::json::diff(&d),
+            DiffFormat::Markdown => render::diff::markdown(&d),
         };
         simulate::print_out(&text)?;
         if args.fail_on_change && !d.is_empty() {

@@ -43,10 +43,7 @@ pub(crate) fn run(args: Args) -> Outcome {
             return Err(Outcome::Found);
         };
         if args.json {
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&explanation).unwrap_or_default()
-            );
+            print!("{}", dunning::output::json::explanation(&explanation));
         } else {
             print!("{explanation}");
         }

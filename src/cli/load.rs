@@ -4,34 +4,28 @@
 use std::path::Path;
 
 use dunning::data::{HistoryEntry, Invoice, Payment};
-use dunning::report::{self, SourceFile};
-use dunning::Policy;
+use dunning::output::diagnostics::Renderer;
+use dunning::{Policy, SourceFile};
 
 use super::Outcome;
 
 /// A policy file, checked. Errors (and warnings) are printed to stderr; an
 /// error stops the command with exit code 1 (2 if the file cannot be read).
 pub(crate) fn policy(path: &Path) -> Result<Policy, Outcome> {
-    let bytes = std::fs::read(path).map_err(|e| {
+    let file = SourceFile::read(path).map_err(|e| {
         eprintln!("error: cannot read {}: {e}", path.display());
         Outcome::Failed
     })?;
-    let name = path.display().to_string();
-    let color = super::color_stderr();
-    let text = match dunning::syntax::decode(&bytes) {
-        Ok(t) => t,
-        Err(e) => {
-            let file = SourceFile::new(&name, String::from_utf8_lossy(&bytes).into_owned());
-            eprint!("{}", report::render_human(&e, &file, color));
-            return Err(Outcome::Found);
-        }
-    };
-    let checked = dunning::check_source(text);
-    let file = SourceFile::new(&name, text);
+    let checked = file.check();
+    let renderer = Renderer::new(&file, super::color_stderr());
     for d in checked.diagnostics.iter().filter(|d| !d.is_warning()) {
-        eprint!("{}", report::render_human(d, &file, color));
+        eprint!("{}", renderer.render(d));
+    }
+    if file.not_utf8().is_some() {
+        return Err(Outcome::Found);
     }
     checked.policy.ok_or_else(|| {
+        let name = file.name();
         eprintln!("error: {name} has errors; run `dunning check {name}` for the details");
         Outcome::Found
     })
@@ -75,7 +69,7 @@ pub(crate) fn range(
 ) -> Result<dunning::DateRange, Outcome> {
     dunning::DateRange::new(from, to).map_err(|e| {
         match e {
-            dunning::simulate::DateRangeError::Reversed { .. } => {
+            dunning::DateRangeError::Reversed { .. } => {
                 eprintln!("error: --from {from} comes after --to {to}")
             }
             _ => eprintln!(

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 use clap::ValueEnum;
 
-use super::{load, Outcome};
+use super::{load, render, Outcome};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub(crate) enum PlanFormat {
@@ -54,8 +54,8 @@ fn plan(args: Args) -> Result<(), Outcome> {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let written = match args.format {
-        PlanFormat::Table => out.write_all(dunning::output::plan::table(&plan).as_bytes()),
-        PlanFormat::Json => out.write_all(dunning::output::plan::json(&plan).as_bytes()),
+        PlanFormat::Table => out.write_all(render::plan::table(&plan).as_bytes()),
+        PlanFormat::Json => out.write_all(dunning::output::json::plan(&plan).as_bytes()),
         PlanFormat::Csv => dunning::output::csv::write(&plan.actions, &mut out),
     };
     written.map_err(|e| {

@@ -9,7 +9,7 @@ use clap::ValueEnum;
 use dunning::output::csv::ActionWriter;
 use dunning::{DateRange, ReplayOptions, RunData, Simulation};
 
-use super::{load, Outcome};
+use super::{load, render, Outcome};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub(crate) enum SimulateFormat {
@@ -140,8 +140,8 @@ pub(crate) fn run(args: Args) -> Outcome {
         let data = RunData::new(&invoices).with_payments(&payments);
         let sim = replay(&policy, data, range, args.actions_out.as_deref(), keep)?;
         let text = match args.format {
-            SimulateFormat::Table => dunning::output::simulate::table(&sim.summary),
-            SimulateFormat::Json => dunning::output::simulate::json(&sim),
+            SimulateFormat::Table => render::simulate::table(&sim.summary),
+            SimulateFormat::Json => dunning::output::json::simulation(&sim),
         };
         print_out(&text)
     })();

@@ -18,6 +18,7 @@ use crate::check::names::closest;
 /// The layout of a data file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
+    /// Comma-separated values with a header line.
     Csv,
     /// A JSON list of objects, one per row, with the CSV's column names as keys.
     Json,

@@ -1,7 +1,5 @@
 //! Why each rule did or did not fire for one invoice on one day.
 
-use std::fmt;
-
 use chrono::NaiveDate;
 use serde::Serialize;
 
@@ -15,12 +13,17 @@ use crate::policy::Condition;
 #[derive(Clone, Debug, Serialize)]
 #[non_exhaustive]
 pub struct Explanation {
+    /// The invoice explained.
     pub invoice_id: String,
+    /// Its customer.
     pub customer_id: String,
+    /// The day explained.
     pub date: NaiveDate,
     /// "open, 1200 EUR", "paid on 2025-03-02"…
     pub status: String,
+    /// Days past the due date on that day (negative before it).
     pub days_overdue: i64,
+    /// Every rule, in ladder order.
     pub rules: Vec<RuleExplanation>,
     /// The day's outcome in one line.
     pub outcome: String,
@@ -33,12 +36,17 @@ pub struct Explanation {
 #[derive(Clone, Debug, Serialize)]
 #[non_exhaustive]
 pub struct RuleExplanation {
+    /// The rule's name.
     pub rule: String,
+    /// The line it is written on.
     pub line: usize,
+    /// Its action.
     pub action: String,
+    /// Whether its condition holds.
     pub holds: bool,
     /// Each test of the condition with the value the fact had.
     pub tests: Vec<String>,
+    /// What the ladder did with it: "fires today", "already fired on …", "does not hold"…
     pub verdict: String,
 }
 
@@ -165,26 +173,5 @@ fn leaves(condition: &Condition, f: &mut dyn FnMut(&Condition)) {
             }
         }
         other => f(other),
-    }
-}
-
-impl fmt::Display for Explanation {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(
-            f,
-            "invoice {} (customer {}) on {}: {}, {} days overdue",
-            self.invoice_id, self.customer_id, self.date, self.status, self.days_overdue
-        )?;
-        for r in &self.rules {
-            writeln!(
-                f,
-                "\nrule `{}` (line {}, {}): {}",
-                r.rule, r.line, r.action, r.verdict
-            )?;
-            for t in &r.tests {
-                writeln!(f, "  - {t}")?;
-            }
-        }
-        writeln!(f, "\noutcome: {}", self.outcome)
     }
 }

@@ -22,12 +22,16 @@ pub struct InvoiceLine<'a> {
     /// The invoice's position in the snapshot, for summaries.
     #[serde(skip)]
     pub invoice_index: InvoiceIdx,
+    /// The invoice's id.
     pub invoice_id: &'a str,
     /// The rule's position in the ladder, for summaries.
     #[serde(skip)]
     pub rule_index: RuleIdx,
+    /// The rule that fired for it, by name.
     pub rule: &'a str,
+    /// What is left to pay on the day.
     pub open_amount: Decimal,
+    /// Days past the due date on the day.
     pub days_overdue: i64,
     /// Late interest accrued on the day, when the policy declares penalties.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -35,6 +39,7 @@ pub struct InvoiceLine<'a> {
     /// The flat recovery indemnity, when the policy declares penalties.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub indemnity: Option<Decimal>,
+    /// Why the rule fired, in words: `overdue 16 days > 15 days and segment = strategic`.
     pub reason: String,
 }
 
@@ -43,16 +48,27 @@ pub struct InvoiceLine<'a> {
 /// lines (rules, ids, reason) is derived from them, not stored twice.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Action<'a> {
+    /// The day.
     pub date: NaiveDate,
+    /// The customer it goes to.
     pub customer_id: &'a str,
+    /// What to do.
     pub action: ActionKind,
+    /// The template the rules name, if any.
     pub template: Option<&'a str>,
+    /// The total open amount of its invoices.
     pub open_amount: Decimal,
+    /// The currency of its invoices.
     pub currency: Currency,
+    /// The total late interest, when the policy declares penalties.
     pub interest: Option<Decimal>,
+    /// The total recovery indemnity, when the policy declares one.
     pub indemnity: Option<Decimal>,
+    /// The indemnity's currency.
     pub indemnity_currency: Option<Currency>,
+    /// The parameters of the first rule, as written after `with`.
     pub params: &'a [(String, String)],
+    /// Its invoices, by id.
     pub invoices: Vec<InvoiceLine<'a>>,
 }
 
@@ -66,6 +82,7 @@ impl<'a> Action<'a> {
         rules.join(", ")
     }
 
+    /// The ids of its invoices, in order.
     pub fn invoice_ids(&self) -> impl Iterator<Item = &'a str> + '_ {
         self.invoices.iter().map(|l| l.invoice_id)
     }
@@ -153,7 +170,9 @@ impl Serialize for Action<'_> {
 /// The actions of one day.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Plan<'a> {
+    /// The day planned.
     pub date: NaiveDate,
+    /// Its actions, in the order of SPEC 4.12: customer, action, template, currency.
     pub actions: Vec<Action<'a>>,
 }
 

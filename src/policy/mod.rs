@@ -26,19 +26,24 @@ crate::idx::typed_index!(
     AttrIdx
 );
 
+/// A checked policy: every name resolved, every value typed, ready to run.
+/// Only [`check`](crate::check) makes one.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct Policy {
+    /// The policy-wide settings (`set …`).
     pub settings: Settings,
     /// The attributes the policy uses, declared or inferred from use;
     /// `Fact::Attribute(i)` indexes this list.
     pub attributes: Vec<Attribute>,
+    /// The pauses, in file order.
     pub pauses: Vec<Pause>,
     /// The ladder, in file order: a later rule is a more advanced step.
     pub rules: Vec<Rule>,
     /// The lines of the policy's text, to number the lines its spans are
     /// on. Like spans, it takes no part in equality.
     #[serde(skip)]
-    pub lines: LineIndex,
+    pub(crate) lines: LineIndex,
 }
 
 impl Policy {
@@ -47,6 +52,7 @@ impl Policy {
         self.lines.line_of(span.start)
     }
 
+    /// The rule with this name.
     pub fn rule_index(&self, name: &str) -> Option<RuleIdx> {
         self.rules
             .iter()
@@ -82,10 +88,12 @@ impl Policy {
     }
 }
 
+/// The policy-wide settings, each at its default unless the policy sets it.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Settings {
     /// Minimum days between two contacts with one customer; 0 for none.
     pub cooldown_days: u32,
+    /// Which days are business days.
     pub calendar: CalendarKind,
     /// Invoices whose open amount (in this currency) is below are not dunned.
     pub minimum_amount: Option<Money>,
@@ -111,11 +119,13 @@ impl Default for Settings {
 }
 
 impl Settings {
+    /// Whether actions carry late-payment penalties.
     pub fn penalties(&self) -> bool {
         self.interest_rate.is_some() || self.indemnity.is_some()
     }
 }
 
+/// Which days are business days (`set calendar = …`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CalendarKind {
@@ -125,13 +135,17 @@ pub enum CalendarKind {
     France,
 }
 
+/// An attribute: a column of the invoice file a policy tests.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Attribute {
+    /// Its name: the column's header.
     pub name: String,
+    /// The type of its values.
     pub ty: AttrType,
     /// Declared with `attribute`; undeclared ones take the type of their use
     /// and their values are not restricted.
     pub declared: bool,
+    /// Where it is written.
     pub spans: AttributeSpans,
 }
 
@@ -145,14 +159,21 @@ pub struct AttributeSpans {
     pub values: Vec<Span>,
 }
 
+/// The type of an attribute's values.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum AttrType {
+    /// A word or a text.
     Text,
+    /// A number.
     Number,
+    /// An amount in the invoice's currency.
     Money,
+    /// A date.
     Date,
+    /// Yes or no.
     Bool,
+    /// One of a declared list of words.
     OneOf(Vec<String>),
 }
 
@@ -169,22 +190,29 @@ impl fmt::Display for AttrType {
     }
 }
 
+/// A pause: while its condition holds, nothing fires for the invoice.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Pause {
+    /// Its name, or `pause-N` for the N-th unnamed one.
     pub name: String,
+    /// When it applies.
     pub condition: Condition,
     /// The whole `pause` statement.
     pub span: Span,
 }
 
+/// A step of the ladder.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Rule {
     /// The name given with `rule NAME:`, or `rule-N` for the N-th rule.
     pub name: String,
+    /// When it holds.
     pub condition: Condition,
+    /// What it does.
     pub action: Action,
     /// `repeat every N` days; `None` fires once per invoice.
     pub repeat_days: Option<u32>,
+    /// Where it is written.
     pub spans: RuleSpans,
 }
 
@@ -206,27 +234,41 @@ pub struct RuleSpans {
 
 crate::span::ignored_in_equality!(RuleSpans, AttributeSpans);
 
+/// What a rule does.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Action {
+    /// The channel.
     pub kind: ActionKind,
+    /// The template named, if any.
     pub template: Option<String>,
+    /// The parameters after `with`, as written, in order.
     pub params: Vec<(String, String)>,
 }
 
+/// The built-in actions, from the mildest to the firmest.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ActionKind {
+    /// An e-mail.
     Email,
+    /// A text message.
     Sms,
+    /// A phone call.
     Call,
+    /// A letter by post.
     Letter,
+    /// A registered letter.
     RegisteredLetter,
+    /// A formal notice (mise en demeure) by registered letter with acknowledgement of receipt.
     FormalNotice,
+    /// The claim handed to a collection agency.
     CollectionAgency,
+    /// Legal action (injonction de payer).
     Legal,
 }
 
 impl ActionKind {
+    /// Every action, in the README's order.
     pub const ALL: [ActionKind; 8] = [
         ActionKind::Email,
         ActionKind::Sms,
@@ -238,6 +280,7 @@ impl ActionKind {
         ActionKind::Legal,
     ];
 
+    /// The action's name in a policy.
     pub fn as_str(self) -> &'static str {
         match self {
             ActionKind::Email => "email",
@@ -251,6 +294,7 @@ impl ActionKind {
         }
     }
 
+    /// The action called `name`.
     pub fn parse(name: &str) -> Option<ActionKind> {
         ActionKind::ALL.into_iter().find(|a| a.as_str() == name)
     }
@@ -283,18 +327,26 @@ impl fmt::Display for ActionKind {
 /// A condition with every name resolved.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub enum Condition {
+    /// Every part holds (`and`).
     All(Vec<Condition>),
+    /// Some part holds (`or`).
     Any(Vec<Condition>),
+    /// The part does not hold (`not`).
     Not(Box<Condition>),
     /// `fact op value`; the fact is always on the left.
     Compare {
+        /// What is compared.
         fact: Fact,
+        /// How.
         op: CmpOp,
+        /// With what.
         value: Value,
     },
     /// `fact in [values]`
     In {
+        /// What is compared.
         fact: Fact,
+        /// The values it may equal.
         values: Vec<Value>,
     },
     /// A yes/no fact on its own.
@@ -333,16 +385,25 @@ impl Condition {
     }
 }
 
+/// A value a fact is compared with, typed.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Value {
+    /// A number of days.
     Days(i64),
+    /// An amount in a currency.
     Money(Money),
+    /// A number.
     Number(Decimal),
+    /// A word or a text.
     Text(String),
+    /// Yes or no.
     Bool(bool),
+    /// A date.
     Date(NaiveDate),
+    /// The day evaluated.
     Today,
+    /// A currency.
     Currency(Currency),
 }
 

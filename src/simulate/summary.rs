@@ -19,16 +19,21 @@ use crate::policy::{ActionKind, CalendarKind, RuleIdx};
 /// within this many days after it.
 pub const CROSSED_DAYS: i64 = 3;
 
+/// The figures of a replay (SPEC section 5).
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct Summary {
+    /// The first day replayed.
     pub from: NaiveDate,
+    /// The last day replayed.
     pub to: NaiveDate,
+    /// Invoices in the data.
     pub invoices: usize,
     /// Days in the range that are business days (Monday to Friday, French
     /// holidays excluded when the policy uses the French calendar).
     pub business_days: usize,
     /// Actions (after consolidation) per kind.
     pub actions_total: usize,
+    /// Per kind of action: volume and workload.
     pub by_kind: BTreeMap<String, KindFigures>,
     /// Actions per month (`2025-03`) and kind.
     pub by_month: BTreeMap<String, BTreeMap<String, usize>>,
@@ -36,36 +41,52 @@ pub struct Summary {
     pub steps: Vec<StepFigures>,
     /// Invoice-level actions on overdue invoices followed by the invoice's payment within 3 days.
     pub crossed_payment: usize,
+    /// The first ten of them.
     pub crossed_examples: Vec<Crossed>,
     /// Invoices open at the end, by their last step (`none` if no step fired).
     pub open_at_end: usize,
+    /// Per last step (`none` if no step fired): invoices open at the end.
     pub open_by_last_step: BTreeMap<String, usize>,
+    /// Figures from the data, whatever the policy.
     pub context: Context,
 }
 
+/// The volume and workload of one kind of action.
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct KindFigures {
+    /// Actions (after consolidation).
     pub actions: usize,
     /// Invoices the actions listed (a consolidated letter of five counts five).
     pub invoices: usize,
+    /// The first day with the most actions of this kind.
     pub busiest_day: Option<NaiveDate>,
+    /// How many on that day.
     pub busiest_day_actions: usize,
     /// Actions per business day, two decimals.
     pub per_business_day: Decimal,
 }
 
+/// How many invoices reached a step of the ladder.
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct StepFigures {
+    /// The rule.
     pub rule: String,
+    /// Its action.
     pub action: String,
+    /// Invoices it fired for.
     pub invoices: usize,
 }
 
+/// An action followed by the invoice's payment within three days.
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct Crossed {
+    /// The invoice.
     pub invoice_id: String,
+    /// The action.
     pub action: String,
+    /// The day of the action.
     pub action_date: NaiveDate,
+    /// The day the invoice was settled.
     pub paid_date: NaiveDate,
 }
 

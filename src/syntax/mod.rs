@@ -4,11 +4,12 @@
 
 pub mod ast;
 mod error;
-pub mod format;
+mod format;
 mod parser;
 mod split;
 
 pub use error::SyntaxError;
+pub use format::{format, FormatError};
 
 use ast::{Item, Policy};
 use parser::Rule;
@@ -42,6 +43,17 @@ impl Parsed {
     /// The text parsed.
     pub fn source(&self) -> &str {
         &self.source
+    }
+
+    /// What a file that cannot be read as text parses to: no statement, and
+    /// that one error.
+    pub(crate) fn unreadable(source: String, error: SyntaxError) -> Parsed {
+        Parsed {
+            source,
+            ast: Policy::default(),
+            errors: vec![error],
+            broken: Broken::default(),
+        }
     }
 }
 
@@ -152,16 +164,4 @@ fn finish(mut items: Vec<Item>, text: &str, errors: Vec<SyntaxError>, broken: Br
         errors,
         broken,
     }
-}
-
-/// Reads a policy file's bytes as text, refusing what is not UTF-8.
-pub fn decode(bytes: &[u8]) -> Result<&str, SyntaxError> {
-    std::str::from_utf8(bytes).map_err(|e| {
-        let offset = e.valid_up_to();
-        SyntaxError::NotUtf8 {
-            offset,
-            // Rendered against the lossy text, where the bad byte became U+FFFD (3 bytes).
-            span: (offset, 3).into(),
-        }
-    })
 }

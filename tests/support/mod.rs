@@ -9,7 +9,7 @@ use dunning::{DateRange, Plan, RunData};
 use rust_decimal::Decimal;
 
 pub fn policy(text: &str) -> Policy {
-    let checked = dunning::check_source(text);
+    let checked = dunning::check(&dunning::parse(text));
     let errors: Vec<_> = checked
         .diagnostics
         .iter()

@@ -1,4 +1,4 @@
-//! Policy tests (`dunning test`): YAML files of cases, each giving a policy
+//! Running policy tests (`dunning test`): YAML files of cases, each giving a policy
 //! some invoices (and payments, history) and one or more dates, and the
 //! actions expected; `policies/tests/` has examples.
 //!
@@ -44,23 +44,21 @@
 //!       - {customer_id: C1, action: email, rule: first_reminder, invoices: [I1]}
 //! ```
 
-pub mod junit;
-pub mod spec;
-
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
 
-use crate::data::{self, Format, HistoryEntry, Invoice, Payment};
-use crate::report::{self, SourceFile};
-use crate::Policy;
-use spec::{CaseSpec, DataSpec, Expected, FileSpec};
+use dunning::data::{self, Format, HistoryEntry, Invoice, Payment};
+use dunning::output::diagnostics::Renderer;
+use dunning::{Policy, SourceFile};
+
+use super::spec::{CaseSpec, DataSpec, Expected, FileSpec};
 
 /// A problem with a test file as a whole: its cases were not run.
 #[derive(Debug, Clone)]
-pub struct FileError {
+pub(crate) struct FileError {
     pub message: String,
     /// The file (or the policy or a data file it names) could not be read:
     /// exit code 2; otherwise the content is wrong: exit code 1.
@@ -69,7 +67,7 @@ pub struct FileError {
 
 /// What happened to one case.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Status {
+pub(crate) enum Status {
     Passed,
     /// The actions differ from the expected ones: a diff, `-` expected,
     /// `+` actual.
@@ -83,14 +81,14 @@ pub enum Status {
 }
 
 #[derive(Debug, Clone)]
-pub struct CaseResult {
+pub(crate) struct CaseResult {
     pub name: String,
     pub status: Status,
     pub time: Duration,
 }
 
 #[derive(Debug, Clone)]
-pub struct FileResult {
+pub(crate) struct FileResult {
     pub path: PathBuf,
     pub outcome: Result<Vec<CaseResult>, FileError>,
     pub time: Duration,
@@ -98,13 +96,13 @@ pub struct FileResult {
 
 /// The rules of each policy tested and which of them fired in some case.
 #[derive(Debug, Clone, Default)]
-pub struct Coverage {
+pub(crate) struct Coverage {
     /// Keyed by the policy's path as the first test file named it.
     pub policies: BTreeMap<PathBuf, PolicyCoverage>,
 }
 
 #[derive(Debug, Clone, Default)]
-pub struct PolicyCoverage {
+pub(crate) struct PolicyCoverage {
     /// The policy's path as shown.
     pub shown: String,
     /// Rule names in file order.
@@ -113,7 +111,7 @@ pub struct PolicyCoverage {
 }
 
 impl PolicyCoverage {
-    pub fn not_fired(&self) -> Vec<&str> {
+    pub(crate) fn not_fired(&self) -> Vec<&str> {
         self.rules
             .iter()
             .filter(|r| !self.fired.contains(*r))
@@ -124,14 +122,14 @@ impl PolicyCoverage {
 
 impl Coverage {
     /// (rules fired, rules) over every policy.
-    pub fn totals(&self) -> (usize, usize) {
+    pub(crate) fn totals(&self) -> (usize, usize) {
         self.policies.values().fold((0, 0), |(f, t), p| {
             (f + p.rules.len() - p.not_fired().len(), t + p.rules.len())
         })
     }
 
     /// The share of rules fired, in percent (100 when there is no rule).
-    pub fn percent(&self) -> f64 {
+    pub(crate) fn percent(&self) -> f64 {
         let (fired, total) = self.totals();
         if total == 0 {
             100.0
@@ -141,7 +139,7 @@ impl Coverage {
     }
 
     /// The report printed by `--coverage`.
-    pub fn render(&self) -> String {
+    pub(crate) fn render(&self) -> String {
         let mut out = String::from("coverage:\n");
         for p in self.policies.values() {
             let not = p.not_fired();
@@ -170,40 +168,22 @@ impl Coverage {
 }
 
 /// The test files a list of paths means: a file as it is, a folder every
-/// `.yaml`/`.yml` test file under it (hidden folders and YAML files that
-/// are plainly not test files skipped), sorted.
-pub fn collect(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
+/// `.yaml`/`.yml` test file under it (walked as every command walks a
+/// folder; YAML files that are plainly not test files skipped).
+pub(crate) fn collect(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
     let mut files = Vec::new();
     for path in paths {
         let meta =
             std::fs::metadata(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
         if meta.is_dir() {
-            let mut found = Vec::new();
-            walk(path, &mut found).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+            let mut found = crate::cli::files::walk(path, &["yaml", "yml"])?;
             found.retain(|f| looks_like_a_test_file(f));
-            found.sort();
             files.extend(found);
         } else {
             files.push(path.clone());
         }
     }
     Ok(files)
-}
-
-fn walk(dir: &Path, found: &mut Vec<PathBuf>) -> std::io::Result<()> {
-    for entry in std::fs::read_dir(dir)? {
-        let entry = entry?;
-        let path = entry.path();
-        let hidden = entry.file_name().to_string_lossy().starts_with('.');
-        if entry.file_type()?.is_dir() {
-            if !hidden {
-                walk(&path, found)?;
-            }
-        } else if !hidden && is_test_file(&path) {
-            found.push(path);
-        }
-    }
-    Ok(())
 }
 
 /// In a folder, YAML files that are plainly something else (a list of
@@ -223,14 +203,8 @@ fn looks_like_a_test_file(path: &Path) -> bool {
     }
 }
 
-fn is_test_file(path: &Path) -> bool {
-    path.extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| e.eq_ignore_ascii_case("yaml") || e.eq_ignore_ascii_case("yml"))
-}
-
 /// Runs every case of one test file, recording fired rules in `coverage`.
-pub fn run_file(path: &Path, coverage: &mut Coverage) -> FileResult {
+pub(crate) fn run_file(path: &Path, coverage: &mut Coverage) -> FileResult {
     let start = Instant::now();
     let outcome = run_file_inner(path, coverage);
     FileResult {
@@ -322,18 +296,18 @@ fn load_policy(path: &Path, shown: &Path) -> Result<Policy, FileError> {
     let name = shown.display().to_string();
     let bytes =
         std::fs::read(path).map_err(|e| io_error(format!("cannot read the policy {name}: {e}")))?;
-    let text = crate::syntax::decode(&bytes).map_err(|e| {
-        let file = SourceFile::new(&name, String::from_utf8_lossy(&bytes).into_owned());
-        content_error(report::render_human(&e, &file, false))
-    })?;
-    let checked = crate::check_source(text);
+    let file = SourceFile::from_bytes(&name, &bytes);
+    let checked = file.check();
+    let renderer = Renderer::new(&file, false);
+    if let Some(e) = file.not_utf8() {
+        return Err(content_error(renderer.render(e)));
+    }
     match checked.policy {
         Some(p) => Ok(p),
         None => {
-            let file = SourceFile::new(&name, text);
             let mut message = format!("the policy {name} has errors:\n");
             for d in checked.diagnostics.iter().filter(|d| !d.is_warning()) {
-                message.push_str(&report::render_human(d, &file, false));
+                message.push_str(&renderer.render(d));
             }
             Err(content_error(message))
         }
@@ -477,7 +451,7 @@ fn run_case(
         .map_err(|e| e.render(20).trim_end().to_string())?;
 
     for e in &case.expect {
-        if crate::policy::ActionKind::parse(&e.action).is_none() {
+        if dunning::policy::ActionKind::parse(&e.action).is_none() {
             return Err(in_case(format!(
                 "expected action {:?} is not an action",
                 e.action
@@ -499,10 +473,10 @@ fn run_case(
 
     let mut actual = Vec::new();
     for day in days {
-        let data = crate::RunData::new(&invoices)
+        let data = dunning::RunData::new(&invoices)
             .with_payments(&payments)
             .with_history(&history);
-        let plan = crate::plan(policy, data, day);
+        let plan = dunning::plan(policy, data, day);
         for action in plan.actions {
             for line in &action.invoices {
                 fired.insert(line.rule.to_string());
@@ -730,7 +704,7 @@ fn compare(expect: &[Expected], actual: &[Actual], several_days: bool) -> Status
 
 /// Results of a whole run.
 #[derive(Debug, Clone, Default)]
-pub struct Run {
+pub(crate) struct Run {
     pub files: Vec<FileResult>,
     pub coverage: Coverage,
 }
@@ -739,7 +713,7 @@ impl Run {
     /// (passed, failed): a case that could not run counts as failed, and so
     /// does a test file that could not be loaded (as one case), so that the
     /// summary line alone tells whether the run is clean.
-    pub fn counts(&self) -> (usize, usize) {
+    pub(crate) fn counts(&self) -> (usize, usize) {
         let mut passed = 0;
         let mut failed = 0;
         for f in &self.files {
@@ -761,7 +735,7 @@ impl Run {
 
     /// The exit code: 2 when a file could not be read, 1 when a case failed
     /// or a file is not a valid test file, 0 otherwise.
-    pub fn exit_code(&self) -> u8 {
+    pub(crate) fn exit_code(&self) -> u8 {
         let mut code = 0;
         for f in &self.files {
             match &f.outcome {
@@ -776,7 +750,7 @@ impl Run {
 }
 
 /// Runs every test file.
-pub fn run(files: &[PathBuf]) -> Run {
+pub(crate) fn run(files: &[PathBuf]) -> Run {
     let mut run = Run::default();
     for f in files {
         let r = run_file(f, &mut run.coverage);
