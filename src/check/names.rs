@@ -127,8 +127,8 @@ pub(crate) fn type_kind(name: &str) -> Option<Kind> {
     })
 }
 
-pub(crate) fn action_names() -> impl Iterator<Item = &'static str> {
-    ActionKind::ALL.iter().map(|a| a.as_str())
+pub(crate) fn action_names() -> impl Iterator<Item = &'static str> + Clone {
+    ActionKind::names()
 }
 
 #[cfg(test)]

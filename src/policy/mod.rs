@@ -294,6 +294,11 @@ impl ActionKind {
         }
     }
 
+    /// The names of every action, in the README's order.
+    pub fn names() -> impl Iterator<Item = &'static str> + Clone {
+        ActionKind::ALL.into_iter().map(ActionKind::as_str)
+    }
+
     /// The action called `name`.
     pub fn parse(name: &str) -> Option<ActionKind> {
         ActionKind::ALL.into_iter().find(|a| a.as_str() == name)

@@ -336,7 +336,7 @@ fn merge<'a>(mut shards: Vec<Vec<Action<'a>>>) -> Vec<Action<'a>> {
 /// invoice only when its decision can change, on `threads` threads
 /// (customers are split between them), handing each day's actions to
 /// `sink` in day order.
-pub(super) fn replay<'a>(
+pub(super) fn run<'a>(
     run: &Run<'a>,
     start: &State,
     range: DateRange,

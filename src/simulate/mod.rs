@@ -112,8 +112,8 @@ pub fn replay<'a>(
         on_day(day);
     };
     match options.engine {
-        Engine::EventDriven => events::replay(&run, &start, range, options.threads, &mut sink),
-        Engine::EveryDay => reference::replay(&run, &start, range, &mut sink),
+        Engine::EventDriven => events::run(&run, &start, range, options.threads, &mut sink),
+        Engine::EveryDay => reference::run(&run, &start, range, &mut sink),
     }
     summary.finish()
 }

@@ -9,7 +9,7 @@ use crate::eval::{Action, Run, State};
 
 /// Replays the days of `range` from the state `start`, handing each day's
 /// actions to `sink`.
-pub(super) fn replay<'a>(
+pub(super) fn run<'a>(
     run: &Run<'a>,
     start: &State,
     range: DateRange,

@@ -12,6 +12,8 @@
 
 use std::path::PathBuf;
 
+mod compare;
+mod coverage;
 pub(crate) mod runner;
 mod spec;
 
