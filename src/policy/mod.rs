@@ -438,3 +438,17 @@ impl fmt::Display for Value {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The replay's figures index per-kind arrays by `kind as usize`.
+    #[test]
+    fn actions_are_listed_in_declaration_order() {
+        for (i, kind) in ActionKind::ALL.into_iter().enumerate() {
+            assert_eq!(kind as usize, i, "{kind}");
+            assert_eq!(ActionKind::parse(kind.as_str()), Some(kind));
+        }
+    }
+}

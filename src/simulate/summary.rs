@@ -147,6 +147,9 @@ pub(crate) fn business_days(calendar: CalendarKind, from: NaiveDate, to: NaiveDa
     n
 }
 
+/// How many kinds of action there are: the figures keep one count per kind.
+const KINDS: usize = ActionKind::ALL.len();
+
 /// Builds a summary from the actions of a replay, day by day, so a replay
 /// of a million invoices never has to hold all its actions.
 pub(crate) struct SummaryBuilder<'r, 'a> {
@@ -155,11 +158,11 @@ pub(crate) struct SummaryBuilder<'r, 'a> {
     to: NaiveDate,
     actions_total: usize,
     /// Per action kind (in `ActionKind::ALL` order): actions, invoices.
-    kind_totals: [(usize, usize); 8],
+    kind_totals: [(usize, usize); KINDS],
     /// Per kind, actions per day of the range.
-    per_day: Vec<[usize; 8]>,
+    per_day: Vec<[usize; KINDS]>,
     /// Per (year, month), actions per kind.
-    by_month: BTreeMap<(i32, u32), [usize; 8]>,
+    by_month: BTreeMap<(i32, u32), [usize; KINDS]>,
     /// Per rule, per invoice: reached.
     reached: IdxVec<RuleIdx, IdxVec<InvoiceIdx, bool>>,
     /// Per invoice: the rule of its last action.
@@ -178,8 +181,8 @@ impl<'r, 'a> SummaryBuilder<'r, 'a> {
             from: range.from(),
             to: range.to(),
             actions_total: 0,
-            kind_totals: [(0, 0); 8],
-            per_day: vec![[0; 8]; range.len()],
+            kind_totals: [(0, 0); KINDS],
+            per_day: vec![[0; KINDS]; range.len()],
             by_month: BTreeMap::new(),
             reached: IdxVec::filled(IdxVec::filled(false, n), run.policy.rules.len()),
             last_step: IdxVec::filled(None, n),
@@ -206,7 +209,7 @@ impl<'r, 'a> SummaryBuilder<'r, 'a> {
             }
             self.by_month
                 .entry((a.date.year(), a.date.month()))
-                .or_insert([0; 8])[k] += 1;
+                .or_insert([0; KINDS])[k] += 1;
             for line in &a.invoices {
                 let i = line.invoice_index;
                 if i.get() >= self.last_step.len() {
