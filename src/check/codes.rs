@@ -45,7 +45,7 @@ impl CodeDoc {
             .replace("{actions}", &names::quoted_and(names::action_names()))
             .replace(
                 "{settings}",
-                &names::quoted_and(names::SETTINGS.iter().map(|s| s.0)),
+                &names::quoted_and(super::resolve::SettingName::names()),
             )
     }
 }

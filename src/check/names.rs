@@ -1,5 +1,7 @@
-//! The names a policy can use: built-in facts, settings, types, actions,
-//! and the "did you mean" that finds the one a typo was aiming at.
+//! The names a policy can use, as the checker needs them: the kinds of
+//! values, the attribute types, the built-in facts and actions (from their
+//! tables: `policy::facts`, `ActionKind`); the settings are in
+//! `resolve/settings.rs`.
 
 use crate::policy::{ActionKind, Fact, FactKind};
 pub(crate) use crate::words::{closest, quoted_and, quoted_list};
@@ -77,41 +79,7 @@ pub(crate) fn fact_names() -> impl Iterator<Item = &'static str> + Clone {
 }
 
 /// Columns of the invoice file that are facts, not attributes.
-pub const RESERVED_COLUMNS: &[&str] = &["issue_date", "due_date", "paid_date"];
-
-/// Settings: name, what it takes, meaning.
-pub const SETTINGS: &[(&str, &str, &str)] = &[
-    (
-        "cooldown",
-        "a duration such as `7d`",
-        "minimum gap between two contacts with one customer",
-    ),
-    (
-        "calendar",
-        "`france` or `none`",
-        "business days for calls and letters",
-    ),
-    (
-        "minimum_amount",
-        "an amount such as `50 EUR`",
-        "invoices with a smaller open amount are not dunned",
-    ),
-    (
-        "interest_rate",
-        "a percentage such as `12.15%`",
-        "annual late-payment interest",
-    ),
-    (
-        "indemnity",
-        "an amount such as `40 EUR`",
-        "flat recovery indemnity per invoice",
-    ),
-    (
-        "pause_disputed",
-        "`yes` or `no`",
-        "pause disputed invoices (default `yes`)",
-    ),
-];
+pub(crate) const RESERVED_COLUMNS: &[&str] = &["issue_date", "due_date", "paid_date"];
 
 /// Attribute types: name, kind.
 pub(crate) const TYPES: &[&str] = &["text", "number", "money", "date", "bool"];

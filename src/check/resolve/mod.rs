@@ -10,6 +10,8 @@ mod conditions;
 mod settings;
 mod values;
 
+pub(crate) use settings::SettingName;
+
 use std::collections::HashMap;
 
 use super::error::{did_you_mean, CheckError};
