@@ -3,7 +3,6 @@
 use std::path::PathBuf;
 
 use dunning::output::diagnostics::{self, Renderer};
-use dunning::SourceFile;
 
 use super::{files, render, DiagnosticFormat, Outcome};
 
@@ -29,23 +28,15 @@ pub(crate) fn run(args: Args) -> Outcome {
     }
     let paths = match files::policies(&args.files) {
         Ok(p) => p,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return Outcome::Failed;
-        }
+        Err(outcome) => return outcome,
     };
     let mut outcome = Outcome::Ok;
     let mut flats = Vec::new();
     let (mut errors, mut warnings) = (0, 0);
     let color = super::color_stdout();
     for path in &paths {
-        let file = match SourceFile::read(path) {
-            Ok(file) => file,
-            Err(e) => {
-                eprintln!("error: cannot read {}: {e}", path.display());
-                outcome = outcome.max(Outcome::Failed);
-                continue;
-            }
+        let Some(file) = files::read_policy(path, &mut outcome) else {
+            continue;
         };
         let diagnostics = file.check().diagnostics;
         let renderer = Renderer::new(&file, color);

@@ -22,12 +22,12 @@ pub(crate) struct Args {
     old: PathBuf,
     /// The changed policy.
     new: PathBuf,
-    #[arg(long)]
-    invoices: PathBuf,
-    #[arg(long)]
-    payments: Option<PathBuf>,
+    #[command(flatten)]
+    data: load::DataArgs,
+    /// First day replayed.
     #[arg(long)]
     from: NaiveDate,
+    /// Last day replayed (inclusive).
     #[arg(long)]
     to: NaiveDate,
     #[arg(long, value_enum, default_value_t = DiffFormat::Table)]
@@ -43,10 +43,10 @@ pub(crate) fn run(args: Args) -> Outcome {
         let old = load::policy(&args.old)?;
         let new = load::policy(&args.new)?;
         // Each policy reads the columns it declares or uses.
-        let old_invoices = load::invoices(&args.invoices, &old)?;
-        let new_invoices = load::invoices(&args.invoices, &new)?;
-        let old_payments = load::payments(args.payments.as_deref(), &old_invoices)?;
-        let new_payments = load::payments(args.payments.as_deref(), &new_invoices)?;
+        let old_invoices = load::invoices(&args.data.invoices, &old)?;
+        let new_invoices = load::invoices(&args.data.invoices, &new)?;
+        let old_payments = load::payments(args.data.payments.as_deref(), &old_invoices)?;
+        let new_payments = load::payments(args.data.payments.as_deref(), &new_invoices)?;
         let old_data = RunData::new(&old_invoices).with_payments(&old_payments);
         let new_data = RunData::new(&new_invoices).with_payments(&new_payments);
         let a = simulate::replay(&old, old_data, range, None, true)?;

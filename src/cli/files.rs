@@ -7,6 +7,10 @@
 
 use std::path::{Path, PathBuf};
 
+use dunning::SourceFile;
+
+use super::Outcome;
+
 /// The files under `dir` with one of `extensions` (without the dot),
 /// sorted.
 pub(crate) fn walk(dir: &Path, extensions: &[&str]) -> Result<Vec<PathBuf>, String> {
@@ -41,14 +45,17 @@ fn has_extension(path: &Path, extensions: &[&str]) -> bool {
 
 /// Policy files: files as given, folders expanded into the `.dunning`
 /// files under them. A folder without any is an error (a typo in CI's
-/// path must not pass as a clean check).
-pub(crate) fn policies(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
+/// path must not pass as a clean check), said on stderr: a usage error.
+pub(crate) fn policies(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Outcome> {
     let mut out = Vec::new();
     for path in paths {
         if path.is_dir() {
-            let found = walk(path, &["dunning"])?;
+            let found = walk(path, &["dunning"]).map_err(usage)?;
             if found.is_empty() {
-                return Err(format!("no .dunning file in the folder {}", path.display()));
+                return Err(usage(format!(
+                    "no .dunning file in the folder {}",
+                    path.display()
+                )));
             }
             out.extend(found);
         } else {
@@ -56,6 +63,24 @@ pub(crate) fn policies(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
         }
     }
     Ok(out)
+}
+
+fn usage(message: String) -> Outcome {
+    eprintln!("error: {message}");
+    Outcome::Failed
+}
+
+/// A policy file read; when it cannot be, says so on stderr, raises
+/// `outcome` to an I/O error, and gives `None` (the other files go on).
+pub(crate) fn read_policy(path: &Path, outcome: &mut Outcome) -> Option<SourceFile> {
+    match SourceFile::read(path) {
+        Ok(file) => Some(file),
+        Err(e) => {
+            eprintln!("error: cannot read {}: {e}", path.display());
+            *outcome = (*outcome).max(Outcome::Failed);
+            None
+        }
+    }
 }
 
 /// Writes through a temporary file and a rename, so a crash never leaves

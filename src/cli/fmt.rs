@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use dunning::output::diagnostics::Renderer;
-use dunning::{FormatError, SourceFile};
+use dunning::FormatError;
 
 use super::{files, Outcome};
 
@@ -20,21 +20,13 @@ pub(crate) struct Args {
 pub(crate) fn run(args: Args) -> Outcome {
     let paths = match files::policies(&args.files) {
         Ok(p) => p,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return Outcome::Failed;
-        }
+        Err(outcome) => return outcome,
     };
     let mut outcome = Outcome::Ok;
     let color = super::color_stdout();
     for path in &paths {
-        let file = match SourceFile::read(path) {
-            Ok(file) => file,
-            Err(e) => {
-                eprintln!("error: cannot read {}: {e}", path.display());
-                outcome = outcome.max(Outcome::Failed);
-                continue;
-            }
+        let Some(file) = files::read_policy(path, &mut outcome) else {
+            continue;
         };
         let (name, text) = (file.name(), file.text());
         let renderer = Renderer::new(&file, color);

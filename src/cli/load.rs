@@ -1,13 +1,57 @@
 //! Reading what a command needs (a policy, invoices, payments, history), with
 //! every problem printed in words and turned into the right exit code.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use dunning::data::{HistoryEntry, Invoice, Payment};
 use dunning::output::diagnostics::Renderer;
-use dunning::{Policy, SourceFile};
+use dunning::{Policy, RunData, SourceFile};
 
 use super::Outcome;
+
+/// The data files every command that runs a policy reads.
+#[derive(clap::Args, Debug)]
+pub(crate) struct DataArgs {
+    /// Invoice snapshot (CSV, JSON or YAML).
+    #[arg(long)]
+    pub(crate) invoices: PathBuf,
+    /// Partial payments (`invoice_id,date,amount`).
+    #[arg(long)]
+    pub(crate) payments: Option<PathBuf>,
+}
+
+/// The rows of a run, read for one policy (its attributes type the columns).
+pub(crate) struct Inputs {
+    invoices: Vec<Invoice>,
+    payments: Vec<Payment>,
+    history: Vec<HistoryEntry>,
+}
+
+impl Inputs {
+    /// The invoices, their payments and (if given) the history, read for
+    /// `policy`, in that order.
+    pub(crate) fn read(
+        policy: &Policy,
+        data: &DataArgs,
+        history: Option<&Path>,
+    ) -> Result<Inputs, Outcome> {
+        let invoices = self::invoices(&data.invoices, policy)?;
+        let payments = self::payments(data.payments.as_deref(), &invoices)?;
+        let history = self::history(history, &invoices)?;
+        Ok(Inputs {
+            invoices,
+            payments,
+            history,
+        })
+    }
+
+    /// The rows, as the library takes them.
+    pub(crate) fn run_data(&self) -> RunData<'_, '_> {
+        RunData::new(&self.invoices)
+            .with_payments(&self.payments)
+            .with_history(&self.history)
+    }
+}
 
 /// A policy file, checked. Errors (and warnings) are printed to stderr; an
 /// error stops the command with exit code 1 (2 if the file cannot be read).

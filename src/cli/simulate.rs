@@ -19,11 +19,10 @@ pub(crate) enum SimulateFormat {
 
 #[derive(clap::Args, Debug)]
 pub(crate) struct Args {
+    /// The policy file.
     policy: PathBuf,
-    #[arg(long)]
-    invoices: PathBuf,
-    #[arg(long)]
-    payments: Option<PathBuf>,
+    #[command(flatten)]
+    data: load::DataArgs,
     /// First day replayed.
     #[arg(long)]
     from: NaiveDate,
@@ -134,11 +133,15 @@ pub(crate) fn run(args: Args) -> Outcome {
     let result = (|| {
         let range = load::range(args.from, args.to)?;
         let policy = load::policy(&args.policy)?;
-        let invoices = load::invoices(&args.invoices, &policy)?;
-        let payments = load::payments(args.payments.as_deref(), &invoices)?;
+        let inputs = load::Inputs::read(&policy, &args.data, None)?;
         let keep = args.format == SimulateFormat::Json;
-        let data = RunData::new(&invoices).with_payments(&payments);
-        let sim = replay(&policy, data, range, args.actions_out.as_deref(), keep)?;
+        let sim = replay(
+            &policy,
+            inputs.run_data(),
+            range,
+            args.actions_out.as_deref(),
+            keep,
+        )?;
         let text = match args.format {
             SimulateFormat::Table => render::simulate::table(&sim.summary),
             SimulateFormat::Json => dunning::output::json::simulation(&sim),

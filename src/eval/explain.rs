@@ -93,16 +93,11 @@ pub(crate) fn explain(
             }
             (Decision::Paused { pause }, _) if holds => format!("holds, but paused by `{pause}`"),
             _ if history.highest.is_some_and(|h| index < h) => {
-                let later = history
-                    .highest
-                    .and_then(|h| policy.rules.get(h.get()))
-                    .map_or("?", |r| r.name.as_str());
+                let later = history.highest.map_or("?", |h| policy.rule_name(h));
                 "skipped for good: the later step `".to_string() + later + "` already fired"
             }
             _ if holds && due.is_some_and(|d| d > index) => {
-                let chosen = due
-                    .and_then(|d| policy.rules.get(d.get()))
-                    .map_or("?", |r| r.name.as_str());
+                let chosen = due.map_or("?", |d| policy.rule_name(d));
                 format!("holds, but the more advanced step `{chosen}` is chosen")
             }
             (_, Some(last)) if holds => {

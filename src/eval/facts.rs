@@ -218,12 +218,7 @@ impl<'a> Facts<'a> {
             }
             Condition::Flag(fact) => out.push_str(self.fact_name(*fact)),
             Condition::Fired(rule) => {
-                let name = self
-                    .policy
-                    .rules
-                    .get(rule.get())
-                    .map_or("?", |r| r.name.as_str());
-                let _ = write!(out, "fired {name}");
+                let _ = write!(out, "fired {}", self.policy.rule_name(*rule));
             }
             other => self.write_reason(out, other),
         }
@@ -262,14 +257,7 @@ impl<'a> Facts<'a> {
                 self.fact_name(*fact),
                 show(&self.actual(*fact))
             ),
-            Condition::Fired(rule) => {
-                let name = self
-                    .policy
-                    .rules
-                    .get(rule.get())
-                    .map_or("?", |r| r.name.as_str());
-                format!("fired {name}: {yes}")
-            }
+            Condition::Fired(rule) => format!("fired {}: {yes}", self.policy.rule_name(*rule)),
             Condition::Not(inner) => format!("not ({}): {yes}", self.explain_test(inner)),
             Condition::All(_) | Condition::Any(_) => format!("…: {yes}"),
         }

@@ -65,6 +65,11 @@ impl Policy {
         &self.rules[index.get()]
     }
 
+    /// The name of the rule at `index` (`?` for an index of another policy).
+    pub fn rule_name(&self, index: RuleIdx) -> &str {
+        self.rules.get(index.get()).map_or("?", |r| r.name.as_str())
+    }
+
     /// The rules with their indices, in ladder order.
     pub fn rules_indexed(&self) -> impl DoubleEndedIterator<Item = (RuleIdx, &Rule)> + '_ {
         self.rules

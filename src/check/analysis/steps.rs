@@ -81,10 +81,7 @@ fn var_name(policy: &Policy, var: Var) -> String {
     match var.fact() {
         Some(fact) => policy.fact_name(fact).to_string(),
         None => match var {
-            Var::Fired(i) => format!(
-                "fired {}",
-                policy.rules.get(i.get()).map_or("?", |r| r.name.as_str())
-            ),
+            Var::Fired(i) => format!("fired {}", policy.rule_name(i)),
             _ => "?".into(),
         },
     }
