@@ -121,14 +121,14 @@ fn main() {
     for (name, text) in [("ladders-5000", ladders()), ("customers-5000", customers())] {
         let path = dir.join(format!("{name}.dunning"));
         std::fs::write(&path, &text).unwrap();
-        let checked = dunning::check_source(&text);
+        let checked = dunning::check(&dunning::parse(&text));
         let rules = checked.policy.as_ref().map_or(0, |p| p.rules.len());
         let (mut total, mut parse, mut check) = (Vec::new(), Vec::new(), Vec::new());
         for _ in 0..11 {
             let started = Instant::now();
-            let parsed = dunning::syntax::parse(&text);
+            let parsed = dunning::parse(&text);
             let parsed_at = Instant::now();
-            let checked = dunning::check::check(&parsed.policy, &text, parsed.is_ok());
+            let checked = dunning::check(&parsed);
             let done = Instant::now();
             assert!(!checked.has_errors());
             parse.push(parsed_at - started);

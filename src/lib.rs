@@ -2,147 +2,102 @@
 //! to remind customers of unpaid invoices), with a checker, an interpreter
 //! and a simulator.
 //!
-//! The pipeline, one module per stage:
+//! # The pipeline
 //!
-//! ```text
-//! source text ─ syntax (pest) ─▶ AST with spans ─ check ─▶ Policy
-//!      Policy + invoices (data) ─ eval ─▶ day plan ─ simulate ─▶ year replay
-//! ```
+//! | stage | function | takes | gives |
+//! | --- | --- | --- | --- |
+//! | syntax | [`parse`] | the text of a `.dunning` file | [`Parsed`]: the [`ast`] of what parsed, a [`SyntaxError`] per statement that did not |
+//! | format | [`format()`] | [`Parsed`] | the canonical text, or a [`FormatError`] |
+//! | check | [`check`] | [`Parsed`] | [`Checked`]: the [`Policy`] if nothing is wrong, and every [`PolicyError`] |
+//! | data | [`data::load_invoices`], … | files, and the policy (for its attributes) | invoices, payments, history: a [`RunData`] |
+//! | plan | [`plan`] | [`Policy`], [`RunData`], a day | [`Plan`]: that day's [`Action`]s |
+//! | explain | [`explain`] | [`Policy`], [`RunData`], a day, an invoice | [`Explanation`] |
+//! | replay | [`replay`], [`simulate`] | [`Policy`], [`RunData`], a [`DateRange`] | each day's actions, a [`Summary`]; a [`Simulation`] |
+//! | diff | [`diff`] | two [`Simulation`]s | [`Diff`] |
+//! | output | [`output`] | any of the above | JSON, the history CSV, diagnostics located in their file |
+//!
+//! A file on disk goes through [`SourceFile`]: [`SourceFile::read`], then
+//! [`SourceFile::check`], then [`output::diagnostics::Renderer`].
 //!
 //! ```
-//! let source = "when segment = strategic and overdue > 15d then call\n";
-//! let checked = dunning::check_source(source);
-//! assert!(checked.diagnostics.is_empty());
+//! use chrono::NaiveDate;
+//! use dunning::data::{read_invoices, Format};
+//!
+//! let parsed = dunning::parse(
+//!     "attribute segment in [strategic, small]\n\
+//!      rule call: when segment = strategic and overdue > 15d then call\n",
+//! );
+//! let checked = dunning::check(&parsed);
+//! // No error; a warning that `small` invoices get no step at all.
+//! assert!(!checked.has_errors());
+//! assert_eq!(checked.diagnostics.len(), 1);
 //! let policy = checked.policy.unwrap();
-//! assert_eq!(policy.rules[0].action.kind.as_str(), "call");
+//!
+//! let csv = "invoice_id,customer_id,issue_date,due_date,amount,currency,segment\n\
+//!            INV-1,C-1,2025-01-15,2025-02-14,1200.00,EUR,strategic\n";
+//! let invoices = read_invoices("invoices.csv", csv.as_bytes(), Format::Csv, &policy).unwrap();
+//! let day = NaiveDate::from_ymd_opt(2025, 3, 3).unwrap();
+//! let plan = dunning::plan(&policy, dunning::RunData::new(&invoices), day);
+//! assert_eq!(plan.actions[0].action.as_str(), "call");
+//! assert_eq!(plan.actions[0].reason(), "segment = strategic and overdue 17 days > 15 days");
 //! ```
+//!
+//! The command line (`src/cli/`, the `cli` feature, on by default) is a
+//! thin layer on this library; `cargo build --lib --no-default-features`
+//! builds the library alone.
 
-pub mod check;
+#![warn(missing_docs)]
+
+pub mod calendar;
+mod check;
+pub mod codes;
 pub mod data;
-pub mod eval;
+mod eval;
 pub mod generate;
+mod idx;
 pub mod money;
 pub mod output;
+pub mod penalty;
 pub mod policy;
-pub mod report;
-pub mod simulate;
-pub mod syntax;
-pub mod testing;
+mod simulate;
+mod source;
+mod span;
+mod syntax;
+mod words;
 
-use miette::Diagnostic;
-use thiserror::Error;
-
-pub use check::{check, CheckError, Checked};
-pub use eval::Plan;
+pub use check::{check, CheckError, Checked, PolicyError};
+pub use data::RunData;
+pub use eval::{
+    Action, CustomerIdx, Decision, DeferredBy, Explanation, InvoiceIdx, InvoiceLine, Plan,
+    RuleExplanation, Status,
+};
 pub use policy::Policy;
-pub use syntax::{parse, Parsed, SyntaxError};
+pub use simulate::{
+    diff, replay, simulate, Context, Crossed, DateRange, DateRangeError, Diff, Engine,
+    InvoiceChange, KindChange, KindFigures, ReplayOptions, Simulation, StepFigures, Summary,
+};
+pub use source::SourceFile;
+pub use span::{LineIndex, Span};
+pub use syntax::{ast, format, parse, FormatError, Parsed, SyntaxError};
 
-/// Any problem found in a policy file.
-#[derive(Debug, Error, Diagnostic, Clone, PartialEq, Eq)]
-pub enum PolicyError {
-    #[error(transparent)]
-    #[diagnostic(transparent)]
-    Syntax(#[from] SyntaxError),
-    #[error(transparent)]
-    #[diagnostic(transparent)]
-    Check(#[from] CheckError),
-}
-
-impl PolicyError {
-    pub fn is_warning(&self) -> bool {
-        matches!(self, PolicyError::Check(c) if c.is_warning())
-    }
-}
-
-/// A policy file read all the way: the checked policy if it has no errors,
-/// and every diagnostic, syntax ones first, then in file order.
-#[derive(Debug, Clone)]
-pub struct CheckedSource {
-    pub policy: Option<Policy>,
-    pub diagnostics: Vec<PolicyError>,
-}
-
-impl CheckedSource {
-    pub fn has_errors(&self) -> bool {
-        self.diagnostics.iter().any(|d| !d.is_warning())
-    }
-}
-
-/// Parses and checks a policy's text: the usual entry point.
-pub fn check_source(text: &str) -> CheckedSource {
-    let parsed = syntax::parse(text);
-    let checked = check::check(&parsed.policy, text, parsed.is_ok());
-    let mut diagnostics: Vec<PolicyError> =
-        parsed.errors.into_iter().map(PolicyError::from).collect();
-    diagnostics.extend(checked.diagnostics.into_iter().map(PolicyError::from));
-    CheckedSource {
-        policy: if diagnostics.iter().any(|d| !d.is_warning()) {
-            None
-        } else {
-            checked.policy
-        },
-        diagnostics,
-    }
-}
-
-/// Why `format_source` refused to format a file.
-#[derive(Debug, Error, Diagnostic)]
-pub enum FormatError {
-    #[error("the file has syntax errors; fix them before formatting")]
-    #[diagnostic(code("dunning::fmt::syntax"))]
-    Syntax(#[related] Vec<SyntaxError>),
-    #[error("formatting would change the meaning of the policy; the file was left as it is (this is a bug in dunning, please report it)")]
-    #[diagnostic(code("dunning::fmt::not-preserved"))]
-    NotPreserved,
-}
-
-/// Formats a policy in the canonical layout, refusing to return text that
-/// does not parse back to the same policy with the same comments.
-pub fn format_source(text: &str) -> Result<String, FormatError> {
-    let parsed = syntax::parse(text);
-    if !parsed.is_ok() {
-        return Err(FormatError::Syntax(parsed.errors));
-    }
-    let formatted = syntax::format::format_policy(&parsed.policy);
-    let again = syntax::parse(&formatted);
-    if !again.is_ok() || again.policy != parsed.policy {
-        return Err(FormatError::NotPreserved);
-    }
-    Ok(formatted)
-}
-
-/// The action plan for one day (SPEC section 4): `history` is what was
-/// already done (entries dated after `date` are ignored).
-pub fn plan<'a>(
-    policy: &'a Policy,
-    invoices: &'a [data::Invoice],
-    payments: &[data::Payment],
-    history: &[data::HistoryEntry],
-    date: chrono::NaiveDate,
-) -> Plan<'a> {
-    let ledger = eval::Ledger::new(invoices, payments);
-    let state = eval::State::from_history(policy, &ledger, history, date);
-    eval::plan::plan_day(policy, &ledger, &state, date)
+/// The action plan for one day (SPEC section 4). The history of `data` is
+/// what was already done (entries dated after `date` are ignored).
+pub fn plan<'a>(policy: &'a Policy, data: RunData<'a, '_>, date: chrono::NaiveDate) -> Plan<'a> {
+    let run = eval::Run::new(policy, data);
+    let state = eval::State::from_history(&run, data.history, date);
+    eval::plan::plan_day(&run, &state, date)
 }
 
 /// Why each rule did or did not fire for one invoice on one day; `None`
 /// when no invoice has that id.
 pub fn explain(
     policy: &Policy,
-    invoices: &[data::Invoice],
-    payments: &[data::Payment],
-    history: &[data::HistoryEntry],
+    data: RunData<'_, '_>,
     date: chrono::NaiveDate,
     invoice_id: &str,
-) -> Option<eval::explain::Explanation> {
-    let ledger = eval::Ledger::new(invoices, payments);
-    let index = *ledger.index.get(invoice_id)?;
-    let state = eval::State::from_history(policy, &ledger, history, date);
-    Some(eval::explain::explain(policy, &ledger, &state, index, date))
-}
-
-/// The documentation of any diagnostic code (policy or data), with or
-/// without the `dunning::` prefix, for `dunning check --explain`.
-pub fn code_doc(code: &str) -> Option<&'static check::codes::CodeDoc> {
-    check::codes::find(code).or_else(|| data::codes::find(code))
+) -> Option<Explanation> {
+    let run = eval::Run::new(policy, data);
+    let index = *run.ledger.index.get(invoice_id)?;
+    let state = eval::State::from_history(&run, data.history, date);
+    Some(eval::explain::explain(&run, &state, index, date))
 }

@@ -22,6 +22,7 @@ impl Currency {
         Some(Currency(bytes))
     }
 
+    /// The three-letter code: `EUR`.
     pub fn as_str(&self) -> &str {
         // Only ASCII upper-case letters ever get in (see `parse`).
         std::str::from_utf8(&self.0).unwrap_or("???")
@@ -46,13 +47,17 @@ impl Serialize for Currency {
     }
 }
 
+/// An amount in a currency: `500 EUR`.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, Serialize)]
 pub struct Money {
+    /// The amount, exact.
     pub amount: Decimal,
+    /// Its currency.
     pub currency: Currency,
 }
 
 impl Money {
+    /// `amount` in `currency`.
     pub fn new(amount: Decimal, currency: Currency) -> Self {
         Money { amount, currency }
     }

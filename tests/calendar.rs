@@ -2,7 +2,7 @@
 #![allow(clippy::unwrap_used)]
 
 use chrono::NaiveDate;
-use dunning::eval::calendar::{easter, french_holidays, is_business_day, next_business_day};
+use dunning::calendar::{easter, french_holidays, is_business_day, next_business_day};
 use dunning::policy::CalendarKind;
 
 fn d(s: &str) -> NaiveDate {

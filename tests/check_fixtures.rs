@@ -14,9 +14,10 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use dunning::check::codes::CODES;
-use dunning::report::{render_human, SourceFile};
+use dunning::codes::POLICY as CODES;
+use dunning::output::diagnostics::render_human;
 use dunning::PolicyError;
+use dunning::SourceFile;
 use miette::Diagnostic;
 
 /// The diagnostics of a fixture, read as the CLI reads a file.
@@ -30,16 +31,9 @@ fn diagnostics(path: &Path) -> (SourceFile, Vec<PolicyError>) {
             .unwrap_or(""),
         path.file_name().and_then(|n| n.to_str()).unwrap_or("")
     );
-    match dunning::syntax::decode(&bytes) {
-        Ok(text) => (
-            SourceFile::new(name, text),
-            dunning::check_source(text).diagnostics,
-        ),
-        Err(e) => (
-            SourceFile::new(name, String::from_utf8_lossy(&bytes).into_owned()),
-            vec![PolicyError::from(e)],
-        ),
-    }
+    let file = SourceFile::from_bytes(name, &bytes);
+    let diagnostics = file.check().diagnostics;
+    (file, diagnostics)
 }
 
 fn code_of(d: &dyn Diagnostic) -> String {
@@ -148,7 +142,7 @@ fn every_code_has_a_fixture_and_every_fixture_code_is_known() {
 fn every_code_is_documented_in_the_readme() {
     let doc = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
         .expect("README.md exists");
-    for code in CODES.iter().chain(dunning::data::codes::CODES) {
+    for code in CODES.iter().chain(dunning::codes::DATA) {
         assert!(
             doc.contains(&format!("`{}`", code.code)),
             "README.md does not list `{}`",
@@ -168,7 +162,7 @@ fn every_code_explains_itself_with_an_example_that_shows_it() {
         if doc.code == "dunning::syntax::not-utf8" || doc.code == "dunning::syntax::too-deep" {
             continue;
         }
-        let codes: Vec<String> = dunning::check_source(doc.example)
+        let codes: Vec<String> = dunning::check(&dunning::parse(doc.example))
             .diagnostics
             .iter()
             .map(|d| code_of(d))
@@ -178,7 +172,7 @@ fn every_code_explains_itself_with_an_example_that_shows_it() {
             "the example of {} shows {codes:?}",
             doc.code
         );
-        let fixed: Vec<String> = dunning::check_source(doc.fix)
+        let fixed: Vec<String> = dunning::check(&dunning::parse(doc.fix))
             .diagnostics
             .iter()
             .map(|d| code_of(d))

@@ -36,18 +36,24 @@ fn the_three_required_policies_exist() {
 #[test]
 fn every_policy_is_clean_and_formatted() {
     for path in policies() {
-        let text = std::fs::read_to_string(&path).unwrap();
-        let checked = dunning::check_source(&text);
-        let file = dunning::report::SourceFile::new(path.display().to_string(), text.clone());
+        let file = dunning::SourceFile::read(&path).unwrap();
+        let parsed = file.parse();
+        let checked = dunning::check(&parsed);
+        let renderer = dunning::output::diagnostics::Renderer::new(&file, false);
         let rendered: Vec<String> = checked
             .diagnostics
             .iter()
-            .map(|d| dunning::report::render_human(d, &file, false))
+            .map(|d| renderer.render(d))
             .collect();
         assert!(checked.diagnostics.is_empty(), "{}", rendered.join("\n"));
         assert!(checked.policy.is_some());
-        let formatted = dunning::format_source(&text).unwrap();
-        assert_eq!(formatted, text, "{} is not formatted", path.display());
+        let formatted = dunning::format(&parsed).unwrap();
+        assert_eq!(
+            formatted,
+            file.text(),
+            "{} is not formatted",
+            path.display()
+        );
     }
 }
 
@@ -57,7 +63,7 @@ fn the_french_ladder_says_what_the_spec_asks() {
         PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("policies/french_b2b.dunning"),
     )
     .unwrap();
-    let policy = dunning::check_source(&text).policy.unwrap();
+    let policy = dunning::check(&dunning::parse(&text)).policy.unwrap();
     let s = &policy.settings;
     assert_eq!(s.cooldown_days, 7);
     assert_eq!(s.calendar, dunning::policy::CalendarKind::France);

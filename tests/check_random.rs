@@ -6,11 +6,14 @@ use proptest::prelude::*;
 const POLICY: &str = include_str!("../policies/french_b2b.dunning");
 
 fn run(bytes: &[u8]) {
-    if let Ok(text) = dunning::syntax::decode(bytes) {
-        let checked = dunning::check_source(text);
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        let checked = dunning::check(&dunning::parse(text));
         if !checked.has_errors() {
-            let formatted = dunning::format_source(text).expect("a valid policy formats");
-            assert_eq!(dunning::format_source(&formatted).unwrap(), formatted);
+            let formatted = dunning::format(&dunning::parse(text)).expect("a valid policy formats");
+            assert_eq!(
+                dunning::format(&dunning::parse(&formatted)).unwrap(),
+                formatted
+            );
         }
     }
 }

@@ -20,7 +20,7 @@ fn fixtures() -> &'static Path {
 
 fn policy(name: &str) -> Policy {
     let text = std::fs::read_to_string(fixtures().join(name)).unwrap();
-    dunning::check_source(&text).policy.unwrap()
+    dunning::check(&dunning::parse(&text)).policy.unwrap()
 }
 
 fn read(path: &Path) -> Result<usize, DataErrors> {
@@ -57,7 +57,7 @@ fn catalogue() {
         };
         for error in errors.errors() {
             assert!(
-                data::codes::find(error.code()).is_some(),
+                dunning::codes::find(error.code()).is_some(),
                 "{} is not documented in data::codes",
                 error.code()
             );

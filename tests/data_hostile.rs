@@ -10,11 +10,11 @@ use dunning::Policy;
 use proptest::prelude::*;
 
 fn policy() -> Policy {
-    dunning::check_source(
+    dunning::check(&dunning::parse(
         "attribute segment in [strategic, key, standard, small]\n\
          attribute risk: number\n\
          when segment = strategic and risk > 3 and overdue > 15d then call\n",
-    )
+    ))
     .policy
     .unwrap()
 }

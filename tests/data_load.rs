@@ -7,7 +7,7 @@
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
-use dunning::data::{self, AttrValue, DataErrors, Format, Invoice, InvoiceIndex, Place, Problem};
+use dunning::data::{self, AttrValue, DataErrors, Format, Invoice, Place, Problem};
 use dunning::policy::ActionKind;
 use dunning::Policy;
 use rust_decimal::Decimal;
@@ -20,11 +20,11 @@ fn fixture(path: &str) -> PathBuf {
 
 fn policy_file(name: &str) -> Policy {
     let text = std::fs::read_to_string(fixture(name)).unwrap();
-    dunning::check_source(&text).policy.unwrap()
+    dunning::check(&dunning::parse(&text)).policy.unwrap()
 }
 
 fn policy(text: &str) -> Policy {
-    let checked = dunning::check_source(text);
+    let checked = dunning::check(&dunning::parse(text));
     checked
         .policy
         .unwrap_or_else(|| panic!("{:?}", checked.diagnostics))
@@ -309,14 +309,6 @@ fn history_is_read_and_repeated_headers_are_skipped() {
     assert_eq!(history[1].template, None);
     // Line 4 repeats the header (yesterday's plan appended as it is).
     assert_eq!(history[2].line, 5);
-}
-
-#[test]
-fn the_invoice_index_finds_invoices_by_id() {
-    let invoices = csv("INV-1,C-1,2025-01-15,2025-02-14,10.00,EUR,,,small\n").unwrap();
-    let index = InvoiceIndex::new(&invoices);
-    assert_eq!(index.get("INV-1").map(|i| i.line), Some(2));
-    assert!(index.get("INV-2").is_none());
 }
 
 // ───────────── each rule ─────────────

@@ -43,10 +43,10 @@ fn million_invoices() -> String {
 #[test]
 #[ignore = "run in release: cargo test --release --test data_speed -- --ignored"]
 fn a_million_invoices_load_in_well_under_a_second() {
-    let policy = dunning::check_source(
+    let policy = dunning::check(&dunning::parse(
         "attribute segment in [strategic, key, standard, small]\n\
          when segment = strategic and overdue > 15d then call\n",
-    )
+    ))
     .policy
     .unwrap();
     let text = million_invoices();

@@ -7,17 +7,17 @@
 
 use std::path::Path;
 
-use dunning::syntax::parse;
+use dunning::parse;
 
 fn format_fixture(path: &Path) -> String {
     let bytes = std::fs::read(path).unwrap();
-    let text = dunning::syntax::decode(&bytes).unwrap();
-    let formatted = dunning::format_source(text).unwrap();
-    let again = dunning::format_source(&formatted).unwrap();
+    let text = std::str::from_utf8(&bytes).unwrap();
+    let formatted = dunning::format(&dunning::parse(text)).unwrap();
+    let again = dunning::format(&dunning::parse(&formatted)).unwrap();
     assert_eq!(formatted, again, "{}: not idempotent", path.display());
     assert_eq!(
-        parse(text).policy,
-        parse(&formatted).policy,
+        parse(text).ast,
+        parse(&formatted).ast,
         "{}: the meaning changed",
         path.display()
     );
@@ -33,7 +33,9 @@ fn fmt_fixtures_format_as_snapshots() {
 
 #[test]
 fn fmt_refuses_files_with_syntax_errors() {
-    let err = dunning::format_source("when overdue > 1d then email\nwhen overdue => call\n");
+    let err = dunning::format(&dunning::parse(
+        "when overdue > 1d then email\nwhen overdue => call\n",
+    ));
     let Err(dunning::FormatError::Syntax(errors)) = err else {
         panic!("{err:?}");
     };

@@ -10,8 +10,8 @@
 // Test helpers stop the test on a broken setup: that is their job.
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
 
-use dunning::syntax::ast::*;
-use dunning::syntax::{format::format_policy, parse};
+use dunning::ast::*;
+use dunning::parse;
 use proptest::prelude::*;
 
 const KEYWORDS: &[&str] = &[
@@ -267,16 +267,16 @@ proptest! {
 
     #[test]
     fn formatted_text_parses_back_to_the_same_policy(policy in policy()) {
-        let text = format_policy(&policy);
+        let text = policy.to_string();
         let parsed = parse(&text);
         prop_assert!(parsed.errors.is_empty(), "{text}\n{:?}", parsed.errors);
-        prop_assert_eq!(&parsed.policy, &policy, "{}", text);
+        prop_assert_eq!(&parsed.ast, &policy, "{}", text);
     }
 
     #[test]
     fn formatting_is_idempotent(policy in policy()) {
-        let once = format_policy(&policy);
-        let twice = dunning::format_source(&once);
+        let once = policy.to_string();
+        let twice = dunning::format(&dunning::parse(&once));
         prop_assert!(twice.is_ok(), "{once}\n{twice:?}");
         prop_assert_eq!(twice.unwrap(), once);
     }
@@ -303,20 +303,15 @@ fn every_fixture_formats_to_a_fixed_point() {
     }
     for path in files {
         let bytes = std::fs::read(&path).unwrap();
-        let Ok(text) = dunning::syntax::decode(&bytes) else {
+        let Ok(text) = std::str::from_utf8(&bytes) else {
             continue;
         };
-        let Ok(once) = dunning::format_source(text) else {
+        let Ok(once) = dunning::format(&dunning::parse(text)) else {
             continue;
         };
+        assert_eq!(parse(&once).ast, parse(text).ast, "{}", path.display());
         assert_eq!(
-            parse(&once).policy,
-            parse(text).policy,
-            "{}",
-            path.display()
-        );
-        assert_eq!(
-            dunning::format_source(&once).unwrap(),
+            dunning::format(&dunning::parse(&once)).unwrap(),
             once,
             "{}",
             path.display()
@@ -331,6 +326,6 @@ fn print_samples() {
     let mut runner = proptest::test_runner::TestRunner::deterministic();
     for _ in 0..6 {
         let p = policy().new_tree(&mut runner).unwrap().current();
-        println!("-----\n{}", format_policy(&p));
+        println!("-----\n{p}");
     }
 }

@@ -160,26 +160,22 @@ fn cases() -> Vec<Case> {
 fn the_library_never_panics_on_hostile_input() {
     for case in cases() {
         let started = Instant::now();
-        let codes: Vec<String> = match dunning::syntax::decode(&case.bytes) {
-            Err(e) => vec![miette::Diagnostic::code(&e).unwrap().to_string()],
-            Ok(text) => {
-                let checked = dunning::check_source(text);
-                // fmt either formats it or refuses; it never panics.
-                let syntax_errors = checked
-                    .diagnostics
-                    .iter()
-                    .any(|d| matches!(d, dunning::PolicyError::Syntax(_)));
-                match dunning::format_source(text) {
-                    Ok(_) => assert!(!syntax_errors, "{}", case.name),
-                    Err(_) => assert!(syntax_errors, "{}", case.name),
-                }
-                checked
-                    .diagnostics
-                    .iter()
-                    .map(|d| miette::Diagnostic::code(d).unwrap().to_string())
-                    .collect()
-            }
-        };
+        let parsed = dunning::SourceFile::from_bytes("case", &case.bytes).parse();
+        let checked = dunning::check(&parsed);
+        // fmt either formats it or refuses; it never panics.
+        let syntax_errors = checked
+            .diagnostics
+            .iter()
+            .any(|d| matches!(d, dunning::PolicyError::Syntax(_)));
+        match dunning::format(&parsed) {
+            Ok(_) => assert!(!syntax_errors, "{}", case.name),
+            Err(_) => assert!(syntax_errors, "{}", case.name),
+        }
+        let codes: Vec<String> = checked
+            .diagnostics
+            .iter()
+            .map(|d| miette::Diagnostic::code(d).unwrap().to_string())
+            .collect();
         if let Some(code) = case.code {
             assert!(codes.iter().any(|c| c == code), "{}: {codes:?}", case.name);
         } else {

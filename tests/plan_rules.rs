@@ -3,7 +3,8 @@
 
 mod support;
 
-use dunning::eval::{Decision, DeferredBy};
+use dunning::policy::RuleIdx;
+use dunning::{Decision, DeferredBy, RunData};
 use support::*;
 
 const LADDER: &str = "\
@@ -23,7 +24,7 @@ fn one(policy_text: &str, inv_attrs: &[(&str, &str)], day: &str) -> Vec<(String,
         "1000.00",
         inv_attrs,
     )];
-    summary(&dunning::plan(&p, &invoices, &[], &[], date(day)))
+    summary(&dunning::plan(&p, RunData::new(&invoices), date(day)))
 }
 
 // ── Rule 1: open invoices only ──
@@ -40,11 +41,13 @@ fn rule1_invoice_not_yet_issued_gets_nothing() {
         "100",
         &[],
     )];
-    assert!(dunning::plan(&p, &invoices, &[], &[], date("2025-02-28"))
-        .actions
-        .is_empty());
+    assert!(
+        dunning::plan(&p, RunData::new(&invoices), date("2025-02-28"))
+            .actions
+            .is_empty()
+    );
     assert_eq!(
-        dunning::plan(&p, &invoices, &[], &[], date("2025-03-01"))
+        dunning::plan(&p, RunData::new(&invoices), date("2025-03-01"))
             .actions
             .len(),
         1
@@ -58,15 +61,19 @@ fn rule1_paid_date_on_or_before_d_closes_the_invoice_after_d_does_not() {
     // Paid after the due date but before D: closed on D.
     inv.paid_date = Some(date("2025-02-05"));
     let invoices = vec![inv];
-    assert!(dunning::plan(&p, &invoices, &[], &[], date("2025-02-10"))
-        .actions
-        .is_empty());
-    assert!(dunning::plan(&p, &invoices, &[], &[], date("2025-02-05"))
-        .actions
-        .is_empty());
+    assert!(
+        dunning::plan(&p, RunData::new(&invoices), date("2025-02-10"))
+            .actions
+            .is_empty()
+    );
+    assert!(
+        dunning::plan(&p, RunData::new(&invoices), date("2025-02-05"))
+            .actions
+            .is_empty()
+    );
     // On D before the payment, it is still open.
     assert_eq!(
-        dunning::plan(&p, &invoices, &[], &[], date("2025-02-04"))
+        dunning::plan(&p, RunData::new(&invoices), date("2025-02-04"))
             .actions
             .len(),
         1
@@ -90,11 +97,11 @@ fn rule1_payments_up_to_d_that_cover_the_amount_close_the_invoice() {
         payment("I1", "2025-02-03", "600"),
     ];
     assert!(
-        dunning::plan(&p, &invoices, &payments, &[], date("2025-02-10"))
+        dunning::plan(&p, data(&invoices, &payments), date("2025-02-10"))
             .actions
             .is_empty()
     );
-    let partly = dunning::plan(&p, &invoices, &payments, &[], date("2025-02-02"));
+    let partly = dunning::plan(&p, data(&invoices, &payments), date("2025-02-02"));
     assert_eq!(partly.actions.len(), 1);
     assert_eq!(partly.actions[0].open_amount, dec("600.00"));
 }
@@ -113,10 +120,12 @@ fn rule2_days_overdue_is_d_minus_due_date_in_calendar_days() {
         "10",
         &[],
     )];
-    assert!(dunning::plan(&p, &invoices, &[], &[], date("2025-02-15"))
-        .actions
-        .is_empty());
-    let plan = dunning::plan(&p, &invoices, &[], &[], date("2025-02-16"));
+    assert!(
+        dunning::plan(&p, RunData::new(&invoices), date("2025-02-15"))
+            .actions
+            .is_empty()
+    );
+    let plan = dunning::plan(&p, RunData::new(&invoices), date("2025-02-16"));
     assert_eq!(plan.actions[0].invoices[0].days_overdue, 16);
     // Before the due date it is negative; `due_in` says it without a minus sign.
     let p = policy("when due_in <= 3d and due_in >= 0d then email\n");
@@ -129,7 +138,7 @@ fn rule2_days_overdue_is_d_minus_due_date_in_calendar_days() {
         "10",
         &[],
     )];
-    let plan = dunning::plan(&p, &invoices, &[], &[], date("2025-01-28"));
+    let plan = dunning::plan(&p, RunData::new(&invoices), date("2025-01-28"));
     assert_eq!(plan.actions[0].invoices[0].days_overdue, -3);
 }
 
@@ -208,7 +217,11 @@ fn rule4_a_missed_weekend_loses_no_step() {
     )];
     let mut history = Vec::new();
     for day in ["2025-01-30", "2025-01-31", "2025-02-03"] {
-        let plan = dunning::plan(&p, &invoices, &[], &history, date(day));
+        let plan = dunning::plan(
+            &p,
+            RunData::new(&invoices).with_history(&history),
+            date(day),
+        );
         history.extend(as_history(&plan));
     }
     let fired: Vec<_> = history
@@ -257,13 +270,15 @@ fn rule6_disputed_invoices_are_paused_by_default() {
     let mut inv = invoice(&p, "I1", "C1", "2025-01-01", "2025-01-31", "10", &[]);
     inv.disputed = true;
     let invoices = vec![inv];
-    assert!(dunning::plan(&p, &invoices, &[], &[], date("2025-03-12"))
-        .actions
-        .is_empty());
-    let ledger = dunning::eval::Ledger::new(&invoices, &[]);
-    let state = dunning::eval::State::empty(&ledger);
+    assert!(
+        dunning::plan(&p, RunData::new(&invoices), date("2025-03-12"))
+            .actions
+            .is_empty()
+    );
     assert_eq!(
-        dunning::eval::decide::decide(&p, &ledger, &state, 0, date("2025-03-12")),
+        dunning::explain(&p, RunData::new(&invoices), date("2025-03-12"), "I1")
+            .unwrap()
+            .decision,
         Decision::Paused {
             pause: "dispute".into()
         }
@@ -276,7 +291,7 @@ fn rule6_a_policy_can_opt_in_to_chase_disputed_invoices() {
     let mut inv = invoice(&p, "I1", "C1", "2025-01-01", "2025-01-31", "10", &[]);
     inv.disputed = true;
     let invoices = [inv];
-    let plan = dunning::plan(&p, &invoices, &[], &[], date("2025-03-12"));
+    let plan = dunning::plan(&p, RunData::new(&invoices), date("2025-03-12"));
     assert_eq!(plan.actions[0].template, Some("dispute"));
 }
 
@@ -327,13 +342,18 @@ fn rule7_deferral_is_reported_with_the_day_it_becomes_allowed() {
         invoice(&p, "A", "C1", "2025-01-01", "2025-01-31", "10", &[]),
         invoice(&p, "B", "C1", "2025-01-01", "2025-02-03", "10", &[]),
     ];
-    let history = as_history(&dunning::plan(&p, &invoices, &[], &[], date("2025-02-01")));
-    let ledger = dunning::eval::Ledger::new(&invoices, &[]);
-    let state = dunning::eval::State::from_history(&p, &ledger, &history, date("2025-02-04"));
+    let history = as_history(&dunning::plan(
+        &p,
+        RunData::new(&invoices),
+        date("2025-02-01"),
+    ));
+    let data = RunData::new(&invoices).with_history(&history);
     assert_eq!(
-        dunning::eval::decide::decide(&p, &ledger, &state, 1, date("2025-02-04")),
+        dunning::explain(&p, data, date("2025-02-04"), "B")
+            .unwrap()
+            .decision,
         Decision::Deferred {
-            rule: 0,
+            rule: RuleIdx::new(0),
             until: date("2025-02-08"),
             by: DeferredBy::Cooldown
         }
@@ -347,7 +367,7 @@ fn rule7_several_actions_to_one_customer_on_one_day_are_one_contact() {
         invoice(&p, "A", "C1", "2025-01-01", "2025-01-31", "10", &[]),
         invoice(&p, "B", "C1", "2025-01-01", "2025-01-10", "10", &[]),
     ];
-    let plan = dunning::plan(&p, &invoices, &[], &[], date("2025-02-01"));
+    let plan = dunning::plan(&p, RunData::new(&invoices), date("2025-02-01"));
     // Both fire the same day (an e-mail for A, a letter for B).
     assert_eq!(
         summary(&plan),
@@ -442,7 +462,7 @@ fn rule9_five_invoices_of_one_customer_give_one_letter_listing_five() {
             &[],
         )])
         .collect();
-    let plan = dunning::plan(&p, &invoices, &[], &[], date("2025-03-15"));
+    let plan = dunning::plan(&p, RunData::new(&invoices), date("2025-03-15"));
     assert_eq!(plan.actions.len(), 2);
     let letter = &plan.actions[0];
     assert_eq!(
@@ -465,7 +485,7 @@ fn rule9_invoices_at_different_steps_share_one_action_and_its_json_says_so() {
         invoice(&p, "I1", "C1", "2025-01-01", "2025-02-28", "100", &[]),
         invoice(&p, "I3", "C1", "2024-12-01", "2025-01-13", "300", &[]),
     ];
-    let plan = dunning::plan(&p, &invoices, &[], &[], date("2025-03-15"));
+    let plan = dunning::plan(&p, RunData::new(&invoices), date("2025-03-15"));
     let json = serde_json::to_value(&plan).unwrap();
     // Actions by customer, then action name: the call first. It has no
     // template and no parameters: neither key is written. The e-mail lists
@@ -550,7 +570,7 @@ fn rule9_different_templates_are_different_actions() {
             &[("segment", "b")],
         ),
     ];
-    let plan = dunning::plan(&p, &invoices, &[], &[], date("2025-03-15"));
+    let plan = dunning::plan(&p, RunData::new(&invoices), date("2025-03-15"));
     assert_eq!(plan.actions.len(), 2);
 }
 
@@ -568,7 +588,7 @@ fn rule10_penalties_match_the_hand_computation_to_the_cent() {
         "1000.00",
         &[],
     )];
-    let plan = dunning::plan(&p, &invoices, &[], &[], date("2025-02-16"));
+    let plan = dunning::plan(&p, RunData::new(&invoices), date("2025-02-16"));
     let line = &plan.actions[0].invoices[0];
     // 1000 × 12.15% × 16 / 365 = 5.32602… → 5.33
     assert_eq!(line.interest, Some(dec("5.33")));
@@ -588,7 +608,7 @@ fn rule10_partial_payments_reduce_the_open_amount_and_the_penalties() {
         &[],
     )];
     let payments = vec![payment("I1", "2025-02-10", "400.00")];
-    let plan = dunning::plan(&p, &invoices, &payments, &[], date("2025-02-16"));
+    let plan = dunning::plan(&p, data(&invoices, &payments), date("2025-02-16"));
     let line = &plan.actions[0].invoices[0];
     assert_eq!(line.open_amount, dec("600.00"));
     // 600 × 12.15% × 16 / 365 = 3.19561… → 3.20
@@ -599,15 +619,15 @@ fn rule10_partial_payments_reduce_the_open_amount_and_the_penalties() {
 fn rule10_half_a_cent_rounds_away_from_zero() {
     // 365 × 1% × 1 / 365 = 0.01 exactly; 182.5 × 1% × 1 / 365 = 0.005 → 0.01
     assert_eq!(
-        dunning::eval::penalty::interest(dec("182.50"), dec("1"), 1),
+        dunning::penalty::interest(dec("182.50"), dec("1"), 1),
         dec("0.01")
     );
     assert_eq!(
-        dunning::eval::penalty::interest(dec("182.49"), dec("1"), 1),
+        dunning::penalty::interest(dec("182.49"), dec("1"), 1),
         dec("0.00")
     );
     assert_eq!(
-        dunning::eval::penalty::interest(dec("1000"), dec("10"), 0),
+        dunning::penalty::interest(dec("1000"), dec("10"), 0),
         dec("0")
     );
 }
@@ -624,7 +644,7 @@ fn rule10_no_penalties_unless_the_policy_declares_them() {
         "1000.00",
         &[],
     )];
-    let plan = dunning::plan(&p, &invoices, &[], &[], date("2025-02-16"));
+    let plan = dunning::plan(&p, RunData::new(&invoices), date("2025-02-16"));
     assert_eq!(plan.actions[0].interest, None);
     assert_eq!(plan.actions[0].indemnity, None);
 }
@@ -643,7 +663,7 @@ fn rule11_every_action_says_its_rule_and_why() {
         "10",
         &[("segment", "strategic")],
     )];
-    let plan = dunning::plan(&p, &invoices, &[], &[], date("2025-02-16"));
+    let plan = dunning::plan(&p, RunData::new(&invoices), date("2025-02-16"));
     assert_eq!(plan.actions[0].rule(), "strategic_call");
     assert_eq!(
         plan.actions[0].reason(),
@@ -661,7 +681,7 @@ fn rule12_actions_are_sorted_by_customer_then_action_and_output_is_stable() {
         invoice(&p, "I1", "C1", "2025-01-01", "2025-02-20", "10", &[]),
         invoice(&p, "I2", "C1", "2025-01-01", "2025-01-02", "10", &[]),
     ];
-    let a = dunning::plan(&p, &invoices, &[], &[], date("2025-03-05"));
+    let a = dunning::plan(&p, RunData::new(&invoices), date("2025-03-05"));
     assert_eq!(
         summary(&a),
         [
@@ -672,7 +692,7 @@ fn rule12_actions_are_sorted_by_customer_then_action_and_output_is_stable() {
     );
     let mut reversed = invoices.clone();
     reversed.reverse();
-    let b = dunning::plan(&p, &reversed, &[], &[], date("2025-03-05"));
+    let b = dunning::plan(&p, RunData::new(&reversed), date("2025-03-05"));
     assert_eq!(
         serde_json::to_string(&a).unwrap(),
         serde_json::to_string(&b).unwrap()

@@ -52,3 +52,45 @@ fn the_readme_test_command_is_what_ci_runs() {
         "{test_command} not in .ci/run"
     );
 }
+
+/// The README's table of facts (section "### Facts") is the fact table of
+/// the program, row for row: name, kind and meaning, in the same order.
+#[test]
+fn the_readme_table_of_facts_is_the_fact_table() {
+    use dunning::policy::Fact;
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let section = readme
+        .split("\n### Facts\n")
+        .nth(1)
+        .and_then(|rest| rest.split("\n#").next())
+        .expect("the README has a section ### Facts");
+    let rows: Vec<(String, String, String)> = section
+        .lines()
+        .filter(|l| l.starts_with("| `"))
+        .map(|l| {
+            let cells: Vec<&str> = l.trim_matches('|').split(" | ").map(str::trim).collect();
+            assert_eq!(cells.len(), 3, "{l}");
+            (
+                cells[0].trim_matches('`').to_string(),
+                cells[1].to_string(),
+                cells[2].to_string(),
+            )
+        })
+        .collect();
+    let table: Vec<(String, String, String)> = Fact::BUILT_IN
+        .iter()
+        .map(|f| {
+            let b = f.built_in().unwrap();
+            (
+                b.name.to_string(),
+                b.kind.to_string(),
+                b.meaning.to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        rows, table,
+        "the README's facts and `Fact::BUILT_IN` differ"
+    );
+}

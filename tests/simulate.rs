@@ -5,7 +5,7 @@
 mod support;
 
 use chrono::Days;
-use dunning::simulate::{diff::diff, simulate};
+use dunning::{diff, simulate, DateRange, RunData};
 use rand::{Rng, SeedableRng};
 use support::*;
 
@@ -93,12 +93,17 @@ fn simulate_equals_plan_every_morning_with_history_fed_back() {
     let p = policy(POLICY);
     let (invoices, payments) = dataset(&p, 7, 300);
     let (from, to) = (date("2025-01-01"), date("2025-03-31"));
-    let sim = simulate(&p, &invoices, &payments, from, to, &mut |_, _| {});
+    let sim = simulate(
+        &p,
+        data(&invoices, &payments),
+        DateRange::new(from, to).unwrap(),
+    );
     let mut history = Vec::new();
     let mut daily = Vec::new();
     let mut day = from;
     while day <= to {
-        let plan = dunning::plan(&p, &invoices, &payments, &history, day);
+        let today = data(&invoices, &payments).with_history(&history);
+        let plan = dunning::plan(&p, today, day);
         history.extend(as_history(&plan));
         daily.extend(plan.actions);
         day = day.succ_opt().unwrap();
@@ -116,7 +121,11 @@ fn simulate_properties_hold_on_random_data() {
     let p = policy(POLICY);
     let (invoices, payments) = dataset(&p, 11, 400);
     let (from, to) = (date("2025-01-01"), date("2025-03-31"));
-    let sim = simulate(&p, &invoices, &payments, from, to, &mut |_, _| {});
+    let sim = simulate(
+        &p,
+        data(&invoices, &payments),
+        DateRange::new(from, to).unwrap(),
+    );
     let by_id: std::collections::HashMap<_, _> =
         invoices.iter().map(|i| (i.id.as_str(), i)).collect();
     let mut seen = std::collections::HashSet::new();
@@ -162,11 +171,8 @@ fn summary_figures_match_a_hand_computation() {
     let invoices = [a, b, c];
     let sim = simulate(
         &p,
-        &invoices,
-        &[],
-        date("2025-01-01"),
-        date("2025-01-31"),
-        &mut |_, _| {},
+        RunData::new(&invoices),
+        range("2025-01-01", "2025-01-31"),
     );
     let s = &sim.summary;
     // A: email 01-11. C: email 01-16, letter 01-25.
@@ -200,8 +206,9 @@ fn diff_of_two_policies_differing_by_one_threshold() {
         policy("rule e: when overdue >= 1d then email\nrule l: when overdue >= 20d then letter\n");
     let (invoices, payments) = dataset(&old, 3, 100);
     let (from, to) = (date("2025-01-01"), date("2025-03-31"));
-    let a = simulate(&old, &invoices, &payments, from, to, &mut |_, _| {});
-    let b = simulate(&new, &invoices, &payments, from, to, &mut |_, _| {});
+    let days = DateRange::new(from, to).unwrap();
+    let a = simulate(&old, data(&invoices, &payments), days);
+    let b = simulate(&new, data(&invoices, &payments), days);
     let d = diff(&a, &b);
     assert!(d.invoices_changed > 0);
     let letters = d.kinds.iter().find(|k| k.action == "letter").unwrap();
@@ -218,4 +225,44 @@ fn diff_of_two_policies_differing_by_one_threshold() {
         assert_eq!(emails(&ex.old), emails(&ex.new));
     }
     assert!(diff(&a, &a).is_empty());
+}
+
+/// A replay starts from the history dated before its first day: replaying
+/// February and March after a January run every morning gives what running
+/// every morning through March gives, with either engine.
+#[test]
+fn simulate_starts_from_the_history_before_its_first_day() {
+    let p = policy(POLICY);
+    let (invoices, payments) = dataset(&p, 5, 200);
+    let mut history = Vec::new();
+    let mut daily = Vec::new();
+    for day in range("2025-01-01", "2025-03-31").days() {
+        let today = data(&invoices, &payments).with_history(&history);
+        let plan = dunning::plan(&p, today, day);
+        history.extend(as_history(&plan));
+        if day >= date("2025-02-01") {
+            daily.extend(plan.actions);
+        }
+    }
+    let january: Vec<_> = history
+        .iter()
+        .filter(|h| h.date < date("2025-02-01"))
+        .cloned()
+        .collect();
+    assert!(!january.is_empty() && daily.len() > 50);
+    let spring = range("2025-02-01", "2025-03-31");
+    let with_january = data(&invoices, &payments).with_history(&january);
+    let sim = simulate(&p, with_january, spring);
+    assert_eq!(sim.actions, daily);
+    let mut reference = Vec::new();
+    let options = dunning::ReplayOptions::default().engine(dunning::Engine::EveryDay);
+    dunning::replay(&p, with_january, spring, options, &mut |day| {
+        reference.extend(day)
+    });
+    assert_eq!(reference, daily);
+    // Without January, the ladder starts over: not the same actions.
+    assert_ne!(
+        simulate(&p, data(&invoices, &payments), spring).actions,
+        daily
+    );
 }

@@ -86,7 +86,7 @@ fn child(args: &[String]) {
             let threads = args[4].parse().unwrap_or(1);
             let text =
                 std::fs::read_to_string(&policy_path).unwrap_or_else(|e| fail(e.to_string()));
-            let policy = dunning::check_source(&text)
+            let policy = dunning::check(&dunning::parse(&text))
                 .policy
                 .unwrap_or_else(|| fail("ladder policy has errors".into()));
             let invoices = dunning::data::load_invoices(Path::new(invoices), &policy)
@@ -96,25 +96,16 @@ fn child(args: &[String]) {
             let file = std::fs::File::create(out).unwrap_or_else(|e| fail(e.to_string()));
             let mut w = dunning::output::csv::ActionWriter::new(BufWriter::new(file))
                 .unwrap_or_else(|e| fail(e.to_string()));
-            let ledger = dunning::eval::Ledger::new(&invoices, &payments);
-            let mut summary =
-                dunning::simulate::SummaryBuilder::new(&policy, &ledger, date(FROM), date(TO));
-            dunning::simulate::events::replay_events(
-                &policy,
-                &ledger,
-                date(FROM),
-                date(TO),
-                threads,
-                &mut |_, _| {},
-                &mut |day| {
-                    summary.add(&day);
-                    for a in &day {
-                        let _ = w.write(a);
-                    }
-                },
-            );
+            let data = dunning::RunData::new(&invoices).with_payments(&payments);
+            let year = dunning::DateRange::new(date(FROM), date(TO))
+                .unwrap_or_else(|e| fail(e.to_string()));
+            let options = dunning::ReplayOptions::default().threads(threads);
+            let _summary = dunning::replay(&policy, data, year, options, &mut |day| {
+                for a in &day {
+                    let _ = w.write(a);
+                }
+            });
             let _ = w.flush();
-            let _ = summary.finish();
         }
         "baseline" => {
             baseline::run(&args[1], &args[2], date(FROM), date(TO), &args[3])
@@ -124,20 +115,21 @@ fn child(args: &[String]) {
             let (invoices, payments, out) = (&args[1], &args[2], &args[3]);
             let text =
                 std::fs::read_to_string(&policy_path).unwrap_or_else(|e| fail(e.to_string()));
-            let policy = dunning::check_source(&text)
+            let policy = dunning::check(&dunning::parse(&text))
                 .policy
                 .unwrap_or_else(|| fail("ladder policy has errors".into()));
             let invoices = dunning::data::load_invoices(Path::new(invoices), &policy)
                 .unwrap_or_else(|e| fail(e.render(5)));
             let payments = dunning::data::load_payments(Path::new(payments), &invoices)
                 .unwrap_or_else(|e| fail(e.render(5)));
-            let plan = dunning::plan(&policy, &invoices, &payments, &[], date(PLAN_DAY));
+            let data = dunning::RunData::new(&invoices).with_payments(&payments);
+            let plan = dunning::plan(&policy, data, date(PLAN_DAY));
             let file = std::fs::File::create(out).unwrap_or_else(|e| fail(e.to_string()));
             let _ = dunning::output::csv::write(&plan.actions, BufWriter::new(file));
         }
         "check" => {
             let text = std::fs::read_to_string(&args[1]).unwrap_or_else(|e| fail(e.to_string()));
-            let checked = dunning::check_source(&text);
+            let checked = dunning::check(&dunning::parse(&text));
             if checked.has_errors() {
                 fail("the 5,000-rule policy has errors".into());
             }
@@ -245,7 +237,7 @@ fn main() {
         .max(1);
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("scale");
     std::fs::create_dir_all(&dir).unwrap_or_else(|e| fail(e.to_string()));
-    let threads = dunning::simulate::threads();
+    let threads = dunning::ReplayOptions::default().threads;
     println!("dunning scale benchmark: simulate {FROM}..{TO}, six-rule ladder, medians of {runs} runs or more, {threads} threads");
     println!(
         "{:>9} {:>10} {:>10} {:>10} {:>7} {:>18} {:>11} {:>11} {:>9}",

@@ -4,13 +4,12 @@
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    if let Ok(text) = dunning::syntax::decode(data) {
-        let checked = dunning::check_source(text);
-        if !checked.has_errors() {
-            // A valid policy formats, and formatting is idempotent.
-            if let Ok(formatted) = dunning::format_source(text) {
-                assert_eq!(dunning::format_source(&formatted).ok().as_deref(), Some(formatted.as_str()));
-            }
+    let parsed = dunning::SourceFile::from_bytes("fuzz", data).parse();
+    let checked = dunning::check(&parsed);
+    if !checked.has_errors() {
+        // A valid policy formats, and formatting is idempotent.
+        if let Ok(formatted) = dunning::format(&parsed) {
+            assert_eq!(dunning::format(&dunning::parse(&formatted)).ok().as_deref(), Some(formatted.as_str()));
         }
     }
 });

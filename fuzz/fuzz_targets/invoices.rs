@@ -9,7 +9,7 @@ use libfuzzer_sys::fuzz_target;
 static POLICY: LazyLock<dunning::Policy> = LazyLock::new(|| {
     let text = "attribute segment in [strategic, small]\nattribute promised_until: date\n\
                 attribute limit: money\nwhen segment = strategic and overdue > 15d then call\n";
-    dunning::check_source(text).policy.expect("the fuzz policy is valid")
+    dunning::check(&dunning::parse(text)).policy.expect("the fuzz policy is valid")
 });
 
 fuzz_target!(|data: &[u8]| {

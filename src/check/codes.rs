@@ -4,10 +4,15 @@
 //! the README.
 
 /// One code's documentation: what it means, a mistake, and its fix.
+#[derive(Debug)]
 pub struct CodeDoc {
+    /// The code, in full: `dunning::check::unknown-fact`.
     pub code: &'static str,
+    /// What it means, in one line (the README's tables).
     pub summary: &'static str,
-    pub explanation: &'static str,
+    /// The long explanation, with the lists of names it quotes left as
+    /// `{facts}`, `{actions}` and `{settings}`; see [`CodeDoc::explanation`].
+    pub(crate) explanation: &'static str,
     /// A policy (or data) excerpt that triggers the diagnostic.
     pub example: &'static str,
     /// The same excerpt, fixed.
@@ -21,10 +26,27 @@ impl CodeDoc {
             "{code}: {summary}\n\n{explanation}\n\nExample of the mistake:\n\n{example}\n\nFixed:\n\n{fix}\n",
             code = self.code,
             summary = self.summary,
-            explanation = self.explanation.trim(),
+            explanation = self.explanation(),
             example = indent(self.example),
             fix = indent(self.fix),
         )
+    }
+}
+
+impl CodeDoc {
+    /// The long explanation, with the lists of names it quotes (`{facts}`,
+    /// `{actions}`, `{settings}`) taken from the tables that define them.
+    pub fn explanation(&self) -> String {
+        use super::names;
+        let facts: Vec<String> = names::fact_names().map(|n| format!("`{n}`")).collect();
+        self.explanation
+            .trim()
+            .replace("{facts}", &facts.join(", "))
+            .replace("{actions}", &names::quoted_and(names::action_names()))
+            .replace(
+                "{settings}",
+                &names::quoted_and(super::resolve::SettingName::names()),
+            )
     }
 }
 
@@ -38,7 +60,7 @@ fn indent(text: &str) -> String {
 
 /// Finds a code written in full (`dunning::check::shadowed`), without the
 /// `dunning::` prefix (`check::shadowed`) or by its last part (`shadowed`).
-pub fn find(code: &str) -> Option<&'static CodeDoc> {
+pub(crate) fn find(code: &str) -> Option<&'static CodeDoc> {
     let code = code.trim();
     let full = if code.starts_with("dunning::") {
         code.to_string()
@@ -52,7 +74,8 @@ pub fn find(code: &str) -> Option<&'static CodeDoc> {
     })
 }
 
-pub const CODES: &[CodeDoc] = &[
+/// The codes of policy files.
+pub(crate) const CODES: &[CodeDoc] = &[
     CodeDoc {
         code: "dunning::syntax::unexpected",
         summary: "the text does not follow the policy language",
@@ -81,8 +104,7 @@ it was saved in Latin-1 or Windows-1252 by an older editor.",
     CodeDoc {
         code: "dunning::check::unknown-fact",
         summary: "a name is neither a built-in fact nor an attribute",
-        explanation: "Conditions talk about facts (`overdue`, `due_in`, `age`, `amount`, `open_amount`, \
-`currency`, `disputed`, `reminders`, `last_contact`, `customer_id`, `invoice_id`) and about attributes, \
+        explanation: "Conditions talk about facts ({facts}) and about attributes, \
 the extra columns of the invoice file. A name that looks like a misspelt fact, or that is compared with \
 a duration (only facts count days), is reported.",
         example: "when overdeu > 15d then call",
@@ -100,16 +122,14 @@ nothing.",
     CodeDoc {
         code: "dunning::check::unknown-action",
         summary: "the action after `then` does not exist",
-        explanation: "The actions are `email`, `sms`, `call`, `letter`, `registered_letter`, \
-`formal_notice`, `collection_agency` and `legal`. The template and parameters carry the details.",
+        explanation: "The actions are {actions}. The template and parameters carry the details.",
         example: "when overdue > 1d then emial",
         fix: "when overdue > 1d then email template \"reminder-1\"",
     },
     CodeDoc {
         code: "dunning::check::unknown-setting",
         summary: "`set` names a setting that does not exist",
-        explanation: "The settings are `cooldown`, `calendar`, `minimum_amount`, `interest_rate`, \
-`indemnity` and `pause_disputed`.",
+        explanation: "The settings are {settings}.",
         example: "set cooldwn = 7d",
         fix: "set cooldown = 7d",
     },

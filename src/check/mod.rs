@@ -4,60 +4,116 @@
 //! as the author meant and reports them as warnings.
 
 mod analysis;
-pub mod codes;
+pub(crate) mod codes;
 mod error;
 pub(crate) mod names;
+mod reported;
 mod resolve;
 
-use std::collections::HashMap;
+use miette::Diagnostic;
+use thiserror::Error;
 
 pub use error::CheckError;
 
-use crate::policy::{self, Policy};
-use crate::syntax::ast;
+use crate::policy::Policy;
+use crate::syntax::{ast, Parsed, SyntaxError};
+
+/// Any problem found in a policy file: a statement that does not parse, or
+/// one that does not check.
+#[derive(Debug, Error, Diagnostic, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum PolicyError {
+    /// A statement that does not parse.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Syntax(#[from] SyntaxError),
+    /// A statement that parses but does not check (or, for a warning, that will not do what was meant).
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Check(#[from] CheckError),
+}
+
+impl PolicyError {
+    /// Whether it is a warning: the policy is still made.
+    pub fn is_warning(&self) -> bool {
+        matches!(self, PolicyError::Check(c) if c.is_warning())
+    }
+}
 
 /// The outcome of checking: the policy when it has no errors, and every
-/// diagnostic (errors and warnings) in file order.
+/// diagnostic: syntax errors first, then the others in file order.
 #[derive(Debug, Clone)]
 pub struct Checked {
+    /// The policy, when there is no error.
     pub policy: Option<Policy>,
-    pub diagnostics: Vec<CheckError>,
+    /// Every diagnostic: syntax errors first, then the others in file order.
+    pub diagnostics: Vec<PolicyError>,
 }
 
 impl Checked {
+    /// Whether any diagnostic is an error.
     pub fn has_errors(&self) -> bool {
         self.diagnostics.iter().any(|d| !d.is_warning())
     }
 }
 
-/// Checks a parsed policy. `source` is the file's text (for line numbers).
-/// With `complete == false` (some statements did not parse), only errors
-/// are reported: warnings about a partial ladder would be guesses.
-pub fn check(policy: &ast::Policy, source: &str, complete: bool) -> Checked {
-    let mut resolver = resolve::Resolver::new(source);
-    resolver.incomplete = !complete;
-    resolver.declare(policy);
-    let resolved = resolver.resolve(policy);
-    let mut diagnostics = resolver.errors;
+/// Checks a parsed policy. The policy is made only when every statement
+/// parsed and checked; each statement that did not is a diagnostic. When
+/// some statements did not parse, only errors are reported: warnings about
+/// a partial ladder would be guesses.
+pub fn check(parsed: &Parsed) -> Checked {
+    let mut resolver = resolve::Resolver::new(parsed);
+    resolver.declare(&parsed.ast);
+    let resolved = resolver.resolve(&parsed.ast);
+    let mut found = resolver.diagnostics.into_vec();
     let policy = match resolved {
-        Some(p) if diagnostics.is_empty() => {
-            if complete {
-                diagnostics.extend(analysis::analyze(&p, &resolver.rule_spans, policy));
+        Ok(policy) if parsed.is_ok() => {
+            if policy.rules.is_empty() {
+                found.push(no_rules(&parsed.ast));
+            } else {
+                found.extend(analysis::analyze(&policy));
             }
-            Some(p)
+            Some(policy)
         }
-        _ => None,
+        // The statements that did not parse are not in it: their syntax
+        // errors are the diagnostics.
+        Ok(_) => None,
+        // Each statement that failed reported why.
+        Err(_reported) => None,
     };
-    diagnostics.sort_by_key(|d| primary_offset(d).unwrap_or(usize::MAX));
+    found.sort_by_key(|d| primary_offset(d).unwrap_or(usize::MAX));
+    let mut diagnostics: Vec<PolicyError> = parsed
+        .errors
+        .iter()
+        .cloned()
+        .map(PolicyError::from)
+        .collect();
+    diagnostics.extend(found.into_iter().map(PolicyError::from));
     Checked {
         policy,
         diagnostics,
     }
 }
 
+/// The warning for a file without rules, on its last line: a rule would go
+/// after it.
+fn no_rules(policy: &ast::Policy) -> CheckError {
+    let last = policy.items.last().map(|item| match &item.kind {
+        ast::ItemKind::Statement(s) => s.span,
+        ast::ItemKind::Comment(c) => c.span,
+    });
+    CheckError::NoRules {
+        label: if last.is_some() {
+            "no rule in this file".into()
+        } else {
+            "the file is empty".into()
+        },
+        span: last.unwrap_or_default().into(),
+    }
+}
+
 /// Where a diagnostic is about: its primary label, else its first.
 fn primary_offset(d: &CheckError) -> Option<usize> {
-    use miette::Diagnostic;
     let labels: Vec<_> = d.labels()?.collect();
     labels
         .iter()
@@ -66,38 +122,57 @@ fn primary_offset(d: &CheckError) -> Option<usize> {
         .map(|l| l.offset())
 }
 
-/// Where each rule of the checked policy was written.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct RuleSpans {
-    pub rule: Vec<ast::Span>,
-    pub condition: Vec<ast::Span>,
-    pub action: Vec<ast::Span>,
-    /// Where `repeat every N` was written, for rules that repeat.
-    pub repeat: Vec<Option<ast::Span>>,
-    /// Whether the author named the rule (`rule NAME:`), or it is `rule-N`.
-    pub named: Vec<bool>,
-    /// Rule name to index, for analysis messages.
-    pub by_name: HashMap<String, usize>,
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::syntax::parse;
 
-impl RuleSpans {
-    /// How messages name the `index`-th rule: "rule `first_reminder`", or
-    /// "the rule on line 12" for a rule without a name.
-    pub(crate) fn describe(&self, policy: &Policy, index: usize) -> String {
-        let rule = &policy.rules[index];
-        if self.named.get(index).copied().unwrap_or(true) {
-            format!("rule `{}`", rule.name)
-        } else {
-            format!("the rule on line {}", rule.line)
-        }
+    fn codes(checked: &Checked) -> Vec<String> {
+        checked
+            .diagnostics
+            .iter()
+            .map(|d| d.code().map(|c| c.to_string()).unwrap_or_default())
+            .collect()
     }
 
-    fn push(&mut self, rule: &ast::RuleStmt, checked: &policy::Rule, index: usize) {
-        self.rule.push(rule.span);
-        self.condition.push(rule.condition.span);
-        self.action.push(rule.action.span);
-        self.named.push(rule.name.is_some());
-        self.repeat.push(rule.repeat.as_ref().map(|r| r.span));
-        self.by_name.insert(checked.name.clone(), index);
+    /// A statement dropped by the parser is never silently missing from the
+    /// policy: its syntax error is a diagnostic and no policy is made.
+    #[test]
+    fn a_rule_that_does_not_parse_leaves_no_policy_and_a_diagnostic() {
+        let text = "rule first: when overdue > 1d => email\n\
+                    rule second: when fired first and overdue > 10d then call\n";
+        let checked = check(&parse(text));
+        assert!(checked.policy.is_none());
+        assert_eq!(codes(&checked), ["dunning::syntax::unexpected"]);
+    }
+
+    #[test]
+    fn names_of_broken_statements_are_not_unknown_but_others_are() {
+        let text = "attribute risk in [low, high\n\
+                    attribute segment in [a, b]\n\
+                    rule first: when overdue > 1d => email\n\
+                    rule second: when fired first and risk = high then call\n\
+                    rule third: when fired frist and segmnt = a then call\n";
+        let parsed = parse(text);
+        assert_eq!(parsed.broken.rules, ["first"]);
+        assert_eq!(parsed.broken.attributes, ["risk"]);
+        let checked = check(&parsed);
+        assert!(checked.policy.is_none());
+        assert_eq!(
+            codes(&checked),
+            [
+                "dunning::syntax::unexpected",
+                "dunning::syntax::unexpected",
+                "dunning::check::unknown-step",
+                "dunning::check::unknown-attribute",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_policy_that_checks_has_no_error() {
+        let checked = check(&parse("rule first: when overdue > 1d then email\n"));
+        assert!(checked.policy.is_some());
+        assert!(!checked.has_errors());
     }
 }

@@ -2,10 +2,9 @@
 
 use std::path::PathBuf;
 
-use dunning::report::{self, SourceFile};
-use dunning::PolicyError;
+use dunning::output::diagnostics::{self, Renderer};
 
-use super::{files, DiagnosticFormat, Outcome};
+use super::{files, render, DiagnosticFormat, Outcome};
 
 #[derive(clap::Args, Debug)]
 pub(crate) struct Args {
@@ -27,38 +26,20 @@ pub(crate) fn run(args: Args) -> Outcome {
     if let Some(code) = &args.explain {
         return explain(code);
     }
-    let paths = match files::expand(&args.files, "dunning") {
+    let paths = match files::policies(&args.files) {
         Ok(p) => p,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return Outcome::Failed;
-        }
+        Err(outcome) => return outcome,
     };
     let mut outcome = Outcome::Ok;
     let mut flats = Vec::new();
     let (mut errors, mut warnings) = (0, 0);
     let color = super::color_stdout();
     for path in &paths {
-        let bytes = match files::read(path) {
-            Ok(b) => b,
-            Err(e) => {
-                eprintln!("error: {e}");
-                outcome = outcome.max(Outcome::Failed);
-                continue;
-            }
+        let Some(file) = files::read_policy(path, &mut outcome) else {
+            continue;
         };
-        let name = path.display().to_string();
-        let (file, diagnostics) = match dunning::syntax::decode(&bytes) {
-            Ok(text) => {
-                let checked = dunning::check_source(text);
-                (SourceFile::new(&name, text), checked.diagnostics)
-            }
-            Err(e) => (
-                SourceFile::new(&name, String::from_utf8_lossy(&bytes).into_owned()),
-                vec![PolicyError::from(e)],
-            ),
-        };
-        let renderer = report::Renderer::new(&file, color);
+        let diagnostics = file.check().diagnostics;
+        let renderer = Renderer::new(&file, color);
         for d in &diagnostics {
             if d.is_warning() {
                 warnings += 1;
@@ -88,22 +69,16 @@ pub(crate) fn run(args: Args) -> Outcome {
                 plural(files, "file")
             );
         }
-        DiagnosticFormat::Json => {
-            let json = serde_json::json!({ "diagnostics": flats });
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&json).unwrap_or_default()
-            );
-        }
+        DiagnosticFormat::Json => println!("{}", diagnostics::json(&flats)),
         DiagnosticFormat::Github => {
             for f in &flats {
-                println!("{}", report::github_annotation(f));
+                println!("{}", render::github::annotation(f));
             }
         }
         DiagnosticFormat::Sarif => {
             println!(
                 "{}",
-                serde_json::to_string_pretty(&report::sarif(&flats)).unwrap_or_default()
+                serde_json::to_string_pretty(&render::sarif::log(&flats)).unwrap_or_default()
             );
         }
     }
@@ -114,7 +89,7 @@ pub(crate) fn run(args: Args) -> Outcome {
 }
 
 fn explain(code: &str) -> Outcome {
-    match dunning::code_doc(code) {
+    match dunning::codes::find(code) {
         Some(doc) => {
             print!("{}", doc.render());
             Outcome::Ok

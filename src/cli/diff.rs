@@ -5,7 +5,9 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 use clap::ValueEnum;
 
-use super::{load, simulate, Outcome};
+use dunning::RunData;
+
+use super::{load, render, simulate, Outcome};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub(crate) enum DiffFormat {
@@ -20,12 +22,12 @@ pub(crate) struct Args {
     old: PathBuf,
     /// The changed policy.
     new: PathBuf,
-    #[arg(long)]
-    invoices: PathBuf,
-    #[arg(long)]
-    payments: Option<PathBuf>,
+    #[command(flatten)]
+    data: load::DataArgs,
+    /// First day replayed.
     #[arg(long)]
     from: NaiveDate,
+    /// Last day replayed (inclusive).
     #[arg(long)]
     to: NaiveDate,
     #[arg(long, value_enum, default_value_t = DiffFormat::Table)]
@@ -37,37 +39,23 @@ pub(crate) struct Args {
 
 pub(crate) fn run(args: Args) -> Outcome {
     let result = (|| {
-        load::range(args.from, args.to)?;
+        let range = load::range(args.from, args.to)?;
         let old = load::policy(&args.old)?;
         let new = load::policy(&args.new)?;
         // Each policy reads the columns it declares or uses.
-        let old_invoices = load::invoices(&args.invoices, &old)?;
-        let new_invoices = load::invoices(&args.invoices, &new)?;
-        let old_payments = load::payments(args.payments.as_deref(), &old_invoices)?;
-        let new_payments = load::payments(args.payments.as_deref(), &new_invoices)?;
-        let a = simulate::replay(
-            &old,
-            &old_invoices,
-            &old_payments,
-            args.from,
-            args.to,
-            None,
-            true,
-        )?;
-        let b = simulate::replay(
-            &new,
-            &new_invoices,
-            &new_payments,
-            args.from,
-            args.to,
-            None,
-            true,
-        )?;
-        let d = dunning::simulate::diff::diff(&a, &b);
+        let old_invoices = load::invoices(&args.data.invoices, &old)?;
+        let new_invoices = load::invoices(&args.data.invoices, &new)?;
+        let old_payments = load::payments(args.data.payments.as_deref(), &old_invoices)?;
+        let new_payments = load::payments(args.data.payments.as_deref(), &new_invoices)?;
+        let old_data = RunData::new(&old_invoices).with_payments(&old_payments);
+        let new_data = RunData::new(&new_invoices).with_payments(&new_payments);
+        let a = simulate::replay(&old, old_data, range, None, true)?;
+        let b = simulate::replay(&new, new_data, range, None, true)?;
+        let d = dunning::diff(&a, &b);
         let text = match args.format {
-            DiffFormat::Table => dunning::output::diff::table(&d),
-            DiffFormat::Json => dunning::output::diff::json(&d),
-            DiffFormat::Markdown => dunning::output::diff::markdown(&d),
+            DiffFormat::Table => render::diff::table(&d),
+            DiffFormat::Json => dunning::output::json::diff(&d),
+            DiffFormat::Markdown => render::diff::markdown(&d),
         };
         simulate::print_out(&text)?;
         if args.fail_on_change && !d.is_empty() {

@@ -8,13 +8,14 @@ use super::{load, Outcome};
 
 #[derive(clap::Args, Debug)]
 pub(crate) struct Args {
+    /// The policy file.
     policy: PathBuf,
-    #[arg(long)]
-    invoices: PathBuf,
-    #[arg(long)]
-    payments: Option<PathBuf>,
+    #[command(flatten)]
+    data: load::DataArgs,
+    /// What was already done: the CSV of earlier plans.
     #[arg(long)]
     history: Option<PathBuf>,
+    /// The day to explain (YYYY-MM-DD).
     #[arg(long)]
     date: NaiveDate,
     /// The invoice to explain.
@@ -28,29 +29,18 @@ pub(crate) struct Args {
 pub(crate) fn run(args: Args) -> Outcome {
     let result = (|| {
         let policy = load::policy(&args.policy)?;
-        let invoices = load::invoices(&args.invoices, &policy)?;
-        let payments = load::payments(args.payments.as_deref(), &invoices)?;
-        let history = load::history(args.history.as_deref(), &invoices)?;
-        let Some(explanation) = dunning::explain(
-            &policy,
-            &invoices,
-            &payments,
-            &history,
-            args.date,
-            &args.invoice,
-        ) else {
+        let inputs = load::Inputs::read(&policy, &args.data, args.history.as_deref())?;
+        let data = inputs.run_data();
+        let Some(explanation) = dunning::explain(&policy, data, args.date, &args.invoice) else {
             eprintln!(
                 "error: no invoice `{}` in {}",
                 args.invoice,
-                args.invoices.display()
+                args.data.invoices.display()
             );
             return Err(Outcome::Found);
         };
         if args.json {
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&explanation).unwrap_or_default()
-            );
+            print!("{}", dunning::output::json::explanation(&explanation));
         } else {
             print!("{explanation}");
         }

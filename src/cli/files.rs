@@ -1,22 +1,62 @@
-//! Reading the files named on the command line.
+//! The files named on the command line. Every command walks a folder the
+//! same way ([`walk`]): the files under it with the command's extensions,
+//! in any case, sorted by path so that output is deterministic; entries
+//! whose name starts with a dot (`.git`, an editor's backup) skipped;
+//! symbolic links to folders not followed, so that a link cycle cannot
+//! loop. A file named on the command line is taken as it is.
 
 use std::path::{Path, PathBuf};
 
-/// Expands folders into the `.dunning` files under them (sorted, so output
-/// is deterministic); files are kept as given.
-pub(crate) fn expand(paths: &[PathBuf], extension: &str) -> Result<Vec<PathBuf>, String> {
+use dunning::SourceFile;
+
+use super::Outcome;
+
+/// The files under `dir` with one of `extensions` (without the dot),
+/// sorted.
+pub(crate) fn walk(dir: &Path, extensions: &[&str]) -> Result<Vec<PathBuf>, String> {
+    let mut found = Vec::new();
+    walk_into(dir, extensions, &mut found)?;
+    found.sort();
+    Ok(found)
+}
+
+fn walk_into(dir: &Path, extensions: &[&str], found: &mut Vec<PathBuf>) -> Result<(), String> {
+    let cannot = |e: std::io::Error| format!("cannot read {}: {e}", dir.display());
+    for entry in std::fs::read_dir(dir).map_err(cannot)? {
+        let entry = entry.map_err(cannot)?;
+        if entry.file_name().to_string_lossy().starts_with('.') {
+            continue;
+        }
+        let path = entry.path();
+        if entry.file_type().map_err(cannot)?.is_dir() {
+            walk_into(&path, extensions, found)?;
+        } else if has_extension(&path, extensions) {
+            found.push(path);
+        }
+    }
+    Ok(())
+}
+
+fn has_extension(path: &Path, extensions: &[&str]) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| extensions.iter().any(|x| e.eq_ignore_ascii_case(x)))
+}
+
+/// Policy files: files as given, folders expanded into the `.dunning`
+/// files under them. A folder without any is an error (a typo in CI's
+/// path must not pass as a clean check), said on stderr: a usage error.
+pub(crate) fn policies(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Outcome> {
     let mut out = Vec::new();
     for path in paths {
         if path.is_dir() {
-            let mut found = Vec::new();
-            walk(path, extension, &mut found)?;
+            let found = walk(path, &["dunning"]).map_err(usage)?;
             if found.is_empty() {
-                return Err(format!(
-                    "no .{extension} file in the folder {}",
+                return Err(usage(format!(
+                    "no .dunning file in the folder {}",
                     path.display()
-                ));
+                )));
             }
-            found.sort();
             out.extend(found);
         } else {
             out.push(path.clone());
@@ -25,25 +65,22 @@ pub(crate) fn expand(paths: &[PathBuf], extension: &str) -> Result<Vec<PathBuf>,
     Ok(out)
 }
 
-fn walk(dir: &Path, extension: &str, out: &mut Vec<PathBuf>) -> Result<(), String> {
-    let entries =
-        std::fs::read_dir(dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
-    for entry in entries {
-        let path = entry
-            .map_err(|e| format!("cannot read {}: {e}", dir.display()))?
-            .path();
-        if path.is_dir() {
-            walk(&path, extension, out)?;
-        } else if path.extension().is_some_and(|e| e == extension) {
-            out.push(path);
-        }
-    }
-    Ok(())
+fn usage(message: String) -> Outcome {
+    eprintln!("error: {message}");
+    Outcome::Failed
 }
 
-/// Reads a file whole, or says why not in one line naming it.
-pub(crate) fn read(path: &Path) -> Result<Vec<u8>, String> {
-    std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
+/// A policy file read; when it cannot be, says so on stderr, raises
+/// `outcome` to an I/O error, and gives `None` (the other files go on).
+pub(crate) fn read_policy(path: &Path, outcome: &mut Outcome) -> Option<SourceFile> {
+    match SourceFile::read(path) {
+        Ok(file) => Some(file),
+        Err(e) => {
+            eprintln!("error: cannot read {}: {e}", path.display());
+            *outcome = (*outcome).max(Outcome::Failed);
+            None
+        }
+    }
 }
 
 /// Writes through a temporary file and a rename, so a crash never leaves

@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use dunning::report::{self, SourceFile};
+use dunning::output::diagnostics::Renderer;
 use dunning::FormatError;
 
 use super::{files, Outcome};
@@ -18,35 +18,24 @@ pub(crate) struct Args {
 }
 
 pub(crate) fn run(args: Args) -> Outcome {
-    let paths = match files::expand(&args.files, "dunning") {
+    let paths = match files::policies(&args.files) {
         Ok(p) => p,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return Outcome::Failed;
-        }
+        Err(outcome) => return outcome,
     };
     let mut outcome = Outcome::Ok;
     let color = super::color_stdout();
     for path in &paths {
-        let name = path.display().to_string();
-        let bytes = match files::read(path) {
-            Ok(b) => b,
-            Err(e) => {
-                eprintln!("error: {e}");
-                outcome = outcome.max(Outcome::Failed);
-                continue;
-            }
+        let Some(file) = files::read_policy(path, &mut outcome) else {
+            continue;
         };
-        let text = match dunning::syntax::decode(&bytes) {
-            Ok(t) => t,
-            Err(e) => {
-                let file = SourceFile::new(&name, String::from_utf8_lossy(&bytes).into_owned());
-                print!("{}", report::render_human(&e, &file, color));
-                outcome = outcome.max(Outcome::Found);
-                continue;
-            }
-        };
-        match dunning::format_source(text) {
+        let (name, text) = (file.name(), file.text());
+        let renderer = Renderer::new(&file, color);
+        if let Some(e) = file.not_utf8() {
+            print!("{}", renderer.render(e));
+            outcome = outcome.max(Outcome::Found);
+            continue;
+        }
+        match dunning::format(&file.parse()) {
             Ok(formatted) if formatted == text => {}
             Ok(formatted) => {
                 if args.check {
@@ -61,15 +50,13 @@ pub(crate) fn run(args: Args) -> Outcome {
                 }
             }
             Err(FormatError::Syntax(errors)) => {
-                let file = SourceFile::new(&name, text);
-                let renderer = report::Renderer::new(&file, color);
                 for e in &errors {
                     print!("{}", renderer.render(e));
                 }
                 println!("{name}: not formatted, it has syntax errors");
                 outcome = outcome.max(Outcome::Found);
             }
-            Err(e @ FormatError::NotPreserved) => {
+            Err(e) => {
                 eprintln!("error: {name}: {e}");
                 outcome = outcome.max(Outcome::Found);
             }

@@ -1,37 +1,75 @@
 //! Reading what a command needs (a policy, invoices, payments, history), with
 //! every problem printed in words and turned into the right exit code.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use dunning::data::{HistoryEntry, Invoice, Payment};
-use dunning::report::{self, SourceFile};
-use dunning::Policy;
+use dunning::output::diagnostics::Renderer;
+use dunning::{Policy, RunData, SourceFile};
 
 use super::Outcome;
+
+/// The data files every command that runs a policy reads.
+#[derive(clap::Args, Debug)]
+pub(crate) struct DataArgs {
+    /// Invoice snapshot (CSV, JSON or YAML).
+    #[arg(long)]
+    pub(crate) invoices: PathBuf,
+    /// Partial payments (`invoice_id,date,amount`).
+    #[arg(long)]
+    pub(crate) payments: Option<PathBuf>,
+}
+
+/// The rows of a run, read for one policy (its attributes type the columns).
+pub(crate) struct Inputs {
+    invoices: Vec<Invoice>,
+    payments: Vec<Payment>,
+    history: Vec<HistoryEntry>,
+}
+
+impl Inputs {
+    /// The invoices, their payments and (if given) the history, read for
+    /// `policy`, in that order.
+    pub(crate) fn read(
+        policy: &Policy,
+        data: &DataArgs,
+        history: Option<&Path>,
+    ) -> Result<Inputs, Outcome> {
+        let invoices = self::invoices(&data.invoices, policy)?;
+        let payments = self::payments(data.payments.as_deref(), &invoices)?;
+        let history = self::history(history, &invoices)?;
+        Ok(Inputs {
+            invoices,
+            payments,
+            history,
+        })
+    }
+
+    /// The rows, as the library takes them.
+    pub(crate) fn run_data(&self) -> RunData<'_, '_> {
+        RunData::new(&self.invoices)
+            .with_payments(&self.payments)
+            .with_history(&self.history)
+    }
+}
 
 /// A policy file, checked. Errors (and warnings) are printed to stderr; an
 /// error stops the command with exit code 1 (2 if the file cannot be read).
 pub(crate) fn policy(path: &Path) -> Result<Policy, Outcome> {
-    let bytes = std::fs::read(path).map_err(|e| {
+    let file = SourceFile::read(path).map_err(|e| {
         eprintln!("error: cannot read {}: {e}", path.display());
         Outcome::Failed
     })?;
-    let name = path.display().to_string();
-    let color = super::color_stderr();
-    let text = match dunning::syntax::decode(&bytes) {
-        Ok(t) => t,
-        Err(e) => {
-            let file = SourceFile::new(&name, String::from_utf8_lossy(&bytes).into_owned());
-            eprint!("{}", report::render_human(&e, &file, color));
-            return Err(Outcome::Found);
-        }
-    };
-    let checked = dunning::check_source(text);
-    let file = SourceFile::new(&name, text);
+    let checked = file.check();
+    let renderer = Renderer::new(&file, super::color_stderr());
     for d in checked.diagnostics.iter().filter(|d| !d.is_warning()) {
-        eprint!("{}", report::render_human(d, &file, color));
+        eprint!("{}", renderer.render(d));
+    }
+    if file.not_utf8().is_some() {
+        return Err(Outcome::Found);
     }
     checked.policy.ok_or_else(|| {
+        let name = file.name();
         eprintln!("error: {name} has errors; run `dunning check {name}` for the details");
         Outcome::Found
     })
@@ -67,20 +105,23 @@ pub(crate) fn history(
     }
 }
 
-/// `--from` must not come after `--to`, and a year is the longest range a
-/// replay is meant for times ten.
-pub(crate) fn range(from: chrono::NaiveDate, to: chrono::NaiveDate) -> Result<(), Outcome> {
-    if from > to {
-        eprintln!("error: --from {from} comes after --to {to}");
-        return Err(Outcome::Failed);
-    }
-    if (to - from).num_days() > 3660 {
-        eprintln!(
-            "error: --from {from} to --to {to} is more than ten years; simulate at most 3660 days"
-        );
-        return Err(Outcome::Failed);
-    }
-    Ok(())
+/// `--from` to `--to`: `--from` must not come after `--to`, and a year is
+/// the longest range a replay is meant for times ten.
+pub(crate) fn range(
+    from: chrono::NaiveDate,
+    to: chrono::NaiveDate,
+) -> Result<dunning::DateRange, Outcome> {
+    dunning::DateRange::new(from, to).map_err(|e| {
+        match e {
+            dunning::DateRangeError::Reversed { .. } => {
+                eprintln!("error: --from {from} comes after --to {to}")
+            }
+            _ => eprintln!(
+                "error: --from {from} to --to {to} is more than ten years; simulate at most 3660 days"
+            ),
+        }
+        Outcome::Failed
+    })
 }
 
 /// Writes to a file, or says why not.

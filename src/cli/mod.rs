@@ -9,6 +9,7 @@ mod fmt;
 mod generate;
 mod load;
 mod plan;
+mod render;
 mod simulate;
 mod test;
 
@@ -69,7 +70,8 @@ impl From<Outcome> for ExitCode {
     }
 }
 
-pub fn run() -> ExitCode {
+/// Parses the arguments, runs the command, and gives its exit code.
+pub(crate) fn run() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 use clap::ValueEnum;
 
-use super::{load, Outcome};
+use super::{load, render, Outcome};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub(crate) enum PlanFormat {
@@ -19,12 +19,8 @@ pub(crate) enum PlanFormat {
 pub(crate) struct Args {
     /// The policy file.
     policy: PathBuf,
-    /// Invoice snapshot (CSV, JSON or YAML).
-    #[arg(long)]
-    invoices: PathBuf,
-    /// Partial payments (`invoice_id,date,amount`).
-    #[arg(long)]
-    payments: Option<PathBuf>,
+    #[command(flatten)]
+    data: load::DataArgs,
     /// What was already done: the CSV of earlier plans, appended day after day.
     #[arg(long)]
     history: Option<PathBuf>,
@@ -44,15 +40,13 @@ pub(crate) fn run(args: Args) -> Outcome {
 
 fn plan(args: Args) -> Result<(), Outcome> {
     let policy = load::policy(&args.policy)?;
-    let invoices = load::invoices(&args.invoices, &policy)?;
-    let payments = load::payments(args.payments.as_deref(), &invoices)?;
-    let history = load::history(args.history.as_deref(), &invoices)?;
-    let plan = dunning::plan(&policy, &invoices, &payments, &history, args.date);
+    let inputs = load::Inputs::read(&policy, &args.data, args.history.as_deref())?;
+    let plan = dunning::plan(&policy, inputs.run_data(), args.date);
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let written = match args.format {
-        PlanFormat::Table => out.write_all(dunning::output::plan::table(&plan).as_bytes()),
-        PlanFormat::Json => out.write_all(dunning::output::plan::json(&plan).as_bytes()),
+        PlanFormat::Table => out.write_all(render::plan::table(&plan).as_bytes()),
+        PlanFormat::Json => out.write_all(dunning::output::json::plan(&plan).as_bytes()),
         PlanFormat::Csv => dunning::output::csv::write(&plan.actions, &mut out),
     };
     written.map_err(|e| {

@@ -6,11 +6,10 @@ use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
 use clap::ValueEnum;
-use dunning::eval::Ledger;
 use dunning::output::csv::ActionWriter;
-use dunning::simulate::{Simulation, SummaryBuilder};
+use dunning::{DateRange, ReplayOptions, RunData, Simulation};
 
-use super::{load, Outcome};
+use super::{load, render, Outcome};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub(crate) enum SimulateFormat {
@@ -20,11 +19,10 @@ pub(crate) enum SimulateFormat {
 
 #[derive(clap::Args, Debug)]
 pub(crate) struct Args {
+    /// The policy file.
     policy: PathBuf,
-    #[arg(long)]
-    invoices: PathBuf,
-    #[arg(long)]
-    payments: Option<PathBuf>,
+    #[command(flatten)]
+    data: load::DataArgs,
     /// First day replayed.
     #[arg(long)]
     from: NaiveDate,
@@ -84,15 +82,11 @@ impl Progress {
 /// keeping them only when `keep`.
 pub(crate) fn replay<'a>(
     policy: &'a dunning::Policy,
-    invoices: &'a [dunning::data::Invoice],
-    payments: &[dunning::data::Payment],
-    from: NaiveDate,
-    to: NaiveDate,
+    data: RunData<'a, '_>,
+    range: DateRange,
     actions_out: Option<&std::path::Path>,
     keep: bool,
 ) -> Result<Simulation<'a>, Outcome> {
-    let ledger = Ledger::new(invoices, payments);
-    let mut builder = SummaryBuilder::new(policy, &ledger, from, to);
     let mut writer = match actions_out {
         Some(path) => match ActionWriter::new(load::create(path)?) {
             Ok(w) => Some(w),
@@ -106,27 +100,22 @@ pub(crate) fn replay<'a>(
     let mut kept = Vec::new();
     let mut write_error = None;
     let mut progress = Progress::new();
-    dunning::simulate::events::replay_events(
-        policy,
-        &ledger,
-        from,
-        to,
-        dunning::simulate::threads(),
-        &mut |done, total| progress.update(done, total),
-        &mut |day| {
-            builder.add(&day);
-            if let Some(w) = writer.as_mut() {
-                for a in &day {
-                    if let Err(e) = w.write(a) {
-                        write_error.get_or_insert(e);
-                    }
+    let days = range.len();
+    let mut done = 0;
+    let summary = dunning::replay(policy, data, range, ReplayOptions::default(), &mut |day| {
+        if let Some(w) = writer.as_mut() {
+            for a in &day {
+                if let Err(e) = w.write(a) {
+                    write_error.get_or_insert(e);
                 }
             }
-            if keep {
-                kept.extend(day);
-            }
-        },
-    );
+        }
+        if keep {
+            kept.extend(day);
+        }
+        done += 1;
+        progress.update(done, days);
+    });
     progress.finish();
     if let Some(mut w) = writer {
         if let Err(e) = w.flush() {
@@ -137,31 +126,25 @@ pub(crate) fn replay<'a>(
         eprintln!("error: cannot write the actions: {e}");
         return Err(Outcome::Failed);
     }
-    Ok(Simulation {
-        summary: builder.finish(),
-        actions: kept,
-    })
+    Ok(Simulation::new(summary, kept))
 }
 
 pub(crate) fn run(args: Args) -> Outcome {
     let result = (|| {
-        load::range(args.from, args.to)?;
+        let range = load::range(args.from, args.to)?;
         let policy = load::policy(&args.policy)?;
-        let invoices = load::invoices(&args.invoices, &policy)?;
-        let payments = load::payments(args.payments.as_deref(), &invoices)?;
+        let inputs = load::Inputs::read(&policy, &args.data, None)?;
         let keep = args.format == SimulateFormat::Json;
         let sim = replay(
             &policy,
-            &invoices,
-            &payments,
-            args.from,
-            args.to,
+            inputs.run_data(),
+            range,
             args.actions_out.as_deref(),
             keep,
         )?;
         let text = match args.format {
-            SimulateFormat::Table => dunning::output::simulate::table(&sim.summary),
-            SimulateFormat::Json => dunning::output::simulate::json(&sim),
+            SimulateFormat::Table => render::simulate::table(&sim.summary),
+            SimulateFormat::Json => dunning::output::json::simulation(&sim),
         };
         print_out(&text)
     })();

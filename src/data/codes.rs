@@ -2,12 +2,12 @@
 //! `dunning check --explain CODE`. Same shape as the policy codes
 //! (`crate::check::codes`); the examples are excerpts of data files.
 
-pub use crate::check::codes::CodeDoc;
+use crate::check::codes::CodeDoc;
 
 const HEADER: &str = "invoice_id,customer_id,issue_date,due_date,amount,currency";
 
 /// Finds a code, written `dunning::data::bad-date`, `data::bad-date` or `bad-date`.
-pub fn find(code: &str) -> Option<&'static CodeDoc> {
+pub(crate) fn find(code: &str) -> Option<&'static CodeDoc> {
     let short = code.strip_prefix("dunning::").unwrap_or(code);
     let short = short.strip_prefix("data::").unwrap_or(short);
     CODES
@@ -15,7 +15,8 @@ pub fn find(code: &str) -> Option<&'static CodeDoc> {
         .find(|c| c.code.strip_prefix("dunning::data::") == Some(short))
 }
 
-pub const CODES: &[CodeDoc] = &[
+/// The codes of data files.
+pub(crate) const CODES: &[CodeDoc] = &[
     CodeDoc {
         code: "dunning::data::io",
         summary: "a data file cannot be read",

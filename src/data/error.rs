@@ -59,7 +59,9 @@ impl fmt::Display for Place {
 /// The file, place and column a problem is about.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct At {
+    /// The file, as messages name it.
     pub file: Arc<str>,
+    /// The line or record.
     pub place: Place,
     /// The column (CSV) or field (JSON, YAML) holding the bad value.
     pub column: Option<Box<str>>,
@@ -84,11 +86,14 @@ impl fmt::Display for At {
 #[derive(Clone, Debug, PartialEq, Eq, Error)]
 #[error("{at}: {problem}")]
 pub struct DataError {
+    /// Where it is.
     pub at: At,
+    /// What is wrong.
     pub problem: Problem,
 }
 
 impl DataError {
+    /// The file, as messages name it.
     pub fn file(&self) -> &str {
         &self.at.file
     }
@@ -109,6 +114,7 @@ impl DataError {
         }
     }
 
+    /// The column (CSV) or field (JSON, YAML) holding the bad value.
     pub fn column(&self) -> Option<&str> {
         self.at.column.as_deref()
     }
@@ -131,12 +137,18 @@ impl Diagnostic for DataError {
 /// What is wrong, in plain words. The message never repeats the place: a
 /// `DataError` puts `file:line: column `x`:` in front of it.
 #[derive(Clone, Debug, PartialEq, Eq, Error, Diagnostic)]
+#[non_exhaustive]
 pub enum Problem {
     // ───────────── the file ─────────────
+    /// A data file cannot be read.
     #[error("cannot read the file: {message}")]
     #[diagnostic(code("dunning::data::io"))]
-    Io { message: String },
+    Io {
+        /// What is wrong, in words.
+        message: String,
+    },
 
+    /// A data file's extension is not .csv, .json, .yaml or .yml.
     #[error("cannot tell the format of the file from its name")]
     #[diagnostic(
         code("dunning::data::unknown-format"),
@@ -144,15 +156,18 @@ pub enum Problem {
     )]
     UnknownFormat,
 
+    /// A data file is not UTF-8 text.
     #[error("the text is not UTF-8 (byte {byte})")]
     #[diagnostic(code("dunning::data::not-utf8"))]
     NotUtf8 {
         /// The first bad byte, as `0xE9`.
         byte: String,
+        /// How to fix it.
         #[help]
         help: String,
     },
 
+    /// A quote opens a CSV value and never closes.
     #[error("a quote `\"` opens a value that is never closed: the rest of the file was read as that one value")]
     #[diagnostic(
         code("dunning::data::bad-csv"),
@@ -162,10 +177,15 @@ pub enum Problem {
     )]
     UnclosedQuote,
 
+    /// The CSV text cannot be split into cells.
     #[error("{message}")]
     #[diagnostic(code("dunning::data::bad-csv"))]
-    BadCsv { message: String },
+    BadCsv {
+        /// What is wrong, in words.
+        message: String,
+    },
 
+    /// The CSV file is separated by semicolons.
     #[error("the header is separated by semicolons, not commas")]
     #[diagnostic(
         code("dunning::data::bad-csv"),
@@ -173,170 +193,246 @@ pub enum Problem {
     )]
     Semicolons,
 
+    /// The file is not valid JSON.
     #[error("not valid JSON: {message}")]
     #[diagnostic(code("dunning::data::bad-json"))]
-    BadJson { message: String },
+    BadJson {
+        /// What is wrong, in words.
+        message: String,
+    },
 
+    /// The file is not valid YAML, or uses a YAML feature dunning does not read.
     #[error("not valid YAML: {message}")]
     #[diagnostic(code("dunning::data::bad-yaml"))]
     BadYaml {
+        /// What is wrong, in words.
         message: String,
+        /// How to fix it.
         #[help]
         help: Option<String>,
     },
 
+    /// A JSON or YAML file is not a list of records.
     #[error("expected {expected}, found {found}")]
     #[diagnostic(
         code("dunning::data::not-a-table"),
         help("write a list with one object per row, each field a column: [{{\"invoice_id\": \"INV-1\", …}}, …]")
     )]
     NotATable {
+        /// What was expected.
         expected: &'static str,
+        /// What was found instead.
         found: &'static str,
     },
 
+    /// A data file is empty.
     #[error("the file is empty")]
     #[diagnostic(code("dunning::data::empty-file"))]
     EmptyFile {
+        /// How to fix it.
         #[help]
         help: String,
     },
 
     // ───────────── the header ─────────────
+    /// A column of the CSV header has no name.
     #[error("column {position} of the header has no name")]
     #[diagnostic(
         code("dunning::data::empty-header"),
         help("name the column, or delete it (a comma at the end of the header makes an empty column)")
     )]
-    EmptyHeader { position: usize },
+    EmptyHeader {
+        /// The column's position, from 1.
+        position: usize,
+    },
 
+    /// A column appears twice.
     #[error("`{column}` appears twice {detail}")]
     #[diagnostic(
         code("dunning::data::duplicate-column"),
         help("each column may appear once; rename or delete one of them")
     )]
-    DuplicateColumn { column: String, detail: String },
+    DuplicateColumn {
+        /// The column, as the header names it.
+        column: String,
+        /// Where, in words.
+        detail: String,
+    },
 
+    /// A required column, or one the policy uses, is not in the file.
     #[error("missing {word} `{column}` ({why})")]
     #[diagnostic(code("dunning::data::missing-column"))]
     MissingColumn {
+        /// The column, as the header names it.
         column: String,
+        /// `column` or `field`.
         word: &'static str,
+        /// Why, in words.
         why: String,
+        /// How to fix it.
         #[help]
         help: String,
     },
 
     // ───────────── rows ─────────────
+    /// A CSV row has more or fewer cells than the header.
     #[error("the row has {found} value{} but the header has {expected} column{}", plural(*found), plural(*expected))]
     #[diagnostic(code("dunning::data::bad-row-length"))]
     BadRowLength {
+        /// What was found instead.
         found: usize,
+        /// What was expected.
         expected: usize,
+        /// How to fix it.
         #[help]
         help: &'static str,
     },
 
+    /// A required cell is empty.
     #[error("the value is missing (this {word} is required)")]
     #[diagnostic(code("dunning::data::missing-value"))]
     MissingValue {
+        /// `column` or `field`.
         word: &'static str,
+        /// How to fix it.
         #[help]
         help: String,
     },
 
+    /// A JSON or YAML field holds an object or a list.
     #[error("expected {expected}, found {found}")]
     #[diagnostic(
         code("dunning::data::wrong-type"),
         help("a field holds a single value: a text, a number, true or false, or null when empty")
     )]
     WrongType {
+        /// What was expected.
         expected: &'static str,
+        /// What was found instead.
         found: &'static str,
     },
 
+    /// A JSON or YAML number has too many digits to be read exactly.
     #[error("the number has more than 15 significant digits and cannot be read exactly (it reads as {value})")]
     #[diagnostic(
         code("dunning::data::imprecise-number"),
         help("write the number as a string, with its exact digits: \"1234567890123.4567\" is read digit for digit")
     )]
-    ImpreciseNumber { value: String },
+    ImpreciseNumber {
+        /// The value, as written.
+        value: String,
+    },
 
+    /// An id or a text value contains a control character.
     #[error("`{value}` contains a control character ({character})")]
     #[diagnostic(
         code("dunning::data::bad-text"),
         help("remove the character; it is often left by a binary export or a copy from another program")
     )]
-    BadText { value: String, character: String },
+    BadText {
+        /// The value, as written.
+        value: String,
+        /// The character, as `U+0007`.
+        character: String,
+    },
 
     // ───────────── values ─────────────
+    /// A value is not a date written YYYY-MM-DD.
     #[error("`{value}` is not a date{reason} (expected YYYY-MM-DD)")]
     #[diagnostic(code("dunning::data::bad-date"))]
     BadDate {
+        /// The value, as written.
         value: String,
         /// Empty, or `: February 2025 has 28 days`.
         reason: String,
+        /// How to fix it.
         #[help]
         help: Option<String>,
     },
 
+    /// A value is not an amount written as a decimal with a dot.
     #[error("`{value}` is not an amount (expected a decimal number with a dot, such as 1250.00)")]
     #[diagnostic(code("dunning::data::bad-amount"))]
     BadAmount {
+        /// The value, as written.
         value: String,
+        /// How to fix it.
         #[help]
         help: Option<String>,
     },
 
+    /// An invoice or payment amount is zero or negative.
     #[error("`{value}` is not a positive amount")]
     #[diagnostic(code("dunning::data::amount-not-positive"))]
     AmountNotPositive {
+        /// The value, as written.
         value: String,
+        /// How to fix it.
         #[help]
         help: &'static str,
     },
 
+    /// An amount or number is above 10^18.
     #[error("`{value}` is larger than the largest amount allowed (10^18)")]
     #[diagnostic(
         code("dunning::data::amount-too-large"),
         help("check the value: it is far above any real invoice, and is likely a misplaced column or a missing decimal point")
     )]
-    AmountTooLarge { value: String },
+    AmountTooLarge {
+        /// The value, as written.
+        value: String,
+    },
 
+    /// A value is not an ISO 4217 currency code.
     #[error("`{value}` is not an ISO 4217 currency code")]
     #[diagnostic(code("dunning::data::bad-currency"))]
     BadCurrency {
+        /// The value, as written.
         value: String,
+        /// How to fix it.
         #[help]
         help: String,
     },
 
+    /// A value is not true or false.
     #[error("`{value}` is not true or false")]
     #[diagnostic(
         code("dunning::data::bad-bool"),
         help("write true or false (yes/no and 1/0 are also read); an empty cell means false")
     )]
-    BadBool { value: String },
+    BadBool {
+        /// The value, as written.
+        value: String,
+    },
 
+    /// An attribute declared `number` holds something else.
     #[error("`{value}` is not a number (expected a decimal number with a dot, such as 3 or -2.5)")]
     #[diagnostic(code("dunning::data::bad-number"))]
     BadNumber {
+        /// The value, as written.
         value: String,
+        /// How to fix it.
         #[help]
         help: Option<String>,
     },
 
+    /// An attribute's value is not among those the policy declares.
     #[error("`{value}` is not a declared value of `{attribute}` (expected {expected})")]
     #[diagnostic(code("dunning::data::undeclared-value"))]
     UndeclaredValue {
+        /// The value, as written.
         value: String,
+        /// The attribute.
         attribute: String,
+        /// What was expected.
         expected: String,
+        /// How to fix it.
         #[help]
         help: String,
     },
 
     // ───────────── consistency ─────────────
+    /// Two rows have the same invoice id.
     #[error("invoice `{id}` is repeated: first on {first}, again on {second}")]
     #[diagnostic(
         code("dunning::data::duplicate-id"),
@@ -345,37 +441,54 @@ pub enum Problem {
         )
     )]
     DuplicateId {
+        /// The invoice id.
         id: String,
+        /// Where the first one is.
         first: Place,
+        /// Where the second one is.
         second: Place,
     },
 
+    /// An invoice's due date is before its issue date.
     #[error("the due date {due} is before the issue date {issue}")]
     #[diagnostic(
         code("dunning::data::due-before-issue"),
         help("an invoice falls due on or after the day it is issued; check for swapped columns or a typo in the year")
     )]
-    DueBeforeIssue { due: String, issue: String },
+    DueBeforeIssue {
+        /// The due date, as written.
+        due: String,
+        /// The issue date, as written.
+        issue: String,
+    },
 
+    /// A paid date or a payment is dated before the invoice's issue date.
     #[error("the {what} {paid} is before the invoice's issue date {issue}")]
     #[diagnostic(
         code("dunning::data::paid-before-issue"),
         help("an invoice cannot be paid before it is issued; check the dates")
     )]
     PaidBeforeIssue {
+        /// What it is, in words.
         what: &'static str,
+        /// The date, as written.
         paid: String,
+        /// The issue date, as written.
         issue: String,
     },
 
+    /// A payment or history row names an invoice the invoice file does not have.
     #[error("there is no invoice `{id}` in the invoices")]
     #[diagnostic(code("dunning::data::unknown-invoice"))]
     UnknownInvoice {
+        /// The invoice id.
         id: String,
+        /// How to fix it.
         #[help]
         help: &'static str,
     },
 
+    /// A history row gives an invoice another customer than the invoice file.
     #[error("invoice `{invoice}` belongs to customer `{expected}`, not `{found}`")]
     #[diagnostic(
         code("dunning::data::customer-mismatch"),
@@ -384,15 +497,21 @@ pub enum Problem {
         )
     )]
     CustomerMismatch {
+        /// The invoice id.
         invoice: String,
+        /// What was expected.
         expected: String,
+        /// What was found instead.
         found: String,
     },
 
+    /// A history row's action is not a known action.
     #[error("`{value}` is not an action")]
     #[diagnostic(code("dunning::data::unknown-action"))]
     UnknownAction {
+        /// The value, as written.
         value: String,
+        /// How to fix it.
         #[help]
         help: String,
     },

@@ -8,8 +8,8 @@ use super::error::{shown, Collector, DataErrors, Problem};
 use super::fields;
 use super::table::{self, Cells, Format, Header, Sink};
 use super::{HistoryEntry, Invoice, InvoiceIndex};
-use crate::check::names::{action_names, closest, quoted_list};
 use crate::policy::ActionKind;
+use crate::words::{closest, quoted_list};
 
 /// The columns every history file has; `template` is read when present,
 /// other columns (amounts, reason…) are ignored.
@@ -52,10 +52,10 @@ struct History<'i> {
 
 fn action(text: &str) -> Result<ActionKind, Problem> {
     ActionKind::parse(text).ok_or_else(|| {
-        let valid = format!("the actions are {}", quoted_list(action_names()));
+        let valid = format!("the actions are {}", quoted_list(ActionKind::names()));
         Problem::UnknownAction {
             value: shown(text),
-            help: match closest(text, action_names()) {
+            help: match closest(text, ActionKind::names()) {
                 Some(near) => format!("did you mean `{near}`? ({valid})"),
                 None => valid,
             },

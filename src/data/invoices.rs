@@ -10,9 +10,9 @@ use super::error::{shown, Collector, DataErrors, Place, Problem};
 use super::fields;
 use super::table::{self, Cells, Format, Header, Sink};
 use super::{AttrValue, Invoice};
-use crate::check::names::{closest, quoted_list};
 use crate::money::Currency;
 use crate::policy::{AttrType, Policy};
+use crate::words::{closest, quoted_list};
 
 /// The columns every invoice file has.
 pub const REQUIRED_COLUMNS: [&str; 6] = [

@@ -6,8 +6,9 @@
 //! ```
 //! use dunning::data::{read_invoices, Format};
 //!
-//! let policy = dunning::check_source("attribute segment in [strategic, small]\n\
-//!     when segment = strategic and overdue > 15d then call\n").policy.unwrap();
+//! let parsed = dunning::parse("attribute segment in [strategic, small]\n\
+//!     when segment = strategic and overdue > 15d then call\n");
+//! let policy = dunning::check(&parsed).policy.unwrap();
 //! let csv = "invoice_id,customer_id,issue_date,due_date,amount,currency,segment\n\
 //!            INV-1,C-1,2025-01-15,2025-02-14,1200.00,EUR,strategic\n";
 //! let invoices = read_invoices("invoices.csv", csv.as_bytes(), Format::Csv, &policy).unwrap();
@@ -42,7 +43,7 @@
 //!   `yes`/`no` or `1`/`0` in any case (an empty `disputed` cell is false).
 //!   Stored text (ids, rule names, text attributes) has no control character.
 
-pub mod codes;
+pub(crate) mod codes;
 mod error;
 mod fields;
 mod history;
@@ -69,14 +70,21 @@ use crate::policy::ActionKind;
 /// One invoice of the snapshot, with the values of the policy's attributes.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Invoice {
+    /// Its id, unique in the file.
     pub id: String,
+    /// Its customer's id.
     pub customer_id: String,
+    /// The day it was issued.
     pub issue_date: NaiveDate,
+    /// The day it falls due, not before the issue date.
     pub due_date: NaiveDate,
     /// The invoiced amount, positive.
     pub amount: Decimal,
+    /// Its currency.
     pub currency: Currency,
+    /// The day it was paid in full, if it was.
     pub paid_date: Option<NaiveDate>,
+    /// It is disputed (an empty cell is no).
     pub disputed: bool,
     /// Values of the policy's attributes, in `Policy::attributes` order.
     pub attributes: Vec<AttrValue>,
@@ -91,19 +99,26 @@ pub struct Invoice {
 pub enum AttrValue {
     /// An empty cell.
     Missing,
+    /// A word or a text.
     Text(String),
+    /// A number.
     Number(Decimal),
     /// An amount in the invoice's currency.
     Money(Decimal),
+    /// A date.
     Date(NaiveDate),
+    /// Yes or no.
     Bool(bool),
 }
 
 /// A (partial) payment of an invoice.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Payment {
+    /// The invoice paid.
     pub invoice_id: String,
+    /// The day of the payment.
     pub date: NaiveDate,
+    /// How much was paid, positive.
     pub amount: Decimal,
     /// Line in its file (record number for JSON or YAML), as for `Invoice::line`.
     pub line: usize,
@@ -112,29 +127,80 @@ pub struct Payment {
 /// An action already taken: one row of a previous plan's CSV.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct HistoryEntry {
+    /// The day the action was taken.
     pub date: NaiveDate,
+    /// The customer contacted.
     pub customer_id: String,
+    /// The invoice the action was about.
     pub invoice_id: String,
+    /// The rule that fired, by name (a rule the policy no longer has still counts as a contact).
     pub rule: String,
+    /// The action taken.
     pub action: ActionKind,
+    /// The template named, if any.
     pub template: Option<String>,
     /// Line in its file (record number for JSON or YAML), as for `Invoice::line`.
     pub line: usize,
 }
 
+/// The data of a run: the invoice snapshot and its payments (`'d`), and
+/// what was already done, the history (`'h`). A view: the caller owns the
+/// rows. A plan or a replay borrows ids from the invoices instead of
+/// copying them, never from the history, which a daily run appends to
+/// after each plan.
+#[derive(Clone, Copy, Debug)]
+#[non_exhaustive]
+pub struct RunData<'d, 'h> {
+    /// The invoices, one row each, typed by the policy they were read for.
+    pub invoices: &'d [Invoice],
+    /// Partial payments of those invoices.
+    pub payments: &'d [Payment],
+    /// Actions already taken. `plan` and `explain` read the entries dated
+    /// on or before their day; a replay starts from those dated before its
+    /// first day.
+    pub history: &'h [HistoryEntry],
+}
+
+impl<'d> RunData<'d, 'static> {
+    /// Invoices without payments or history.
+    pub fn new(invoices: &'d [Invoice]) -> Self {
+        RunData {
+            invoices,
+            payments: &[],
+            history: &[],
+        }
+    }
+}
+
+impl<'d, 'h> RunData<'d, 'h> {
+    /// The same data with these payments.
+    pub fn with_payments(self, payments: &'d [Payment]) -> Self {
+        RunData { payments, ..self }
+    }
+
+    /// The same data with this history.
+    pub fn with_history<'g>(self, history: &'g [HistoryEntry]) -> RunData<'d, 'g> {
+        RunData {
+            invoices: self.invoices,
+            payments: self.payments,
+            history,
+        }
+    }
+}
+
 /// Invoices by id, for checking payments and history against them.
-pub struct InvoiceIndex<'i> {
+pub(crate) struct InvoiceIndex<'i> {
     by_id: HashMap<&'i str, &'i Invoice>,
 }
 
 impl<'i> InvoiceIndex<'i> {
-    pub fn new(invoices: &'i [Invoice]) -> Self {
+    pub(crate) fn new(invoices: &'i [Invoice]) -> Self {
         InvoiceIndex {
             by_id: invoices.iter().map(|i| (i.id.as_str(), i)).collect(),
         }
     }
 
-    pub fn get(&self, id: &str) -> Option<&'i Invoice> {
+    pub(crate) fn get(&self, id: &str) -> Option<&'i Invoice> {
         self.by_id.get(id).copied()
     }
 }
@@ -153,5 +219,23 @@ fn read_file(path: &Path) -> Result<(String, Vec<u8>, Format), DataErrors> {
                 message: e.to_string(),
             },
         )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_invoice_index_finds_invoices_by_id() {
+        let policy = crate::check(&crate::parse("rule r: when overdue > 1d then email\n"))
+            .policy
+            .unwrap();
+        let csv = "invoice_id,customer_id,issue_date,due_date,amount,currency\n\
+                   INV-1,C-1,2025-01-15,2025-02-14,10.00,EUR\n";
+        let invoices = read_invoices("invoices.csv", csv.as_bytes(), Format::Csv, &policy).unwrap();
+        let index = InvoiceIndex::new(&invoices);
+        assert_eq!(index.get("INV-1").map(|i| i.line), Some(2));
+        assert!(index.get("INV-2").is_none());
     }
 }

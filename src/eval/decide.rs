@@ -4,68 +4,88 @@
 use chrono::{Days, NaiveDate};
 use rust_decimal::Decimal;
 
-use super::calendar;
 use super::facts::Facts;
 use super::history::State;
-use super::ledger::{Ledger, Status};
-use crate::policy::Policy;
+use super::ledger::{InvoiceIdx, Status};
+use super::Run;
+use crate::calendar;
+use crate::policy::RuleIdx;
 
 /// What the ladder does with an invoice on a day.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Decision {
     /// Not open on the day (not issued yet, or paid).
     NotOpen(Status),
     /// Its open amount is below the policy's minimum.
-    BelowMinimum { open_amount: Decimal },
+    BelowMinimum {
+        /// What is left to pay.
+        open_amount: Decimal,
+    },
     /// A pause applies; nothing fires.
-    Paused { pause: String },
+    Paused {
+        /// The pause's name (`dispute` for the built-in one).
+        pause: String,
+    },
     /// No step is due.
     Nothing,
     /// This step is due and fires today.
-    Fire { rule: usize, open_amount: Decimal },
+    Fire {
+        /// The step.
+        rule: RuleIdx,
+        /// What is left to pay.
+        open_amount: Decimal,
+    },
     /// This step is due but waits: until `until` for the cooldown, or for
     /// the next business day.
     Deferred {
-        rule: usize,
+        /// The step.
+        rule: RuleIdx,
+        /// The first day it may fire.
         until: NaiveDate,
+        /// What it waits for.
         by: DeferredBy,
     },
 }
 
+/// What a step that is due waits for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum DeferredBy {
+    /// The customer was contacted less than the cooldown ago.
     Cooldown,
+    /// The day is not a business day, and the step's channel needs one.
     Calendar,
 }
 
 /// The name of the built-in pause for disputed invoices.
-pub const DISPUTE_PAUSE: &str = "dispute";
+pub(crate) const DISPUTE_PAUSE: &str = "dispute";
 
+/// The facts about `invoice` on `date`, with what is left to pay on it.
 pub(crate) fn facts<'a>(
-    policy: &'a Policy,
-    ledger: &'a Ledger<'a>,
+    run: &'a Run<'a>,
     state: &'a State,
-    invoice: usize,
+    invoice: InvoiceIdx,
     date: NaiveDate,
     open_amount: Decimal,
 ) -> Facts<'a> {
     Facts {
-        policy,
-        invoice: &ledger.invoices[invoice],
+        policy: run.policy,
+        invoice: run.ledger.invoice(invoice),
         date,
         open_amount,
         history: &state.invoices[invoice],
-        last_contact: state.last_contact[ledger.customer_of[invoice] as usize],
+        last_contact: state.last_contact(run, invoice),
     }
 }
 
 /// The step due for an invoice: the most advanced rule that holds, above
 /// every step already fired (rule 5: no burst, no going back), or the last
 /// fired one again if it repeats and its interval has passed (rule 3).
-pub(crate) fn due_step(policy: &Policy, facts: &Facts<'_>) -> Option<usize> {
+pub(crate) fn due_step(run: &Run<'_>, facts: &Facts<'_>) -> Option<RuleIdx> {
     let history = facts.history;
     let floor = history.highest;
-    for (index, rule) in policy.rules.iter().enumerate().rev() {
+    for (index, rule) in run.policy.rules_indexed().rev() {
         match floor {
             Some(h) if index < h => return None,
             Some(h) if index == h => {
@@ -86,7 +106,8 @@ pub(crate) fn due_step(policy: &Policy, facts: &Facts<'_>) -> Option<usize> {
 }
 
 /// The active pause, if any: the dispute pause first, then the policy's in file order.
-pub(crate) fn active_pause(policy: &Policy, facts: &Facts<'_>) -> Option<String> {
+pub(crate) fn active_pause(run: &Run<'_>, facts: &Facts<'_>) -> Option<String> {
+    let policy = run.policy;
     if policy.settings.pause_disputed && facts.invoice.disputed {
         return Some(DISPUTE_PAUSE.to_string());
     }
@@ -98,31 +119,31 @@ pub(crate) fn active_pause(policy: &Policy, facts: &Facts<'_>) -> Option<String>
 }
 
 /// Decides for one invoice on one day.
-pub fn decide(
-    policy: &Policy,
-    ledger: &Ledger<'_>,
+pub(crate) fn decide(
+    run: &Run<'_>,
     state: &State,
-    invoice: usize,
+    invoice: InvoiceIdx,
     date: NaiveDate,
 ) -> Decision {
-    let open_amount = match ledger.status(invoice, date) {
+    let policy = run.policy;
+    let open_amount = match run.ledger.status(invoice, date) {
         Status::Open(amount) => amount,
         other => return Decision::NotOpen(other),
     };
-    let inv = &ledger.invoices[invoice];
+    let inv = run.ledger.invoice(invoice);
     if let Some(min) = policy.settings.minimum_amount {
         if min.currency == inv.currency && open_amount < min.amount {
             return Decision::BelowMinimum { open_amount };
         }
     }
-    let facts = facts(policy, ledger, state, invoice, date, open_amount);
-    if let Some(pause) = active_pause(policy, &facts) {
+    let facts = facts(run, state, invoice, date, open_amount);
+    if let Some(pause) = active_pause(run, &facts) {
         return Decision::Paused { pause };
     }
-    let Some(rule) = due_step(policy, &facts) else {
+    let Some(rule) = due_step(run, &facts) else {
         return Decision::Nothing;
     };
-    let kind = policy.rules[rule].action.kind;
+    let kind = policy.rule(rule).action.kind;
     let calendar_kind = policy.settings.calendar;
     if kind.needs_business_day() && !calendar::is_business_day(calendar_kind, date) {
         return Decision::Deferred {

@@ -1,58 +1,75 @@
 //! Why each rule did or did not fire for one invoice on one day.
 
-use std::fmt;
-
 use chrono::NaiveDate;
 use serde::Serialize;
 
 use super::decide::{decide, due_step, facts, Decision, DeferredBy};
 use super::history::State;
-use super::ledger::{Ledger, Status};
-use crate::policy::{Condition, Policy};
+use super::ledger::{InvoiceIdx, Status};
+use super::Run;
+use crate::policy::Condition;
 
+/// Why each rule did or did not fire for one invoice on one day.
 #[derive(Clone, Debug, Serialize)]
+#[non_exhaustive]
 pub struct Explanation {
+    /// The invoice explained.
     pub invoice_id: String,
+    /// Its customer.
     pub customer_id: String,
+    /// The day explained.
     pub date: NaiveDate,
     /// "open, 1200 EUR", "paid on 2025-03-02"…
     pub status: String,
+    /// Days past the due date on that day (negative before it).
     pub days_overdue: i64,
+    /// Every rule, in ladder order.
     pub rules: Vec<RuleExplanation>,
     /// The day's outcome in one line.
     pub outcome: String,
+    /// The day's outcome, as the ladder decided it.
+    #[serde(skip)]
+    pub decision: Decision,
 }
 
+/// One rule's part in an [`Explanation`].
 #[derive(Clone, Debug, Serialize)]
+#[non_exhaustive]
 pub struct RuleExplanation {
+    /// The rule's name.
     pub rule: String,
+    /// The line it is written on.
     pub line: usize,
+    /// Its action.
     pub action: String,
+    /// Whether its condition holds.
     pub holds: bool,
     /// Each test of the condition with the value the fact had.
     pub tests: Vec<String>,
+    /// What the ladder did with it: "fires today", "already fired on …", "does not hold"…
     pub verdict: String,
 }
 
-pub fn explain(
-    policy: &Policy,
-    ledger: &Ledger<'_>,
+/// Explains the day's decision for one invoice.
+pub(crate) fn explain(
+    run: &Run<'_>,
     state: &State,
-    invoice: usize,
+    invoice: InvoiceIdx,
     date: NaiveDate,
 ) -> Explanation {
-    let inv = &ledger.invoices[invoice];
+    let (policy, ledger) = (run.policy, &run.ledger);
+    let inv = ledger.invoice(invoice);
     let status = ledger.status(invoice, date);
     let open_amount = match status {
         Status::Open(a) => a,
         _ => ledger.open_amount(invoice, date),
     };
-    let facts = facts(policy, ledger, state, invoice, date, open_amount);
-    let decision = decide(policy, ledger, state, invoice, date);
-    let due = due_step(policy, &facts);
+    let facts = facts(run, state, invoice, date, open_amount);
+    let decision = decide(run, state, invoice, date);
+    let due = due_step(run, &facts);
     let history = &state.invoices[invoice];
     let mut rules = Vec::new();
-    for (index, rule) in policy.rules.iter().enumerate() {
+    for (index, rule) in policy.rules_indexed() {
         let holds = facts.holds(&rule.condition);
         let mut tests = Vec::new();
         leaves(&rule.condition, &mut |c| tests.push(facts.explain_test(c)));
@@ -76,16 +93,11 @@ pub fn explain(
             }
             (Decision::Paused { pause }, _) if holds => format!("holds, but paused by `{pause}`"),
             _ if history.highest.is_some_and(|h| index < h) => {
-                let later = history
-                    .highest
-                    .and_then(|h| policy.rules.get(h))
-                    .map_or("?", |r| r.name.as_str());
+                let later = history.highest.map_or("?", |h| policy.rule_name(h));
                 "skipped for good: the later step `".to_string() + later + "` already fired"
             }
             _ if holds && due.is_some_and(|d| d > index) => {
-                let chosen = due
-                    .and_then(|d| policy.rules.get(d))
-                    .map_or("?", |r| r.name.as_str());
+                let chosen = due.map_or("?", |d| policy.rule_name(d));
                 format!("holds, but the more advanced step `{chosen}` is chosen")
             }
             (_, Some(last)) if holds => {
@@ -97,7 +109,7 @@ pub fn explain(
         };
         rules.push(RuleExplanation {
             rule: rule.name.clone(),
-            line: rule.line,
+            line: policy.line_of(rule.spans.statement),
             action: rule.action.kind.to_string(),
             holds,
             tests,
@@ -125,12 +137,13 @@ pub fn explain(
         Decision::Nothing => "nothing: no step is due".to_string(),
         Decision::Fire { rule, .. } => format!(
             "`{}` fires: {}",
-            policy.rules[*rule].name, policy.rules[*rule].action.kind
+            policy.rule(*rule).name,
+            policy.rule(*rule).action.kind
         ),
         Decision::Deferred { rule, until, .. } => {
             format!(
                 "`{}` is due but deferred to {until}",
-                policy.rules[*rule].name
+                policy.rule(*rule).name
             )
         }
     };
@@ -142,6 +155,7 @@ pub fn explain(
         days_overdue: facts.overdue(),
         rules,
         outcome,
+        decision,
     }
 }
 
@@ -154,26 +168,5 @@ fn leaves(condition: &Condition, f: &mut dyn FnMut(&Condition)) {
             }
         }
         other => f(other),
-    }
-}
-
-impl fmt::Display for Explanation {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(
-            f,
-            "invoice {} (customer {}) on {}: {}, {} days overdue",
-            self.invoice_id, self.customer_id, self.date, self.status, self.days_overdue
-        )?;
-        for r in &self.rules {
-            writeln!(
-                f,
-                "\nrule `{}` (line {}, {}): {}",
-                r.rule, r.line, r.action, r.verdict
-            )?;
-            for t in &r.tests {
-                writeln!(f, "  - {t}")?;
-            }
-        }
-        writeln!(f, "\noutcome: {}", self.outcome)
     }
 }

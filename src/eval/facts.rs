@@ -14,10 +14,35 @@ use rust_decimal::Decimal;
 use super::history::InvoiceHistory;
 use crate::data::{AttrValue, Invoice};
 use crate::money::{Currency, Money};
-use crate::policy::{CmpOp, Condition, Fact, Policy, Value};
+use crate::policy::{Anchor, Clock, CmpOp, Condition, Fact, Moves, Policy, Value};
+
+/// The dates an invoice's moving facts count from ([`Anchor`]), for the
+/// evaluator and for the replay, which wakes an invoice on the days its
+/// comparisons flip.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Anchors<'a> {
+    pub invoice: &'a Invoice,
+    /// The last day the invoice's customer was contacted.
+    pub last_contact: Option<NaiveDate>,
+}
+
+impl Anchors<'_> {
+    /// The anchor's date for this invoice, if it has one.
+    pub fn date(&self, anchor: Anchor) -> Option<NaiveDate> {
+        match anchor {
+            Anchor::IssueDate => Some(self.invoice.issue_date),
+            Anchor::DueDate => Some(self.invoice.due_date),
+            Anchor::LastContact => self.last_contact,
+            Anchor::Attribute(i) => match self.invoice.attributes.get(i.get()) {
+                Some(AttrValue::Date(d)) => Some(*d),
+                _ => None,
+            },
+        }
+    }
+}
 
 /// Everything a condition may ask about an invoice on a day.
-pub struct Facts<'a> {
+pub(crate) struct Facts<'a> {
     pub policy: &'a Policy,
     pub invoice: &'a Invoice,
     pub date: NaiveDate,
@@ -44,24 +69,40 @@ impl<'a> Facts<'a> {
         (self.date - self.invoice.due_date).num_days()
     }
 
+    /// The dates the moving facts of this invoice count from.
+    pub(crate) fn anchors(&self) -> Anchors<'a> {
+        Anchors {
+            invoice: self.invoice,
+            last_contact: self.last_contact,
+        }
+    }
+
+    /// A day count, from the fact's clock: the clock that tells the replay
+    /// when the value changes is the one that computes it.
+    fn day_count(&self, clock: Clock) -> Actual<'a> {
+        let anchors = self.anchors();
+        let days = match clock.moves {
+            Moves::DaysSince(anchor) => anchors.date(anchor).map(|a| (self.date - a).num_days()),
+            Moves::DaysUntil(anchor) => anchors.date(anchor).map(|a| (a - self.date).num_days()),
+            Moves::Date(_) | Moves::Never => None,
+        };
+        days.map_or(Actual::Missing, Actual::Days)
+    }
+
     fn actual(&self, fact: Fact) -> Actual<'a> {
         let inv = self.invoice;
         match fact {
-            Fact::Overdue => Actual::Days(self.overdue()),
-            Fact::DueIn => Actual::Days(-self.overdue()),
-            Fact::Age => Actual::Days((self.date - inv.issue_date).num_days()),
+            Fact::Overdue | Fact::DueIn | Fact::Age | Fact::LastContact => {
+                self.day_count(fact.clock())
+            }
             Fact::Amount => Actual::Money(Money::new(inv.amount, inv.currency)),
             Fact::OpenAmount => Actual::Money(Money::new(self.open_amount, inv.currency)),
             Fact::Currency => Actual::Currency(inv.currency),
             Fact::Disputed => Actual::Bool(inv.disputed),
             Fact::Reminders => Actual::Number(Decimal::from(self.history.reminders)),
-            Fact::LastContact => match self.last_contact {
-                Some(d) => Actual::Days((self.date - d).num_days()),
-                None => Actual::Missing,
-            },
             Fact::CustomerId => Actual::Text(&inv.customer_id),
             Fact::InvoiceId => Actual::Text(&inv.id),
-            Fact::Attribute(i) => match inv.attributes.get(i) {
+            Fact::Attribute(i) => match inv.attributes.get(i.get()) {
                 None | Some(AttrValue::Missing) => Actual::Missing,
                 Some(AttrValue::Text(t)) => Actual::Text(t),
                 Some(AttrValue::Number(n)) => Actual::Number(*n),
@@ -175,31 +216,16 @@ impl<'a> Facts<'a> {
                     list.join(", ")
                 );
             }
-            Condition::Flag(fact) => out.push_str(&self.fact_name(*fact)),
+            Condition::Flag(fact) => out.push_str(self.fact_name(*fact)),
             Condition::Fired(rule) => {
-                let name = self
-                    .policy
-                    .rules
-                    .get(*rule)
-                    .map_or("?", |r| r.name.as_str());
-                let _ = write!(out, "fired {name}");
+                let _ = write!(out, "fired {}", self.policy.rule_name(*rule));
             }
             other => self.write_reason(out, other),
         }
     }
 
-    pub fn fact_name(&self, fact: Fact) -> String {
-        match fact {
-            Fact::Attribute(i) => self
-                .policy
-                .attributes
-                .get(i)
-                .map_or_else(|| "?".into(), |a| a.name.clone()),
-            other => crate::check::names::FACTS
-                .iter()
-                .find(|(_, f, _)| *f == other)
-                .map_or_else(|| "?".into(), |(n, _, _)| (*n).to_string()),
-        }
+    pub fn fact_name(&self, fact: Fact) -> &'a str {
+        self.policy.fact_name(fact)
     }
 
     /// One test as `explain` shows it: `overdue = 16 days > 15 days: yes`,
@@ -231,14 +257,7 @@ impl<'a> Facts<'a> {
                 self.fact_name(*fact),
                 show(&self.actual(*fact))
             ),
-            Condition::Fired(rule) => {
-                let name = self
-                    .policy
-                    .rules
-                    .get(*rule)
-                    .map_or("?", |r| r.name.as_str());
-                format!("fired {name}: {yes}")
-            }
+            Condition::Fired(rule) => format!("fired {}: {yes}", self.policy.rule_name(*rule)),
             Condition::Not(inner) => format!("not ({}): {yes}", self.explain_test(inner)),
             Condition::All(_) | Condition::Any(_) => format!("…: {yes}"),
         }

@@ -3,51 +3,51 @@
 
 use chrono::NaiveDate;
 
-use super::ledger::Ledger;
+use super::ledger::{CustomerIdx, InvoiceIdx};
+use super::Run;
 use crate::data::HistoryEntry;
-use crate::policy::Policy;
+use crate::idx::IdxVec;
+use crate::policy::RuleIdx;
 
 #[derive(Clone, Debug, Default)]
-pub struct InvoiceHistory {
+pub(crate) struct InvoiceHistory {
     /// The steps fired, in firing order. Kept small: a year's replay of a
     /// million invoices holds one of these lists per invoice.
     fired: Vec<FiredStep>,
     /// The most advanced step fired so far: nothing before it fires again.
-    pub highest: Option<usize>,
+    pub highest: Option<RuleIdx>,
     /// Actions taken for this invoice, whatever the rule (older policies included).
     pub reminders: u32,
 }
 
 #[derive(Clone, Copy, Debug)]
 struct FiredStep {
-    /// The rule's index (a policy has far fewer than 2^32 rules).
-    rule: u32,
+    rule: RuleIdx,
     /// The last day it fired.
     last: NaiveDate,
 }
 
 impl InvoiceHistory {
-    pub fn last_fired(&self, rule: usize) -> Option<NaiveDate> {
+    pub fn last_fired(&self, rule: RuleIdx) -> Option<NaiveDate> {
         self.step(rule).map(|s| s.last)
     }
 
-    pub fn has_fired(&self, rule: usize) -> bool {
+    pub fn has_fired(&self, rule: RuleIdx) -> bool {
         self.step(rule).is_some()
     }
 
-    fn step(&self, rule: usize) -> Option<&FiredStep> {
-        self.fired.iter().find(|s| s.rule as usize == rule)
+    fn step(&self, rule: RuleIdx) -> Option<&FiredStep> {
+        self.fired.iter().find(|s| s.rule == rule)
     }
 
-    pub fn record(&mut self, rule: Option<usize>, date: NaiveDate) {
+    /// An action taken on `date`: a step of the policy, or (`None`) a rule
+    /// it no longer has.
+    pub fn record(&mut self, rule: Option<RuleIdx>, date: NaiveDate) {
         self.reminders += 1;
         if let Some(rule) = rule {
-            match self.fired.iter_mut().find(|s| s.rule as usize == rule) {
+            match self.fired.iter_mut().find(|s| s.rule == rule) {
                 Some(step) => step.last = step.last.max(date),
-                None => self.fired.push(FiredStep {
-                    rule: rule as u32,
-                    last: date,
-                }),
+                None => self.fired.push(FiredStep { rule, last: date }),
             }
             self.highest = Some(self.highest.map_or(rule, |h| h.max(rule)));
         }
@@ -55,19 +55,20 @@ impl InvoiceHistory {
 }
 
 /// The state the ladder reads: built from a history file, and grown day by
-/// day by the simulator.
+/// day by the replay.
 #[derive(Clone, Debug)]
-pub struct State {
-    pub invoices: Vec<InvoiceHistory>,
-    /// Per customer number, the last day they were contacted.
-    pub last_contact: Vec<Option<NaiveDate>>,
+pub(crate) struct State {
+    pub invoices: IdxVec<InvoiceIdx, InvoiceHistory>,
+    /// Per customer, the last day they were contacted.
+    pub last_contact: IdxVec<CustomerIdx, Option<NaiveDate>>,
 }
 
 impl State {
-    pub fn empty(ledger: &Ledger<'_>) -> Self {
+    /// Nothing done yet.
+    pub fn empty(run: &Run<'_>) -> Self {
         State {
-            invoices: vec![InvoiceHistory::default(); ledger.invoices.len()],
-            last_contact: vec![None; ledger.customers.len()],
+            invoices: IdxVec::filled(InvoiceHistory::default(), run.ledger.invoices.len()),
+            last_contact: IdxVec::filled(None, run.ledger.customers.len()),
         }
     }
 
@@ -75,33 +76,35 @@ impl State {
     /// Entries for invoices not in the ledger are reported by the loader;
     /// here they are skipped. Rules no longer in the policy still count as
     /// contacts and reminders, but not as steps.
-    pub fn from_history(
-        policy: &Policy,
-        ledger: &Ledger<'_>,
-        entries: &[HistoryEntry],
-        until: NaiveDate,
-    ) -> Self {
-        let mut state = State::empty(ledger);
+    pub fn from_history(run: &Run<'_>, entries: &[HistoryEntry], until: NaiveDate) -> Self {
+        let mut state = State::empty(run);
         let mut sorted: Vec<&HistoryEntry> = entries.iter().filter(|e| e.date <= until).collect();
         sorted.sort_by_key(|e| e.date);
         for entry in sorted {
-            let Some(&i) = ledger.index.get(entry.invoice_id.as_str()) else {
+            let Some(&i) = run.ledger.index.get(entry.invoice_id.as_str()) else {
                 continue;
             };
-            state.record(ledger, i, policy.rule_index(&entry.rule), entry.date);
+            state.record(run, i, run.policy.rule_index(&entry.rule), entry.date);
         }
         state
     }
 
+    /// The last contact with the invoice's customer.
+    pub fn last_contact(&self, run: &Run<'_>, invoice: InvoiceIdx) -> Option<NaiveDate> {
+        self.last_contact[run.ledger.customer_of[invoice]]
+    }
+
+    /// An action for `invoice` on `date`, by `rule` (`None`: a rule the
+    /// policy no longer has).
     pub fn record(
         &mut self,
-        ledger: &Ledger<'_>,
-        invoice: usize,
-        rule: Option<usize>,
+        run: &Run<'_>,
+        invoice: InvoiceIdx,
+        rule: Option<RuleIdx>,
         date: NaiveDate,
     ) {
         self.invoices[invoice].record(rule, date);
-        let c = ledger.customer_of[invoice] as usize;
+        let c = run.ledger.customer_of[invoice];
         self.last_contact[c] = Some(self.last_contact[c].map_or(date, |d| d.max(date)));
     }
 }

@@ -6,45 +6,61 @@ use foldhash::{HashMap, HashMapExt};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-use crate::data::{Invoice, Payment};
+use crate::data::{Invoice, RunData};
+use crate::idx::IdxVec;
+
+crate::idx::typed_index!(
+    /// An invoice's position in the snapshot (`RunData::invoices`).
+    InvoiceIdx
+);
+crate::idx::typed_index!(
+    /// A customer's number: customers are numbered in the order their
+    /// first invoice comes in the snapshot.
+    CustomerIdx
+);
 
 /// Invoices with their payments by date and customers numbered, built once
 /// and shared by every day evaluated.
 #[derive(Debug)]
-pub struct Ledger<'a> {
+pub(crate) struct Ledger<'a> {
     pub invoices: &'a [Invoice],
     /// Per invoice, its payments sorted by date.
-    payments: Vec<Vec<(NaiveDate, Decimal)>>,
-    /// Per invoice, its customer's number.
-    pub customer_of: Vec<u32>,
-    pub customers: Vec<&'a str>,
-    pub index: HashMap<&'a str, usize>,
+    payments: IdxVec<InvoiceIdx, Vec<(NaiveDate, Decimal)>>,
+    /// Per invoice, its customer.
+    pub customer_of: IdxVec<InvoiceIdx, CustomerIdx>,
+    /// Per customer, its id.
+    pub customers: IdxVec<CustomerIdx, &'a str>,
+    /// Invoices by id.
+    pub index: HashMap<&'a str, InvoiceIdx>,
 }
 
 impl<'a> Ledger<'a> {
-    /// Payments for invoices not in `invoices` are ignored here; the loader
-    /// reports them as errors before this point.
-    pub fn new(invoices: &'a [Invoice], payments: &[Payment]) -> Self {
+    /// Payments for invoices not in the snapshot are ignored here; the
+    /// loader reports them as errors before this point. The history is not
+    /// read.
+    pub fn new(data: RunData<'a, '_>) -> Self {
+        let invoices = data.invoices;
         // foldhash: several times faster than SipHash on a million ids, and
         // still seeded at random, so a crafted file cannot force collisions.
-        let mut index: HashMap<&str, usize> = HashMap::with_capacity(invoices.len());
+        let mut index: HashMap<&str, InvoiceIdx> = HashMap::with_capacity(invoices.len());
         index.extend(
             invoices
                 .iter()
                 .enumerate()
-                .map(|(i, inv)| (inv.id.as_str(), i)),
+                .map(|(i, inv)| (inv.id.as_str(), InvoiceIdx::new(i))),
         );
-        let mut by_invoice = vec![Vec::new(); invoices.len()];
-        for p in payments {
+        let mut payments: IdxVec<InvoiceIdx, Vec<(NaiveDate, Decimal)>> =
+            IdxVec::filled(Vec::new(), invoices.len());
+        for p in data.payments {
             if let Some(&i) = index.get(p.invoice_id.as_str()) {
-                by_invoice[i].push((p.date, p.amount));
+                payments[i].push((p.date, p.amount));
             }
         }
-        for list in &mut by_invoice {
-            list.sort();
+        for i in payments.indices() {
+            payments[i].sort();
         }
-        let mut customer_ids: HashMap<&str, u32> = HashMap::new();
-        let mut customers = Vec::new();
+        let mut customer_ids: HashMap<&str, CustomerIdx> = HashMap::new();
+        let mut customers: Vec<&str> = Vec::new();
         let customer_of = invoices
             .iter()
             .map(|inv| {
@@ -52,22 +68,31 @@ impl<'a> Ledger<'a> {
                     .entry(inv.customer_id.as_str())
                     .or_insert_with(|| {
                         customers.push(inv.customer_id.as_str());
-                        (customers.len() - 1) as u32
+                        CustomerIdx::new(customers.len() - 1)
                     })
             })
             .collect();
         Ledger {
             invoices,
-            payments: by_invoice,
+            payments,
             customer_of,
-            customers,
+            customers: IdxVec::from_vec(customers),
             index,
         }
     }
 
+    /// The invoices' indices, in snapshot order.
+    pub fn indices(&self) -> impl Iterator<Item = InvoiceIdx> + 'static {
+        self.customer_of.indices()
+    }
+
+    pub fn invoice(&self, invoice: InvoiceIdx) -> &'a Invoice {
+        &self.invoices[invoice.get()]
+    }
+
     /// Amount minus the payments dated on or before `date` (never below zero).
-    pub fn open_amount(&self, invoice: usize, date: NaiveDate) -> Decimal {
-        let inv = &self.invoices[invoice];
+    pub fn open_amount(&self, invoice: InvoiceIdx, date: NaiveDate) -> Decimal {
+        let inv = self.invoice(invoice);
         let paid: Decimal = self.payments[invoice]
             .iter()
             .take_while(|(d, _)| *d <= date)
@@ -78,8 +103,8 @@ impl<'a> Ledger<'a> {
 
     /// SPEC 4.1: issued on or before `date`, no paid date on or before it,
     /// and something left to pay after the payments up to `date`.
-    pub fn status(&self, invoice: usize, date: NaiveDate) -> Status {
-        let inv = &self.invoices[invoice];
+    pub fn status(&self, invoice: InvoiceIdx, date: NaiveDate) -> Status {
+        let inv = self.invoice(invoice);
         if inv.issue_date > date {
             return Status::NotIssued;
         }
@@ -95,15 +120,22 @@ impl<'a> Ledger<'a> {
         Status::Open(open)
     }
 
-    pub fn payments(&self, invoice: usize) -> &[(NaiveDate, Decimal)] {
+    /// The invoice's payments, by date.
+    pub fn payments(&self, invoice: InvoiceIdx) -> &[(NaiveDate, Decimal)] {
         &self.payments[invoice]
     }
 }
 
+/// Whether an invoice is open on a day (SPEC 4.1), and if not, why.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Status {
+    /// Issued after the day.
     NotIssued,
+    /// Its paid date is on or before the day.
     Paid(NaiveDate),
+    /// Its payments up to the day cover its amount.
     PaidByPayments,
+    /// Open, with this amount left to pay.
     Open(Decimal),
 }

@@ -2,19 +2,38 @@
 //!
 //! `ledger` knows what is open and for how much, `history` what was already
 //! done, `facts` evaluates conditions, `decide` applies the ladder to one
-//! invoice, `plan` consolidates a day, `calendar` and `penalty` are the
-//! French business days and late-payment penalties, `explain` says why.
+//! invoice, `plan` consolidates a day, `explain` says why.
 
-pub mod calendar;
-pub mod decide;
-pub mod explain;
-pub mod facts;
-pub mod history;
-pub mod ledger;
-pub mod penalty;
-pub mod plan;
+pub(crate) mod decide;
+pub(crate) mod explain;
+pub(crate) mod facts;
+pub(crate) mod history;
+pub(crate) mod ledger;
+pub(crate) mod plan;
 
 pub use decide::{Decision, DeferredBy};
-pub use history::State;
-pub use ledger::{Ledger, Status};
+pub use explain::{Explanation, RuleExplanation};
+pub(crate) use history::State;
+pub(crate) use ledger::Ledger;
+pub use ledger::{CustomerIdx, InvoiceIdx, Status};
 pub use plan::{Action, InvoiceLine, Plan};
+
+use crate::data::RunData;
+use crate::policy::Policy;
+
+/// What stays the same through a run: the policy, and the data indexed for
+/// it. Every stage after the checker takes one.
+pub(crate) struct Run<'a> {
+    pub policy: &'a Policy,
+    pub ledger: Ledger<'a>,
+}
+
+impl<'a> Run<'a> {
+    /// Indexes the invoices and payments of `data` (not the history).
+    pub fn new(policy: &'a Policy, data: RunData<'a, '_>) -> Self {
+        Run {
+            policy,
+            ledger: Ledger::new(data),
+        }
+    }
+}

@@ -7,10 +7,12 @@ use serde::Serialize;
 
 use super::decide::{decide, facts, Decision};
 use super::history::State;
-use super::ledger::Ledger;
-use super::penalty;
+use super::ledger::InvoiceIdx;
+use super::Run;
+use crate::idx::IdxVec;
 use crate::money::Currency;
-use crate::policy::{ActionKind, Policy};
+use crate::penalty;
+use crate::policy::{ActionKind, RuleIdx};
 
 /// One invoice's share of an action. Names are borrowed from the policy
 /// and the invoices: a year's replay lists millions of lines, and copying
@@ -19,13 +21,17 @@ use crate::policy::{ActionKind, Policy};
 pub struct InvoiceLine<'a> {
     /// The invoice's position in the snapshot, for summaries.
     #[serde(skip)]
-    pub index: usize,
+    pub invoice_index: InvoiceIdx,
+    /// The invoice's id.
     pub invoice_id: &'a str,
     /// The rule's position in the ladder, for summaries.
     #[serde(skip)]
-    pub rule_index: usize,
+    pub rule_index: RuleIdx,
+    /// The rule that fired for it, by name.
     pub rule: &'a str,
+    /// What is left to pay on the day.
     pub open_amount: Decimal,
+    /// Days past the due date on the day.
     pub days_overdue: i64,
     /// Late interest accrued on the day, when the policy declares penalties.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -33,6 +39,7 @@ pub struct InvoiceLine<'a> {
     /// The flat recovery indemnity, when the policy declares penalties.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub indemnity: Option<Decimal>,
+    /// Why the rule fired, in words: `overdue 16 days > 15 days and segment = strategic`.
     pub reason: String,
 }
 
@@ -41,16 +48,27 @@ pub struct InvoiceLine<'a> {
 /// lines (rules, ids, reason) is derived from them, not stored twice.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Action<'a> {
+    /// The day.
     pub date: NaiveDate,
+    /// The customer it goes to.
     pub customer_id: &'a str,
+    /// What to do.
     pub action: ActionKind,
+    /// The template the rules name, if any.
     pub template: Option<&'a str>,
+    /// The total open amount of its invoices.
     pub open_amount: Decimal,
+    /// The currency of its invoices.
     pub currency: Currency,
+    /// The total late interest, when the policy declares penalties.
     pub interest: Option<Decimal>,
+    /// The total recovery indemnity, when the policy declares one.
     pub indemnity: Option<Decimal>,
+    /// The indemnity's currency.
     pub indemnity_currency: Option<Currency>,
+    /// The parameters of the first rule, as written after `with`.
     pub params: &'a [(String, String)],
+    /// Its invoices, by id.
     pub invoices: Vec<InvoiceLine<'a>>,
 }
 
@@ -64,6 +82,7 @@ impl<'a> Action<'a> {
         rules.join(", ")
     }
 
+    /// The ids of its invoices, in order.
     pub fn invoice_ids(&self) -> impl Iterator<Item = &'a str> + '_ {
         self.invoices.iter().map(|l| l.invoice_id)
     }
@@ -151,26 +170,29 @@ impl Serialize for Action<'_> {
 /// The actions of one day.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Plan<'a> {
+    /// The day planned.
     pub date: NaiveDate,
+    /// Its actions, in the order of SPEC 4.12: customer, action, template, currency.
     pub actions: Vec<Action<'a>>,
 }
 
 /// A step fired for one invoice, before consolidation.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Fired {
-    pub invoice: usize,
-    pub rule: usize,
+pub(crate) struct Fired {
+    pub invoice: InvoiceIdx,
+    pub rule: RuleIdx,
     pub open_amount: Decimal,
 }
 
 /// Decides every invoice on `date` and returns the steps that fire.
 /// Invoices are independent within a day, so they are decided in parallel
 /// (the order of the result is the invoices' order all the same).
-pub fn fire(policy: &Policy, ledger: &Ledger<'_>, state: &State, date: NaiveDate) -> Vec<Fired> {
+pub(crate) fn fire(run: &Run<'_>, state: &State, date: NaiveDate) -> Vec<Fired> {
     use rayon::prelude::*;
-    (0..ledger.invoices.len())
+    (0..run.ledger.invoices.len())
         .into_par_iter()
-        .filter_map(|i| match decide(policy, ledger, state, i, date) {
+        .map(InvoiceIdx::new)
+        .filter_map(|i| match decide(run, state, i, date) {
             Decision::Fire { rule, open_amount } => Some(Fired {
                 invoice: i,
                 rule,
@@ -181,22 +203,21 @@ pub fn fire(policy: &Policy, ledger: &Ledger<'_>, state: &State, date: NaiveDate
         .collect()
 }
 
-/// Groups fired steps into actions. Built once per policy and snapshot, so
-/// that grouping a day compares small integers instead of strings.
-pub struct Consolidator<'l, 'a> {
-    policy: &'a Policy,
-    ledger: &'l Ledger<'a>,
-    /// Per customer number, its place in the customers sorted by id.
-    customer_rank: Vec<u32>,
+/// Groups fired steps into actions. Built once per run, so that grouping a
+/// day compares small integers instead of strings.
+pub(crate) struct Consolidator<'r, 'a> {
+    run: &'r Run<'a>,
+    /// Per customer, its place in the customers sorted by id.
+    customer_rank: IdxVec<crate::eval::CustomerIdx, u32>,
     /// Per rule, the place of its (action name, template) among the rules'.
     /// Rules with the same action and template share a place: their
     /// invoices go in one action.
-    rule_rank: Vec<u32>,
+    rule_rank: IdxVec<RuleIdx, u32>,
 }
 
-impl<'l, 'a> Consolidator<'l, 'a> {
-    pub fn new(policy: &'a Policy, ledger: &'l Ledger<'a>) -> Self {
-        fn ranks<K: Ord>(keys: &[K]) -> Vec<u32> {
+impl<'r, 'a> Consolidator<'r, 'a> {
+    pub fn new(run: &'r Run<'a>) -> Self {
+        fn ranks<I: crate::idx::Idx, K: Ord>(keys: &[K]) -> IdxVec<I, u32> {
             let mut sorted: Vec<usize> = (0..keys.len()).collect();
             sorted.sort_by(|a, b| keys[*a].cmp(&keys[*b]));
             let mut rank = vec![0; keys.len()];
@@ -207,17 +228,17 @@ impl<'l, 'a> Consolidator<'l, 'a> {
                 }
                 rank[i] = next;
             }
-            rank
+            IdxVec::from_vec(rank)
         }
-        let rule_keys: Vec<(&str, Option<&str>)> = policy
+        let rule_keys: Vec<(&str, Option<&str>)> = run
+            .policy
             .rules
             .iter()
             .map(|r| (r.action.kind.as_str(), r.action.template.as_deref()))
             .collect();
         Consolidator {
-            policy,
-            ledger,
-            customer_rank: ranks(&ledger.customers),
+            run,
+            customer_rank: ranks(run.ledger.customers.as_slice()),
             rule_rank: ranks(&rule_keys),
         }
     }
@@ -225,33 +246,32 @@ impl<'l, 'a> Consolidator<'l, 'a> {
     /// Turns fired steps into consolidated, sorted actions with reasons and
     /// penalties (rules 9 to 12).
     pub fn consolidate(&self, state: &State, date: NaiveDate, fired: &[Fired]) -> Vec<Action<'a>> {
-        let (policy, ledger) = (self.policy, self.ledger);
-        let invoices: &'a [crate::data::Invoice] = ledger.invoices;
+        let (policy, ledger) = (self.run.policy, &self.run.ledger);
         // Rule 9: one action per (customer, action, template, currency); rule
         // 12: by customer, then action. Within an action, invoices by id.
         let key = |f: &Fired| {
-            let inv = &invoices[f.invoice];
+            let inv = ledger.invoice(f.invoice);
             (
-                self.customer_rank[ledger.customer_of[f.invoice] as usize],
+                self.customer_rank[ledger.customer_of[f.invoice]],
                 self.rule_rank[f.rule],
                 inv.currency,
             )
         };
         let mut order: Vec<(_, &str, &Fired)> = fired
             .iter()
-            .map(|f| (key(f), invoices[f.invoice].id.as_str(), f))
+            .map(|f| (key(f), ledger.invoice(f.invoice).id.as_str(), f))
             .collect();
         order.sort_unstable_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
         let mut actions: Vec<Action<'a>> = Vec::new();
         let mut last_key = None;
         for (k, _, f) in order {
-            let inv = &invoices[f.invoice];
-            let rule = &policy.rules[f.rule];
-            let facts = facts(policy, ledger, state, f.invoice, date, f.open_amount);
+            let inv = ledger.invoice(f.invoice);
+            let rule = policy.rule(f.rule);
+            let facts = facts(self.run, state, f.invoice, date, f.open_amount);
             let days_overdue = facts.overdue();
             let penalties = policy.settings.penalties() && days_overdue > 0;
             let line = InvoiceLine {
-                index: f.invoice,
+                invoice_index: f.invoice,
                 invoice_id: &inv.id,
                 rule_index: f.rule,
                 rule: &rule.name,
@@ -305,15 +325,10 @@ impl<'l, 'a> Consolidator<'l, 'a> {
 }
 
 /// The plan for `date` given the state of what was already done.
-pub fn plan_day<'a>(
-    policy: &'a Policy,
-    ledger: &Ledger<'a>,
-    state: &State,
-    date: NaiveDate,
-) -> Plan<'a> {
-    let fired = fire(policy, ledger, state, date);
+pub(crate) fn plan_day<'a>(run: &Run<'a>, state: &State, date: NaiveDate) -> Plan<'a> {
+    let fired = fire(run, state, date);
     Plan {
         date,
-        actions: Consolidator::new(policy, ledger).consolidate(state, date, &fired),
+        actions: Consolidator::new(run).consolidate(state, date, &fired),
     }
 }

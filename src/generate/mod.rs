@@ -87,16 +87,22 @@ impl GenParams {
 
 /// Why a dataset cannot be generated.
 #[derive(Clone, Debug, Error, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum GenError {
+    /// No customer to invoice: the count given.
     #[error("there must be at least one customer to bill {0} invoices")]
     NoCustomers(usize),
+    /// A year out of range: the year given.
     #[error("the year must be between {MIN_YEAR} and {MAX_YEAR}, not {0}")]
     Year(i32),
+    /// More invoices or customers than `MAX_COUNT`: the count given.
     #[error("at most {MAX_COUNT} invoices and customers, not {0}")]
     TooMany(usize),
 }
 
+/// The first year the generator accepts.
 pub const MIN_YEAR: i32 = 1900;
+/// The last year the generator accepts.
 pub const MAX_YEAR: i32 = 9990;
 /// Ids are numbered with `u32`; this keeps well clear of it.
 pub const MAX_COUNT: usize = 100_000_000;
@@ -104,13 +110,18 @@ pub const MAX_COUNT: usize = 100_000_000;
 /// A customer's size, as a credit manager segments the ledger.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Segment {
+    /// Key accounts handled gently.
     Strategic,
+    /// Large customers.
     Key,
+    /// Most customers.
     Standard,
+    /// Occasional customers with small invoices.
     Small,
 }
 
 impl Segment {
+    /// Every segment.
     pub const ALL: [Segment; 4] = [
         Segment::Strategic,
         Segment::Key,
@@ -118,6 +129,7 @@ impl Segment {
         Segment::Small,
     ];
 
+    /// The value as the `segment` column holds it.
     pub fn as_str(self) -> &'static str {
         match self {
             Segment::Strategic => "strategic",
@@ -128,14 +140,19 @@ impl Segment {
     }
 }
 
+/// How likely a customer is to pay late.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Risk {
+    /// Pays on time, mostly.
     Low,
+    /// Pays somewhat late.
     Medium,
+    /// Pays late, and sometimes never.
     High,
 }
 
 impl Risk {
+    /// The value as the `risk` column holds it.
     pub fn as_str(self) -> &'static str {
         match self {
             Risk::Low => "low",
@@ -145,15 +162,21 @@ impl Risk {
     }
 }
 
+/// Where a customer is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Country {
+    /// France.
     Fr,
+    /// Belgium.
     Be,
+    /// Germany.
     De,
+    /// Spain.
     Es,
 }
 
 impl Country {
+    /// The value as the `country` column holds it.
     pub fn as_str(self) -> &'static str {
         match self {
             Country::Fr => "FR",
@@ -164,15 +187,21 @@ impl Country {
     }
 }
 
+/// The currency a customer is invoiced in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Currency {
+    /// Euro.
     Eur,
+    /// Pound sterling.
     Gbp,
+    /// US dollar.
     Usd,
+    /// Swiss franc.
     Chf,
 }
 
 impl Currency {
+    /// The ISO 4217 code.
     pub fn as_str(self) -> &'static str {
         match self {
             Currency::Eur => "EUR",
@@ -191,6 +220,7 @@ pub enum Terms {
     /// 30 days end of month ("30 jours fin de mois"): the end of the month
     /// of issue + 30 days, so 30 to 60 days.
     Net30EndOfMonth,
+    /// 45 days.
     Net45,
     /// 60 days net, the legal maximum in France.
     Net60,
@@ -214,12 +244,17 @@ impl Terms {
 pub struct Customer {
     /// 1-based; the digits of the customer id (`C00042`).
     pub number: u32,
+    /// Its segment.
     pub segment: Segment,
+    /// Its risk.
     pub risk: Risk,
+    /// Its country.
     pub country: Country,
+    /// Its currency.
     pub currency: Currency,
     /// A name for strategic and key accounts, none otherwise.
     pub account_manager: Option<&'static str>,
+    /// Its payment terms.
     pub terms: Terms,
     pub(crate) behaviour: model::Behaviour,
 }
@@ -231,13 +266,17 @@ pub struct Invoice {
     pub number: u32,
     /// Index into [`Dataset::customers`].
     pub customer: u32,
+    /// The day it was issued.
     pub issue_date: NaiveDate,
+    /// The day it falls due.
     pub due_date: NaiveDate,
     /// The amount in cents, positive.
     pub amount_cents: i64,
+    /// Its currency.
     pub currency: Currency,
     /// The day the invoice was paid in full; `None` if it never was.
     pub paid_date: Option<NaiveDate>,
+    /// It is disputed.
     pub disputed: bool,
     /// The date the customer promised to pay by, if a promise was made.
     pub promised_until: Option<NaiveDate>,
@@ -246,6 +285,7 @@ pub struct Invoice {
 }
 
 impl Invoice {
+    /// The amount as a decimal.
     pub fn amount(&self) -> Decimal {
         Decimal::new(self.amount_cents, 2)
     }
@@ -264,11 +304,14 @@ impl Invoice {
 pub struct Payment {
     /// Index into [`Dataset::invoices`].
     pub invoice: u32,
+    /// The day of the payment.
     pub date: NaiveDate,
+    /// The amount, in cents.
     pub amount_cents: i64,
 }
 
 impl Payment {
+    /// The amount as a decimal.
     pub fn amount(&self) -> Decimal {
         Decimal::new(self.amount_cents, 2)
     }
@@ -278,9 +321,13 @@ impl Payment {
 /// invoice id then date.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Dataset {
+    /// What it was made from.
     pub params: GenParams,
+    /// The customers.
     pub customers: Vec<Customer>,
+    /// The invoices, in issue order.
     pub invoices: Vec<Invoice>,
+    /// The partial payments.
     pub payments: Vec<Payment>,
 }
 
@@ -312,6 +359,7 @@ impl Dataset {
         format!("C{:0width$}", number, width = self.customer_digits())
     }
 
+    /// The customer of an invoice.
     pub fn customer(&self, invoice: &Invoice) -> &Customer {
         &self.customers[invoice.customer as usize]
     }
@@ -329,15 +377,21 @@ fn digits(n: usize) -> usize {
 /// Summary figures of a dataset.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Stats {
+    /// Invoices.
     pub invoices: usize,
     /// Customers with at least one invoice.
     pub customers: usize,
+    /// Invoices paid.
     pub paid: usize,
     /// Paid on or before the due date.
     pub paid_on_time: usize,
+    /// Invoices never paid.
     pub never_paid: usize,
+    /// Invoices disputed.
     pub disputed: usize,
+    /// Invoices under a payment plan.
     pub payment_plans: usize,
+    /// Invoices with a promise to pay.
     pub promises: usize,
     /// Invoices with rows in the payments file.
     pub with_payments: usize,

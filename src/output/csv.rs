@@ -6,6 +6,7 @@ use std::io::Write;
 
 use crate::eval::Action;
 
+/// The columns of the history CSV, in order.
 pub const HEADER: [&str; 12] = [
     "date",
     "customer_id",
@@ -85,6 +86,7 @@ impl<W: Write> ActionWriter<W> {
         Ok(())
     }
 
+    /// Writes out what is buffered.
     pub fn flush(&mut self) -> std::io::Result<()> {
         self.csv.flush()
     }

@@ -1,18 +1,20 @@
-//! Results as people and programs read them: tables for a terminal, JSON,
-//! the history CSV, and Markdown for a pull-request comment.
+//! Results as programs (and people) read them, from the library.
+//!
+//! - [`json`]: a plan, a simulation, a diff, an explanation, as the JSON the
+//!   command line prints (SPEC section 7);
+//! - [`csv`]: actions as the history CSV, which `plan --history` reads back;
+//! - [`diagnostics`]: a diagnostic located in its file ([`Flat`]), and, with
+//!   the `fancy` feature, miette's graphical report of it;
+//! - `Display` of [`Explanation`](crate::Explanation): the text of
+//!   `dunning explain` (in `text`).
+//!
+//! The formats made for one tool of the command line's world (terminal
+//! tables, Markdown for a pull request, GitHub annotations, SARIF, JUnit)
+//! are the command line's, in `src/cli/render/`.
+//!
+//! [`Flat`]: diagnostics::Flat
 
 pub mod csv;
-pub mod diff;
-pub mod plan;
-pub mod simulate;
-
-use comfy_table::{presets, ContentArrangement, Table};
-
-/// A plain table: same bytes on every terminal and in a pipe.
-pub(crate) fn table(header: &[&str]) -> Table {
-    let mut t = Table::new();
-    t.load_style(presets::UTF8_FULL_CONDENSED)
-        .set_content_arrangement(ContentArrangement::Disabled)
-        .set_header(header.iter().copied());
-    t
-}
+pub mod diagnostics;
+pub mod json;
+mod text;

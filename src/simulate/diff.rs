@@ -12,41 +12,61 @@ use super::Simulation;
 /// How many differing invoices are shown side by side.
 pub const EXAMPLES: usize = 5;
 
+/// What changes when a policy changes: both replayed over the same data, compared.
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct Diff {
+    /// The first day replayed.
     pub from: NaiveDate,
+    /// The last day replayed.
     pub to: NaiveDate,
     /// Per kind: actions with the old and the new policy.
     pub kinds: Vec<KindChange>,
+    /// Actions with the old policy.
     pub actions_old: usize,
+    /// Actions with the new policy.
     pub actions_new: usize,
     /// Invoices whose sequence of actions (day, action, template) differs.
     pub invoices_changed: usize,
+    /// Invoices in the data.
     pub invoices: usize,
+    /// The first invoices whose sequence differs, side by side.
     pub examples: Vec<InvoiceChange>,
 }
 
+/// One kind of action, before and after.
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct KindChange {
+    /// The kind.
     pub action: String,
+    /// Actions with the old policy.
     pub old: usize,
+    /// Actions with the new policy.
     pub new: usize,
+    /// Actions per business day with the old policy.
     pub old_per_business_day: Decimal,
+    /// Actions per business day with the new policy.
     pub new_per_business_day: Decimal,
+    /// Actions on the busiest day with the old policy.
     pub old_busiest_day_actions: usize,
+    /// Actions on the busiest day with the new policy.
     pub new_busiest_day_actions: usize,
 }
 
+/// One invoice whose actions differ.
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct InvoiceChange {
+    /// The invoice.
     pub invoice_id: String,
+    /// Its customer.
     pub customer_id: String,
     /// `2025-02-03 email (first_reminder)`, in order.
     pub old: Vec<String>,
+    /// With the new policy, as for `old`.
     pub new: Vec<String>,
 }
 
 impl Diff {
+    /// Whether no invoice gets a different sequence of actions.
     pub fn is_empty(&self) -> bool {
         self.invoices_changed == 0
     }
@@ -80,6 +100,7 @@ fn show(seq: &Sequence) -> Vec<String> {
         .collect()
 }
 
+/// Compares two replays of the same days and data: per kind of action, per workload, and per invoice (what the customer sees: day, action, template; rules may be renamed).
 pub fn diff(old: &Simulation, new: &Simulation) -> Diff {
     let mut kinds: BTreeMap<&str, KindChange> = BTreeMap::new();
     for (side, sim) in [(0, old), (1, new)] {

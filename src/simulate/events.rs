@@ -2,45 +2,39 @@
 //! can change, and customers (who never affect each other) are split
 //! across threads.
 //!
-//! An invoice's decision on a day depends on the day only through
-//! comparisons of day counts (`overdue`, `due_in`, `age`, `last_contact`,
-//! date attributes against `today`), its payments, its own history, its
-//! customer's last contact, and the calendar. All of these change on days
-//! known in advance, or when something fires: after each evaluation the
-//! invoice sleeps until the first such day. The result is exactly the
-//! straightforward replay's (`super::replay`), which the property tests
-//! check on random policies and data.
+//! An invoice's decision on a day depends on the day only through the facts
+//! its rules and pauses test, its payments, its own history and the
+//! calendar. The fact table (`policy::facts`) says when each fact can
+//! change: a day count flips on a day known from its anchor, other facts
+//! on triggers (a payment, a step fired, a contact with the customer).
+//! After each evaluation the invoice sleeps until the first such day; a
+//! trigger wakes it (and, for a contact, its customer's other invoices).
+//! The result is exactly the reference replay's (`super::reference`), which
+//! the property tests check on random policies and data.
 
 use std::sync::mpsc;
 
 use chrono::{Days, NaiveDate};
 
+use super::DateRange;
 use crate::eval::decide::{decide, Decision};
+use crate::eval::facts::Anchors;
 use crate::eval::plan::{Consolidator, Fired};
-use crate::eval::{Action, Ledger, State, Status};
-use crate::policy::{CmpOp, Condition, Fact, Policy, Value};
+use crate::eval::{Action, CustomerIdx, InvoiceIdx, Run, State, Status};
+use crate::idx::IdxVec;
+use crate::policy::{Anchor, CmpOp, Condition, Fact, Moves, Policy, RuleIdx, Trigger, Value};
 
-/// What a moving comparison counts days from.
-#[derive(Clone, Copy, Debug)]
-enum Clock {
-    /// `overdue`: days since the due date.
-    Overdue,
-    /// `due_in`: days until the due date.
-    DueIn,
-    /// `age`: days since the issue date.
-    Age,
-    /// `last_contact`: days since the customer's last contact.
-    LastContact,
-    /// A date attribute compared with `today`: days until that date.
-    DateAttribute(usize),
-}
-
-/// A comparison whose truth moves with the day, `clock op v`, and the days
-/// around its pivot (the day the clock reads `v`) on which its truth can flip.
+/// A comparison whose truth moves with the day, and the days around its
+/// pivot (the day the fact reads the compared value) on which its truth
+/// can flip.
 #[derive(Clone, Copy, Debug)]
 struct Moving {
-    clock: Clock,
+    /// The date the fact counts from (or, for a date, the date itself).
+    anchor: Anchor,
+    /// The pivot is `value` days after the anchor (before it when the fact
+    /// counts down).
     value: i64,
+    counts_down: bool,
     /// Truth can flip on the pivot itself.
     on_pivot: bool,
     /// Truth can flip on the day after the pivot.
@@ -48,10 +42,21 @@ struct Moving {
 }
 
 impl Moving {
-    fn new(clock: Clock, op: CmpOp, value: i64) -> Self {
+    /// The moving comparison `fact op value`, if the fact's clock moves
+    /// with the calendar for this value.
+    fn of(fact: Fact, op: CmpOp, value: &Value) -> Option<Moving> {
+        let (anchor, counts_down, value) = match fact.clock().moves {
+            Moves::Never => return None,
+            Moves::DaysSince(anchor) => (anchor, false, value.days()?),
+            Moves::DaysUntil(anchor) => (anchor, true, value.days()?),
+            // `date op today` reads as `days until the date op 0`.
+            Moves::Date(anchor) => match value {
+                Value::Today => (anchor, true, 0),
+                _ => return None,
+            },
+        };
         // On a clock that counts down, `x >= v` reads as `v >= x` does on one
         // that counts up.
-        let counts_down = matches!(clock, Clock::DueIn | Clock::DateAttribute(_));
         let op = if counts_down { op.flipped() } else { op };
         // Counting up, `x >= v` and `x < v` flip on the pivot, `x > v` and
         // `x <= v` on the day after, `=` and `!=` on both.
@@ -60,44 +65,67 @@ impl Moving {
             CmpOp::Gt | CmpOp::Le => (false, true),
             CmpOp::Eq | CmpOp::Ne => (true, true),
         };
-        Moving {
-            clock,
+        Some(Moving {
+            anchor,
             value,
+            counts_down,
             on_pivot,
             after_pivot,
-        }
+        })
+    }
+
+    /// The day the fact reads the compared value, for one invoice.
+    fn pivot(&self, anchors: &Anchors<'_>) -> Option<NaiveDate> {
+        let anchor = anchors.date(self.anchor)?;
+        add(
+            anchor,
+            if self.counts_down {
+                -self.value
+            } else {
+                self.value
+            },
+        )
     }
 }
 
 /// The moving comparisons of one condition.
 fn moving_comparisons(condition: &Condition) -> Vec<Moving> {
-    fn walk(c: &Condition, out: &mut Vec<Moving>) {
-        match c {
-            Condition::All(items) | Condition::Any(items) => {
-                items.iter().for_each(|i| walk(i, out))
-            }
-            Condition::Not(inner) => walk(inner, out),
-            Condition::Compare { fact, op, value } => push(*fact, *op, value, out),
-            Condition::In { fact, values } => {
-                values.iter().for_each(|v| push(*fact, CmpOp::Eq, v, out))
-            }
-            Condition::Flag(_) | Condition::Fired(_) => {}
-        }
-    }
-    fn push(fact: Fact, op: CmpOp, value: &Value, out: &mut Vec<Moving>) {
-        let moving = match (fact, value) {
-            (Fact::Overdue, Value::Days(v)) => Moving::new(Clock::Overdue, op, *v),
-            (Fact::DueIn, Value::Days(v)) => Moving::new(Clock::DueIn, op, *v),
-            (Fact::Age, Value::Days(v)) => Moving::new(Clock::Age, op, *v),
-            (Fact::LastContact, Value::Days(v)) => Moving::new(Clock::LastContact, op, *v),
-            (Fact::Attribute(i), Value::Today) => Moving::new(Clock::DateAttribute(i), op, 0),
-            _ => return,
-        };
-        out.push(moving);
-    }
     let mut out = Vec::new();
-    walk(condition, &mut out);
+    condition.visit_comparisons(&mut |fact, op, value| out.extend(Moving::of(fact, op, value)));
     out
+}
+
+/// What the replay must watch for, beyond the days of the moving
+/// comparisons: the triggers of every fact the policy tests.
+#[derive(Clone, Copy, Debug, Default)]
+struct Watch {
+    /// A contact with a customer may change its other invoices' decisions.
+    customer_contacts: bool,
+}
+
+impl Watch {
+    fn of(policy: &Policy) -> Watch {
+        let mut watch = Watch::default();
+        let conditions = policy
+            .rules
+            .iter()
+            .map(|r| &r.condition)
+            .chain(policy.pauses.iter().map(|p| &p.condition));
+        for condition in conditions {
+            condition.visit_facts(&mut |fact| {
+                for trigger in fact.clock().triggers {
+                    match trigger {
+                        // Every invoice is woken on its payment dates and
+                        // the day after a step fires for it (`next_change`,
+                        // `run_shard`): nothing more to watch.
+                        Trigger::InvoicePayment | Trigger::StepFired => {}
+                        Trigger::CustomerContact => watch.customer_contacts = true,
+                    }
+                }
+            });
+        }
+        watch
+    }
 }
 
 fn add(date: NaiveDate, days: i64) -> Option<NaiveDate> {
@@ -108,28 +136,27 @@ fn add(date: NaiveDate, days: i64) -> Option<NaiveDate> {
     }
 }
 
-struct Replay<'l, 'a> {
-    policy: &'a Policy,
-    ledger: &'l Ledger<'a>,
-    consolidator: Consolidator<'l, 'a>,
+/// The event-driven engine for one run: what it knows of the policy, once.
+struct Replay<'r, 'a> {
+    run: &'r Run<'a>,
+    consolidator: Consolidator<'r, 'a>,
     /// Per rule, its moving comparisons.
-    rule_clocks: Vec<Vec<Moving>>,
+    rule_clocks: IdxVec<RuleIdx, Vec<Moving>>,
     /// The moving comparisons of every pause.
     pause_clocks: Vec<Moving>,
-    uses_last_contact: bool,
-    from: NaiveDate,
-    days: usize,
+    watch: Watch,
+    range: DateRange,
 }
 
-impl<'a> Replay<'_, 'a> {
-    fn offset(&self, date: NaiveDate) -> Option<usize> {
-        let k = (date - self.from).num_days();
-        (k >= 0 && (k as usize) < self.days).then_some(k as usize)
-    }
+/// The day an invoice is evaluated next, by its position in the range;
+/// `NEVER` when it has no wake-up day.
+const NEVER: u32 = u32::MAX;
 
+impl<'a> Replay<'_, 'a> {
     /// The first day after `day` when something the decision reads may change.
-    fn next_change(&self, state: &State, invoice: usize, day: NaiveDate) -> Option<NaiveDate> {
-        let inv = &self.ledger.invoices[invoice];
+    fn next_change(&self, state: &State, invoice: InvoiceIdx, day: NaiveDate) -> Option<NaiveDate> {
+        let (policy, ledger) = (self.run.policy, &self.run.ledger);
+        let inv = ledger.invoice(invoice);
         let mut best: Option<NaiveDate> = None;
         let mut consider = |d: Option<NaiveDate>| {
             if let Some(d) = d {
@@ -138,27 +165,21 @@ impl<'a> Replay<'_, 'a> {
                 }
             }
         };
-        let last_contact = state.last_contact[self.ledger.customer_of[invoice] as usize];
+        let anchors = Anchors {
+            invoice: inv,
+            last_contact: state.last_contact(self.run, invoice),
+        };
         let history = &state.invoices[invoice];
         // Rules below the highest step fired can no longer fire (rule 5),
         // so their clocks do not matter; the highest one only if it repeats.
         let first = match history.highest {
             None => 0,
-            Some(h) if self.policy.rules[h].repeat_days.is_some() => h,
-            Some(h) => h + 1,
+            Some(h) if policy.rule(h).repeat_days.is_some() => h.get(),
+            Some(h) => h.get() + 1,
         };
-        let rules = self.rule_clocks.get(first..).unwrap_or_default();
+        let rules = self.rule_clocks.as_slice().get(first..).unwrap_or_default();
         for m in rules.iter().flatten().chain(&self.pause_clocks) {
-            let pivot = match m.clock {
-                Clock::Overdue => add(inv.due_date, m.value),
-                Clock::DueIn => add(inv.due_date, -m.value),
-                Clock::Age => add(inv.issue_date, m.value),
-                Clock::LastContact => last_contact.and_then(|l| add(l, m.value)),
-                Clock::DateAttribute(i) => match inv.attributes.get(i) {
-                    Some(crate::data::AttrValue::Date(d)) => Some(*d),
-                    _ => None,
-                },
-            };
+            let pivot = m.pivot(&anchors);
             if m.on_pivot {
                 consider(pivot);
             }
@@ -166,52 +187,53 @@ impl<'a> Replay<'_, 'a> {
                 consider(pivot.and_then(|p| p.succ_opt()));
             }
         }
+        // Trigger::InvoicePayment: the paid date and each payment.
         consider(inv.paid_date);
-        for (d, _) in self.ledger.payments(invoice) {
+        for (d, _) in ledger.payments(invoice) {
             if *d > day {
                 consider(Some(*d));
                 break;
             }
         }
         if let Some(h) = history.highest {
-            if let (Some(every), Some(last)) =
-                (self.policy.rules[h].repeat_days, history.last_fired(h))
-            {
+            if let (Some(every), Some(last)) = (policy.rule(h).repeat_days, history.last_fired(h)) {
                 consider(add(last, i64::from(every)));
             }
         }
         best
     }
 
-    /// Runs the customers of one shard, sending each day's actions.
+    /// Runs the customers of one shard from the state `start`, sending
+    /// each day's actions.
     fn run_shard(
         &self,
-        invoices: &[u32],
-        by_customer: &[Vec<u32>],
+        start: &State,
+        invoices: &[InvoiceIdx],
+        by_customer: &IdxVec<CustomerIdx, Vec<InvoiceIdx>>,
         out: &mpsc::SyncSender<Vec<Action<'a>>>,
     ) {
-        let mut state = State::empty(self.ledger);
-        let mut buckets: Vec<Vec<u32>> = vec![Vec::new(); self.days];
-        let mut wake: Vec<u32> = vec![u32::MAX; self.ledger.invoices.len()];
+        let ledger = &self.run.ledger;
+        let mut state = start.clone();
+        let mut buckets: Vec<Vec<InvoiceIdx>> = vec![Vec::new(); self.range.len()];
+        let mut wake: IdxVec<InvoiceIdx, u32> = IdxVec::filled(NEVER, ledger.invoices.len());
         for &i in invoices {
-            let start = self.ledger.invoices[i as usize].issue_date.max(self.from);
-            if let Some(k) = self.offset(start) {
-                schedule(&mut buckets, &mut wake, i as usize, k);
+            let first = ledger.invoice(i).issue_date.max(self.range.from());
+            if let Some(k) = self.range.offset(first) {
+                schedule(&mut buckets, &mut wake, i, k);
             }
         }
-        let mut day = self.from;
-        for k in 0..self.days {
+        for (k, day) in self.range.days().enumerate() {
             // An invoice moved to an earlier day is still in its old bucket:
             // only the bucket of the day it wakes on counts, and only once.
             let mut due = std::mem::take(&mut buckets[k]);
             due.sort_unstable();
             due.dedup();
-            due.retain(|&i| wake[i as usize] == k as u32);
+            due.retain(|&i| wake[i] == k as u32);
             let mut fired = Vec::new();
             for &i in &due {
-                let i = i as usize;
-                wake[i] = u32::MAX;
-                let next = match decide(self.policy, self.ledger, &state, i, day) {
+                wake[i] = NEVER;
+                let next = match decide(self.run, &state, i, day) {
+                    // Trigger::StepFired: look again the next day.
                     Decision::Fire { rule, open_amount } => {
                         fired.push(Fired {
                             invoice: i,
@@ -225,37 +247,35 @@ impl<'a> Replay<'_, 'a> {
                         self.next_change(&state, i, day)
                             .map_or(until, |change| change.min(until)),
                     ),
-                    Decision::NotOpen(Status::NotIssued) => {
-                        Some(self.ledger.invoices[i].issue_date)
-                    }
+                    Decision::NotOpen(Status::NotIssued) => Some(ledger.invoice(i).issue_date),
                     Decision::NotOpen(_) => None,
                     Decision::BelowMinimum { .. } | Decision::Paused { .. } | Decision::Nothing => {
                         self.next_change(&state, i, day)
                     }
                 };
-                if let Some(k2) = next.and_then(|d| self.offset(d)) {
+                if let Some(k2) = next.and_then(|d| self.range.offset(d)) {
                     schedule(&mut buckets, &mut wake, i, k2);
                 }
             }
             let actions = self.consolidator.consolidate(&state, day, &fired);
             for f in &fired {
-                state.record(self.ledger, f.invoice, Some(f.rule), day);
+                state.record(self.run, f.invoice, Some(f.rule), day);
             }
-            if self.uses_last_contact {
-                // A contact changes `last_contact` for every invoice of the
-                // customer from tomorrow on: look at them all again then.
-                let mut customers: Vec<u32> = fired
+            if self.watch.customer_contacts {
+                // Trigger::CustomerContact: a contact changes `last_contact`
+                // for every invoice of the customer from tomorrow on: look
+                // at them all again then.
+                let mut customers: Vec<CustomerIdx> = fired
                     .iter()
-                    .map(|f| self.ledger.customer_of[f.invoice])
+                    .map(|f| ledger.customer_of[f.invoice])
                     .collect();
                 customers.sort_unstable();
                 customers.dedup();
-                if let Some(k2) = day.succ_opt().and_then(|d| self.offset(d)) {
+                if let Some(k2) = day.succ_opt().and_then(|d| self.range.offset(d)) {
                     for c in customers {
-                        for &j in &by_customer[c as usize] {
-                            let j = j as usize;
+                        for &j in &by_customer[c] {
                             if !matches!(
-                                self.ledger.status(j, day),
+                                ledger.status(j, day),
                                 Status::Paid(_) | Status::PaidByPayments
                             ) {
                                 schedule(&mut buckets, &mut wake, j, k2);
@@ -267,19 +287,20 @@ impl<'a> Replay<'_, 'a> {
             if out.send(actions).is_err() {
                 return;
             }
-            match day.succ_opt() {
-                Some(next) => day = next,
-                None => break,
-            }
         }
     }
 }
 
 /// Puts an invoice in the bucket of day `k`, unless it already wakes earlier.
-fn schedule(buckets: &mut [Vec<u32>], wake: &mut [u32], i: usize, k: usize) {
+fn schedule(
+    buckets: &mut [Vec<InvoiceIdx>],
+    wake: &mut IdxVec<InvoiceIdx, u32>,
+    i: InvoiceIdx,
+    k: usize,
+) {
     if (k as u32) < wake[i] {
         wake[i] = k as u32;
-        buckets[k].push(i as u32);
+        buckets[k].push(i);
     }
 }
 
@@ -311,55 +332,44 @@ fn merge<'a>(mut shards: Vec<Vec<Action<'a>>>) -> Vec<Action<'a>> {
     }
 }
 
-/// Replays the days like `super::replay`, evaluating each invoice only when
-/// its decision can change, on `threads` threads (customers are split
-/// between them).
-pub fn replay_events<'a>(
-    policy: &'a Policy,
-    ledger: &Ledger<'a>,
-    from: NaiveDate,
-    to: NaiveDate,
+/// Replays the days of `range` from the state `start`, evaluating each
+/// invoice only when its decision can change, on `threads` threads
+/// (customers are split between them), handing each day's actions to
+/// `sink` in day order.
+pub(super) fn run<'a>(
+    run: &Run<'a>,
+    start: &State,
+    range: DateRange,
     threads: usize,
-    progress: &mut dyn FnMut(usize, usize),
     sink: &mut dyn FnMut(Vec<Action<'a>>),
 ) {
-    let days = usize::try_from((to - from).num_days() + 1).unwrap_or(0);
-    if days == 0 {
-        return;
-    }
-    let rule_clocks: Vec<Vec<Moving>> = policy
-        .rules
-        .iter()
-        .map(|r| moving_comparisons(&r.condition))
-        .collect();
-    let pause_clocks: Vec<Moving> = policy
-        .pauses
-        .iter()
-        .flat_map(|p| moving_comparisons(&p.condition))
-        .collect();
-    let uses_last_contact = rule_clocks
-        .iter()
-        .flatten()
-        .chain(&pause_clocks)
-        .any(|m| matches!(m.clock, Clock::LastContact));
+    let policy = run.policy;
+    let ledger = &run.ledger;
     let replay = Replay {
-        policy,
-        ledger,
-        consolidator: Consolidator::new(policy, ledger),
-        rule_clocks,
-        pause_clocks,
-        uses_last_contact,
-        from,
-        days,
+        run,
+        consolidator: Consolidator::new(run),
+        rule_clocks: policy
+            .rules
+            .iter()
+            .map(|r| moving_comparisons(&r.condition))
+            .collect(),
+        pause_clocks: policy
+            .pauses
+            .iter()
+            .flat_map(|p| moving_comparisons(&p.condition))
+            .collect(),
+        watch: Watch::of(policy),
+        range,
     };
-    let mut by_customer: Vec<Vec<u32>> = vec![Vec::new(); ledger.customers.len()];
-    for (i, c) in ledger.customer_of.iter().enumerate() {
-        by_customer[*c as usize].push(i as u32);
+    let mut by_customer: IdxVec<CustomerIdx, Vec<InvoiceIdx>> =
+        IdxVec::filled(Vec::new(), ledger.customers.len());
+    for (i, c) in ledger.customer_of.iter_enumerated() {
+        by_customer[*c].push(i);
     }
     // Shards of about equal invoice counts, whole customers each.
     let threads = threads.clamp(1, 64);
-    let mut shards: Vec<Vec<u32>> = vec![Vec::new(); threads];
-    let mut order_by_size: Vec<usize> = (0..by_customer.len()).collect();
+    let mut shards: Vec<Vec<InvoiceIdx>> = vec![Vec::new(); threads];
+    let mut order_by_size: Vec<CustomerIdx> = by_customer.indices().collect();
     order_by_size.sort_by_key(|&c| std::cmp::Reverse(by_customer[c].len()));
     let mut loads = vec![0usize; threads];
     for c in order_by_size {
@@ -373,10 +383,10 @@ pub fn replay_events<'a>(
             let (tx, rx) = mpsc::sync_channel::<Vec<Action<'a>>>(8);
             let replay = &replay;
             let by_customer = &by_customer;
-            scope.spawn(move || replay.run_shard(shard, by_customer, &tx));
+            scope.spawn(move || replay.run_shard(start, shard, by_customer, &tx));
             receivers.push(rx);
         }
-        for done in 1..=days {
+        for _ in range.days() {
             let mut day = Vec::with_capacity(receivers.len());
             for rx in &receivers {
                 match rx.recv() {
@@ -385,7 +395,6 @@ pub fn replay_events<'a>(
                 }
             }
             sink(merge(day));
-            progress(done, days);
         }
     });
 }

@@ -1,84 +1,128 @@
 //! A range of days replayed (SPEC section 5): each day evaluated as `plan`
 //! would, its actions fed back as history for the next days; the summary a
 //! credit manager reads; and the comparison of two policies.
+//!
+//! [`replay`] is the one entry point: the library's [`simulate`], the
+//! command line and the benchmark all go through it. It runs the
+//! event-driven engine (`events`) unless told to run the reference one
+//! (`reference`): every open invoice every day, simple and slow, which the
+//! property tests compare the fast one with.
 
-pub mod diff;
-pub mod events;
-pub mod summary;
+pub(crate) mod diff;
+mod events;
+mod range;
+mod reference;
+pub(crate) mod summary;
 
-use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::data::{Invoice, Payment};
-use crate::eval::plan::{fire, Consolidator};
-use crate::eval::{Action, Ledger, State};
+use crate::data::RunData;
+use crate::eval::{Action, Run, State};
 use crate::policy::Policy;
 
-pub use summary::{Summary, SummaryBuilder};
+pub use diff::{diff, Diff, InvoiceChange, KindChange};
+pub use range::{DateRange, DateRangeError};
+pub use summary::{Context, Crossed, KindFigures, StepFigures, Summary};
 
-/// Every action of the replay, day after day, and what they add up to.
+/// Every action of a replay, day after day, and what they add up to.
 #[derive(Clone, Debug, Serialize)]
+#[non_exhaustive]
 pub struct Simulation<'a> {
+    /// The figures of the replay.
     pub summary: Summary,
+    /// Every action, by day, each day's in the order of SPEC 4.12.
     pub actions: Vec<Action<'a>>,
 }
 
-/// Replays every day from `from` to `to` inclusive, keeping every action.
-/// `progress` is called after each day with (days done, days in all).
-pub fn simulate<'a>(
-    policy: &'a Policy,
-    invoices: &'a [Invoice],
-    payments: &[Payment],
-    from: NaiveDate,
-    to: NaiveDate,
-    progress: &mut dyn FnMut(usize, usize),
-) -> Simulation<'a> {
-    let ledger = Ledger::new(invoices, payments);
-    let mut builder = SummaryBuilder::new(policy, &ledger, from, to);
-    let mut actions = Vec::new();
-    events::replay_events(policy, &ledger, from, to, threads(), progress, &mut |day| {
-        builder.add(&day);
-        actions.extend(day);
-    });
-    Simulation {
-        summary: builder.finish(),
-        actions,
+impl<'a> Simulation<'a> {
+    /// A replay's summary and actions.
+    pub fn new(summary: Summary, actions: Vec<Action<'a>>) -> Self {
+        Simulation { summary, actions }
     }
 }
 
-/// Threads for a replay: one per core.
-pub fn threads() -> usize {
-    std::thread::available_parallelism().map_or(1, |n| n.get())
+/// Which engine replays the days.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Engine {
+    /// Each invoice evaluated only on the days its decision can change,
+    /// customers split across threads: the fast one.
+    #[default]
+    EventDriven,
+    /// Every open invoice evaluated every day: the reference the fast
+    /// engine is tested against, exactly as `plan` run every morning.
+    EveryDay,
 }
 
-/// Replays the days, handing each day's actions to `sink` as soon as they
-/// are known (so they can be written out without being kept), and returns
-/// the summary. This is the straightforward evaluation: every open invoice,
-/// every day.
+/// How to run a replay. The default uses the event-driven engine on one
+/// thread per core.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ReplayOptions {
+    /// Threads of the event-driven engine (customers are split between
+    /// them); at least one.
+    pub threads: usize,
+    /// The engine.
+    pub engine: Engine,
+}
+
+impl Default for ReplayOptions {
+    fn default() -> Self {
+        ReplayOptions {
+            threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
+            engine: Engine::EventDriven,
+        }
+    }
+}
+
+impl ReplayOptions {
+    /// The same options on `threads` threads.
+    pub fn threads(self, threads: usize) -> Self {
+        ReplayOptions {
+            threads: threads.max(1),
+            ..self
+        }
+    }
+
+    /// The same options with another engine.
+    pub fn engine(self, engine: Engine) -> Self {
+        ReplayOptions { engine, ..self }
+    }
+}
+
+/// Replays every day of `range`, handing each day's actions to `on_day` as
+/// soon as they are known (in day order, one call per day, so they can be
+/// written out without being kept), and returns the summary. The history
+/// of `data` dated before the range is what was done before it.
 pub fn replay<'a>(
     policy: &'a Policy,
-    ledger: &Ledger<'a>,
-    from: NaiveDate,
-    to: NaiveDate,
-    progress: &mut dyn FnMut(usize, usize),
-    sink: &mut dyn FnMut(Vec<Action<'a>>),
-) {
-    let consolidator = Consolidator::new(policy, ledger);
-    let total = usize::try_from((to - from).num_days() + 1).unwrap_or(0);
-    let mut state = State::empty(ledger);
-    let mut day = from;
-    let mut done = 0;
-    while day <= to {
-        let fired = fire(policy, ledger, &state, day);
-        sink(consolidator.consolidate(&state, day, &fired));
-        for f in &fired {
-            state.record(ledger, f.invoice, Some(f.rule), day);
-        }
-        done += 1;
-        progress(done, total);
-        match day.succ_opt() {
-            Some(next) => day = next,
-            None => break,
-        }
+    data: RunData<'a, '_>,
+    range: DateRange,
+    options: ReplayOptions,
+    on_day: &mut dyn FnMut(Vec<Action<'a>>),
+) -> Summary {
+    let run = Run::new(policy, data);
+    let start = match range.from().pred_opt() {
+        Some(before) => State::from_history(&run, data.history, before),
+        None => State::empty(&run),
+    };
+    let mut summary = summary::SummaryBuilder::new(&run, range);
+    let mut sink = |day: Vec<Action<'a>>| {
+        summary.add(&day);
+        on_day(day);
+    };
+    match options.engine {
+        Engine::EventDriven => events::run(&run, &start, range, options.threads, &mut sink),
+        Engine::EveryDay => reference::run(&run, &start, range, &mut sink),
     }
+    summary.finish()
+}
+
+/// Replays every day of `range` and keeps every action.
+pub fn simulate<'a>(policy: &'a Policy, data: RunData<'a, '_>, range: DateRange) -> Simulation<'a> {
+    let mut actions = Vec::new();
+    let summary = replay(policy, data, range, ReplayOptions::default(), &mut |day| {
+        actions.extend(day)
+    });
+    Simulation { summary, actions }
 }

@@ -8,25 +8,32 @@ use chrono::{Datelike, Days, NaiveDate, Weekday};
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde::Serialize;
 
-use crate::eval::calendar;
-use crate::eval::{Action, Ledger, Status};
+use super::DateRange;
+use crate::calendar;
+use crate::eval::{Action, InvoiceIdx, Ledger, Run, Status};
+use crate::idx::IdxVec;
 use crate::money::Currency;
-use crate::policy::{ActionKind, CalendarKind, Policy};
+use crate::policy::{ActionKind, CalendarKind, RuleIdx};
 
 /// An action counts as having crossed a payment when the invoice was paid
 /// within this many days after it.
 pub const CROSSED_DAYS: i64 = 3;
 
+/// The figures of a replay (SPEC section 5).
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct Summary {
+    /// The first day replayed.
     pub from: NaiveDate,
+    /// The last day replayed.
     pub to: NaiveDate,
+    /// Invoices in the data.
     pub invoices: usize,
     /// Days in the range that are business days (Monday to Friday, French
     /// holidays excluded when the policy uses the French calendar).
     pub business_days: usize,
     /// Actions (after consolidation) per kind.
     pub actions_total: usize,
+    /// Per kind of action: volume and workload.
     pub by_kind: BTreeMap<String, KindFigures>,
     /// Actions per month (`2025-03`) and kind.
     pub by_month: BTreeMap<String, BTreeMap<String, usize>>,
@@ -34,36 +41,52 @@ pub struct Summary {
     pub steps: Vec<StepFigures>,
     /// Invoice-level actions on overdue invoices followed by the invoice's payment within 3 days.
     pub crossed_payment: usize,
+    /// The first ten of them.
     pub crossed_examples: Vec<Crossed>,
     /// Invoices open at the end, by their last step (`none` if no step fired).
     pub open_at_end: usize,
+    /// Per last step (`none` if no step fired): invoices open at the end.
     pub open_by_last_step: BTreeMap<String, usize>,
+    /// Figures from the data, whatever the policy.
     pub context: Context,
 }
 
+/// The volume and workload of one kind of action.
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct KindFigures {
+    /// Actions (after consolidation).
     pub actions: usize,
     /// Invoices the actions listed (a consolidated letter of five counts five).
     pub invoices: usize,
+    /// The first day with the most actions of this kind.
     pub busiest_day: Option<NaiveDate>,
+    /// How many on that day.
     pub busiest_day_actions: usize,
     /// Actions per business day, two decimals.
     pub per_business_day: Decimal,
 }
 
+/// How many invoices reached a step of the ladder.
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct StepFigures {
+    /// The rule.
     pub rule: String,
+    /// Its action.
     pub action: String,
+    /// Invoices it fired for.
     pub invoices: usize,
 }
 
+/// An action followed by the invoice's payment within three days.
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct Crossed {
+    /// The invoice.
     pub invoice_id: String,
+    /// The action.
     pub action: String,
+    /// The day of the action.
     pub action_date: NaiveDate,
+    /// The day the invoice was settled.
     pub paid_date: NaiveDate,
 }
 
@@ -91,8 +114,8 @@ fn ratio(num: Decimal, den: Decimal) -> Option<Decimal> {
 }
 
 /// The date an invoice was settled: its paid date, or the day its payments covered it.
-pub(crate) fn settled_on(ledger: &Ledger<'_>, invoice: usize) -> Option<NaiveDate> {
-    let inv = &ledger.invoices[invoice];
+pub(crate) fn settled_on(ledger: &Ledger<'_>, invoice: InvoiceIdx) -> Option<NaiveDate> {
+    let inv = ledger.invoice(invoice);
     let mut paid = Decimal::ZERO;
     let by_payments = ledger.payments(invoice).iter().find_map(|(d, a)| {
         paid += *a;
@@ -104,7 +127,9 @@ pub(crate) fn settled_on(ledger: &Ledger<'_>, invoice: usize) -> Option<NaiveDat
     }
 }
 
-pub fn business_days(calendar: CalendarKind, from: NaiveDate, to: NaiveDate) -> usize {
+/// The business days of a range (Monday to Friday, without the French
+/// holidays with the French calendar).
+pub(crate) fn business_days(calendar: CalendarKind, from: NaiveDate, to: NaiveDate) -> usize {
     let mut n = 0;
     let mut d = from;
     while d <= to {
@@ -122,44 +147,46 @@ pub fn business_days(calendar: CalendarKind, from: NaiveDate, to: NaiveDate) -> 
     n
 }
 
+/// How many kinds of action there are: the figures keep one count per kind.
+const KINDS: usize = ActionKind::ALL.len();
+
 /// Builds a summary from the actions of a replay, day by day, so a replay
 /// of a million invoices never has to hold all its actions.
-pub struct SummaryBuilder<'a> {
-    policy: &'a Policy,
-    ledger: &'a Ledger<'a>,
+pub(crate) struct SummaryBuilder<'r, 'a> {
+    run: &'r Run<'a>,
     from: NaiveDate,
     to: NaiveDate,
     actions_total: usize,
     /// Per action kind (in `ActionKind::ALL` order): actions, invoices.
-    kind_totals: [(usize, usize); 8],
+    kind_totals: [(usize, usize); KINDS],
     /// Per kind, actions per day of the range.
-    per_day: Vec<[usize; 8]>,
+    per_day: Vec<[usize; KINDS]>,
     /// Per (year, month), actions per kind.
-    by_month: BTreeMap<(i32, u32), [usize; 8]>,
+    by_month: BTreeMap<(i32, u32), [usize; KINDS]>,
     /// Per rule, per invoice: reached.
-    reached: Vec<Vec<bool>>,
+    reached: IdxVec<RuleIdx, IdxVec<InvoiceIdx, bool>>,
     /// Per invoice: the rule of its last action.
-    last_step: Vec<Option<usize>>,
-    settled: Vec<Option<NaiveDate>>,
+    last_step: IdxVec<InvoiceIdx, Option<RuleIdx>>,
+    settled: IdxVec<InvoiceIdx, Option<NaiveDate>>,
     crossed: usize,
     crossed_examples: Vec<Crossed>,
 }
 
-impl<'a> SummaryBuilder<'a> {
-    pub fn new(policy: &'a Policy, ledger: &'a Ledger<'a>, from: NaiveDate, to: NaiveDate) -> Self {
+impl<'r, 'a> SummaryBuilder<'r, 'a> {
+    pub fn new(run: &'r Run<'a>, range: DateRange) -> Self {
+        let ledger = &run.ledger;
         let n = ledger.invoices.len();
         SummaryBuilder {
-            policy,
-            ledger,
-            from,
-            to,
+            run,
+            from: range.from(),
+            to: range.to(),
             actions_total: 0,
-            kind_totals: [(0, 0); 8],
-            per_day: vec![[0; 8]; usize::try_from((to - from).num_days() + 1).unwrap_or(0)],
+            kind_totals: [(0, 0); KINDS],
+            per_day: vec![[0; KINDS]; range.len()],
             by_month: BTreeMap::new(),
-            reached: vec![vec![false; n]; policy.rules.len()],
-            last_step: vec![None; n],
-            settled: (0..n).map(|i| settled_on(ledger, i)).collect(),
+            reached: IdxVec::filled(IdxVec::filled(false, n), run.policy.rules.len()),
+            last_step: IdxVec::filled(None, n),
+            settled: ledger.indices().map(|i| settled_on(ledger, i)).collect(),
             crossed: 0,
             crossed_examples: Vec::new(),
         }
@@ -182,10 +209,10 @@ impl<'a> SummaryBuilder<'a> {
             }
             self.by_month
                 .entry((a.date.year(), a.date.month()))
-                .or_insert([0; 8])[k] += 1;
+                .or_insert([0; KINDS])[k] += 1;
             for line in &a.invoices {
-                let i = line.index;
-                if i >= self.last_step.len() {
+                let i = line.invoice_index;
+                if i.get() >= self.last_step.len() {
                     continue;
                 }
                 if let Some(reached) = self.reached.get_mut(line.rule_index) {
@@ -216,7 +243,8 @@ impl<'a> SummaryBuilder<'a> {
     }
 
     pub fn finish(self) -> Summary {
-        let business = business_days(self.policy.settings.calendar, self.from, self.to);
+        let (policy, ledger) = (self.run.policy, &self.run.ledger);
+        let business = business_days(policy.settings.calendar, self.from, self.to);
         let mut by_kind = BTreeMap::new();
         for kind in ActionKind::ALL {
             let k = kind as usize;
@@ -256,11 +284,10 @@ impl<'a> SummaryBuilder<'a> {
                 (format!("{y:04}-{m:02}"), kinds)
             })
             .collect();
-        let steps = self
-            .policy
+        let steps = policy
             .rules
             .iter()
-            .zip(&self.reached)
+            .zip(self.reached.iter())
             .map(|(r, set)| StepFigures {
                 rule: r.name.clone(),
                 action: r.action.kind.to_string(),
@@ -269,11 +296,11 @@ impl<'a> SummaryBuilder<'a> {
             .collect();
         let mut open_at_end = 0;
         let mut open_by_last_step: BTreeMap<String, usize> = BTreeMap::new();
-        for i in 0..self.ledger.invoices.len() {
-            if let Status::Open(_) = self.ledger.status(i, self.to) {
+        for i in ledger.indices() {
+            if let Status::Open(_) = ledger.status(i, self.to) {
                 open_at_end += 1;
                 let step = self.last_step[i]
-                    .and_then(|r| self.policy.rules.get(r))
+                    .and_then(|r| policy.rules.get(r.get()))
                     .map_or("none", |r| r.name.as_str());
                 *open_by_last_step.entry(step.to_string()).or_default() += 1;
             }
@@ -281,7 +308,7 @@ impl<'a> SummaryBuilder<'a> {
         Summary {
             from: self.from,
             to: self.to,
-            invoices: self.ledger.invoices.len(),
+            invoices: ledger.invoices.len(),
             business_days: business,
             actions_total: self.actions_total,
             by_kind,
@@ -291,22 +318,9 @@ impl<'a> SummaryBuilder<'a> {
             crossed_examples: self.crossed_examples,
             open_at_end,
             open_by_last_step,
-            context: context(self.ledger, self.from, self.to),
+            context: context(ledger, self.from, self.to),
         }
     }
-}
-
-/// The summary of a replay's actions, all at once.
-pub fn summarize(
-    policy: &Policy,
-    ledger: &Ledger<'_>,
-    actions: &[Action],
-    from: NaiveDate,
-    to: NaiveDate,
-) -> Summary {
-    let mut b = SummaryBuilder::new(policy, ledger, from, to);
-    b.add(actions);
-    b.finish()
 }
 
 fn context(ledger: &Ledger<'_>, from: NaiveDate, to: NaiveDate) -> Context {
@@ -321,7 +335,7 @@ fn context(ledger: &Ledger<'_>, from: NaiveDate, to: NaiveDate) -> Context {
     let mut receivable = Decimal::ZERO;
     let mut sales = Decimal::ZERO;
     let (mut due, mut on_time, mut paid, mut late_days) = (0i64, 0i64, 0i64, 0i64);
-    for (i, inv) in ledger.invoices.iter().enumerate() {
+    for (i, inv) in ledger.indices().zip(ledger.invoices) {
         if Some(inv.currency) == currency {
             if inv.issue_date >= from && inv.issue_date <= to {
                 sales += inv.amount;

@@ -5,73 +5,33 @@
 //! formatter must not rewrite what the user chose to write, and the checker
 //! (not the parser) decides whether a number is in range.
 //!
-//! Spans never take part in equality: two policies are equal when they say
-//! the same thing, wherever it was written. The formatter relies on this to
-//! prove that formatting changed nothing but layout.
+//! Spans never take part in equality (see [`Span`]): two policies are equal
+//! when they say the same thing, wherever it was written.
 
 use std::fmt;
 
 use serde::Serialize;
 
-/// A byte range in the source text. Equality ignores it (see module docs).
-#[derive(Clone, Copy, Default, Serialize)]
-pub struct Span {
-    pub start: usize,
-    pub end: usize,
-}
-
-impl Span {
-    pub fn new(start: usize, end: usize) -> Self {
-        Span { start, end }
-    }
-
-    pub fn len(&self) -> usize {
-        self.end.saturating_sub(self.start)
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
-    /// The smallest span covering both.
-    pub fn to(self, other: Span) -> Span {
-        Span::new(self.start.min(other.start), self.end.max(other.end))
-    }
-}
-
-impl PartialEq for Span {
-    fn eq(&self, _: &Span) -> bool {
-        true
-    }
-}
-impl Eq for Span {}
-
-impl fmt::Debug for Span {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}..{}", self.start, self.end)
-    }
-}
-
-impl From<Span> for miette::SourceSpan {
-    fn from(s: Span) -> Self {
-        (s.start, s.len()).into()
-    }
-}
+pub use crate::span::Span;
 
 /// A word or quoted text with its span: names of facts, attributes, rules, actions, settings.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Ident {
+    /// The name, unquoted.
     pub name: String,
+    /// Where it is written.
     pub span: Span,
 }
 
 /// A whole `.dunning` file.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Default)]
 pub struct Policy {
+    /// Its lines, in order.
     pub items: Vec<Item>,
 }
 
 impl Policy {
+    /// The statements, without the comments.
     pub fn statements(&self) -> impl Iterator<Item = &Statement> {
         self.items.iter().filter_map(|item| match &item.kind {
             ItemKind::Statement(s) => Some(s.as_ref()),
@@ -79,6 +39,7 @@ impl Policy {
         })
     }
 
+    /// The rules, in order.
     pub fn rules(&self) -> impl Iterator<Item = &RuleStmt> {
         self.statements().filter_map(|s| match &s.kind {
             StatementKind::Rule(r) => Some(r),
@@ -90,15 +51,19 @@ impl Policy {
 /// One line of the file (with its continuation lines).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Item {
+    /// A statement or a comment.
     pub kind: ItemKind,
     /// A blank line separates this item from the previous one; kept so the
     /// formatter preserves the paragraphs a user made.
     pub blank_line_before: bool,
+    /// Where it is written, trailing comment included.
     pub span: Span,
 }
 
+/// What a line holds.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub enum ItemKind {
+    /// A statement.
     Statement(Box<Statement>),
     /// A comment alone on its line: `# Preventive steps`.
     Comment(Comment),
@@ -107,51 +72,73 @@ pub enum ItemKind {
 /// `# text`; `text` holds everything after the `#`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Comment {
+    /// The text after `#`.
     pub text: String,
+    /// Where it is written.
     pub span: Span,
 }
 
+/// A statement: a rule, a setting, an attribute declaration or a pause.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Statement {
+    /// Which statement.
     pub kind: StatementKind,
     /// A comment at the end of the statement's last line.
     pub trailing_comment: Option<Comment>,
+    /// Where it is written, trailing comment excluded.
     pub span: Span,
 }
 
+/// The kinds of statement.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub enum StatementKind {
+    /// `rule NAME: when … then …`
     Rule(RuleStmt),
+    /// `set NAME = VALUE`
     Setting(Setting),
+    /// `attribute NAME …`
     Attribute(AttributeDecl),
+    /// `pause NAME when …`
     Pause(PauseDecl),
 }
 
 /// A rule: `rule first_reminder: when overdue >= 1d then email`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct RuleStmt {
+    /// The name after `rule`, if given.
     pub name: Option<Ident>,
+    /// The condition after `when`.
     pub condition: Condition,
+    /// The action after `then`.
     pub action: Action,
+    /// The interval after `repeat every`, if given.
     pub repeat: Option<Literal>,
+    /// Where it is written.
     pub span: Span,
 }
 
 /// A policy-wide setting: `set cooldown = 7d`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Setting {
+    /// The setting's name.
     pub name: Ident,
+    /// Its value.
     pub value: SettingValue,
+    /// Where it is written.
     pub span: Span,
 }
 
+/// What a setting is set to.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub enum SettingValue {
+    /// One value: `7d`.
     One(Literal),
+    /// A list, which no setting takes (the checker says so).
     List(List),
 }
 
 impl SettingValue {
+    /// Where the value is written.
     pub fn span(&self) -> Span {
         match self {
             SettingValue::One(l) => l.span,
@@ -164,11 +151,15 @@ impl SettingValue {
 /// `attribute promised_until: date`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct AttributeDecl {
+    /// The attribute's name.
     pub name: Ident,
+    /// Its type or list of values.
     pub ty: AttributeTypeExpr,
+    /// Where it is written.
     pub span: Span,
 }
 
+/// The type part of an attribute declaration.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub enum AttributeTypeExpr {
     /// `in [a, b]`
@@ -180,25 +171,35 @@ pub enum AttributeTypeExpr {
 /// A pause: `pause promise_to_pay when promised_until >= today`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct PauseDecl {
+    /// The name after `pause`, if given.
     pub name: Option<Ident>,
+    /// The condition after `when`.
     pub condition: Condition,
+    /// Where it is written.
     pub span: Span,
 }
 
 /// What a rule does: `letter template "relance-2" with copy = "ar@acme.fr"`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Action {
+    /// The action's name.
     pub name: Ident,
+    /// The template, if given.
     pub template: Option<Ident>,
+    /// The parameters after `with`.
     pub params: Vec<Param>,
+    /// Where it is written.
     pub span: Span,
 }
 
 /// `key = value` after `with`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Param {
+    /// The parameter's name.
     pub name: Ident,
+    /// Its value.
     pub value: Literal,
+    /// Where it is written.
     pub span: Span,
 }
 
@@ -206,10 +207,13 @@ pub struct Param {
 /// where precedence or readability needs them.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Condition {
+    /// Which condition.
     pub kind: ConditionKind,
+    /// Where it is written.
     pub span: Span,
 }
 
+/// The kinds of condition.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub enum ConditionKind {
     /// `a and b and c`: chains are one node, however long.
@@ -228,32 +232,49 @@ pub enum ConditionKind {
     Flag(Ident),
 }
 
+/// `a op b`: a fact (a word) compared with a value, on either side.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Comparison {
+    /// The left side.
     pub lhs: Literal,
+    /// The operator.
     pub op: CmpOp,
+    /// Where the operator is written.
     pub op_span: Span,
+    /// The right side.
     pub rhs: Literal,
 }
 
+/// `x in [..]` or `x not in [..]`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Membership {
+    /// What is tested.
     pub subject: Ident,
+    /// Written `not in`.
     pub negated: bool,
+    /// The values.
     pub list: List,
 }
 
+/// A comparison operator.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord)]
 pub enum CmpOp {
+    /// `=`
     Eq,
+    /// `!=`
     Ne,
+    /// `<`
     Lt,
+    /// `<=`
     Le,
+    /// `>`
     Gt,
+    /// `>=`
     Ge,
 }
 
 impl CmpOp {
+    /// The operator as written.
     pub fn as_str(self) -> &'static str {
         match self {
             CmpOp::Eq => "=",
@@ -299,7 +320,9 @@ impl fmt::Display for CmpOp {
 /// `[a, b, c]`
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct List {
+    /// The values, in order.
     pub items: Vec<Literal>,
+    /// Where it is written, brackets included.
     pub span: Span,
 }
 
@@ -307,10 +330,13 @@ pub struct List {
 /// and reports those out of range.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Literal {
+    /// Which value.
     pub kind: LiteralKind,
+    /// Where it is written.
     pub span: Span,
 }
 
+/// The kinds of value, as written.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub enum LiteralKind {
     /// A word: a fact (`overdue`), an attribute (`segment`) or a value (`strategic`, `EUR`).
@@ -319,12 +345,16 @@ pub enum LiteralKind {
     Number(String),
     /// `15d`, `2w`
     Duration {
+        /// The number, as written.
         count: String,
+        /// Days or weeks.
         unit: DurationUnit,
     },
     /// `500 EUR`, `1.5k EUR`: `amount` is the number as written, magnitude included.
     Money {
+        /// The amount, as written.
         amount: String,
+        /// The currency code, as written.
         currency: String,
     },
     /// `10.5%`: the number without the `%`.
@@ -333,18 +363,23 @@ pub enum LiteralKind {
     Date(String),
     /// `"text"` after unescaping.
     String(String),
+    /// `yes`, `no`, `true` or `false`.
     Bool(bool),
     /// `today`
     Today,
 }
 
+/// The unit of a duration.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 pub enum DurationUnit {
+    /// `d`
     Days,
+    /// `w`
     Weeks,
 }
 
 impl DurationUnit {
+    /// The unit's letter.
     pub fn suffix(self) -> &'static str {
         match self {
             DurationUnit::Days => "d",

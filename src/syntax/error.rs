@@ -7,43 +7,59 @@ use thiserror::Error;
 
 use super::parser::Rule;
 
+/// A statement that does not parse, or a file that cannot be read as text.
 #[derive(Debug, Error, Diagnostic, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum SyntaxError {
+    /// The text does not follow the policy language.
     #[error("expected {expected}, found {found}")]
     #[diagnostic(code("dunning::syntax::unexpected"))]
     Unexpected {
+        /// What was expected.
         expected: String,
+        /// What was found instead.
         found: String,
+        /// Where it is written.
         #[label("{label}")]
         span: SourceSpan,
+        /// The words under the text.
         label: String,
+        /// How to fix it.
         #[help]
         help: Option<String>,
     },
 
+    /// A condition is nested too deeply.
     #[error("this condition is nested too deeply ({depth} levels, at most {max})")]
     #[diagnostic(
         code("dunning::syntax::too-deep"),
         help("split it into several rules, or remove parentheses and `not`s that cancel out")
     )]
     TooDeep {
+        /// How deep it nests.
         depth: usize,
+        /// The most allowed.
         max: usize,
+        /// Where it is written.
         #[label("nested too deeply from here")]
         span: SourceSpan,
     },
 
+    /// The file is not UTF-8 text.
     #[error("the file is not UTF-8 text: byte {offset} cannot be read")]
     #[diagnostic(
         code("dunning::syntax::not-utf8"),
         help("save the file as UTF-8 (most editors offer it under \"Save as\" or \"Encoding\")")
     )]
     NotUtf8 {
+        /// The byte where the text stops being UTF-8.
         offset: usize,
+        /// Where it is written.
         #[label("not UTF-8")]
         span: SourceSpan,
     },
 
+    /// Internal
     #[error("internal error: {0}")]
     #[diagnostic(code("dunning::internal"))]
     Internal(String),
@@ -294,6 +310,7 @@ pub(crate) fn describe(rule: &Rule) -> Option<&'static str> {
         Rule::comment => "a comment",
         Rule::rule_stmt => "a rule",
         Rule::rule_head => "`rule`",
+        Rule::attribute_head => "`attribute`",
         Rule::rule_name => "a rule name (a word, or a text in quotes)",
         Rule::pause_name => "a pause name",
         Rule::step_name => "the name of a rule",

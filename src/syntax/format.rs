@@ -5,10 +5,50 @@
 
 use std::fmt::Write as _;
 
+use miette::Diagnostic;
+use thiserror::Error;
+
 use super::ast::*;
+use super::{parse, Parsed, SyntaxError};
+
+/// Why [`format()`] refused to format a file.
+#[derive(Debug, Error, Diagnostic)]
+#[non_exhaustive]
+pub enum FormatError {
+    /// Some statements do not parse: the layout of what is not understood
+    /// cannot be made canonical.
+    #[error("the file has syntax errors; fix them before formatting")]
+    #[diagnostic(code("dunning::fmt::syntax"))]
+    Syntax(#[related] Vec<SyntaxError>),
+    /// The canonical text would not parse back to the same policy.
+    #[error("formatting would change the meaning of the policy; the file was left as it is (this is a bug in dunning, please report it)")]
+    #[diagnostic(code("dunning::fmt::not-preserved"))]
+    NotPreserved,
+}
+
+/// The policy in the canonical layout, refusing to return text that does
+/// not parse back to the same policy with the same comments.
+pub fn format(parsed: &Parsed) -> Result<String, FormatError> {
+    if !parsed.is_ok() {
+        return Err(FormatError::Syntax(parsed.errors.clone()));
+    }
+    let formatted = parsed.ast.to_string();
+    let again = parse(&formatted);
+    if !again.is_ok() || again.ast != parsed.ast {
+        return Err(FormatError::NotPreserved);
+    }
+    Ok(formatted)
+}
+
+/// The canonical layout of the tree, whatever made it.
+impl std::fmt::Display for Policy {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&format_policy(self))
+    }
+}
 
 /// Prints a policy in the canonical layout.
-pub fn format_policy(policy: &Policy) -> String {
+fn format_policy(policy: &Policy) -> String {
     let mut out = String::new();
     for (i, item) in policy.items.iter().enumerate() {
         if i > 0 && item.blank_line_before {

@@ -67,6 +67,28 @@ pub(crate) fn parse_items(
     Ok(items)
 }
 
+/// The name of a rule whose statement starts with `rule NAME:`, whatever
+/// follows (the statement may not parse).
+pub(crate) fn rule_head_name(chunk: &str) -> Option<String> {
+    let head = PolicyParser::parse(Rule::rule_head, statement_start(chunk)).ok()?;
+    let name = head.flatten().find(|p| p.as_rule() == Rule::rule_name)?;
+    Visitor { offset: 0 }.visit_name(name).ok().map(|n| n.name)
+}
+
+/// The name of an attribute whose statement starts with `attribute NAME`.
+pub(crate) fn attribute_head_name(chunk: &str) -> Option<String> {
+    let head = PolicyParser::parse(Rule::attribute_head, statement_start(chunk)).ok()?;
+    let name = head
+        .flatten()
+        .find(|p| p.as_rule() == Rule::attribute_name)?;
+    Some(name.as_str().to_string())
+}
+
+/// A statement without the byte-order mark and blanks before it.
+fn statement_start(chunk: &str) -> &str {
+    chunk.trim_start_matches(['\u{FEFF}', ' ', '\t'])
+}
+
 /// Moves each comment that starts on the line where the previous statement
 /// ends into that statement's `trailing_comment`.
 fn attach_trailing_comments(items: &mut Vec<Item>, file_text: &str) {

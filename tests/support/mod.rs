@@ -3,13 +3,13 @@
 
 use chrono::NaiveDate;
 use dunning::data::{AttrValue, HistoryEntry, Invoice, Payment};
-use dunning::eval::Plan;
 use dunning::money::{parse_decimal, Currency};
 use dunning::policy::{AttrType, Policy};
+use dunning::{DateRange, Plan, RunData};
 use rust_decimal::Decimal;
 
 pub fn policy(text: &str) -> Policy {
-    let checked = dunning::check_source(text);
+    let checked = dunning::check(&dunning::parse(text));
     let errors: Vec<_> = checked
         .diagnostics
         .iter()
@@ -76,7 +76,12 @@ pub fn payment(invoice: &str, on: &str, amount: &str) -> Payment {
 
 /// The plan's actions as history rows, one per invoice, as `plan --format csv` writes them.
 pub fn as_history(plan: &Plan) -> Vec<HistoryEntry> {
-    plan.actions
+    history_of(&plan.actions)
+}
+
+/// Actions as history rows, one per invoice, as `plan --format csv` writes them.
+pub fn history_of(actions: &[dunning::Action]) -> Vec<HistoryEntry> {
+    actions
         .iter()
         .flat_map(|a| {
             a.invoices.iter().map(move |l| HistoryEntry {
@@ -105,7 +110,10 @@ pub fn run_days(
     let mut out = Vec::new();
     let mut day = date(from);
     while day <= date(to) {
-        let plan = dunning::plan(policy, invoices, payments, &history, day);
+        let data = RunData::new(invoices)
+            .with_payments(payments)
+            .with_history(&history);
+        let plan = dunning::plan(policy, data, day);
         let rows = as_history(&plan);
         for r in &rows {
             out.push((r.date, r.invoice_id.clone(), r.rule.clone()));
@@ -128,4 +136,14 @@ pub fn summary(plan: &Plan) -> Vec<(String, String, String)> {
             )
         })
         .collect()
+}
+
+/// The days from `from` to `to`, both included.
+pub fn range(from: &str, to: &str) -> DateRange {
+    DateRange::new(date(from), date(to)).unwrap()
+}
+
+/// Invoices and payments, without history.
+pub fn data<'d>(invoices: &'d [Invoice], payments: &'d [Payment]) -> RunData<'d, 'static> {
+    RunData::new(invoices).with_payments(payments)
 }

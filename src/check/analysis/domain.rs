@@ -12,7 +12,7 @@ use std::collections::BTreeSet;
 use rust_decimal::Decimal;
 
 use crate::money::Currency;
-use crate::policy::{CmpOp, Condition, Fact, Policy, Value};
+use crate::policy::{AttrIdx, CmpOp, Condition, Fact, Policy, RuleIdx, Value};
 
 /// Past this many conjunctions a condition is not analysed (no warning).
 const MAX_CONJUNCTS: usize = 512;
@@ -29,15 +29,15 @@ pub(crate) enum Var {
     Disputed,
     CustomerId,
     InvoiceId,
-    Attribute(usize),
-    Fired(usize),
+    Attribute(AttrIdx),
+    Fired(RuleIdx),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub(crate) enum FactKey {
     Amount,
     OpenAmount,
-    Attribute(usize),
+    Attribute(AttrIdx),
 }
 
 impl Var {
@@ -47,12 +47,32 @@ impl Var {
         matches!(self, Var::LastContact | Var::Money(..) | Var::Attribute(_))
     }
 
-    /// Facts about time and history, not about which invoice it is.
+    /// Facts about time and history, not about which invoice it is: as
+    /// the fact table's clocks say, and whether a step fired.
     pub(crate) fn is_temporal(self) -> bool {
-        matches!(
-            self,
-            Var::Overdue | Var::Age | Var::LastContact | Var::Reminders | Var::Fired(_)
-        )
+        match self.fact() {
+            Some(fact) => fact.clock().is_temporal(),
+            None => matches!(self, Var::Fired(_)),
+        }
+    }
+
+    /// The fact the variable stands for (`overdue` for `due_in` too, which
+    /// it folds in); `None` for `fired`.
+    pub(crate) fn fact(self) -> Option<Fact> {
+        Some(match self {
+            Var::Overdue => Fact::Overdue,
+            Var::Age => Fact::Age,
+            Var::LastContact => Fact::LastContact,
+            Var::Reminders => Fact::Reminders,
+            Var::Money(FactKey::Amount, _) => Fact::Amount,
+            Var::Money(FactKey::OpenAmount, _) => Fact::OpenAmount,
+            Var::Money(FactKey::Attribute(i), _) | Var::Attribute(i) => Fact::Attribute(i),
+            Var::Currency => Fact::Currency,
+            Var::Disputed => Fact::Disputed,
+            Var::CustomerId => Fact::CustomerId,
+            Var::InvoiceId => Fact::InvoiceId,
+            Var::Fired(_) => return None,
+        })
     }
 }
 
@@ -360,7 +380,7 @@ impl<'p> Domain<'p> {
     fn finite_domain(&self, var: Var) -> Option<Set> {
         let words: BTreeSet<String> = match var {
             Var::Disputed | Var::Fired(_) => ["no", "yes"].iter().map(|s| s.to_string()).collect(),
-            Var::Attribute(i) => match &self.policy.attributes.get(i)?.ty {
+            Var::Attribute(i) => match &self.policy.attribute(i)?.ty {
                 crate::policy::AttrType::OneOf(values) => values.iter().cloned().collect(),
                 crate::policy::AttrType::Bool => {
                     ["no", "yes"].iter().map(|s| s.to_string()).collect()
@@ -621,7 +641,7 @@ pub(crate) fn overdue_ranges(dnf: &[Conjunct]) -> Vec<Interval> {
 
 /// A rule at `index` or later that every satisfiable conjunct requires to
 /// have fired, if there is one (the first found).
-pub(crate) fn needs_fired_from(dnf: &[Conjunct], index: usize) -> Option<usize> {
+pub(crate) fn needs_fired_from(dnf: &[Conjunct], index: RuleIdx) -> Option<RuleIdx> {
     let mut found = None;
     for conjunct in dnf {
         let Some(vars) = solve(conjunct) else {

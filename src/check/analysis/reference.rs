@@ -7,12 +7,10 @@ use rust_decimal::prelude::ToPrimitive;
 use super::domain::{self, Domain};
 use super::{days, entry, RuleFacts};
 use crate::check::error::CheckError;
-use crate::check::RuleSpans;
 use crate::policy::{ActionKind, Policy};
 
 pub(super) fn shadowed(
     policy: &Policy,
-    spans: &RuleSpans,
     domain: &Domain<'_>,
     facts: &[RuleFacts],
     out: &mut Vec<CheckError>,
@@ -64,8 +62,8 @@ pub(super) fn shadowed(
                 out.push(CheckError::Shadowed {
                     rule: policy.rules[i].name.clone(),
                     by: policy.rules[j].name.clone(),
-                    span: spans.condition[i].into(),
-                    by_span: spans.condition[j].into(),
+                    span: policy.rules[i].spans.condition.into(),
+                    by_span: policy.rules[j].spans.condition.into(),
                     help: format!(
                         "the ladder runs top to bottom, the last rule that holds wins: move `{}` below `{}`, or narrow `{}`",
                         policy.rules[i].name, policy.rules[j].name, policy.rules[j].name
@@ -91,12 +89,7 @@ fn compatible(a: &RuleFacts, b: &RuleFacts) -> bool {
     })
 }
 
-pub(super) fn firmer_first(
-    policy: &Policy,
-    spans: &RuleSpans,
-    facts: &[RuleFacts],
-    out: &mut Vec<CheckError>,
-) {
+pub(super) fn firmer_first(policy: &Policy, facts: &[RuleFacts], out: &mut Vec<CheckError>) {
     let mut order: Vec<usize> = (0..facts.len())
         .filter(|&i| !facts[i].never && facts[i].entry.is_some())
         .collect();
@@ -116,8 +109,8 @@ pub(super) fn firmer_first(
                 firm_days: days(ex),
                 mild: mild.to_string(),
                 mild_days: days(ey),
-                span: spans.action[x].into(),
-                mild_span: spans.action[y].into(),
+                span: policy.rules[x].spans.action.into(),
+                mild_span: policy.rules[y].spans.action.into(),
                 help: format!(
                     "a ladder gets firmer as time passes: swap the thresholds, or make `{}` a `{}`",
                     policy.rules[y].name, firm
@@ -127,12 +120,7 @@ pub(super) fn firmer_first(
     }
 }
 
-pub(super) fn no_formal_notice(
-    policy: &Policy,
-    spans: &RuleSpans,
-    facts: &[RuleFacts],
-    out: &mut Vec<CheckError>,
-) {
+pub(super) fn no_formal_notice(policy: &Policy, facts: &[RuleFacts], out: &mut Vec<CheckError>) {
     for (r, rule) in policy.rules.iter().enumerate() {
         if !matches!(
             rule.action.kind,
@@ -149,18 +137,13 @@ pub(super) fn no_formal_notice(
         if !noticed {
             out.push(CheckError::NoFormalNotice {
                 action: rule.action.kind.to_string(),
-                span: spans.action[r].into(),
+                span: policy.rules[r].spans.action.into(),
             });
         }
     }
 }
 
-pub(super) fn within_cooldown(
-    policy: &Policy,
-    spans: &RuleSpans,
-    facts: &[RuleFacts],
-    out: &mut Vec<CheckError>,
-) {
+pub(super) fn within_cooldown(policy: &Policy, facts: &[RuleFacts], out: &mut Vec<CheckError>) {
     let cooldown = policy.settings.cooldown_days as i64;
     if cooldown == 0 {
         return;
@@ -180,9 +163,9 @@ pub(super) fn within_cooldown(
             if gap < cooldown {
                 out.push(CheckError::WithinCooldown {
                     message: format!("{} {gap} {}", policy.rules[j].name, policy.rules[i].name),
-                    span: spans.condition[j].into(),
+                    span: policy.rules[j].spans.condition.into(),
                     label: String::new(),
-                    previous_span: Some(spans.condition[i].into()),
+                    previous_span: Some(policy.rules[i].spans.condition.into()),
                     help: String::new(),
                 });
             }

@@ -4,11 +4,11 @@
 
 use std::fmt::Write;
 
-use super::{Run, Status};
+use crate::cli::test::runner::{Run, Status};
 
 /// Escapes text for XML attributes and content, dropping the characters
 /// XML 1.0 cannot carry.
-pub fn escape(text: &str) -> String {
+pub(crate) fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
@@ -30,7 +30,7 @@ fn secs(d: std::time::Duration) -> String {
 }
 
 /// The whole run as a JUnit XML document.
-pub fn render(run: &Run) -> String {
+pub(crate) fn render(run: &Run) -> String {
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     let (passed, failed) = run.counts();
     let errors_total: usize = run

@@ -1,107 +1,28 @@
-//! Diagnostics as people and machines read them: miette's graphical
-//! report, JSON, GitHub workflow annotations, and SARIF.
+//! Diagnostics as people and programs read them: miette's graphical report
+//! (with the `fancy` feature), and [`Flat`]: one diagnostic as a file, a
+//! line and a column, the shape of `check --format json` and of every
+//! machine format built on it (GitHub annotations, SARIF, an editor).
 
+#[cfg(feature = "fancy")]
 use std::fmt;
 
-use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, Severity};
+use miette::{Diagnostic, Severity};
+#[cfg(feature = "fancy")]
+use miette::{GraphicalReportHandler, GraphicalTheme};
 use serde::Serialize;
 
-/// A file's name and text, for pointing into it.
-#[derive(Clone, Debug)]
-pub struct SourceFile {
-    pub name: String,
-    pub text: String,
-}
+use crate::source::SourceFile;
+use crate::span::LineIndex;
+#[cfg(feature = "fancy")]
+use crate::span::{ceil_char_boundary, floor_char_boundary};
 
-impl SourceFile {
-    pub fn new(name: impl Into<String>, text: impl Into<String>) -> Self {
-        SourceFile {
-            name: name.into(),
-            text: text.into(),
-        }
-    }
-
-    /// 1-based line and column (in characters) of a byte offset. Scans the
-    /// file: to locate many offsets, use a [`Renderer`].
-    pub fn line_col(&self, offset: usize) -> (usize, usize) {
-        LineIndex::new(&self.text).line_col(&self.text, offset)
-    }
-}
-
-/// Where the lines of a text start, to turn byte offsets into lines and
-/// columns in O(log n). A line ends at `\n` (so `\r\n` too).
-#[derive(Clone, Debug)]
-struct LineIndex {
-    starts: Vec<usize>,
-}
-
-impl LineIndex {
-    fn new(text: &str) -> Self {
-        let starts = std::iter::once(0)
-            .chain(
-                text.bytes()
-                    .enumerate()
-                    .filter(|(_, b)| *b == b'\n')
-                    .map(|(i, _)| i + 1),
-            )
-            .collect();
-        LineIndex { starts }
-    }
-
-    /// 0-based line of a byte offset.
-    fn line(&self, offset: usize) -> usize {
-        self.starts
-            .partition_point(|&s| s <= offset)
-            .saturating_sub(1)
-    }
-
-    /// Where a 0-based line starts and ends (before its `\r\n` or `\n`).
-    fn bounds(&self, text: &str, line: usize) -> (usize, usize) {
-        let start = self.starts.get(line).copied().unwrap_or(text.len());
-        let mut end = self
-            .starts
-            .get(line + 1)
-            .map_or(text.len(), |next| next - 1);
-        if end > start && text.as_bytes().get(end - 1) == Some(&b'\r') {
-            end -= 1;
-        }
-        (start, end.max(start))
-    }
-
-    /// 1-based line and column (in characters; a byte-order mark does not count).
-    fn line_col(&self, text: &str, offset: usize) -> (usize, usize) {
-        let offset = floor_char_boundary(text, offset.min(text.len()));
-        let line = self.line(offset);
-        let start = self.starts.get(line).copied().unwrap_or(0);
-        let before = text.get(start..offset).unwrap_or("");
-        let before = if line == 0 {
-            before.strip_prefix('\u{FEFF}').unwrap_or(before)
-        } else {
-            before
-        };
-        (line + 1, before.chars().count() + 1)
-    }
-}
-
-fn floor_char_boundary(text: &str, mut i: usize) -> usize {
-    while i > 0 && !text.is_char_boundary(i) {
-        i -= 1;
-    }
-    i
-}
-
-fn ceil_char_boundary(text: &str, mut i: usize) -> usize {
-    while i < text.len() && !text.is_char_boundary(i) {
-        i += 1;
-    }
-    i
-}
-
+#[cfg(feature = "fancy")]
 /// Lines longer than this many bytes are shown as an excerpt around the
 /// spot, and underlines longer than this are cut: a 5 MB line must not
 /// become a 5 MB error message.
 const LONG: usize = 160;
 
+#[cfg(feature = "fancy")]
 /// The file as miette reads it: the lines around a span, found through the
 /// line index rather than by scanning the file, and cut to an excerpt when
 /// they are too long to print.
@@ -111,6 +32,7 @@ struct Window<'a> {
     index: &'a LineIndex,
 }
 
+#[cfg(feature = "fancy")]
 impl miette::SourceCode for Window<'_> {
     fn read_span<'b>(
         &'b self,
@@ -144,7 +66,7 @@ impl miette::SourceCode for Window<'_> {
             (first, last, from, to)
         } else {
             let from = first.saturating_sub(context_lines_before);
-            let to = (last + context_lines_after).min(self.index.starts.len() - 1);
+            let to = (last + context_lines_after).min(self.index.lines() - 1);
             let (data_start, _) = self.index.bounds(text, from);
             let (_, data_end) = self.index.bounds(text, to);
             (from, to, data_start, data_end)
@@ -164,25 +86,30 @@ impl miette::SourceCode for Window<'_> {
 }
 
 /// A diagnostic together with the file it is about, so miette can show the text.
-pub struct Located<'a> {
-    pub diagnostic: &'a dyn Diagnostic,
+#[cfg(feature = "fancy")]
+struct Located<'a> {
+    diagnostic: &'a dyn Diagnostic,
     source: Window<'a>,
 }
 
+#[cfg(feature = "fancy")]
 impl fmt::Debug for Located<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Debug::fmt(self.diagnostic, f)
     }
 }
 
+#[cfg(feature = "fancy")]
 impl fmt::Display for Located<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Display::fmt(self.diagnostic, f)
     }
 }
 
+#[cfg(feature = "fancy")]
 impl std::error::Error for Located<'_> {}
 
+#[cfg(feature = "fancy")]
 impl Diagnostic for Located<'_> {
     fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
         self.diagnostic.code()
@@ -225,35 +152,31 @@ impl Diagnostic for Located<'_> {
 pub struct Renderer<'f> {
     file: &'f SourceFile,
     index: LineIndex,
+    #[cfg(feature = "fancy")]
     handler: GraphicalReportHandler,
 }
 
 impl<'f> Renderer<'f> {
+    /// A renderer for the diagnostics of `file`; `color` for a terminal.
     pub fn new(file: &'f SourceFile, color: bool) -> Self {
-        let theme = if color {
-            GraphicalTheme::unicode()
-        } else {
-            GraphicalTheme::unicode_nocolor()
-        };
-        let handler = GraphicalReportHandler::new_themed(theme)
-            .with_width(100)
-            // Wrap help text between words only: never `rule-` / `2`.
-            .with_word_splitter(textwrap::WordSplitter::NoHyphenation)
-            .with_break_words(false);
+        #[cfg(not(feature = "fancy"))]
+        let _ = color;
         Renderer {
             file,
-            index: LineIndex::new(&file.text),
-            handler,
+            index: LineIndex::new(file.text()),
+            #[cfg(feature = "fancy")]
+            handler: handler(color),
         }
     }
 
-    /// miette's graphical report of one diagnostic.
+    /// miette's graphical report of one diagnostic, as a person reads it.
+    #[cfg(feature = "fancy")]
     pub fn render(&self, diagnostic: &dyn Diagnostic) -> String {
         let located = Located {
             diagnostic,
             source: Window {
-                name: &self.file.name,
-                text: &self.file.text,
+                name: self.file.name(),
+                text: self.file.text(),
                 index: &self.index,
             },
         };
@@ -264,9 +187,9 @@ impl<'f> Renderer<'f> {
         out
     }
 
-    /// One diagnostic flattened for machines (`--format json`).
+    /// One diagnostic flattened for programs (`--format json`).
     pub fn flatten(&self, diagnostic: &dyn Diagnostic) -> Flat {
-        let text = &self.file.text;
+        let text = self.file.text();
         // The primary label if there is one (a duplicate, not its first
         // occurrence), else the first.
         let span = diagnostic
@@ -284,7 +207,7 @@ impl<'f> Renderer<'f> {
         let (line, column) = self.index.line_col(text, start);
         let (end_line, end_column) = self.index.line_col(text, start + len);
         Flat {
-            file: self.file.name.clone(),
+            file: self.file.name().to_string(),
             severity: match diagnostic.severity() {
                 Some(Severity::Warning) => "warning",
                 Some(Severity::Advice) => "note",
@@ -301,118 +224,60 @@ impl<'f> Renderer<'f> {
     }
 }
 
-/// Renders one diagnostic as miette's graphical report.
+/// miette's report handler: 100 columns, help wrapped between words.
+#[cfg(feature = "fancy")]
+fn handler(color: bool) -> GraphicalReportHandler {
+    let theme = if color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    GraphicalReportHandler::new_themed(theme)
+        .with_width(100)
+        // Wrap help text between words only: never `rule-` / `2`.
+        .with_word_splitter(textwrap::WordSplitter::NoHyphenation)
+        .with_break_words(false)
+}
+
+/// Renders one diagnostic as miette's graphical report; to render many,
+/// use a [`Renderer`].
+#[cfg(feature = "fancy")]
 pub fn render_human(diagnostic: &dyn Diagnostic, file: &SourceFile, color: bool) -> String {
     Renderer::new(file, color).render(diagnostic)
 }
 
-/// One diagnostic, flattened for machines (`--format json`).
+/// One diagnostic, flattened for programs: the objects of `check --format
+/// json`.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct Flat {
+    /// The file, as messages name it.
     pub file: String,
+    /// `error`, `warning` or `note`.
     pub severity: &'static str,
+    /// The stable code (`dunning::check::unknown-fact`).
     pub code: String,
+    /// The message, lowercase.
     pub message: String,
+    /// Where the text it is about starts: line and column (in characters),
+    /// both from 1.
     pub line: usize,
+    /// See `line`.
     pub column: usize,
+    /// Where it ends: the column just after the text.
     pub end_line: usize,
+    /// See `end_line`.
     pub end_column: usize,
+    /// How to fix it, when known.
     pub help: Option<String>,
 }
 
-/// One diagnostic flattened for machines; to flatten many, use a [`Renderer`].
+/// One diagnostic flattened for programs; to flatten many, use a [`Renderer`].
 pub fn flatten(diagnostic: &dyn Diagnostic, file: &SourceFile) -> Flat {
     Renderer::new(file, false).flatten(diagnostic)
 }
 
-/// `::error file=…,line=…,col=…::message`, as GitHub Actions reads it.
-pub fn github_annotation(flat: &Flat) -> String {
-    let level = if flat.severity == "warning" {
-        "warning"
-    } else {
-        "error"
-    };
-    let mut message = flat.message.clone();
-    if let Some(help) = &flat.help {
-        message.push_str("\nhelp: ");
-        message.push_str(help);
-    }
-    format!(
-        "::{level} file={},line={},col={},endLine={},endColumn={},title={}::{}",
-        escape_property(&flat.file),
-        flat.line,
-        flat.column,
-        flat.end_line,
-        flat.end_column,
-        escape_property(&flat.code),
-        escape_data(&message)
-    )
-}
-
-fn escape_data(s: &str) -> String {
-    s.replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
-}
-
-fn escape_property(s: &str) -> String {
-    escape_data(s).replace(':', "%3A").replace(',', "%2C")
-}
-
-/// A SARIF 2.1.0 log of the diagnostics, for code-scanning dashboards.
-pub fn sarif(flats: &[Flat]) -> serde_json::Value {
-    use serde_json::json;
-    let mut rule_ids: Vec<&str> = flats.iter().map(|f| f.code.as_str()).collect();
-    rule_ids.sort_unstable();
-    rule_ids.dedup();
-    let rules: Vec<_> = rule_ids
-        .iter()
-        .map(|id| {
-            let summary = crate::code_doc(id).map_or("", |d| d.summary);
-            json!({
-                "id": id,
-                "shortDescription": { "text": summary },
-                "help": { "text": format!("run `dunning check --explain {id}`") },
-            })
-        })
-        .collect();
-    let results: Vec<_> = flats
-        .iter()
-        .map(|f| {
-            let mut text = f.message.clone();
-            if let Some(help) = &f.help {
-                text.push_str("\nhelp: ");
-                text.push_str(help);
-            }
-            json!({
-                "ruleId": f.code,
-                "level": if f.severity == "warning" { "warning" } else { "error" },
-                "message": { "text": text },
-                "locations": [{
-                    "physicalLocation": {
-                        "artifactLocation": { "uri": f.file },
-                        "region": {
-                            "startLine": f.line,
-                            "startColumn": f.column,
-                            "endLine": f.end_line,
-                            "endColumn": f.end_column,
-                        }
-                    }
-                }]
-            })
-        })
-        .collect();
-    json!({
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-        "version": "2.1.0",
-        "runs": [{
-            "tool": { "driver": {
-                "name": "dunning",
-                "version": env!("CARGO_PKG_VERSION"),
-                "informationUri": "https://example.invalid/dunning",
-                "rules": rules,
-            }},
-            "results": results,
-        }]
-    })
+/// The JSON object of `check --format json`: `{"diagnostics": [...]}`.
+pub fn json(flats: &[Flat]) -> String {
+    let json = serde_json::json!({ "diagnostics": flats });
+    serde_json::to_string_pretty(&json).unwrap_or_default()
 }

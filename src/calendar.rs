@@ -50,6 +50,7 @@ pub fn french_holidays(year: i32) -> Vec<NaiveDate> {
     days
 }
 
+/// Whether `date` is a French public holiday.
 pub fn is_french_holiday(date: NaiveDate) -> bool {
     let (m, d) = (date.month(), date.day());
     if matches!(
@@ -68,6 +69,7 @@ pub fn is_french_holiday(date: NaiveDate) -> bool {
     })
 }
 
+/// Whether calls and letters can happen on `date` with the calendar.
 pub fn is_business_day(calendar: CalendarKind, date: NaiveDate) -> bool {
     match calendar {
         CalendarKind::None => true,

@@ -12,9 +12,15 @@
 
 use std::path::PathBuf;
 
-use dunning::testing::{self, Status};
+mod compare;
+mod coverage;
+pub(crate) mod runner;
+mod spec;
 
-use super::Outcome;
+use dunning::output::diagnostics::Flat;
+
+use self::runner::{Run, Status};
+use super::{render, Outcome};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub(crate) enum TestFormat {
@@ -72,15 +78,15 @@ pub(crate) fn run(args: Args) -> Outcome {
             return Outcome::Failed;
         }
     }
-    let files = match testing::collect(&args.paths) {
+    let files = match runner::collect(&args.paths) {
         Ok(f) => f,
         Err(e) => {
             eprintln!("error: {e}");
             if args.format == TestFormat::Junit {
-                print!("{}", testing::junit::render(&testing::Run::default()));
+                print!("{}", render::junit::render(&Run::default()));
                 eprintln!("0 passed, 1 failed");
             } else if args.format == TestFormat::Sarif {
-                print!("{}", sarif(&testing::Run::default()));
+                print!("{}", sarif(&Run::default()));
                 eprintln!("0 passed, 1 failed");
             } else {
                 println!("0 passed, 1 failed");
@@ -91,7 +97,7 @@ pub(crate) fn run(args: Args) -> Outcome {
     if files.is_empty() {
         eprintln!("warning: no test files (.yaml, .yml) found");
     }
-    let run = testing::run(&files);
+    let run = runner::run(&files);
     let machine = args.format != TestFormat::Human;
     let mut report = String::new();
     for f in &run.files {
@@ -137,7 +143,7 @@ pub(crate) fn run(args: Args) -> Outcome {
     let (passed, failed) = run.counts();
     report.push_str(&format!("{passed} passed, {failed} failed\n"));
     match args.format {
-        TestFormat::Junit => print!("{}", testing::junit::render(&run)),
+        TestFormat::Junit => print!("{}", render::junit::render(&run)),
         TestFormat::Sarif => print!("{}", sarif(&run)),
         TestFormat::Human => {}
     }
@@ -151,19 +157,17 @@ pub(crate) fn run(args: Args) -> Outcome {
 
 /// The failed cases and unreadable test files as a SARIF log, for
 /// code-scanning dashboards (same shape as `dunning check --format sarif`).
-fn sarif(run: &testing::Run) -> String {
-    let flat = |file: &std::path::Path, code: &str, message: String, help: Option<String>| {
-        dunning::report::Flat {
-            file: file.display().to_string(),
-            severity: "error",
-            code: code.to_string(),
-            message,
-            line: 1,
-            column: 1,
-            end_line: 1,
-            end_column: 1,
-            help,
-        }
+fn sarif(run: &Run) -> String {
+    let flat = |file: &std::path::Path, code: &str, message: String, help: Option<String>| Flat {
+        file: file.display().to_string(),
+        severity: "error",
+        code: code.to_string(),
+        message,
+        line: 1,
+        column: 1,
+        end_line: 1,
+        end_column: 1,
+        help,
     };
     let mut flats = Vec::new();
     for f in &run.files {
@@ -198,7 +202,7 @@ fn sarif(run: &testing::Run) -> String {
             }
         }
     }
-    serde_json::to_string_pretty(&dunning::report::sarif(&flats)).unwrap_or_default() + "\n"
+    serde_json::to_string_pretty(&render::sarif::log(&flats)).unwrap_or_default() + "\n"
 }
 
 fn indent(text: &str) -> String {

@@ -1,8 +1,8 @@
-//! A day's plan as a table or JSON (the CSV is in `csv`).
+//! A day's plan as a table (the JSON and the CSV are the library's).
 
-use crate::eval::Plan;
+use dunning::Plan;
 
-pub fn table(plan: &Plan) -> String {
+pub(crate) fn table(plan: &Plan) -> String {
     if plan.actions.is_empty() {
         return format!("{}: no action\n", plan.date);
     }
@@ -53,8 +53,4 @@ pub fn table(plan: &Plan) -> String {
         plan.date,
         if n == 1 { "" } else { "s" }
     )
-}
-
-pub fn json(plan: &Plan) -> String {
-    serde_json::to_string_pretty(plan).unwrap_or_default() + "\n"
 }

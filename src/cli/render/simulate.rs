@@ -1,10 +1,10 @@
-//! A replay's summary as a credit manager reads it in a terminal, or JSON.
+//! A replay's summary as a credit manager reads it in a terminal.
 
 use std::fmt::Write as _;
 
-use crate::simulate::{Simulation, Summary};
+use dunning::Summary;
 
-pub fn table(s: &Summary) -> String {
+pub(crate) fn table(s: &Summary) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -88,8 +88,4 @@ pub fn table(s: &Summary) -> String {
         show(c.average_days_late, " days"),
     );
     out
-}
-
-pub fn json(sim: &Simulation) -> String {
-    serde_json::to_string_pretty(sim).unwrap_or_default() + "\n"
 }

@@ -9,7 +9,7 @@ use serde::Deserialize;
 /// default of every case that does not give its own.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct FileSpec {
+pub(crate) struct FileSpec {
     /// The policy, relative to the test file.
     pub policy: String,
     #[serde(default)]
@@ -28,7 +28,7 @@ pub struct FileSpec {
 }
 
 impl FileSpec {
-    pub fn data(&self) -> DataSpec {
+    pub(crate) fn data(&self) -> DataSpec {
         DataSpec {
             invoices: self.invoices.clone(),
             invoices_file: self.invoices_file.clone(),
@@ -42,7 +42,7 @@ impl FileSpec {
 
 impl CaseSpec {
     /// The case's data, falling back on the file's for what it does not give.
-    pub fn data(&self, defaults: &DataSpec) -> DataSpec {
+    pub(crate) fn data(&self, defaults: &DataSpec) -> DataSpec {
         let own_invoices = self.invoices.is_some() || self.invoices_file.is_some();
         let own_payments = self.payments.is_some() || self.payments_file.is_some();
         let own_history = self.history.is_some() || self.history_file.is_some();
@@ -92,7 +92,7 @@ impl CaseSpec {
 /// Where a case's invoices, payments and history come from: inline rows
 /// (with the columns of the CSV) or a data file relative to the test file.
 #[derive(Debug, Default, Clone)]
-pub struct DataSpec {
+pub(crate) struct DataSpec {
     pub invoices: Option<serde_yaml::Value>,
     pub invoices_file: Option<String>,
     pub payments: Option<serde_yaml::Value>,
@@ -104,7 +104,7 @@ pub struct DataSpec {
 /// One test case.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct CaseSpec {
+pub(crate) struct CaseSpec {
     pub name: String,
     #[serde(default)]
     pub invoices: Option<serde_yaml::Value>,
@@ -136,7 +136,7 @@ pub struct CaseSpec {
 /// An expected action.
 #[derive(Debug, Deserialize, Clone)]
 #[serde(deny_unknown_fields)]
-pub struct Expected {
+pub(crate) struct Expected {
     /// Compared when given.
     #[serde(default)]
     pub date: Option<NaiveDate>,

@@ -1,9 +1,9 @@
-//! What a policy change does, as a table, JSON, or a Markdown comment for
+//! What a policy change does, as a table, or a Markdown comment for
 //! the pull request that changes the policy.
 
 use std::fmt::Write as _;
 
-use crate::simulate::diff::Diff;
+use dunning::Diff;
 
 fn signed(old: usize, new: usize) -> String {
     let d = new as i64 - old as i64;
@@ -14,7 +14,7 @@ fn signed(old: usize, new: usize) -> String {
     }
 }
 
-pub fn table(d: &Diff) -> String {
+pub(crate) fn table(d: &Diff) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -63,7 +63,7 @@ pub fn table(d: &Diff) -> String {
     out
 }
 
-pub fn markdown(d: &Diff) -> String {
+pub(crate) fn markdown(d: &Diff) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -116,8 +116,4 @@ pub fn markdown(d: &Diff) -> String {
         let _ = writeln!(out, "</details>");
     }
     out
-}
-
-pub fn json(d: &Diff) -> String {
-    serde_json::to_string_pretty(d).unwrap_or_default() + "\n"
 }

@@ -1,0 +1,333 @@
+//! Warnings about steps, each compared with the others: a step that never
+//! fires, one never chosen (shadowed), a firmer step before a milder one,
+//! legal steps without a formal notice, steps closer than the cooldown.
+
+use rust_decimal::prelude::ToPrimitive;
+
+use super::domain::{self, Conjunct, Domain, Var};
+use super::pairs::Pairs;
+use super::{days, describe, entry, RuleFacts};
+use crate::check::error::CheckError;
+use crate::policy::{ActionKind, Policy};
+
+pub(super) fn never_fires(policy: &Policy, facts: &[RuleFacts], out: &mut Vec<CheckError>) {
+    for (i, f) in facts.iter().enumerate() {
+        if !f.never {
+            continue;
+        }
+        if let Some(j) = f.needs_later {
+            let later = describe(policy, j);
+            out.push(CheckError::NeverFires {
+                rule: describe(policy, i),
+                why: if i == j {
+                    "it needs itself to have fired first".to_string()
+                } else {
+                    format!("it needs {later}, a later step, to have fired first")
+                },
+                span: policy.rules[i].spans.condition.into(),
+                reason: if i == j {
+                    "true only once this very rule has fired".into()
+                } else {
+                    "once a step has fired, no earlier step fires".into()
+                },
+                help: Some(if i == j {
+                    format!("remove `fired {}`", policy.rules[j].name)
+                } else {
+                    format!(
+                        "move this rule below {later}, or remove `fired {}`",
+                        policy.rules[j].name
+                    )
+                }),
+            });
+            continue;
+        }
+        if f.only_paused_disputes {
+            out.push(CheckError::NeverFires {
+                rule: describe(policy, i),
+                why: "it holds only for disputed invoices, and disputed invoices are paused".into(),
+                span: policy.rules[i].spans.condition.into(),
+                reason: "only for disputed invoices".into(),
+                help: Some(
+                    "to handle disputes with rules of your own, write `set pause_disputed = no`"
+                        .into(),
+                ),
+            });
+            continue;
+        }
+        let var = f
+            .dnf
+            .as_ref()
+            .and_then(|d| d.iter().find_map(domain::conflict));
+        let what = var.map(|v| var_name(policy, v));
+        out.push(CheckError::NeverFires {
+            rule: describe(policy, i),
+            why: "its condition is never true".into(),
+            span: policy.rules[i].spans.condition.into(),
+            reason: match &what {
+                Some(name) => format!("no value of `{name}` satisfies all of this"),
+                None => "this is never true".into(),
+            },
+            help: Some(match what {
+                Some(name) => {
+                    format!("check the comparisons on `{name}`: they contradict each other")
+                }
+                None => "remove the rule or fix its condition".into(),
+            }),
+        });
+    }
+}
+
+fn var_name(policy: &Policy, var: Var) -> String {
+    match var.fact() {
+        Some(fact) => policy.fact_name(fact).to_string(),
+        None => match var {
+            Var::Fired(i) => format!("fired {}", policy.rule_name(i)),
+            _ => "?".into(),
+        },
+    }
+}
+
+/// Rule `i` is never chosen when a later rule `j` holds whenever `i` does:
+/// `j` is the more advanced step, so it wins (and once it fired, nothing
+/// earlier fires).
+pub(super) fn shadowed(
+    policy: &Policy,
+    domain: &Domain<'_>,
+    facts: &[RuleFacts],
+    pairs: &Pairs,
+    out: &mut Vec<CheckError>,
+) {
+    // Cheap necessary condition before the full test: j's overdue hull covers i's.
+    let hulls: Vec<Option<(Option<i64>, Option<i64>)>> = facts
+        .iter()
+        .map(|f| {
+            let ranges = f.ranges.as_ref()?;
+            let lo = entry(ranges);
+            let hi = ranges
+                .iter()
+                .map(|r| r.max().and_then(|m| m.to_i64()))
+                .try_fold(i64::MIN, |acc, m| m.map(|m| acc.max(m)));
+            Some((lo, hi))
+        })
+        .collect();
+    // The negation of each rule's condition, computed once when first needed.
+    let mut negations: Vec<Option<Option<Vec<Conjunct>>>> = vec![None; facts.len()];
+    for i in 0..facts.len() {
+        if facts[i].never {
+            continue;
+        }
+        let (Some(dnf_i), Some((lo_i, hi_i))) = (&facts[i].dnf, hulls[i]) else {
+            continue;
+        };
+        for j in pairs.of(i).iter().copied().filter(|&j| j > i) {
+            let Some((lo_j, hi_j)) = hulls[j] else {
+                continue;
+            };
+            let covers_lo = match (lo_i, lo_j) {
+                (_, None) => true,
+                (None, Some(_)) => false,
+                (Some(a), Some(b)) => b <= a,
+            };
+            let covers_hi = match (hi_i, hi_j) {
+                (_, None) => true,
+                (None, Some(_)) => false,
+                (Some(a), Some(b)) => b >= a,
+            };
+            if !covers_lo || !covers_hi {
+                continue;
+            }
+            let not_j =
+                negations[j].get_or_insert_with(|| domain.dnf(&policy.rules[j].condition, true));
+            let Some(not_j) = not_j else {
+                continue;
+            };
+            let Some(both) = domain.and(dnf_i, not_j) else {
+                continue;
+            };
+            if !domain::is_sat(&both) {
+                out.push(CheckError::Shadowed {
+                    rule: describe(policy, i),
+                    by: describe(policy, j),
+                    span: policy.rules[i].spans.condition.into(),
+                    by_span: policy.rules[j].spans.condition.into(),
+                    help: format!(
+                        "when several steps hold on the same day, the one lowest in the file wins: put this rule after {}, or narrow the condition of {}",
+                        describe(policy, j),
+                        describe(policy, j)
+                    ),
+                });
+                break;
+            }
+        }
+    }
+}
+
+/// Whether two rules can be about the same invoice (time and history aside).
+pub(super) fn compatible(a: &RuleFacts, b: &RuleFacts) -> bool {
+    let (Some(da), Some(db)) = (&a.dnf, &b.dnf) else {
+        return true;
+    };
+    da.iter().any(|x| {
+        db.iter().any(|y| {
+            let mut c = domain::who(x);
+            c.extend(domain::who(y));
+            domain::solve(&c).is_some()
+        })
+    })
+}
+
+pub(super) fn firmer_first(
+    policy: &Policy,
+    facts: &[RuleFacts],
+    pairs: &Pairs,
+    out: &mut Vec<CheckError>,
+) {
+    let mut order: Vec<usize> = (0..facts.len())
+        .filter(|&i| !facts[i].never && facts[i].entry.is_some())
+        .collect();
+    order.sort_by_key(|&i| (facts[i].entry, i));
+    let mut position = vec![usize::MAX; facts.len()];
+    for (pos, &x) in order.iter().enumerate() {
+        position[x] = pos;
+    }
+    for (pos, &x) in order.iter().enumerate() {
+        let firm = policy.rules[x].action.kind;
+        // The first rule after `x` in threshold order that is milder,
+        // starts later, and is about the same invoices.
+        let mut milder: Vec<usize> = pairs
+            .of(x)
+            .iter()
+            .copied()
+            .filter(|&y| position[y] != usize::MAX && position[y] > pos)
+            .filter(|&y| {
+                facts[y].entry > facts[x].entry
+                    && policy.rules[y].action.kind.firmness() < firm.firmness()
+            })
+            .collect();
+        milder.sort_unstable_by_key(|&y| position[y]);
+        let later = milder
+            .into_iter()
+            .find(|&y| compatible(&facts[x], &facts[y]));
+        if let Some(y) = later {
+            let mild = policy.rules[y].action.kind;
+            let (ex, ey) = (facts[x].entry.unwrap_or(0), facts[y].entry.unwrap_or(0));
+            out.push(CheckError::FirmerFirst {
+                firm: firm.to_string(),
+                firm_days: days(ex),
+                mild: mild.to_string(),
+                mild_days: days(ey),
+                span: policy.rules[x].spans.action.into(),
+                mild_span: policy.rules[y].spans.action.into(),
+                help: format!(
+                    "a ladder gets firmer as time passes: swap the two thresholds, or make {} a `{}`",
+                    describe(policy, y),
+                    firm
+                ),
+            });
+        }
+    }
+}
+
+pub(super) fn no_formal_notice(
+    policy: &Policy,
+    facts: &[RuleFacts],
+    pairs: &Pairs,
+    out: &mut Vec<CheckError>,
+) {
+    for (r, rule) in policy.rules.iter().enumerate() {
+        if !matches!(
+            rule.action.kind,
+            ActionKind::Legal | ActionKind::CollectionAgency
+        ) || facts[r].never
+        {
+            continue;
+        }
+        let noticed = pairs.of(r).iter().copied().any(|k| {
+            k < r
+                && policy.rules[k].action.kind == ActionKind::FormalNotice
+                && !facts[k].never
+                && compatible(&facts[k], &facts[r])
+        });
+        if !noticed {
+            out.push(CheckError::NoFormalNotice {
+                action: rule.action.kind.to_string(),
+                span: policy.rules[r].spans.action.into(),
+            });
+        }
+    }
+}
+
+pub(super) fn within_cooldown(
+    policy: &Policy,
+    facts: &[RuleFacts],
+    pairs: &Pairs,
+    out: &mut Vec<CheckError>,
+) {
+    let cooldown = policy.settings.cooldown_days as i64;
+    if cooldown == 0 {
+        return;
+    }
+    for j in 0..facts.len() {
+        let Some(ej) = facts[j].entry else { continue };
+        if facts[j].never {
+            continue;
+        }
+        // The latest earlier step about the same invoices: try the latest first.
+        let mut earlier: Vec<(i64, usize)> = pairs
+            .of(j)
+            .iter()
+            .copied()
+            .filter(|&i| i < j && !facts[i].never)
+            .filter_map(|i| facts[i].entry.filter(|&e| e < ej).map(|e| (e, i)))
+            .collect();
+        earlier.sort_unstable_by(|a, b| b.cmp(a));
+        let previous = earlier
+            .into_iter()
+            .find(|&(_, i)| compatible(&facts[i], &facts[j]));
+        if let Some((ei, i)) = previous {
+            let gap = ej - ei;
+            if gap < cooldown {
+                let gap = if gap == 1 {
+                    "1 day".to_string()
+                } else {
+                    format!("{gap} days")
+                };
+                out.push(CheckError::WithinCooldown {
+                    message: format!(
+                        "{} comes {gap} after {}, within the {cooldown}-day cooldown",
+                        describe(policy, j),
+                        describe(policy, i),
+                    ),
+                    span: policy.rules[j].spans.condition.into(),
+                    label: "the cooldown defers this step".into(),
+                    previous_span: Some(policy.rules[i].spans.condition.into()),
+                    help: format!(
+                        "the cooldown will hold it until {}; set its threshold there, or shorten the cooldown",
+                        days(ei + cooldown)
+                    ),
+                });
+            }
+        }
+    }
+    for (r, rule) in policy.rules.iter().enumerate() {
+        match rule.repeat_days {
+            Some(every) if (every as i64) < cooldown && !facts[r].never => {
+                out.push(CheckError::WithinCooldown {
+                    message: format!(
+                        "{} repeats every {} {}, within the {cooldown}-day cooldown",
+                        describe(policy, r),
+                        every,
+                        if every == 1 { "day" } else { "days" },
+                    ),
+                    span: policy.rules[r].spans.repeat.unwrap_or(policy.rules[r].spans.statement).into(),
+                    label: "the cooldown defers each repeat".into(),
+                    previous_span: None,
+                    help: format!(
+                        "the cooldown holds each repeat until {cooldown} days after the last contact: write `repeat every {cooldown}d`"
+                    ),
+                });
+            }
+            _ => {}
+        }
+    }
+}

@@ -1,0 +1,231 @@
+//! `set NAME = VALUE`: the policy-wide settings.
+//!
+//! [`SettingName`] is the table of settings: each one's name, what it takes
+//! and an example, in one exhaustive `match`; [`Resolver::setting`] reads a
+//! value for each, in another. A new setting does not compile until both
+//! say how it is written and read.
+
+use std::collections::HashMap;
+
+use rust_decimal::Decimal;
+
+use super::super::error::{did_you_mean, CheckError};
+use super::super::names;
+use super::super::reported::Reported;
+use super::Resolver;
+use crate::money::parse_decimal;
+use crate::policy::{CalendarKind, Settings};
+use crate::span::Span;
+use crate::syntax::ast::{self, LiteralKind, StatementKind};
+
+/// The settings a policy can set.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum SettingName {
+    Cooldown,
+    Calendar,
+    MinimumAmount,
+    InterestRate,
+    Indemnity,
+    PauseDisputed,
+}
+
+impl SettingName {
+    /// Every setting, in the README's order.
+    pub(crate) const ALL: [SettingName; 6] = [
+        SettingName::Cooldown,
+        SettingName::Calendar,
+        SettingName::MinimumAmount,
+        SettingName::InterestRate,
+        SettingName::Indemnity,
+        SettingName::PauseDisputed,
+    ];
+
+    /// Name, what it takes (for messages), a value to show in a fix.
+    const fn about(self) -> (&'static str, &'static str, &'static str) {
+        match self {
+            SettingName::Cooldown => ("cooldown", "a duration such as `7d`", "7d"),
+            SettingName::Calendar => ("calendar", "`france` or `none`", "france"),
+            SettingName::MinimumAmount => {
+                ("minimum_amount", "an amount such as `50 EUR`", "20 EUR")
+            }
+            SettingName::InterestRate => {
+                ("interest_rate", "a percentage such as `12.15%`", "12.15%")
+            }
+            SettingName::Indemnity => ("indemnity", "an amount such as `40 EUR`", "40 EUR"),
+            SettingName::PauseDisputed => ("pause_disputed", "`yes` or `no`", "yes"),
+        }
+    }
+
+    pub(crate) fn name(self) -> &'static str {
+        self.about().0
+    }
+
+    fn expected(self) -> &'static str {
+        self.about().1
+    }
+
+    /// A valid value, or the number the user wrote with the unit it lacks.
+    fn example(self, number: Option<&str>) -> String {
+        match (self, number) {
+            (SettingName::Cooldown, Some(n)) => format!("{n}d"),
+            (SettingName::InterestRate, Some(n)) => format!("{n}%"),
+            (SettingName::MinimumAmount | SettingName::Indemnity, Some(n)) => format!("{n} EUR"),
+            _ => self.about().2.to_string(),
+        }
+    }
+
+    fn parse(name: &str) -> Option<SettingName> {
+        SettingName::ALL.into_iter().find(|s| s.name() == name)
+    }
+
+    /// The names of every setting.
+    pub(crate) fn names() -> impl Iterator<Item = &'static str> + Clone {
+        SettingName::ALL.into_iter().map(SettingName::name)
+    }
+}
+
+impl Resolver<'_> {
+    /// Every `set` statement; each that fails is reported and leaves its
+    /// setting at its default.
+    pub(super) fn settings(&mut self, policy: &ast::Policy) -> Settings {
+        let mut settings = Settings::default();
+        let mut seen: HashMap<&str, Span> = HashMap::new();
+        for statement in policy.statements() {
+            let StatementKind::Setting(setting) = &statement.kind else {
+                continue;
+            };
+            let name = setting.name.name.as_str();
+            let Some(key) = SettingName::parse(name) else {
+                let suggestion = names::closest(name, SettingName::names());
+                let _ = self.report(CheckError::UnknownSetting {
+                    name: name.to_string(),
+                    span: setting.name.span.into(),
+                    help: did_you_mean(
+                        suggestion,
+                        &format!(
+                            "the settings are {}",
+                            names::quoted_and(SettingName::names())
+                        ),
+                    ),
+                });
+                continue;
+            };
+            if let Some(first) = seen.get(name) {
+                let _ = self.report(CheckError::DuplicateSetting {
+                    name: name.to_string(),
+                    span: setting.span.into(),
+                    first: (*first).into(),
+                });
+                continue;
+            }
+            seen.insert(name, setting.span);
+            // Reported when it fails; the default stays.
+            let _ = self.setting(key, &setting.value, &mut settings);
+        }
+        settings
+    }
+
+    /// Reads one setting's value into `settings`.
+    fn setting(
+        &mut self,
+        key: SettingName,
+        value: &ast::SettingValue,
+        settings: &mut Settings,
+    ) -> Result<(), Reported> {
+        let ast::SettingValue::One(value) = value else {
+            return Err(self.invalid_setting(key, value.span(), None));
+        };
+        match (key, &value.kind) {
+            (SettingName::Cooldown, LiteralKind::Duration { .. }) => {
+                let days = self.days(value, "a cooldown")?;
+                if days > 365 {
+                    return Err(self.out_of_range(
+                        "cooldown",
+                        value.span,
+                        "at most 365 days",
+                        None,
+                    ));
+                }
+                settings.cooldown_days = u32::try_from(days).unwrap_or(u32::MAX);
+            }
+            (SettingName::Calendar, LiteralKind::Ident(c) | LiteralKind::String(c)) => {
+                settings.calendar = match c.as_str() {
+                    "france" => CalendarKind::France,
+                    "none" => CalendarKind::None,
+                    other => {
+                        let help = names::closest(other, ["france", "none"])
+                            .map(|s| format!("did you mean `{s}`?"));
+                        return Err(self.invalid_setting(key, value.span, help));
+                    }
+                }
+            }
+            (SettingName::MinimumAmount, LiteralKind::Money { amount, currency }) => {
+                settings.minimum_amount = Some(self.money(amount, currency, value.span)?);
+            }
+            (SettingName::Indemnity, LiteralKind::Money { amount, currency }) => {
+                settings.indemnity = Some(self.money(amount, currency, value.span)?);
+            }
+            (SettingName::InterestRate, LiteralKind::Percent(p)) => match parse_decimal(p) {
+                Some(rate) if rate <= Decimal::ONE_HUNDRED => settings.interest_rate = Some(rate),
+                _ => {
+                    return Err(self.out_of_range(
+                        "interest rate",
+                        value.span,
+                        "at most 100%",
+                        Some(
+                            "the French default is the ECB rate plus 10 points, e.g. `12.15%`"
+                                .into(),
+                        ),
+                    ))
+                }
+            },
+            (SettingName::PauseDisputed, LiteralKind::Bool(b)) => settings.pause_disputed = *b,
+            (
+                SettingName::Cooldown
+                | SettingName::Calendar
+                | SettingName::MinimumAmount
+                | SettingName::Indemnity
+                | SettingName::InterestRate
+                | SettingName::PauseDisputed,
+                _,
+            ) => return Err(self.invalid_setting(key, value.span, None)),
+        }
+        Ok(())
+    }
+
+    fn invalid_setting(&mut self, key: SettingName, span: Span, help: Option<String>) -> Reported {
+        let name = key.name();
+        let value = self.text(span);
+        let example = key.example(parse_decimal(value).map(|_| value));
+        let list = value.starts_with('[');
+        self.report(CheckError::InvalidSetting {
+            setting: name.to_string(),
+            value: value.to_string(),
+            span: span.into(),
+            expected: key.expected().to_string(),
+            help: help.or_else(|| {
+                Some(if list {
+                    format!("a setting takes one value, not a list: `set {name} = {example}`")
+                } else {
+                    format!("write `set {name} = {example}`")
+                })
+            }),
+        })
+    }
+
+    pub(super) fn out_of_range(
+        &mut self,
+        what: &str,
+        span: Span,
+        limit: &str,
+        help: Option<String>,
+    ) -> Reported {
+        self.report(CheckError::OutOfRange {
+            what: what.to_string(),
+            text: self.text(span).to_string(),
+            span: span.into(),
+            limit: limit.to_string(),
+            help,
+        })
+    }
+}

@@ -1,0 +1,17 @@
+//! Every diagnostic code, with its long documentation: what `dunning check
+//! --explain CODE` prints, and the summary SARIF gives each rule.
+
+pub use crate::check::codes::CodeDoc;
+
+/// The codes of policy files: syntax errors, check errors and warnings.
+pub const POLICY: &[CodeDoc] = crate::check::codes::CODES;
+
+/// The codes of data files: invoices, payments, history.
+pub const DATA: &[CodeDoc] = crate::data::codes::CODES;
+
+/// The documentation of a code, policy or data, written in full
+/// (`dunning::check::shadowed`), without the `dunning::` prefix
+/// (`check::shadowed`) or by its last part (`shadowed`).
+pub fn find(code: &str) -> Option<&'static CodeDoc> {
+    crate::check::codes::find(code).or_else(|| crate::data::codes::find(code))
+}

@@ -1,0 +1,321 @@
+//! Files as tables: a header of column names, then rows of cells.
+//!
+//! CSV is streamed record by record with one reused buffer (the hot path:
+//! a million invoices); JSON and YAML lists of objects are read whole, and
+//! their fields become columns. Both give the loaders the same `Row`, so
+//! every check is written once.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::path::Path;
+
+use ::csv::StringRecord;
+
+use super::error::{shown, Collector, Place, Problem};
+use crate::words::closest;
+
+mod csv;
+mod records;
+
+/// The layout of a data file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    /// Comma-separated values with a header line.
+    Csv,
+    /// A JSON list of objects, one per row, with the CSV's column names as keys.
+    Json,
+    /// A YAML list of mappings, as for JSON.
+    Yaml,
+}
+
+impl Format {
+    /// From the file's extension: `.csv`, `.json`, `.yaml` or `.yml` (any case).
+    pub fn from_path(path: &Path) -> Option<Format> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        match ext.as_str() {
+            "csv" => Some(Format::Csv),
+            "json" => Some(Format::Json),
+            "yaml" | "yml" => Some(Format::Yaml),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Format::Csv => "CSV",
+            Format::Json => "JSON",
+            Format::Yaml => "YAML",
+        })
+    }
+}
+
+/// The column names, trimmed, in file order.
+pub(crate) struct Header {
+    names: Vec<String>,
+    index: HashMap<String, usize>,
+    /// "column" for CSV, "field" for JSON and YAML.
+    word: &'static str,
+}
+
+impl Header {
+    fn new(names: Vec<String>, word: &'static str) -> Self {
+        let mut index = HashMap::with_capacity(names.len());
+        for (i, name) in names.iter().enumerate() {
+            index.entry(name.clone()).or_insert(i);
+        }
+        Header { names, index, word }
+    }
+
+    pub(crate) fn name(&self, column: usize) -> &str {
+        self.names.get(column).map_or("", String::as_str)
+    }
+
+    pub(crate) fn find(&self, name: &str) -> Option<usize> {
+        self.index.get(name).copied()
+    }
+
+    /// The column's index, or a `missing-column` error saying `why` it is needed.
+    pub(crate) fn require(
+        &self,
+        name: &str,
+        why: impl FnOnce() -> String,
+        errors: &mut Collector,
+    ) -> Option<usize> {
+        if let Some(i) = self.find(name) {
+            return Some(i);
+        }
+        let present = self.names.iter().filter(|n| !n.is_empty());
+        let help = if let Some(near) = closest(name, present.clone().map(String::as_str)) {
+            let case = if near.eq_ignore_ascii_case(name) {
+                " (names are compared exactly, case included)"
+            } else {
+                ""
+            };
+            format!("rename the {} `{near}` to `{name}`{case}", self.word)
+        } else if self.names.is_empty() {
+            format!("the file has no {}s", self.word)
+        } else {
+            let listed: Vec<String> = present
+                .take(20)
+                .map(|n| format!("`{}`", shown(n)))
+                .collect();
+            let more = self.names.len().saturating_sub(20);
+            let (last, first) = listed
+                .split_last()
+                .map_or(("", &[][..]), |(l, f)| (l.as_str(), f));
+            let mut list = first.join(", ");
+            if !first.is_empty() {
+                list.push_str(" and ");
+            }
+            list.push_str(last);
+            if more > 0 {
+                list.push_str(&format!(" and {more} more"));
+            }
+            format!("the {}s are {list}", self.word)
+        };
+        errors.push(
+            Place::File,
+            None,
+            Problem::MissingColumn {
+                column: name.to_string(),
+                word: self.word,
+                why: why(),
+                help,
+            },
+        );
+        None
+    }
+}
+
+/// A JSON or YAML value, as a CSV cell would hold it.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum Cell {
+    /// A scalar as written: a string, a number (`12.5`), `true`/`false`.
+    Text(String),
+    /// `null`, `~`, or a field the record does not have.
+    Empty,
+    /// An object or a list where a single value belongs.
+    Nested(&'static str),
+    /// A float with more significant digits than a double holds exactly.
+    Imprecise(String),
+}
+
+/// One row of a table.
+#[derive(Clone, Copy)]
+pub(crate) enum Row<'r> {
+    Csv(&'r StringRecord),
+    Record(&'r [Cell]),
+}
+
+impl<'r> Row<'r> {
+    /// The cell of a column, with surrounding spaces trimmed; empty when
+    /// the row has no such cell.
+    fn get(&self, column: usize) -> Result<&'r str, Problem> {
+        match self {
+            Row::Csv(record) => Ok(record.get(column).unwrap_or("").trim()),
+            Row::Record(cells) => match cells.get(column) {
+                Some(Cell::Text(s)) => Ok(s.trim()),
+                Some(Cell::Empty) | None => Ok(""),
+                Some(Cell::Nested(found)) => Err(Problem::WrongType {
+                    expected: "",
+                    found,
+                }),
+                Some(Cell::Imprecise(s)) => Err(Problem::ImpreciseNumber { value: s.clone() }),
+            },
+        }
+    }
+}
+
+/// A row with its place and header, for reading typed cells.
+pub(crate) struct Cells<'r> {
+    pub row: Row<'r>,
+    pub place: Place,
+    pub header: &'r Header,
+}
+
+impl<'r> Cells<'r> {
+    /// The cell's text, or the problem (a JSON object where a value belongs…).
+    fn raw(
+        &self,
+        column: usize,
+        expected: &'static str,
+        errors: &mut Collector,
+    ) -> Option<&'r str> {
+        match self.row.get(column) {
+            Ok(s) => Some(s),
+            Err(Problem::WrongType { found, .. }) => {
+                self.fail(column, errors, Problem::WrongType { expected, found });
+                None
+            }
+            Err(p) => {
+                self.fail(column, errors, p);
+                None
+            }
+        }
+    }
+
+    pub(crate) fn fail(&self, column: usize, errors: &mut Collector, problem: Problem) {
+        errors.push(self.place, Some(self.header.name(column)), problem);
+    }
+
+    /// A required cell: `None` when the column is absent (already
+    /// reported), or the cell empty or bad (reported here).
+    pub(crate) fn required<T>(
+        &self,
+        column: Option<usize>,
+        expected: &'static str,
+        errors: &mut Collector,
+        parse: impl FnOnce(&'r str) -> Result<T, Problem>,
+    ) -> Option<T> {
+        let column = column?;
+        let text = self.raw(column, expected, errors)?;
+        if text.is_empty() {
+            let help = format!("write {expected} in every row");
+            self.fail(
+                column,
+                errors,
+                Problem::MissingValue {
+                    word: self.header.word,
+                    help,
+                },
+            );
+            return None;
+        }
+        match parse(text) {
+            Ok(v) => Some(v),
+            Err(p) => {
+                self.fail(column, errors, p);
+                None
+            }
+        }
+    }
+
+    /// An optional cell: `Some(None)` when absent or empty, `None` when bad
+    /// (reported here).
+    pub(crate) fn optional<T>(
+        &self,
+        column: Option<usize>,
+        expected: &'static str,
+        errors: &mut Collector,
+        parse: impl FnOnce(&'r str) -> Result<T, Problem>,
+    ) -> Option<Option<T>> {
+        let Some(column) = column else {
+            return Some(None);
+        };
+        let text = self.raw(column, expected, errors)?;
+        if text.is_empty() {
+            return Some(None);
+        }
+        match parse(text) {
+            Ok(v) => Some(Some(v)),
+            Err(p) => {
+                self.fail(column, errors, p);
+                None
+            }
+        }
+    }
+}
+
+/// What a loader does with a table.
+pub(crate) trait Sink {
+    /// Finds the columns it needs, reporting those missing.
+    fn header(&mut self, header: &Header, errors: &mut Collector);
+    /// Reads one row (never a blank one, never one of the wrong length).
+    fn row(&mut self, cells: &Cells<'_>, errors: &mut Collector);
+    /// Whether a CSV row repeating the header is skipped: true for a history
+    /// made of daily plans appended with their headers.
+    fn skips_repeated_header(&self) -> bool {
+        false
+    }
+}
+
+/// Reads a whole file into the sink, reporting every problem.
+pub(crate) fn read(bytes: &[u8], format: Format, sink: &mut impl Sink, errors: &mut Collector) {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        let help = match format {
+            Format::Csv => "a CSV file starts with a header line naming its columns",
+            Format::Json | Format::Yaml => "write a list of records; `[]` for none",
+        };
+        errors.push(Place::File, None, Problem::EmptyFile { help: help.into() });
+        return;
+    }
+    match format {
+        Format::Csv => csv::read_csv(bytes, sink, errors),
+        Format::Json | Format::Yaml => records::read_records(bytes, format, sink, errors),
+    }
+}
+
+/// The problem of bytes that are not UTF-8 text at `at`, with a hint at the
+/// encoding they are in.
+pub(super) fn not_utf8(bytes: &[u8], at: usize) -> Problem {
+    let byte = bytes
+        .get(at)
+        .map_or_else(|| "?".to_string(), |b| format!("0x{b:02X}"));
+    let utf16 = bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF");
+    let help = if utf16 {
+        "the file is in UTF-16 (\"Unicode text\"); save it as UTF-8 (in a spreadsheet: \"CSV UTF-8\")"
+    } else {
+        "save the file as UTF-8 (in a spreadsheet: \"CSV UTF-8\"); it looks saved in another encoding such as Latin-1 or Windows-1252"
+    };
+    Problem::NotUtf8 {
+        byte,
+        help: help.into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_from_extensions() {
+        assert_eq!(Format::from_path(Path::new("a/b.CSV")), Some(Format::Csv));
+        assert_eq!(Format::from_path(Path::new("b.yml")), Some(Format::Yaml));
+        assert_eq!(Format::from_path(Path::new("b.json")), Some(Format::Json));
+        assert_eq!(Format::from_path(Path::new("b.txt")), None);
+        assert_eq!(Format::from_path(Path::new("b")), None);
+    }
+}

@@ -1,0 +1,459 @@
+//! The checked policy: names resolved, values typed, ready to evaluate.
+//!
+//! The checker produces it only from a policy without errors, so the
+//! evaluator never meets an unknown fact or a badly typed comparison.
+
+use std::fmt;
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use crate::money::{Currency, Money};
+use crate::span::{LineIndex, Span};
+pub use crate::syntax::ast::CmpOp;
+
+mod facts;
+
+pub use facts::{Anchor, BuiltIn, Clock, Fact, FactKind, Moves, Trigger};
+
+crate::idx::typed_index!(
+    /// A rule's position in the ladder: `Policy::rules[i]`.
+    RuleIdx
+);
+crate::idx::typed_index!(
+    /// An attribute's position in `Policy::attributes`.
+    AttrIdx
+);
+
+/// A checked policy: every name resolved, every value typed, ready to run.
+/// Only [`check`](crate::check) makes one.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct Policy {
+    /// The policy-wide settings (`set …`).
+    pub settings: Settings,
+    /// The attributes the policy uses, declared or inferred from use;
+    /// `Fact::Attribute(i)` indexes this list.
+    pub attributes: Vec<Attribute>,
+    /// The pauses, in file order.
+    pub pauses: Vec<Pause>,
+    /// The ladder, in file order: a later rule is a more advanced step.
+    pub rules: Vec<Rule>,
+    /// The lines of the policy's text, to number the lines its spans are
+    /// on. Like spans, it takes no part in equality.
+    #[serde(skip)]
+    pub(crate) lines: LineIndex,
+}
+
+impl Policy {
+    /// The 1-based line a span starts on.
+    pub fn line_of(&self, span: Span) -> usize {
+        self.lines.line_of(span.start)
+    }
+
+    /// The rule with this name.
+    pub fn rule_index(&self, name: &str) -> Option<RuleIdx> {
+        self.rules
+            .iter()
+            .position(|r| r.name == name)
+            .map(RuleIdx::new)
+    }
+
+    /// The rule at `index`.
+    pub fn rule(&self, index: RuleIdx) -> &Rule {
+        &self.rules[index.get()]
+    }
+
+    /// The name of the rule at `index` (`?` for an index of another policy).
+    pub fn rule_name(&self, index: RuleIdx) -> &str {
+        self.rules.get(index.get()).map_or("?", |r| r.name.as_str())
+    }
+
+    /// The rules with their indices, in ladder order.
+    pub fn rules_indexed(&self) -> impl DoubleEndedIterator<Item = (RuleIdx, &Rule)> + '_ {
+        self.rules
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (RuleIdx::new(i), r))
+    }
+
+    /// How policies and messages name a fact: a built-in fact's name, or
+    /// the attribute's.
+    pub fn fact_name(&self, fact: Fact) -> &str {
+        match fact {
+            Fact::Attribute(i) => self.attribute(i).map_or("?", |a| a.name.as_str()),
+            built_in => built_in.name().unwrap_or("?"),
+        }
+    }
+
+    /// The attribute at `index`.
+    pub fn attribute(&self, index: AttrIdx) -> Option<&Attribute> {
+        self.attributes.get(index.get())
+    }
+}
+
+/// The policy-wide settings, each at its default unless the policy sets it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Settings {
+    /// Minimum days between two contacts with one customer; 0 for none.
+    pub cooldown_days: u32,
+    /// Which days are business days.
+    pub calendar: CalendarKind,
+    /// Invoices whose open amount (in this currency) is below are not dunned.
+    pub minimum_amount: Option<Money>,
+    /// Annual late-payment interest rate, in percent (`12.15` for 12.15 %).
+    pub interest_rate: Option<Decimal>,
+    /// Flat recovery indemnity per invoice (40 EUR in France).
+    pub indemnity: Option<Money>,
+    /// Disputed invoices are paused (the default, as an ERP's dunning block).
+    pub pause_disputed: bool,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            cooldown_days: 0,
+            calendar: CalendarKind::None,
+            minimum_amount: None,
+            interest_rate: None,
+            indemnity: None,
+            pause_disputed: true,
+        }
+    }
+}
+
+impl Settings {
+    /// Whether actions carry late-payment penalties.
+    pub fn penalties(&self) -> bool {
+        self.interest_rate.is_some() || self.indemnity.is_some()
+    }
+}
+
+/// Which days are business days (`set calendar = …`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CalendarKind {
+    /// Every day is a business day.
+    None,
+    /// Weekends and French public holidays are not business days.
+    France,
+}
+
+/// An attribute: a column of the invoice file a policy tests.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Attribute {
+    /// Its name: the column's header.
+    pub name: String,
+    /// The type of its values.
+    pub ty: AttrType,
+    /// Declared with `attribute`; undeclared ones take the type of their use
+    /// and their values are not restricted.
+    pub declared: bool,
+    /// Where it is written.
+    pub spans: AttributeSpans,
+}
+
+/// Where an attribute was written. Equality ignores it, as it does spans.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct AttributeSpans {
+    /// Its name in its declaration, or in its first use when undeclared.
+    pub name: Span,
+    /// For a declared list of values, where each is first written, in the
+    /// order of `AttrType::OneOf`; empty otherwise.
+    pub values: Vec<Span>,
+}
+
+/// The type of an attribute's values.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AttrType {
+    /// A word or a text.
+    Text,
+    /// A number.
+    Number,
+    /// An amount in the invoice's currency.
+    Money,
+    /// A date.
+    Date,
+    /// Yes or no.
+    Bool,
+    /// One of a declared list of words.
+    OneOf(Vec<String>),
+}
+
+impl fmt::Display for AttrType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            AttrType::Text => f.write_str("text"),
+            AttrType::Number => f.write_str("number"),
+            AttrType::Money => f.write_str("money"),
+            AttrType::Date => f.write_str("date"),
+            AttrType::Bool => f.write_str("bool"),
+            AttrType::OneOf(values) => write!(f, "one of [{}]", values.join(", ")),
+        }
+    }
+}
+
+/// A pause: while its condition holds, nothing fires for the invoice.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Pause {
+    /// Its name, or `pause-N` for the N-th unnamed one.
+    pub name: String,
+    /// When it applies.
+    pub condition: Condition,
+    /// The whole `pause` statement.
+    pub span: Span,
+}
+
+/// A step of the ladder.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Rule {
+    /// The name given with `rule NAME:`, or `rule-N` for the N-th rule.
+    pub name: String,
+    /// When it holds.
+    pub condition: Condition,
+    /// What it does.
+    pub action: Action,
+    /// `repeat every N` days; `None` fires once per invoice.
+    pub repeat_days: Option<u32>,
+    /// Where it is written.
+    pub spans: RuleSpans,
+}
+
+/// Where a rule was written. Equality ignores it, as it does spans.
+#[derive(Clone, Copy, Debug, Default, Serialize)]
+pub struct RuleSpans {
+    /// The whole statement.
+    pub statement: Span,
+    /// The name after `rule`, when the author named the rule (else it is
+    /// `rule-N`).
+    pub name: Option<Span>,
+    /// The condition after `when`.
+    pub condition: Span,
+    /// The action after `then`.
+    pub action: Span,
+    /// The interval after `repeat every`, for a rule that repeats.
+    pub repeat: Option<Span>,
+}
+
+crate::span::ignored_in_equality!(RuleSpans, AttributeSpans);
+
+/// What a rule does.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Action {
+    /// The channel.
+    pub kind: ActionKind,
+    /// The template named, if any.
+    pub template: Option<String>,
+    /// The parameters after `with`, as written, in order.
+    pub params: Vec<(String, String)>,
+}
+
+/// The built-in actions, from the mildest to the firmest.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ActionKind {
+    /// An e-mail.
+    Email,
+    /// A text message.
+    Sms,
+    /// A phone call.
+    Call,
+    /// A letter by post.
+    Letter,
+    /// A registered letter.
+    RegisteredLetter,
+    /// A formal notice (mise en demeure) by registered letter with acknowledgement of receipt.
+    FormalNotice,
+    /// The claim handed to a collection agency.
+    CollectionAgency,
+    /// Legal action (injonction de payer).
+    Legal,
+}
+
+impl ActionKind {
+    /// Every action, in the README's order.
+    pub const ALL: [ActionKind; 8] = [
+        ActionKind::Email,
+        ActionKind::Sms,
+        ActionKind::Call,
+        ActionKind::Letter,
+        ActionKind::RegisteredLetter,
+        ActionKind::FormalNotice,
+        ActionKind::CollectionAgency,
+        ActionKind::Legal,
+    ];
+
+    /// The action's name in a policy.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ActionKind::Email => "email",
+            ActionKind::Sms => "sms",
+            ActionKind::Call => "call",
+            ActionKind::Letter => "letter",
+            ActionKind::RegisteredLetter => "registered_letter",
+            ActionKind::FormalNotice => "formal_notice",
+            ActionKind::CollectionAgency => "collection_agency",
+            ActionKind::Legal => "legal",
+        }
+    }
+
+    /// The names of every action, in the README's order.
+    pub fn names() -> impl Iterator<Item = &'static str> + Clone {
+        ActionKind::ALL.into_iter().map(ActionKind::as_str)
+    }
+
+    /// The action called `name`.
+    pub fn parse(name: &str) -> Option<ActionKind> {
+        ActionKind::ALL.into_iter().find(|a| a.as_str() == name)
+    }
+
+    /// How firm the step is: e-mails, texts and calls are reminders, then
+    /// letters, registered letters, the formal notice, and escalation.
+    pub fn firmness(self) -> u8 {
+        match self {
+            ActionKind::Email | ActionKind::Sms | ActionKind::Call => 1,
+            ActionKind::Letter => 2,
+            ActionKind::RegisteredLetter => 3,
+            ActionKind::FormalNotice => 4,
+            ActionKind::CollectionAgency => 5,
+            ActionKind::Legal => 6,
+        }
+    }
+
+    /// Calls and postal mail happen on business days; e-mails and texts do not wait.
+    pub fn needs_business_day(self) -> bool {
+        !matches!(self, ActionKind::Email | ActionKind::Sms)
+    }
+}
+
+impl fmt::Display for ActionKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A condition with every name resolved.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub enum Condition {
+    /// Every part holds (`and`).
+    All(Vec<Condition>),
+    /// Some part holds (`or`).
+    Any(Vec<Condition>),
+    /// The part does not hold (`not`).
+    Not(Box<Condition>),
+    /// `fact op value`; the fact is always on the left.
+    Compare {
+        /// What is compared.
+        fact: Fact,
+        /// How.
+        op: CmpOp,
+        /// With what.
+        value: Value,
+    },
+    /// `fact in [values]`
+    In {
+        /// What is compared.
+        fact: Fact,
+        /// The values it may equal.
+        values: Vec<Value>,
+    },
+    /// A yes/no fact on its own.
+    Flag(Fact),
+    /// The rule with this index has already fired for the invoice.
+    Fired(RuleIdx),
+}
+
+impl Condition {
+    /// Calls `f` on every comparison of the condition, as `fact op value`;
+    /// `fact in [a, b]` is `fact = a` and `fact = b`.
+    pub fn visit_comparisons(&self, f: &mut dyn FnMut(Fact, CmpOp, &Value)) {
+        match self {
+            Condition::All(items) | Condition::Any(items) => {
+                items.iter().for_each(|c| c.visit_comparisons(f))
+            }
+            Condition::Not(inner) => inner.visit_comparisons(f),
+            Condition::Compare { fact, op, value } => f(*fact, *op, value),
+            Condition::In { fact, values } => values.iter().for_each(|v| f(*fact, CmpOp::Eq, v)),
+            Condition::Flag(_) | Condition::Fired(_) => {}
+        }
+    }
+
+    /// Calls `f` on every fact the condition tests.
+    pub fn visit_facts(&self, f: &mut dyn FnMut(Fact)) {
+        match self {
+            Condition::All(items) | Condition::Any(items) => {
+                items.iter().for_each(|c| c.visit_facts(f))
+            }
+            Condition::Not(inner) => inner.visit_facts(f),
+            Condition::Compare { fact, .. }
+            | Condition::In { fact, .. }
+            | Condition::Flag(fact) => f(*fact),
+            Condition::Fired(_) => {}
+        }
+    }
+}
+
+/// A value a fact is compared with, typed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Value {
+    /// A number of days.
+    Days(i64),
+    /// An amount in a currency.
+    Money(Money),
+    /// A number.
+    Number(Decimal),
+    /// A word or a text.
+    Text(String),
+    /// Yes or no.
+    Bool(bool),
+    /// A date.
+    Date(NaiveDate),
+    /// The day evaluated.
+    Today,
+    /// A currency.
+    Currency(Currency),
+}
+
+impl Value {
+    /// The number of days, for a duration.
+    pub fn days(&self) -> Option<i64> {
+        match self {
+            Value::Days(d) => Some(*d),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Value {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Value::Days(d) if d.abs() == 1 => write!(f, "{d} day"),
+            Value::Days(d) => write!(f, "{d} days"),
+            Value::Money(m) => write!(f, "{m}"),
+            Value::Number(n) => write!(f, "{}", n.normalize()),
+            Value::Text(t) => f.write_str(t),
+            Value::Bool(true) => f.write_str("yes"),
+            Value::Bool(false) => f.write_str("no"),
+            Value::Date(d) => write!(f, "{d}"),
+            Value::Today => f.write_str("today"),
+            Value::Currency(c) => write!(f, "{c}"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The replay's figures index per-kind arrays by `kind as usize`.
+    #[test]
+    fn actions_are_listed_in_declaration_order() {
+        for (i, kind) in ActionKind::ALL.into_iter().enumerate() {
+            assert_eq!(kind as usize, i, "{kind}");
+            assert_eq!(ActionKind::parse(kind.as_str()), Some(kind));
+        }
+    }
+}
