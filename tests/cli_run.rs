@@ -351,3 +351,64 @@ fn bad_arguments_and_files_get_a_clear_error_and_exit_code() {
     assert_eq!(code, 1);
     assert!(err.contains("overdue"), "{err}");
 }
+
+#[test]
+fn plan_explain_and_simulate_read_account_events() {
+    // events.csv: B1 disputed from 1 March, D1's dispute (in the snapshot)
+    // closed on 4 March, CLIENT-E called on 1 March (cooldown of 7 days).
+    let mut args: Vec<&str> = PLAN.to_vec();
+    args.extend([
+        "--events",
+        "events.csv",
+        "--date",
+        "2025-03-05",
+        "--format",
+        "csv",
+    ]);
+    let (code, csv, err) = run(&args);
+    assert_eq!(code, 0, "{err}");
+    insta::assert_snapshot!("plan_csv_with_events", csv);
+    let (code, out, err) = run(&[
+        "explain",
+        "policy.dunning",
+        "--invoices",
+        "invoices.csv",
+        "--events",
+        "events.csv",
+        "--date",
+        "2025-03-05",
+        "--invoice",
+        "B1",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("dispute"), "{out}");
+    let (code, out, err) = run(&[
+        "simulate",
+        "policy.dunning",
+        "--invoices",
+        "invoices.csv",
+        "--events",
+        "events.csv",
+        "--from",
+        "2025-02-01",
+        "--to",
+        "2025-03-31",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("\"D1\""),
+        "D1 is chased once its dispute is closed"
+    );
+}
+
+#[test]
+fn a_bad_events_file_names_the_file_row_and_column() {
+    let mut args: Vec<&str> = PLAN.to_vec();
+    args.extend(["--events", "bad_events.csv", "--date", "2025-03-05"]);
+    let (code, out, err) = run(&args);
+    assert_eq!(code, 1);
+    assert!(out.is_empty());
+    insta::assert_snapshot!("bad_events", err);
+}

@@ -297,9 +297,7 @@ fn rule6_a_policy_can_opt_in_to_chase_disputed_invoices() {
 
 #[test]
 fn rule6_when_a_promise_to_pay_ends_the_ladder_catches_up_with_one_action() {
-    let text = format!(
-        "attribute promised_until: date\npause promise when promised_until >= today\n{LADDER}"
-    );
+    let text = format!("pause promise when promised_until >= today\n{LADDER}");
     let p = policy(&text);
     let invoices = vec![invoice(
         &p,

@@ -146,8 +146,8 @@ Name rules with `rule NAME:` to refer to them.",
         summary: "an attribute is declared with a type that does not exist",
         explanation: "Attribute types are `text`, `number`, `money`, `date` and `bool`, or a list of \
 allowed values: `attribute segment in [strategic, key, standard]`.",
-        example: "attribute promised_until: datetime",
-        fix: "attribute promised_until: date",
+        example: "attribute reviewed_on: datetime",
+        fix: "attribute reviewed_on: date",
     },
     CodeDoc {
         code: "dunning::check::reserved-name",

@@ -12,7 +12,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use super::history::InvoiceHistory;
-use crate::data::{AttrValue, Invoice};
+use crate::data::{AccountState, AttrValue, Invoice};
 use crate::money::{Currency, Money};
 use crate::policy::{Anchor, Clock, CmpOp, Condition, Fact, Moves, Policy, Value};
 
@@ -24,6 +24,8 @@ pub(crate) struct Anchors<'a> {
     pub invoice: &'a Invoice,
     /// The last day the invoice's customer was contacted.
     pub last_contact: Option<NaiveDate>,
+    /// The account state on the day (`promised_until`).
+    pub account: AccountState,
 }
 
 impl Anchors<'_> {
@@ -33,6 +35,7 @@ impl Anchors<'_> {
             Anchor::IssueDate => Some(self.invoice.issue_date),
             Anchor::DueDate => Some(self.invoice.due_date),
             Anchor::LastContact => self.last_contact,
+            Anchor::PromisedUntil => self.account.promised_until,
             Anchor::Attribute(i) => match self.invoice.attributes.get(i.get()) {
                 Some(AttrValue::Date(d)) => Some(*d),
                 _ => None,
@@ -49,6 +52,8 @@ pub(crate) struct Facts<'a> {
     pub open_amount: Decimal,
     pub history: &'a InvoiceHistory,
     pub last_contact: Option<NaiveDate>,
+    /// What the account events say on the day.
+    pub account: AccountState,
 }
 
 /// A fact's value on the day.
@@ -74,6 +79,7 @@ impl<'a> Facts<'a> {
         Anchors {
             invoice: self.invoice,
             last_contact: self.last_contact,
+            account: self.account,
         }
     }
 
@@ -98,7 +104,14 @@ impl<'a> Facts<'a> {
             Fact::Amount => Actual::Money(Money::new(inv.amount, inv.currency)),
             Fact::OpenAmount => Actual::Money(Money::new(self.open_amount, inv.currency)),
             Fact::Currency => Actual::Currency(inv.currency),
-            Fact::Disputed => Actual::Bool(inv.disputed),
+            Fact::Disputed => Actual::Bool(self.account.disputed),
+            Fact::PromisedUntil => self
+                .account
+                .promised_until
+                .map_or(Actual::Missing, Actual::Date),
+            Fact::PaymentPlan => Actual::Bool(self.account.payment_plan),
+            Fact::Insolvent => Actual::Bool(self.account.insolvent),
+            Fact::Blocked => Actual::Bool(self.account.is_blocked(self.date)),
             Fact::Reminders => Actual::Number(Decimal::from(self.history.reminders)),
             Fact::CustomerId => Actual::Text(&inv.customer_id),
             Fact::InvoiceId => Actual::Text(&inv.id),

@@ -35,6 +35,14 @@ pub enum Fact {
     Currency,
     /// `disputed`: the invoice is disputed.
     Disputed,
+    /// `promised_until`: the date the customer promised to pay by.
+    PromisedUntil,
+    /// `payment_plan`: a payment plan runs.
+    PaymentPlan,
+    /// `insolvent`: the customer is in insolvency proceedings.
+    Insolvent,
+    /// `blocked`: dunning is blocked for the invoice.
+    Blocked,
     /// `reminders`: steps already fired for this invoice.
     Reminders,
     /// `last_contact`: days since the customer was last contacted, about any invoice.
@@ -110,6 +118,12 @@ impl Clock {
         triggers: &[],
     };
 
+    /// A value the account events set (SPEC 6.2).
+    pub const ACCOUNT: Clock = Clock {
+        moves: Moves::Never,
+        triggers: &[Trigger::AccountEvent],
+    };
+
     /// Days counted up from `anchor`, changing on nothing else.
     const fn days_since(anchor: Anchor) -> Clock {
         Clock {
@@ -131,7 +145,9 @@ impl Clock {
         moves
             || self.triggers.iter().any(|t| match t {
                 Trigger::StepFired | Trigger::CustomerContact => true,
-                Trigger::InvoicePayment => false,
+                // The account's state is compared as the invoice's on the
+                // day, as a payment's open amount is.
+                Trigger::InvoicePayment | Trigger::AccountEvent => false,
             })
     }
 }
@@ -162,6 +178,9 @@ pub enum Anchor {
     /// The last day the invoice's customer was contacted about any invoice;
     /// none if never.
     LastContact,
+    /// The date of the latest promise to pay (`promised_until`); none
+    /// without a promise.
+    PromisedUntil,
     /// The value of a date attribute; none when the cell is empty.
     Attribute(AttrIdx),
 }
@@ -175,6 +194,9 @@ pub enum Trigger {
     StepFired,
     /// A step fired for any invoice of the same customer (a contact).
     CustomerContact,
+    /// An account event of the invoice or its customer, on its date in the
+    /// events file (and, for a block with an end, the day after that end).
+    AccountEvent,
 }
 
 /// What a built-in fact is: the row of the README's table, and its clock.
@@ -213,7 +235,7 @@ const fn built_in(
 
 impl Fact {
     /// The built-in facts, in the order of the README's table.
-    pub const BUILT_IN: [Fact; 11] = [
+    pub const BUILT_IN: [Fact; 15] = [
         Fact::Overdue,
         Fact::DueIn,
         Fact::Age,
@@ -221,6 +243,10 @@ impl Fact {
         Fact::OpenAmount,
         Fact::Currency,
         Fact::Disputed,
+        Fact::PromisedUntil,
+        Fact::PaymentPlan,
+        Fact::Insolvent,
+        Fact::Blocked,
         Fact::Reminders,
         Fact::LastContact,
         Fact::CustomerId,
@@ -268,9 +294,39 @@ impl Fact {
                 "the invoice currency",
                 Clock::CONSTANT,
             ),
-            Fact::Disputed => {
-                built_in("disputed", Bool, "the invoice is disputed", Clock::CONSTANT)
-            }
+            Fact::Disputed => built_in(
+                "disputed",
+                Bool,
+                "the invoice is disputed (`dispute_opened`, `dispute_closed`)",
+                Clock::ACCOUNT,
+            ),
+            Fact::PromisedUntil => built_in(
+                "promised_until",
+                Date,
+                "the date the customer last promised to pay by (`promise`; no value without a promise)",
+                Clock {
+                    moves: Moves::Date(Anchor::PromisedUntil),
+                    triggers: &[Trigger::AccountEvent],
+                },
+            ),
+            Fact::PaymentPlan => built_in(
+                "payment_plan",
+                Bool,
+                "a payment plan runs (`plan_started`, `plan_ended`)",
+                Clock::ACCOUNT,
+            ),
+            Fact::Insolvent => built_in(
+                "insolvent",
+                Bool,
+                "the customer is in insolvency proceedings (`insolvency_opened`, `insolvency_closed`)",
+                Clock::ACCOUNT,
+            ),
+            Fact::Blocked => built_in(
+                "blocked",
+                Bool,
+                "dunning is blocked for the invoice (`block`, `unblock`): it is always paused",
+                Clock::ACCOUNT,
+            ),
             Fact::Reminders => built_in(
                 "reminders",
                 Number,

@@ -115,10 +115,10 @@ impl Watch {
             condition.visit_facts(&mut |fact| {
                 for trigger in fact.clock().triggers {
                     match trigger {
-                        // Every invoice is woken on its payment dates and
-                        // the day after a step fires for it (`next_change`,
-                        // `run_shard`): nothing more to watch.
-                        Trigger::InvoicePayment | Trigger::StepFired => {}
+                        // Every invoice is woken on its payment and event
+                        // dates and the day after a step fires for it
+                        // (`next_change`, `run_shard`): nothing more to watch.
+                        Trigger::InvoicePayment | Trigger::StepFired | Trigger::AccountEvent => {}
                         Trigger::CustomerContact => watch.customer_contacts = true,
                     }
                 }
@@ -167,7 +167,8 @@ impl<'a> Replay<'_, 'a> {
         };
         let anchors = Anchors {
             invoice: inv,
-            last_contact: state.last_contact(self.run, invoice),
+            last_contact: state.last_contact(self.run, invoice, day),
+            account: ledger.account(invoice, day),
         };
         let history = &state.invoices[invoice];
         // Rules below the highest step fired can no longer fire (rule 5),
@@ -187,6 +188,8 @@ impl<'a> Replay<'_, 'a> {
                 consider(pivot.and_then(|p| p.succ_opt()));
             }
         }
+        // Trigger::AccountEvent (a contact made outside dunning included).
+        consider(ledger.next_event_change(invoice, day));
         // Trigger::InvoicePayment: the paid date and each payment.
         consider(inv.paid_date);
         for (d, _) in ledger.payments(invoice) {
