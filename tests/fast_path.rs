@@ -128,6 +128,17 @@ fn random_policy(seed: u64) -> String {
         if r > 0 && rng.random_bool(0.2) {
             cond = format!("{cond} and fired r{}", rng.random_range(0..r));
         }
+        if rng.random_bool(0.25) {
+            let op = OPS[rng.random_range(0..OPS.len())];
+            let step = rng.random_range(0..rules);
+            let days = rng.random_range(0..30);
+            let since = format!("since r{step} {op} {days}d");
+            cond = if rng.random_bool(0.5) {
+                format!("({cond}) and {since}")
+            } else {
+                format!("({cond}) or not {since}")
+            };
+        }
         let action = ACTIONS[rng.random_range(0..ACTIONS.len())];
         let repeat = if rng.random_bool(0.2) {
             format!(" repeat every {}d", rng.random_range(1..15))

@@ -696,3 +696,44 @@ fn rule12_actions_are_sorted_by_customer_then_action_and_output_is_stable() {
         serde_json::to_string(&b).unwrap()
     );
 }
+
+// ── Days since a step ──
+
+#[test]
+fn since_counts_days_from_the_day_a_step_fired_and_is_false_before() {
+    // "Court 15 days after the formal notice", as it is said.
+    let text = "rule notice: when overdue >= 10d then formal_notice\n\
+                rule court: when since notice >= 15d then legal\n\
+                rule never: when since court < 0d then call\n";
+    let p = policy(text);
+    let invoices = vec![invoice(
+        &p,
+        "I1",
+        "C1",
+        "2025-01-01",
+        "2025-01-31",
+        "10",
+        &[],
+    )];
+    let actions = run_days(&p, &invoices, &[], "2025-02-01", "2025-04-30");
+    assert_eq!(
+        actions,
+        vec![
+            (date("2025-02-10"), "I1".into(), "notice".into()),
+            (date("2025-02-25"), "I1".into(), "court".into()),
+        ]
+    );
+    // The reason names the step and the days.
+    let history = vec![dunning::data::HistoryEntry {
+        date: date("2025-02-10"),
+        customer_id: "C1".into(),
+        invoice_id: "I1".into(),
+        rule: "notice".into(),
+        action: dunning::policy::ActionKind::FormalNotice,
+        template: None,
+        line: 0,
+    }];
+    let data = RunData::new(&invoices).with_history(&history);
+    let plan = dunning::plan(&p, data, date("2025-02-26"));
+    assert_eq!(plan.actions[0].reason(), "since notice 16 days >= 15 days");
+}

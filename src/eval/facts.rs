@@ -26,6 +26,8 @@ pub(crate) struct Anchors<'a> {
     pub last_contact: Option<NaiveDate>,
     /// The account state on the day (`promised_until`).
     pub account: AccountState,
+    /// What was done for the invoice (`since STEP`).
+    pub history: &'a InvoiceHistory,
 }
 
 impl Anchors<'_> {
@@ -36,6 +38,7 @@ impl Anchors<'_> {
             Anchor::DueDate => Some(self.invoice.due_date),
             Anchor::LastContact => self.last_contact,
             Anchor::PromisedUntil => self.account.promised_until,
+            Anchor::StepFired(rule) => self.history.last_fired(rule),
             Anchor::Attribute(i) => match self.invoice.attributes.get(i.get()) {
                 Some(AttrValue::Date(d)) => Some(*d),
                 _ => None,
@@ -80,6 +83,7 @@ impl<'a> Facts<'a> {
             invoice: self.invoice,
             last_contact: self.last_contact,
             account: self.account,
+            history: self.history,
         }
     }
 
@@ -98,7 +102,7 @@ impl<'a> Facts<'a> {
     fn actual(&self, fact: Fact) -> Actual<'a> {
         let inv = self.invoice;
         match fact {
-            Fact::Overdue | Fact::DueIn | Fact::Age | Fact::LastContact => {
+            Fact::Overdue | Fact::DueIn | Fact::Age | Fact::LastContact | Fact::Since(_) => {
                 self.day_count(fact.clock())
             }
             Fact::Amount => Actual::Money(Money::new(inv.amount, inv.currency)),
@@ -229,7 +233,7 @@ impl<'a> Facts<'a> {
                     list.join(", ")
                 );
             }
-            Condition::Flag(fact) => out.push_str(self.fact_name(*fact)),
+            Condition::Flag(fact) => out.push_str(&self.fact_name(*fact)),
             Condition::Fired(rule) => {
                 let _ = write!(out, "fired {}", self.policy.rule_name(*rule));
             }
@@ -237,7 +241,7 @@ impl<'a> Facts<'a> {
         }
     }
 
-    pub fn fact_name(&self, fact: Fact) -> &'a str {
+    pub fn fact_name(&self, fact: Fact) -> std::borrow::Cow<'a, str> {
         self.policy.fact_name(fact)
     }
 

@@ -14,7 +14,7 @@ use std::fmt;
 
 use serde::Serialize;
 
-use super::AttrIdx;
+use super::{AttrIdx, RuleIdx};
 
 /// What a condition can test about an invoice on the day evaluated: a
 /// built-in fact, or one of the policy's attributes.
@@ -54,6 +54,9 @@ pub enum Fact {
     /// A column of the invoice file the policy declares or uses:
     /// `Policy::attributes[i]`.
     Attribute(AttrIdx),
+    /// `since STEP`: days since that step last fired for the invoice (no
+    /// value if it never did).
+    Since(RuleIdx),
 }
 
 /// The kind of value a built-in fact holds; it decides what the fact can be
@@ -183,6 +186,8 @@ pub enum Anchor {
     PromisedUntil,
     /// The value of a date attribute; none when the cell is empty.
     Attribute(AttrIdx),
+    /// The last day the step fired for the invoice; none if it never did.
+    StepFired(RuleIdx),
 }
 
 /// Something that happens during a run and may change a fact's value.
@@ -367,6 +372,14 @@ impl Fact {
                     triggers: &[],
                 },
             },
+            // Named by its step: `since formal_notice`.
+            Fact::Since(rule) => About {
+                built_in: None,
+                clock: Clock {
+                    moves: Moves::DaysSince(Anchor::StepFired(rule)),
+                    triggers: &[Trigger::StepFired],
+                },
+            },
         }
     }
 
@@ -375,7 +388,8 @@ impl Fact {
         Fact::BUILT_IN.into_iter().find(|f| f.name() == Some(name))
     }
 
-    /// The name, kind and meaning of a built-in fact; `None` for an attribute.
+    /// The name, kind and meaning of a built-in fact; `None` for an
+    /// attribute or `since`.
     pub fn built_in(self) -> Option<BuiltIn> {
         self.about().built_in
     }

@@ -80,10 +80,11 @@ impl Policy {
 
     /// How policies and messages name a fact: a built-in fact's name, or
     /// the attribute's.
-    pub fn fact_name(&self, fact: Fact) -> &str {
+    pub fn fact_name(&self, fact: Fact) -> std::borrow::Cow<'_, str> {
         match fact {
-            Fact::Attribute(i) => self.attribute(i).map_or("?", |a| a.name.as_str()),
-            built_in => built_in.name().unwrap_or("?"),
+            Fact::Attribute(i) => self.attribute(i).map_or("?", |a| a.name.as_str()).into(),
+            Fact::Since(rule) => format!("since {}", self.rule_name(rule)).into(),
+            built_in => built_in.name().unwrap_or("?").into(),
         }
     }
 

@@ -169,6 +169,7 @@ impl<'a> Replay<'_, 'a> {
             invoice: inv,
             last_contact: state.last_contact(self.run, invoice, day),
             account: ledger.account(invoice, day),
+            history: &state.invoices[invoice],
         };
         let history = &state.invoices[invoice];
         // Rules below the highest step fired can no longer fire (rule 5),
