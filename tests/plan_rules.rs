@@ -737,3 +737,80 @@ fn since_counts_days_from_the_day_a_step_fired_and_is_false_before() {
     let plan = dunning::plan(&p, data, date("2025-02-26"));
     assert_eq!(plan.actions[0].reason(), "since notice 16 days >= 15 days");
 }
+
+// ── The customer's ledger ──
+
+#[test]
+fn many_small_invoices_of_one_customer_add_up() {
+    let text = "rule small: when customer_overdue_amount >= 100 EUR and overdue >= 5d then email\n";
+    let p = policy(text);
+    let mut invoices: Vec<_> = (0..10)
+        .map(|k| {
+            invoice(
+                &p,
+                &format!("S{k}"),
+                "C1",
+                "2025-01-01",
+                "2025-01-31",
+                "15",
+                &[],
+            )
+        })
+        .collect();
+    // Another customer's three: 45 EUR in all, never chased.
+    invoices.extend((0..3).map(|k| {
+        invoice(
+            &p,
+            &format!("T{k}"),
+            "C2",
+            "2025-01-01",
+            "2025-01-31",
+            "15",
+            &[],
+        )
+    }));
+    let plan = dunning::plan(&p, RunData::new(&invoices), date("2025-02-05"));
+    assert_eq!(
+        summary(&plan),
+        [(
+            "C1".to_string(),
+            "email".to_string(),
+            "S0,S1,S2,S3,S4,S5,S6,S7,S8,S9".to_string()
+        )]
+    );
+    // Three of them paid: 105 EUR left, still chased; four paid: 90 EUR, not.
+    let paid = |n: usize| -> Vec<_> {
+        (0..n)
+            .map(|k| payment(&format!("S{k}"), "2025-02-01", "15"))
+            .collect()
+    };
+    let three = paid(3);
+    let data = RunData::new(&invoices).with_payments(&three);
+    assert_eq!(dunning::plan(&p, data, date("2025-02-05")).actions.len(), 1);
+    let four = paid(4);
+    let data = RunData::new(&invoices).with_payments(&four);
+    assert!(dunning::plan(&p, data, date("2025-02-05"))
+        .actions
+        .is_empty());
+}
+
+#[test]
+fn customer_open_invoices_and_max_overdue_read_the_whole_ledger() {
+    let text =
+        "rule r: when customer_open_invoices >= 2 and customer_max_overdue >= 20d then call\n";
+    let p = policy(text);
+    let invoices = vec![
+        invoice(&p, "OLD", "C1", "2025-01-01", "2025-01-10", "100", &[]),
+        invoice(&p, "NEW", "C1", "2025-02-01", "2025-03-01", "100", &[]),
+    ];
+    // 30 January: OLD 20 days overdue, NEW not issued yet: one open invoice.
+    let actions = run_days(&p, &invoices, &[], "2025-01-25", "2025-02-28");
+    // From 1 February (NEW issued), both are called about, as one action.
+    assert_eq!(
+        actions,
+        vec![
+            (date("2025-02-01"), "NEW".into(), "r".into()),
+            (date("2025-02-01"), "OLD".into(), "r".into()),
+        ]
+    );
+}

@@ -79,6 +79,11 @@ pub(crate) fn facts<'a>(
         history: &state.invoices[invoice],
         last_contact: state.last_contact(run, invoice, date),
         account: run.ledger.account(invoice, date),
+        balance: if run.reads_balance {
+            run.ledger.balance(invoice, date)
+        } else {
+            Default::default()
+        },
     }
 }
 

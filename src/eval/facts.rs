@@ -12,6 +12,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use super::history::InvoiceHistory;
+use super::ledger::Balance;
 use crate::data::{AccountState, AttrValue, Invoice};
 use crate::money::{Currency, Money};
 use crate::policy::{Anchor, Clock, CmpOp, Condition, Fact, Moves, Policy, Value};
@@ -28,6 +29,9 @@ pub(crate) struct Anchors<'a> {
     pub account: AccountState,
     /// What was done for the invoice (`since STEP`).
     pub history: &'a InvoiceHistory,
+    /// The due date of the customer's open invoice due first
+    /// (`customer_max_overdue`), when the policy reads the customer's ledger.
+    pub customer_oldest_due: Option<NaiveDate>,
 }
 
 impl Anchors<'_> {
@@ -39,6 +43,7 @@ impl Anchors<'_> {
             Anchor::LastContact => self.last_contact,
             Anchor::PromisedUntil => self.account.promised_until,
             Anchor::StepFired(rule) => self.history.last_fired(rule),
+            Anchor::CustomerOldestDue => self.customer_oldest_due,
             Anchor::Attribute(i) => match self.invoice.attributes.get(i.get()) {
                 Some(AttrValue::Date(d)) => Some(*d),
                 _ => None,
@@ -57,6 +62,9 @@ pub(crate) struct Facts<'a> {
     pub last_contact: Option<NaiveDate>,
     /// What the account events say on the day.
     pub account: AccountState,
+    /// The customer's ledger on the day; computed only for a policy that
+    /// reads it (else empty).
+    pub balance: Balance,
 }
 
 /// A fact's value on the day.
@@ -84,6 +92,7 @@ impl<'a> Facts<'a> {
             last_contact: self.last_contact,
             account: self.account,
             history: self.history,
+            customer_oldest_due: self.balance.oldest_due,
         }
     }
 
@@ -102,9 +111,17 @@ impl<'a> Facts<'a> {
     fn actual(&self, fact: Fact) -> Actual<'a> {
         let inv = self.invoice;
         match fact {
-            Fact::Overdue | Fact::DueIn | Fact::Age | Fact::LastContact | Fact::Since(_) => {
-                self.day_count(fact.clock())
+            Fact::Overdue
+            | Fact::DueIn
+            | Fact::Age
+            | Fact::LastContact
+            | Fact::CustomerMaxOverdue
+            | Fact::Since(_) => self.day_count(fact.clock()),
+            Fact::CustomerOpenAmount => Actual::Money(Money::new(self.balance.open, inv.currency)),
+            Fact::CustomerOverdueAmount => {
+                Actual::Money(Money::new(self.balance.overdue, inv.currency))
             }
+            Fact::CustomerOpenInvoices => Actual::Number(Decimal::from(self.balance.open_invoices)),
             Fact::Amount => Actual::Money(Money::new(inv.amount, inv.currency)),
             Fact::OpenAmount => Actual::Money(Money::new(self.open_amount, inv.currency)),
             Fact::Currency => Actual::Currency(inv.currency),

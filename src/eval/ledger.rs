@@ -34,6 +34,21 @@ pub(crate) struct Ledger<'a> {
     pub index: HashMap<&'a str, InvoiceIdx>,
     /// The account events, indexed by invoice and customer.
     events: Events,
+    /// Per customer, its invoices in snapshot order.
+    pub by_customer: IdxVec<CustomerIdx, Vec<InvoiceIdx>>,
+}
+
+/// The customer's ledger on a day, as the balance facts read it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Balance {
+    /// Open amounts of the customer's open invoices in the invoice's currency.
+    pub open: Decimal,
+    /// The same, of those past their due date.
+    pub overdue: Decimal,
+    /// How many invoices are open, in any currency.
+    pub open_invoices: u32,
+    /// The due date of the open invoice due first.
+    pub oldest_due: Option<NaiveDate>,
 }
 
 /// One account event that changes a state, as the evaluator reads it.
@@ -99,6 +114,11 @@ impl<'a> Ledger<'a> {
             .collect();
         let customers = IdxVec::from_vec(customers);
         let events = Events::new(data, &index, &customer_of, &customers);
+        let mut by_customer: IdxVec<CustomerIdx, Vec<InvoiceIdx>> =
+            IdxVec::filled(Vec::new(), customers.len());
+        for (i, c) in customer_of.iter_enumerated() {
+            by_customer[*c].push(i);
+        }
         Ledger {
             invoices,
             payments,
@@ -106,7 +126,61 @@ impl<'a> Ledger<'a> {
             customers,
             index,
             events,
+            by_customer,
         }
+    }
+
+    /// The ledger of the invoice's customer on `date`; amounts in the
+    /// invoice's currency.
+    pub fn balance(&self, invoice: InvoiceIdx, date: NaiveDate) -> Balance {
+        let currency = self.invoice(invoice).currency;
+        let mut balance = Balance::default();
+        for &j in &self.by_customer[self.customer_of[invoice]] {
+            let Status::Open(open) = self.status(j, date) else {
+                continue;
+            };
+            let inv = self.invoice(j);
+            balance.open_invoices += 1;
+            balance.oldest_due = Some(
+                balance
+                    .oldest_due
+                    .map_or(inv.due_date, |d| d.min(inv.due_date)),
+            );
+            if inv.currency == currency {
+                balance.open += open;
+                if inv.due_date < date {
+                    balance.overdue += open;
+                }
+            }
+        }
+        balance
+    }
+
+    /// The first day after `day` on which the ledger of the invoice's
+    /// customer changes: an invoice of it is issued, falls overdue, or is
+    /// paid (in part or in full).
+    pub fn next_customer_change(&self, invoice: InvoiceIdx, day: NaiveDate) -> Option<NaiveDate> {
+        let mut best: Option<NaiveDate> = None;
+        let mut consider = |d: Option<NaiveDate>| {
+            if let Some(d) = d {
+                if d > day && best.is_none_or(|b| d < b) {
+                    best = Some(d);
+                }
+            }
+        };
+        for &j in &self.by_customer[self.customer_of[invoice]] {
+            let inv = self.invoice(j);
+            consider(Some(inv.issue_date));
+            consider(inv.due_date.succ_opt());
+            consider(inv.paid_date);
+            let payments = &self.payments[j];
+            consider(
+                payments
+                    .get(payments.partition_point(|(d, _)| *d <= day))
+                    .map(|p| p.0),
+            );
+        }
+        best
     }
 
     /// The invoice's account state on `date`: the snapshot's, changed by

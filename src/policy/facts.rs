@@ -47,6 +47,16 @@ pub enum Fact {
     Reminders,
     /// `last_contact`: days since the customer was last contacted, about any invoice.
     LastContact,
+    /// `customer_open_amount`: what the customer has left to pay, in the
+    /// invoice's currency.
+    CustomerOpenAmount,
+    /// `customer_overdue_amount`: the same, of its overdue invoices only.
+    CustomerOverdueAmount,
+    /// `customer_open_invoices`: how many invoices the customer has open.
+    CustomerOpenInvoices,
+    /// `customer_max_overdue`: days past the due date of the customer's
+    /// oldest open invoice.
+    CustomerMaxOverdue,
     /// `customer_id`: the customer's identifier.
     CustomerId,
     /// `invoice_id`: the invoice's identifier.
@@ -127,6 +137,12 @@ impl Clock {
         triggers: &[Trigger::AccountEvent],
     };
 
+    /// A value of the customer's whole ledger.
+    const CUSTOMER: Clock = Clock {
+        moves: Moves::Never,
+        triggers: &[Trigger::CustomerLedger],
+    };
+
     /// Days counted up from `anchor`, changing on nothing else.
     const fn days_since(anchor: Anchor) -> Clock {
         Clock {
@@ -150,7 +166,7 @@ impl Clock {
                 Trigger::StepFired | Trigger::CustomerContact => true,
                 // The account's state is compared as the invoice's on the
                 // day, as a payment's open amount is.
-                Trigger::InvoicePayment | Trigger::AccountEvent => false,
+                Trigger::InvoicePayment | Trigger::AccountEvent | Trigger::CustomerLedger => false,
             })
     }
 }
@@ -184,6 +200,8 @@ pub enum Anchor {
     /// The date of the latest promise to pay (`promised_until`); none
     /// without a promise.
     PromisedUntil,
+    /// The due date of the customer's open invoice due first.
+    CustomerOldestDue,
     /// The value of a date attribute; none when the cell is empty.
     Attribute(AttrIdx),
     /// The last day the step fired for the invoice; none if it never did.
@@ -202,6 +220,9 @@ pub enum Trigger {
     /// An account event of the invoice or its customer, on its date in the
     /// events file (and, for a block with an end, the day after that end).
     AccountEvent,
+    /// A change of any invoice of the customer: issued, overdue (the day
+    /// after its due date), paid in part or in full.
+    CustomerLedger,
 }
 
 /// What a built-in fact is: the row of the README's table, and its clock.
@@ -240,7 +261,7 @@ const fn built_in(
 
 impl Fact {
     /// The built-in facts, in the order of the README's table.
-    pub const BUILT_IN: [Fact; 15] = [
+    pub const BUILT_IN: [Fact; 19] = [
         Fact::Overdue,
         Fact::DueIn,
         Fact::Age,
@@ -254,6 +275,10 @@ impl Fact {
         Fact::Blocked,
         Fact::Reminders,
         Fact::LastContact,
+        Fact::CustomerOpenAmount,
+        Fact::CustomerOverdueAmount,
+        Fact::CustomerOpenInvoices,
+        Fact::CustomerMaxOverdue,
         Fact::CustomerId,
         Fact::InvoiceId,
     ];
@@ -348,6 +373,33 @@ impl Fact {
                 Clock {
                     moves: Moves::DaysSince(Anchor::LastContact),
                     triggers: &[Trigger::CustomerContact],
+                },
+            ),
+            Fact::CustomerOpenAmount => built_in(
+                "customer_open_amount",
+                Money,
+                "what the customer has left to pay on its open invoices in the invoice's currency",
+                Clock::CUSTOMER,
+            ),
+            Fact::CustomerOverdueAmount => built_in(
+                "customer_overdue_amount",
+                Money,
+                "the same, of its overdue invoices only",
+                Clock::CUSTOMER,
+            ),
+            Fact::CustomerOpenInvoices => built_in(
+                "customer_open_invoices",
+                Number,
+                "how many invoices the customer has open, in any currency",
+                Clock::CUSTOMER,
+            ),
+            Fact::CustomerMaxOverdue => built_in(
+                "customer_max_overdue",
+                Days,
+                "days past the due date of the customer's open invoice due first",
+                Clock {
+                    moves: Moves::DaysSince(Anchor::CustomerOldestDue),
+                    triggers: &[Trigger::CustomerLedger],
                 },
             ),
             Fact::CustomerId => built_in(

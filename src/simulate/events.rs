@@ -101,6 +101,8 @@ fn moving_comparisons(condition: &Condition) -> Vec<Moving> {
 struct Watch {
     /// A contact with a customer may change its other invoices' decisions.
     customer_contacts: bool,
+    /// Any change of the customer's ledger may (`customer_open_amount`…).
+    customer_ledger: bool,
 }
 
 impl Watch {
@@ -120,6 +122,7 @@ impl Watch {
                         // (`next_change`, `run_shard`): nothing more to watch.
                         Trigger::InvoicePayment | Trigger::StepFired | Trigger::AccountEvent => {}
                         Trigger::CustomerContact => watch.customer_contacts = true,
+                        Trigger::CustomerLedger => watch.customer_ledger = true,
                     }
                 }
             });
@@ -170,6 +173,11 @@ impl<'a> Replay<'_, 'a> {
             last_contact: state.last_contact(self.run, invoice, day),
             account: ledger.account(invoice, day),
             history: &state.invoices[invoice],
+            customer_oldest_due: if self.watch.customer_ledger {
+                ledger.balance(invoice, day).oldest_due
+            } else {
+                None
+            },
         };
         let history = &state.invoices[invoice];
         // Rules below the highest step fired can no longer fire (rule 5),
@@ -191,6 +199,9 @@ impl<'a> Replay<'_, 'a> {
         }
         // Trigger::AccountEvent (a contact made outside dunning included).
         consider(ledger.next_event_change(invoice, day));
+        if self.watch.customer_ledger {
+            consider(ledger.next_customer_change(invoice, day));
+        }
         // Trigger::InvoicePayment: the paid date and each payment.
         consider(inv.paid_date);
         for (d, _) in ledger.payments(invoice) {

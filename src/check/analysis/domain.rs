@@ -555,8 +555,13 @@ fn var_of(fact: Fact, currency: Option<Currency>) -> Option<Var> {
         }
         Fact::CustomerId => Var::CustomerId,
         Fact::InvoiceId => Var::InvoiceId,
-        // Days since a step: a clock the analysis does not reason about.
-        Fact::Since(_) => return None,
+        // Days since a step, the customer's ledger: what the analysis does
+        // not reason about.
+        Fact::Since(_)
+        | Fact::CustomerOpenAmount
+        | Fact::CustomerOverdueAmount
+        | Fact::CustomerOpenInvoices
+        | Fact::CustomerMaxOverdue => return None,
         Fact::Attribute(i) => match currency {
             Some(c) => Var::Money(FactKey::Attribute(i), c),
             None => Var::Attribute(i),
