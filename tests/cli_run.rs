@@ -412,3 +412,29 @@ fn a_bad_events_file_names_the_file_row_and_column() {
     assert!(out.is_empty());
     insta::assert_snapshot!("bad_events", err);
 }
+
+#[test]
+fn currencies_without_a_minimum_amount_are_warned_about() {
+    let dir = tempfile::tempdir().unwrap();
+    let policy = dir.path().join("gbp.dunning");
+    std::fs::write(
+        &policy,
+        "set minimum_amount = [20 GBP]\nrule r: when overdue >= 1d then email\n",
+    )
+    .unwrap();
+    let policy = policy.display().to_string();
+    let (code, _, err) = run(&[
+        "plan",
+        &policy,
+        "--invoices",
+        "invoices.csv",
+        "--date",
+        "2025-03-05",
+    ]);
+    assert_eq!(code, 0, "a warning, not an error");
+    assert_eq!(
+        err.trim_end(),
+        "warning: invoices.csv:2: 8 invoices in EUR (the first on this line) have no minimum \
+         amount: `minimum_amount` is 20 GBP; add one for EUR: `set minimum_amount = [..., 20 EUR]`"
+    );
+}

@@ -814,3 +814,24 @@ fn customer_open_invoices_and_max_overdue_read_the_whole_ledger() {
         ]
     );
 }
+
+#[test]
+fn minimum_amount_takes_one_amount_per_currency() {
+    let p =
+        policy("set minimum_amount = [20 EUR, 25 USD]\nrule r: when overdue >= 1d then email\n");
+    let mut invoices = vec![
+        invoice(&p, "E19", "C1", "2025-01-01", "2025-01-31", "19.99", &[]),
+        invoice(&p, "E20", "C2", "2025-01-01", "2025-01-31", "20", &[]),
+        invoice(&p, "U24", "C3", "2025-01-01", "2025-01-31", "24.99", &[]),
+        invoice(&p, "G1", "C4", "2025-01-01", "2025-01-31", "1", &[]),
+    ];
+    invoices[2].currency = dunning::money::Currency::parse("USD").unwrap();
+    invoices[3].currency = dunning::money::Currency::parse("GBP").unwrap();
+    let plan = dunning::plan(&p, RunData::new(&invoices), date("2025-02-01"));
+    let ids: Vec<_> = plan.actions.iter().flat_map(|a| a.invoice_ids()).collect();
+    // Under 20 EUR and under 25 USD: not dunned; GBP has no minimum.
+    assert_eq!(ids, ["E20", "G1"]);
+    let uncovered = dunning::data::currencies_without_minimum(&p, &invoices);
+    assert_eq!(uncovered.len(), 1);
+    assert_eq!(uncovered[0].0.as_str(), "GBP");
+}

@@ -92,8 +92,34 @@ fn data_error(e: &dunning::data::DataErrors) -> Outcome {
     }
 }
 
+/// The invoices, read for `policy`; a warning names the currencies of the
+/// data that the policy's `minimum_amount` does not cover.
 pub(crate) fn invoices(path: &Path, policy: &Policy) -> Result<Vec<Invoice>, Outcome> {
-    dunning::data::load_invoices(path, policy).map_err(|e| data_error(&e))
+    let invoices = dunning::data::load_invoices(path, policy).map_err(|e| data_error(&e))?;
+    let uncovered = dunning::data::currencies_without_minimum(policy, &invoices);
+    if !uncovered.is_empty() {
+        let covered: Vec<String> = policy
+            .settings
+            .minimum_amount
+            .iter()
+            .map(|m| m.to_string())
+            .collect();
+        for (currency, count, line) in uncovered {
+            let (s, have) = if count == 1 {
+                ("", "has")
+            } else {
+                ("s", "have")
+            };
+            eprintln!(
+                "warning: {}:{line}: {count} invoice{s} in {currency} (the first on this line) \
+                 {have} no minimum amount: `minimum_amount` is {}; add one for {currency}: \
+                 `set minimum_amount = [..., 20 {currency}]`",
+                path.display(),
+                covered.join(", ")
+            );
+        }
+    }
+    Ok(invoices)
 }
 
 pub(crate) fn payments(path: Option<&Path>, invoices: &[Invoice]) -> Result<Vec<Payment>, Outcome> {

@@ -385,6 +385,30 @@ impl<'d, 'h> RunData<'d, 'h> {
     }
 }
 
+/// The currencies of `invoices` that the policy's `minimum_amount` does
+/// not cover, when it sets one: each with how many invoices are in it and
+/// the line of the first. Empty when the policy sets no minimum at all.
+pub fn currencies_without_minimum(
+    policy: &crate::Policy,
+    invoices: &[Invoice],
+) -> Vec<(Currency, usize, usize)> {
+    let mut out: Vec<(Currency, usize, usize)> = Vec::new();
+    if policy.settings.minimum_amount.is_empty() {
+        return out;
+    }
+    for inv in invoices {
+        if policy.settings.minimum_for(inv.currency).is_some() {
+            continue;
+        }
+        match out.iter_mut().find(|(c, _, _)| *c == inv.currency) {
+            Some((_, n, _)) => *n += 1,
+            None => out.push((inv.currency, 1, inv.line)),
+        }
+    }
+    out.sort_by_key(|(c, _, _)| c.as_str().to_string());
+    out
+}
+
 /// Invoices by id, for checking payments and history against them.
 pub(crate) struct InvoiceIndex<'i> {
     by_id: HashMap<&'i str, &'i Invoice>,

@@ -143,8 +143,8 @@ pub(crate) fn decide(
         other => return Decision::NotOpen(other),
     };
     let inv = run.ledger.invoice(invoice);
-    if let Some(min) = policy.settings.minimum_amount {
-        if min.currency == inv.currency && open_amount < min.amount {
+    if let Some(min) = policy.settings.minimum_for(inv.currency) {
+        if open_amount < min.amount {
             return Decision::BelowMinimum { open_amount };
         }
     }

@@ -101,8 +101,10 @@ pub struct Settings {
     pub cooldown_days: u32,
     /// Which days are business days.
     pub calendar: CalendarKind,
-    /// Invoices whose open amount (in this currency) is below are not dunned.
-    pub minimum_amount: Option<Money>,
+    /// Invoices whose open amount is below the minimum of their currency
+    /// are not dunned; at most one per currency, none for a currency not
+    /// listed.
+    pub minimum_amount: Vec<Money>,
     /// Annual late-payment interest rate, in percent (`12.15` for 12.15 %).
     pub interest_rate: Option<Decimal>,
     /// Flat recovery indemnity per invoice (40 EUR in France).
@@ -111,12 +113,22 @@ pub struct Settings {
     pub pause_disputed: bool,
 }
 
+impl Settings {
+    /// The minimum amount for invoices in `currency`, if the policy sets one.
+    pub fn minimum_for(&self, currency: crate::money::Currency) -> Option<Money> {
+        self.minimum_amount
+            .iter()
+            .find(|m| m.currency == currency)
+            .copied()
+    }
+}
+
 impl Default for Settings {
     fn default() -> Self {
         Settings {
             cooldown_days: 0,
             calendar: CalendarKind::None,
-            minimum_amount: None,
+            minimum_amount: Vec::new(),
             interest_rate: None,
             indemnity: None,
             pause_disputed: true,
