@@ -835,3 +835,64 @@ fn minimum_amount_takes_one_amount_per_currency() {
     assert_eq!(uncovered.len(), 1);
     assert_eq!(uncovered[0].0.as_str(), "GBP");
 }
+
+// ── What the team needs in the plan ──
+
+#[test]
+fn the_plan_carries_declared_attributes_and_a_parameter_takes_an_attribute_value() {
+    let text = "attribute account_manager: text\nattribute phone: text\n\
+                rule r: when overdue >= 1d then call with to = account_manager, \
+                script = \"account_manager\", priority = 2\n";
+    let p = policy(text);
+    let invoices = vec![invoice(
+        &p,
+        "I1",
+        "C1",
+        "2025-01-01",
+        "2025-01-31",
+        "10",
+        &[
+            ("account_manager", "Claire Martin"),
+            ("phone", "+33 1 23 45 67 89"),
+        ],
+    )];
+    let plan = dunning::plan(&p, RunData::new(&invoices), date("2025-02-01"));
+    let action = &plan.actions[0];
+    let params: Vec<(&str, &str)> = action
+        .params
+        .iter()
+        .map(|(k, v)| (*k, v.as_ref()))
+        .collect();
+    // The bare word names the attribute; the quoted text stays text.
+    assert_eq!(
+        params,
+        [
+            ("to", "Claire Martin"),
+            ("script", "account_manager"),
+            ("priority", "2")
+        ]
+    );
+    let json = dunning::output::json::plan(&plan);
+    assert!(json.contains("\"phone\": \"+33 1 23 45 67 89\""), "{json}");
+    let mut csv = Vec::new();
+    dunning::output::csv::write_for(
+        &dunning::output::csv::attribute_columns(&p),
+        &plan.actions,
+        &mut csv,
+    )
+    .unwrap();
+    let csv = String::from_utf8(csv).unwrap();
+    let mut lines = csv.lines();
+    assert!(lines
+        .next()
+        .unwrap()
+        .ends_with(",reason,account_manager,phone"));
+    // A cell starting with `+` is neutralised for spreadsheets.
+    assert!(
+        lines
+            .next()
+            .unwrap()
+            .ends_with(",Claire Martin,'+33 1 23 45 67 89"),
+        "{csv}"
+    );
+}

@@ -259,8 +259,21 @@ pub struct Action {
     pub kind: ActionKind,
     /// The template named, if any.
     pub template: Option<String>,
-    /// The parameters after `with`, as written, in order.
-    pub params: Vec<(String, String)>,
+    /// The parameters after `with`, in order.
+    pub params: Vec<Param>,
+}
+
+/// A parameter of an action: `with caller = "account manager"`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Param {
+    /// Its name.
+    pub name: String,
+    /// Its value as written.
+    pub value: String,
+    /// When the value is a bare word naming a declared attribute
+    /// (`with to = account_manager`), that attribute: the plan carries the
+    /// invoice's value of it instead of the word.
+    pub attribute: Option<AttrIdx>,
 }
 
 /// The built-in actions, from the mildest to the firmest.
