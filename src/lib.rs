@@ -65,7 +65,7 @@ mod span;
 mod syntax;
 mod words;
 
-pub use check::{check, CheckError, Checked, PolicyError};
+pub use check::{check, CheckError, Checked, Fix, PolicyError};
 pub use data::RunData;
 pub use eval::{
     Action, CustomerIdx, Decision, DeferredBy, Explanation, InvoiceIdx, InvoiceLine, Plan,
