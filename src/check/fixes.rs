@@ -56,11 +56,11 @@ impl PolicyError {
             PolicyError::Syntax(SyntaxError::Unexpected { .. }) => {
                 fixes.extend(syntax_fix(&help, span, text));
             }
-            PolicyError::Check(CheckError::TypeMismatch { .. }) => {
-                // "add a unit: `15d` for days, `15w` for weeks", "add a currency: `15 EUR`"
-                if help.starts_with("add a unit:") || help.starts_with("add a currency:") {
-                    fixes.extend(quoted(&help).map(|with| Fix::replace(span, with)));
-                }
+            // "add a unit: `15d` for days, `15w` for weeks", "add a currency: `15 EUR`"
+            PolicyError::Check(CheckError::TypeMismatch { .. })
+                if help.starts_with("add a unit:") || help.starts_with("add a currency:") =>
+            {
+                fixes.extend(quoted(&help).map(|with| Fix::replace(span, with)));
             }
             PolicyError::Check(CheckError::UnknownCurrency { code, .. }) => {
                 if let Some(upper) = after(&help, "currency codes are written in capitals: ") {
@@ -74,7 +74,7 @@ impl PolicyError {
             }
             PolicyError::Check(CheckError::UnknownAttribute { name, .. }) => {
                 let declaration = format!("attribute {name}: text");
-                if fixes.is_empty() && help.contains(&format!("`{declaration}`")) {
+                if help.contains(&format!("`{declaration}`")) {
                     let at = declaration_place(&parsed.ast);
                     fixes.push(Fix {
                         title: format!("declare it: `{declaration}`"),
@@ -87,20 +87,18 @@ impl PolicyError {
                 value,
                 declared_at: Some(declared),
                 ..
-            }) => {
-                if help.contains(&format!("add `{value}` to its declaration")) {
-                    // The list's `]` after the declared name.
-                    let end = declared.offset() + declared.len();
-                    let rest = text.get(end..).unwrap_or("");
-                    let line_end = rest.find('\n').unwrap_or(rest.len());
-                    if let Some(close) = rest[..line_end].find(']') {
-                        let at = end + close;
-                        fixes.push(Fix {
-                            title: format!("add `{value}` to the declaration"),
-                            span: Span::new(at, at),
-                            replacement: format!(", {value}"),
-                        });
-                    }
+            }) if help.contains(&format!("add `{value}` to its declaration")) => {
+                // The list's `]` after the declared name.
+                let end = declared.offset() + declared.len();
+                let rest = text.get(end..).unwrap_or("");
+                let line_end = rest.find('\n').unwrap_or(rest.len());
+                if let Some(close) = rest[..line_end].find(']') {
+                    let at = end + close;
+                    fixes.push(Fix {
+                        title: format!("add `{value}` to the declaration"),
+                        span: Span::new(at, at),
+                        replacement: format!(", {value}"),
+                    });
                 }
             }
             _ => {}
