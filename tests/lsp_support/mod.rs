@@ -5,7 +5,6 @@
 // Each user takes what it needs; a test stops on a broken setup.
 #![allow(dead_code, clippy::expect_used, clippy::unwrap_used, clippy::panic)]
 
-use std::fmt::Write as _;
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
 use std::sync::mpsc;
@@ -187,37 +186,16 @@ fn read_message(reader: &mut impl BufRead) -> Option<Value> {
     serde_json::from_slice(&body).ok()
 }
 
-/// A 5,000-rule policy: a ten-step ladder for each of 500 segments of
-/// customers, the later steps naming earlier ones with `fired`.
+/// The policies of the check benchmark (`benches/check.rs`).
+#[path = "../../benches/check.rs"]
+mod check_bench;
+
+/// A 5,000-rule policy: the check benchmark's `ladders-5000` (a ten-step
+/// ladder for each of 500 segments, countries and amount bands, the last
+/// steps naming an earlier one with `fired`), the policy the README's
+/// performance section times `check` on.
 pub fn big_policy() -> String {
-    const STEPS: [(&str, &str); 10] = [
-        ("due_in <= 5d and due_in >= 1d", "email"),
-        ("overdue >= 2d", "email"),
-        ("overdue >= 10d", "sms"),
-        ("overdue >= 17d", "call"),
-        ("overdue >= 24d", "call"),
-        ("overdue >= 31d", "letter"),
-        ("overdue >= 38d", "registered_letter"),
-        ("overdue >= 45d", "formal_notice"),
-        ("overdue >= 60d", "collection_agency"),
-        ("overdue >= 90d", "legal"),
-    ];
-    let mut out = String::from("set cooldown = 7d\nset calendar = france\n\n");
-    let _ = writeln!(out, "attribute band: number\n");
-    for ladder in 0..500 {
-        for (n, (when, action)) in STEPS.iter().enumerate() {
-            let fired = if n >= 8 {
-                format!(" and fired l{ladder}_7")
-            } else {
-                String::new()
-            };
-            let _ = writeln!(
-                out,
-                "rule l{ladder}_{n}: when band = {ladder} and {when}{fired} then {action}"
-            );
-        }
-    }
-    out
+    check_bench::ladders()
 }
 
 impl Client {

@@ -44,6 +44,8 @@ struct FixData {
 /// Checks documents as the jobs come, until the server drops the queue.
 /// Of several jobs queued for one document, only the last is done.
 pub(super) fn work(jobs: &mpsc::Receiver<Job>, published: &Published, publish: impl Fn(Message)) {
+    // The last parse of each document, reused by the next (`dunning::reparse`).
+    let mut parses: HashMap<String, dunning::Parsed> = HashMap::new();
     while let Ok(first) = jobs.recv() {
         let mut latest: Vec<Job> = Vec::new();
         for job in std::iter::once(first).chain(jobs.try_iter()) {
@@ -56,15 +58,23 @@ pub(super) fn work(jobs: &mpsc::Receiver<Job>, published: &Published, publish: i
         for job in latest {
             let (uri, version, diagnostics, found) = match job {
                 Job::Check { uri, version, text } => {
-                    let (diagnostics, found) = check(&uri, text);
+                    let parsed = match parses.get(uri.as_str()) {
+                        Some(previous) => dunning::reparse(previous, &text),
+                        None => dunning::parse(&text),
+                    };
+                    let (diagnostics, found) = check(&uri, &parsed, text);
+                    parses.insert(uri.as_str().to_string(), parsed);
                     (uri, Some(version), diagnostics, found)
                 }
-                Job::Close(uri) => (uri, None, Vec::new(), Vec::new()),
+                Job::Close(uri) => {
+                    parses.remove(uri.as_str());
+                    (uri, None, Vec::new(), Vec::new())
+                }
             };
             if let Ok(mut map) = published.lock() {
                 match version {
-                    Some(v) => map.insert(uri.clone(), (v, found)),
-                    None => map.remove(&uri),
+                    Some(v) => map.insert(uri.as_str().to_string(), (v, found)),
+                    None => map.remove(uri.as_str()),
                 };
             }
             let params = PublishDiagnosticsParams {
@@ -82,16 +92,19 @@ pub(super) fn work(jobs: &mpsc::Receiver<Job>, published: &Published, publish: i
 
 /// What `dunning check` says about a text, as protocol diagnostics, and
 /// the span and code of each.
-fn check(uri: &Uri, text: String) -> (Vec<Diagnostic>, Vec<(dunning::Span, String)>) {
-    let parsed = dunning::parse(&text);
-    let checked = dunning::check(&parsed);
+fn check(
+    uri: &Uri,
+    parsed: &dunning::Parsed,
+    text: String,
+) -> (Vec<Diagnostic>, Vec<(dunning::Span, String)>) {
+    let checked = dunning::check(parsed);
     let lines = Text::new(text);
     let mut found = Vec::new();
     let diagnostics = checked
         .diagnostics
         .iter()
         .map(|d| {
-            let diagnostic = convert(d, &parsed, &lines, uri);
+            let diagnostic = convert(d, parsed, &lines, uri);
             if let (Some(span), Some(code)) = (primary(d), d.code()) {
                 found.push((span, code.to_string()));
             }

@@ -95,7 +95,7 @@ fn capabilities() -> ServerCapabilities {
 /// The diagnostics last published for each document: its version and,
 /// for each diagnostic, its span and code (hover shows the code's
 /// `--explain` text).
-type Published = Arc<Mutex<HashMap<Uri, (i32, Vec<(dunning::Span, String)>)>>>;
+type Published = Arc<Mutex<HashMap<String, (i32, Vec<(dunning::Span, String)>)>>>;
 
 /// The initialize handshake, then the message loop; `Ok(true)` when the
 /// client shut the server down properly.
@@ -149,7 +149,8 @@ fn serve(connection: &Connection) -> Result<bool, Box<dyn std::error::Error>> {
 
 /// The open documents, and the worker's queue.
 struct Server {
-    documents: HashMap<Uri, Document>,
+    /// By URI (as text: `Uri` hashes through a cache, a mutable key).
+    documents: HashMap<String, Document>,
     published: Published,
     jobs: mpsc::Sender<diagnostics::Job>,
 }
@@ -164,7 +165,8 @@ impl Server {
                     let doc = p.text_document;
                     let document = Document::new(doc.version, doc.text);
                     self.check(&doc.uri, &document);
-                    self.documents.insert(doc.uri, document);
+                    self.documents
+                        .insert(doc.uri.as_str().to_string(), document);
                 }
             }
             DidChangeTextDocument::METHOD => {
@@ -172,9 +174,9 @@ impl Server {
                     DidChangeTextDocument::METHOD,
                 ) {
                     let uri = p.text_document.uri;
-                    if let Some(document) = self.documents.get_mut(&uri) {
+                    if let Some(document) = self.documents.get_mut(uri.as_str()) {
                         document.change(p.text_document.version, p.content_changes);
-                        let document = &self.documents[&uri];
+                        let document = &self.documents[uri.as_str()];
                         self.check(&uri, document);
                     }
                 }
@@ -183,7 +185,7 @@ impl Server {
                 if let Ok(p) = notification
                     .extract::<lsp_types::DidCloseTextDocumentParams>(DidCloseTextDocument::METHOD)
                 {
-                    self.documents.remove(&p.text_document.uri);
+                    self.documents.remove(p.text_document.uri.as_str());
                     let _ = self.jobs.send(diagnostics::Job::Close(p.text_document.uri));
                 }
             }
@@ -205,9 +207,9 @@ impl Server {
         let result = match request.method.as_str() {
             req::HoverRequest::METHOD => self.with::<req::HoverRequest>(request, |s, p| {
                 let uri = &p.text_document_position_params.text_document.uri;
-                let doc = s.documents.get_mut(uri)?;
+                let doc = s.documents.get_mut(uri.as_str())?;
                 let explained = s.published.lock().ok().and_then(|map| {
-                    map.get(uri)
+                    map.get(uri.as_str())
                         .filter(|(version, _)| *version == doc.version)
                         .map(|(_, found)| found.clone())
                 });
@@ -220,7 +222,7 @@ impl Server {
             req::Completion::METHOD => self.with::<req::Completion>(request, |s, p| {
                 let doc = s
                     .documents
-                    .get_mut(&p.text_document_position.text_document.uri)?;
+                    .get_mut(p.text_document_position.text_document.uri.as_str())?;
                 complete::complete(doc, p.text_document_position.position)
             }),
             req::CodeActionRequest::METHOD => self
@@ -237,7 +239,7 @@ impl Server {
                 match uri
                     .parse::<Uri>()
                     .ok()
-                    .and_then(|uri| self.documents.get_mut(&uri))
+                    .and_then(|uri| self.documents.get_mut(uri.as_str()))
                 {
                     Some(doc) => match navigate::format(doc) {
                         Ok(edits) => to_value(Some(edits)),
@@ -248,12 +250,12 @@ impl Server {
             }
             req::GotoDefinition::METHOD => self.with::<req::GotoDefinition>(request, |s, p| {
                 let uri = p.text_document_position_params.text_document.uri;
-                let doc = s.documents.get_mut(&uri)?;
+                let doc = s.documents.get_mut(uri.as_str())?;
                 navigate::definition(doc, uri, p.text_document_position_params.position)
             }),
             req::References::METHOD => self.with::<req::References>(request, |s, p| {
                 let uri = p.text_document_position.text_document.uri;
-                let doc = s.documents.get_mut(&uri)?;
+                let doc = s.documents.get_mut(uri.as_str())?;
                 navigate::references(
                     doc,
                     uri,
@@ -263,7 +265,7 @@ impl Server {
             }),
             req::PrepareRenameRequest::METHOD => {
                 self.with::<req::PrepareRenameRequest>(request, |s, p| {
-                    let doc = s.documents.get_mut(&p.text_document.uri)?;
+                    let doc = s.documents.get_mut(p.text_document.uri.as_str())?;
                     navigate::prepare_rename(doc, p.position)
                 })
             }
@@ -272,7 +274,7 @@ impl Server {
                 match params {
                     Ok(p) => {
                         let uri = p.text_document_position.text_document.uri;
-                        match self.documents.get_mut(&uri) {
+                        match self.documents.get_mut(uri.as_str()) {
                             Some(doc) => match navigate::rename(
                                 doc,
                                 uri,
@@ -290,12 +292,12 @@ impl Server {
             }
             req::DocumentSymbolRequest::METHOD => {
                 self.with::<req::DocumentSymbolRequest>(request, |s, p| {
-                    let doc = s.documents.get_mut(&p.text_document.uri)?;
+                    let doc = s.documents.get_mut(p.text_document.uri.as_str())?;
                     Some(navigate::symbols(doc))
                 })
             }
             req::InlayHintRequest::METHOD => self.with::<req::InlayHintRequest>(request, |s, p| {
-                let doc = s.documents.get_mut(&p.text_document.uri)?;
+                let doc = s.documents.get_mut(p.text_document.uri.as_str())?;
                 Some(navigate::inlay_hints(doc, p.range))
             }),
             method => Err((
