@@ -316,3 +316,17 @@ fn exit_without_shutdown_is_an_error() {
     let status = client.stop_without_shutdown();
     assert_eq!(status.code(), Some(1));
 }
+
+/// VS Code's client starts the server as `dunning lsp --stdio`: the flag
+/// is accepted (a client that leaves before `initialize` is an I/O error).
+#[test]
+fn the_stdio_flag_is_accepted() {
+    let output = assert_cmd::Command::new(BINARY)
+        .args(["lsp", "--stdio"])
+        .write_stdin("")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.starts_with("dunning lsp: "), "{stderr}");
+}
