@@ -108,7 +108,7 @@ impl SettingName {
     }
 }
 
-/// A setting as people read about it: `dunning::policy::SETTINGS`.
+/// A setting as people read about it (`dunning::policy::settings`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct SettingDoc {
     /// Its name after `set`.
