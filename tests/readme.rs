@@ -94,3 +94,54 @@ fn the_readme_table_of_facts_is_the_fact_table() {
         "the README's facts and `Fact::BUILT_IN` differ"
     );
 }
+
+/// The rows of a README table in section `heading`: the cells of each row
+/// that starts with a quoted name.
+fn table_rows(heading: &str) -> Vec<Vec<String>> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let section = readme
+        .split(&format!("\n{heading}\n"))
+        .nth(1)
+        .and_then(|rest| rest.split("\n#").next())
+        .unwrap_or_else(|| panic!("the README has a section {heading}"));
+    section
+        .lines()
+        .filter(|l| l.starts_with("| `"))
+        .map(|l| {
+            l.trim_matches('|')
+                .split(" | ")
+                .map(|c| c.trim().to_string())
+                .collect()
+        })
+        .collect()
+}
+
+/// The language server's hover texts for actions and settings are the
+/// README's words.
+#[test]
+fn the_readme_tables_of_actions_and_settings_are_the_tables() {
+    let actions: Vec<(String, String)> = table_rows("### Actions")
+        .into_iter()
+        .map(|cells| (cells[0].trim_matches('`').to_string(), cells[1].clone()))
+        .collect();
+    let table: Vec<(String, String)> = dunning::policy::ActionKind::ALL
+        .iter()
+        .map(|a| (a.as_str().to_string(), a.meaning().to_string()))
+        .collect();
+    assert_eq!(
+        actions, table,
+        "the README's actions and `ActionKind` differ"
+    );
+    let settings: Vec<(String, String)> = table_rows("### Settings reference")
+        .into_iter()
+        .map(|cells| (cells[0].trim_matches('`').to_string(), cells[3].clone()))
+        .collect();
+    let table: Vec<(String, String)> = dunning::policy::settings()
+        .map(|s| (s.name.to_string(), s.meaning.to_string()))
+        .collect();
+    assert_eq!(
+        settings, table,
+        "the README's settings and the setting table differ"
+    );
+}

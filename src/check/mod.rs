@@ -6,6 +6,7 @@
 mod analysis;
 pub(crate) mod codes;
 mod error;
+mod fixes;
 pub(crate) mod names;
 mod reported;
 mod resolve;
@@ -14,6 +15,15 @@ use miette::Diagnostic;
 use thiserror::Error;
 
 pub use error::CheckError;
+pub use fixes::Fix;
+pub use resolve::SettingDoc;
+
+/// Every setting, in the README's order.
+pub(crate) fn setting_docs() -> impl Iterator<Item = SettingDoc> {
+    resolve::SettingName::ALL
+        .into_iter()
+        .map(resolve::SettingName::doc)
+}
 
 use crate::policy::Policy;
 use crate::syntax::{ast, Parsed, SyntaxError};

@@ -8,6 +8,7 @@ mod files;
 mod fmt;
 mod generate;
 mod load;
+mod lsp;
 mod plan;
 mod render;
 mod simulate;
@@ -46,6 +47,8 @@ enum Command {
     Generate(generate::Args),
     /// Run policy test cases written in YAML (a folder means every test file under it).
     Test(test::Args),
+    /// Serve the language server protocol over stdio, for editors.
+    Lsp(lsp::Args),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -88,6 +91,7 @@ pub(crate) fn run() -> ExitCode {
         Command::Diff(args) => diff::run(args),
         Command::Generate(args) => generate::run(args),
         Command::Test(args) => test::run(args),
+        Command::Lsp(args) => lsp::run(args),
     };
     outcome.into()
 }

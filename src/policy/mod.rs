@@ -17,6 +17,14 @@ mod facts;
 
 pub use facts::{Anchor, BuiltIn, Clock, Fact, FactKind, Moves, Trigger};
 
+pub use crate::check::SettingDoc;
+
+/// Every setting a policy can `set`, in the README's order, with what it
+/// takes and does: the table the checker reads settings with.
+pub fn settings() -> impl Iterator<Item = SettingDoc> {
+    crate::check::setting_docs()
+}
+
 crate::idx::typed_index!(
     /// A rule's position in the ladder: `Policy::rules[i]`.
     RuleIdx
@@ -322,6 +330,23 @@ impl ActionKind {
             ActionKind::FormalNotice => "formal_notice",
             ActionKind::CollectionAgency => "collection_agency",
             ActionKind::Legal => "legal",
+        }
+    }
+
+    /// What the action is, in the README's words (its table of actions,
+    /// held to this by a test): the language server's hover text.
+    pub fn meaning(self) -> &'static str {
+        match self {
+            ActionKind::Email => "an e-mail",
+            ActionKind::Sms => "a text message",
+            ActionKind::Call => "a phone call",
+            ActionKind::Letter => "a letter by post",
+            ActionKind::RegisteredLetter => "a registered letter",
+            ActionKind::FormalNotice => {
+                "a formal notice (mise en demeure) by registered letter with acknowledgement of receipt"
+            }
+            ActionKind::CollectionAgency => "the claim is handed to a collection agency",
+            ActionKind::Legal => "legal action (injonction de payer)",
         }
     }
 

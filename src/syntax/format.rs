@@ -9,7 +9,7 @@ use miette::Diagnostic;
 use thiserror::Error;
 
 use super::ast::*;
-use super::{parse, Parsed, SyntaxError};
+use super::{Parsed, SyntaxError};
 
 /// Why [`format()`] refused to format a file.
 #[derive(Debug, Error, Diagnostic)]
@@ -33,7 +33,9 @@ pub fn format(parsed: &Parsed) -> Result<String, FormatError> {
         return Err(FormatError::Syntax(parsed.errors.clone()));
     }
     let formatted = parsed.ast.to_string();
-    let again = parse(&formatted);
+    // The same as `parse(&formatted)`, reusing the statements already in
+    // their canonical layout: an editor formats a formatted file on every save.
+    let again = super::reparse(parsed, &formatted);
     if !again.is_ok() || again.ast != parsed.ast {
         return Err(FormatError::NotPreserved);
     }

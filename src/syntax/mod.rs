@@ -6,10 +6,12 @@ pub mod ast;
 mod error;
 mod format;
 mod parser;
+mod reparse;
 mod split;
 
 pub use error::SyntaxError;
 pub use format::{format, FormatError};
+pub use reparse::reparse;
 
 use ast::{Item, Policy};
 use parser::Rule;

@@ -10,6 +10,7 @@ mod conditions;
 mod settings;
 mod values;
 
+pub use settings::SettingDoc;
 pub(crate) use settings::SettingName;
 
 use std::collections::HashMap;

@@ -84,6 +84,43 @@ impl SettingName {
     pub(crate) fn names() -> impl Iterator<Item = &'static str> + Clone {
         SettingName::ALL.into_iter().map(SettingName::name)
     }
+
+    /// What the setting does, in the README's words (the meaning column of
+    /// its settings reference, held to this by a test).
+    const fn meaning(self) -> &'static str {
+        match self {
+            SettingName::Cooldown => "minimum gap between two contacts with one customer; a step that would break it is deferred, not skipped; several actions to one customer on the same day count as one contact",
+            SettingName::Calendar => "business days for calls and letters: `france` skips weekends and French public holidays (Easter-based ones included)",
+            SettingName::MinimumAmount => "invoices with a smaller open amount (in that currency) are not dunned",
+            SettingName::InterestRate => "annual late-payment interest, shown with each action: open amount × rate × days overdue / 365",
+            SettingName::Indemnity => "flat recovery indemnity per invoice (40 EUR in France, Code de commerce L441-10)",
+            SettingName::PauseDisputed => "pause disputed invoices",
+        }
+    }
+
+    /// The public description of the setting.
+    pub(crate) const fn doc(self) -> SettingDoc {
+        let (name, takes, example) = self.about();
+        SettingDoc {
+            name,
+            takes,
+            example,
+            meaning: self.meaning(),
+        }
+    }
+}
+
+/// A setting as people read about it (`dunning::policy::settings`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SettingDoc {
+    /// Its name after `set`.
+    pub name: &'static str,
+    /// What it takes, in words: "a duration such as `7d`".
+    pub takes: &'static str,
+    /// A valid value: `7d`.
+    pub example: &'static str,
+    /// What it does (the README's words).
+    pub meaning: &'static str,
 }
 
 impl Resolver<'_> {

@@ -1,0 +1,332 @@
+//! `dunning lsp` driven over its stdio with JSON-RPC messages, as an
+//! editor does: every answer is snapshotted.
+
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
+
+#[path = "lsp_support/mod.rs"]
+mod lsp_support;
+
+use lsp_support::{range_json, Client, URI};
+use serde_json::{json, Value};
+
+const BINARY: &str = env!("CARGO_BIN_EXE_dunning");
+
+const BROKEN: &str = "\
+# Ladder
+set coldown = 7d
+attribute segment in [key, small]
+
+rule first_reminder: when overdeu >= 1d then email
+rule call: when segment = strategic and fired first_reminder then call
+rule notice: when overdue >= 30 and fired first_reminder then formal_notice
+rule last: when overdue ≥ 60d then legl
+";
+
+const GOOD: &str = "\
+# Ladder
+set cooldown = 7d
+attribute segment in [key, small]
+
+rule first_reminder: when overdue >= 1d then email
+rule call: when segment = key and fired first_reminder and overdue >= 15d then call
+rule notice: when overdue >= 30d and fired first_reminder then formal_notice
+";
+
+/// The labels and details of a completion answer.
+fn labels(answer: &Value) -> Vec<String> {
+    let Some(items) = answer["result"].as_array() else {
+        return vec![format!("{}", answer["result"])];
+    };
+    items
+        .iter()
+        .map(|i| {
+            format!(
+                "{} ({})",
+                i["label"].as_str().unwrap(),
+                i["detail"].as_str().unwrap_or("")
+            )
+        })
+        .collect()
+}
+
+/// The document's text after applying the edits of one file.
+fn apply(text: &str, edits: &Value) -> String {
+    let mut edits: Vec<&Value> = edits.as_array().unwrap().iter().collect();
+    // From the end, so earlier offsets hold.
+    edits.sort_by_key(|e| {
+        let s = &e["range"]["start"];
+        std::cmp::Reverse((
+            s["line"].as_u64().unwrap(),
+            s["character"].as_u64().unwrap(),
+        ))
+    });
+    let mut text = text.to_string();
+    for edit in edits {
+        let offset = |p: &Value| {
+            let line = p["line"].as_u64().unwrap() as usize;
+            let start: usize = text.split_inclusive('\n').take(line).map(str::len).sum();
+            let mut units = 0;
+            let rest = &text[start..];
+            for (i, c) in rest.char_indices() {
+                if units >= p["character"].as_u64().unwrap() as usize || c == '\n' {
+                    return start + i;
+                }
+                units += c.len_utf16();
+            }
+            text.len()
+        };
+        let (a, b) = (
+            offset(&edit["range"]["start"]),
+            offset(&edit["range"]["end"]),
+        );
+        text.replace_range(a..b, edit["newText"].as_str().unwrap());
+    }
+    text
+}
+
+#[test]
+fn a_session_of_diagnostics_fixes_completion_hover_formatting_and_rename() {
+    let (mut client, init) = Client::start(BINARY);
+    insta::assert_yaml_snapshot!("initialize", init);
+
+    // Diagnostics on open: what `dunning check` says, with the fixes.
+    client.open(BROKEN);
+    let diagnostics = client.diagnostics();
+    insta::assert_yaml_snapshot!("diagnostics_on_open", diagnostics);
+
+    // Quick fixes: every fix of every diagnostic, applied one by one.
+    let actions = client.request(
+        "textDocument/codeAction",
+        json!({
+            "textDocument": { "uri": URI },
+            "range": range_json([0, 0, 8, 0]),
+            "context": { "diagnostics": diagnostics },
+        }),
+    );
+    insta::assert_yaml_snapshot!("code_actions", actions["result"]);
+    let fixed: Vec<String> = actions["result"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| {
+            let after = apply(BROKEN, &a["edit"]["changes"][URI]);
+            let removed = BROKEN.lines().filter(|l| !after.lines().any(|a| a == *l));
+            let added = after.lines().filter(|l| !BROKEN.lines().any(|b| b == *l));
+            let changed: Vec<String> = removed
+                .map(|l| format!("- {l}"))
+                .chain(added.map(|l| format!("+ {l}")))
+                .collect();
+            format!("{}: {}", a["title"].as_str().unwrap(), changed.join(" / "))
+        })
+        .collect();
+    insta::assert_yaml_snapshot!("code_actions_applied", fixed);
+
+    // Hover on the explained diagnostic (the unknown fact).
+    let hover = client.at("textDocument/hover", 4, 27);
+    insta::assert_snapshot!(
+        "hover_on_a_diagnostic",
+        hover["result"]["contents"]["value"].as_str().unwrap()
+    );
+
+    // The whole text replaced: only the warnings, if any, stay.
+    client.change([0, 0, 8, 0], GOOD);
+    let diagnostics = client.diagnostics();
+    insta::assert_yaml_snapshot!("diagnostics_after_change", diagnostics);
+
+    // Hover: a fact, an attribute, a value, an action, a setting, a rule named by `fired`.
+    let hovers: Vec<String> = [(1, 5), (5, 18), (5, 29), (4, 28), (4, 45), (5, 46), (2, 12)]
+        .iter()
+        .map(|&(line, character)| {
+            let answer = client.at("textDocument/hover", line, character);
+            format!(
+                "{line}:{character} {}",
+                answer["result"]["contents"]["value"]
+                    .as_str()
+                    .unwrap_or("(nothing)")
+            )
+        })
+        .collect();
+    insta::assert_snapshot!("hovers", hovers.join("\n\n======\n\n"));
+
+    // Completion, at the end of a new last line.
+    let mut completions = Vec::new();
+    let mut last = String::new();
+    for line in [
+        "",
+        "set ",
+        "rule x: when ",
+        "rule x: when fired ",
+        "rule x: when overdue > 40d then ",
+        "rule x: when segment = ",
+        "rule x: when segment not in [key, ",
+        "rule x: when overdue > 40d # ",
+    ] {
+        let width = last.encode_utf16().count() as u32;
+        client.change([7, 0, 7, width], line);
+        last = line.to_string();
+        let answer = client.at(
+            "textDocument/completion",
+            7,
+            line.encode_utf16().count() as u32,
+        );
+        completions.push(format!("{line:?}: {}", labels(&answer).join(", ")));
+    }
+    insta::assert_snapshot!("completions", completions.join("\n"));
+    let width = last.encode_utf16().count() as u32;
+    client.change([7, 0, 7, width], "");
+
+    // Go to definition and references of a rule name, from a use.
+    let definition = client.at("textDocument/definition", 5, 46);
+    insta::assert_yaml_snapshot!("definition", definition["result"]);
+    let references = client.at("textDocument/references", 5, 46);
+    insta::assert_yaml_snapshot!("references", references["result"]);
+
+    // Rename, from the definition: every use follows.
+    let prepared = client.at("textDocument/prepareRename", 4, 8);
+    insta::assert_yaml_snapshot!("prepare_rename", prepared["result"]);
+    let rename = client.request(
+        "textDocument/rename",
+        json!({
+            "textDocument": { "uri": URI },
+            "position": { "line": 4, "character": 8 },
+            "newName": "relance_1",
+        }),
+    );
+    insta::assert_snapshot!(
+        "rename_applied",
+        apply(GOOD, &rename["result"]["changes"][URI])
+    );
+    let taken = client.request(
+        "textDocument/rename",
+        json!({
+            "textDocument": { "uri": URI },
+            "position": { "line": 4, "character": 8 },
+            "newName": "notice",
+        }),
+    );
+    insta::assert_yaml_snapshot!("rename_to_a_taken_name", taken["error"]);
+    let spaced = client.request(
+        "textDocument/rename",
+        json!({
+            "textDocument": { "uri": URI },
+            "position": { "line": 4, "character": 8 },
+            "newName": "première relance",
+        }),
+    );
+    insta::assert_snapshot!(
+        "rename_to_a_quoted_name",
+        apply(GOOD, &spaced["result"]["changes"][URI])
+    );
+
+    // The outline and the inlay hints.
+    let symbols = client.request(
+        "textDocument/documentSymbol",
+        json!({ "textDocument": { "uri": URI } }),
+    );
+    insta::assert_yaml_snapshot!("document_symbols", symbols["result"]);
+    let hints = client.request(
+        "textDocument/inlayHint",
+        json!({ "textDocument": { "uri": URI }, "range": range_json([0, 0, 8, 0]) }),
+    );
+    insta::assert_yaml_snapshot!("inlay_hints", hints["result"]);
+
+    // Formatting: the `fmt` layout as one edit; none once it is canonical.
+    client.change(
+        [0, 0, 7, 0],
+        "set   cooldown=7d\nrule a:when overdue>=1d\n  then email\n",
+    );
+    let formatting = client.request(
+        "textDocument/formatting",
+        json!({ "textDocument": { "uri": URI }, "options": { "tabSize": 4, "insertSpaces": true } }),
+    );
+    insta::assert_yaml_snapshot!("formatting", formatting["result"]);
+    let formatted = formatting["result"][0]["newText"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    client.change([0, 0, 3, 0], &formatted);
+    let again = client.request(
+        "textDocument/formatting",
+        json!({ "textDocument": { "uri": URI }, "options": { "tabSize": 4, "insertSpaces": true } }),
+    );
+    assert_eq!(again["result"], json!([]));
+    client.change([0, 0, 0, 0], "rule b: when => email\n");
+    let refused = client.request(
+        "textDocument/formatting",
+        json!({ "textDocument": { "uri": URI }, "options": { "tabSize": 4, "insertSpaces": true } }),
+    );
+    insta::assert_yaml_snapshot!("formatting_refused", refused["error"]);
+
+    let status = client.stop();
+    assert_eq!(status.code(), Some(0));
+}
+
+/// Columns are UTF-16 code units: a name after `é` (one unit, two bytes)
+/// and `𝄞` (two units, four bytes) is found where the client says.
+#[test]
+fn positions_count_utf16_code_units() {
+    let (mut client, _) = Client::start(BINARY);
+    let text = "rule \"relancé 𝄞\": when overdeu >= 1d then email\n";
+    client.open(text);
+    let diagnostics = client.diagnostics();
+    // `overdeu` starts at character 24: `rule "relancé 𝄞": when ` is 23
+    // characters, 24 UTF-16 units (𝄞 takes two), 27 bytes.
+    assert_eq!(diagnostics[0]["range"], range_json([0, 24, 0, 31]));
+    let fix = &diagnostics[0]["data"]["fixes"][0];
+    assert_eq!(fix["range"], range_json([0, 24, 0, 31]));
+    assert_eq!(
+        apply(text, &json!([fix])),
+        "rule \"relancé 𝄞\": when overdue >= 1d then email\n"
+    );
+    // An edit after the non-ASCII text, in UTF-16 columns: fix the typo.
+    client.change([0, 24, 0, 31], "overdue");
+    assert_eq!(client.diagnostics(), json!([]));
+    let hover = client.at("textDocument/hover", 0, 26);
+    let value = hover["result"]["contents"]["value"].as_str().unwrap();
+    assert!(
+        value.starts_with("`overdue`: built-in fact (days)"),
+        "{value}"
+    );
+    assert_eq!(hover["result"]["range"], range_json([0, 24, 0, 31]));
+    // The rule's quoted name, renamed in place.
+    let rename = client.request(
+        "textDocument/rename",
+        json!({
+            "textDocument": { "uri": URI },
+            "position": { "line": 0, "character": 8 },
+            "newName": "ré 2",
+        }),
+    );
+    assert_eq!(
+        apply(
+            "rule \"relancé 𝄞\": when overdue >= 1d then email\n",
+            &rename["result"]["changes"][URI]
+        ),
+        "rule \"ré 2\": when overdue >= 1d then email\n"
+    );
+    assert_eq!(client.stop().code(), Some(0));
+}
+
+/// A client that leaves without `shutdown` gets exit code 1, as the
+/// protocol asks.
+#[test]
+fn exit_without_shutdown_is_an_error() {
+    let (mut client, _) = Client::start(BINARY);
+    client.notify("exit", Value::Null);
+    let status = client.stop_without_shutdown();
+    assert_eq!(status.code(), Some(1));
+}
+
+/// VS Code's client starts the server as `dunning lsp --stdio`: the flag
+/// is accepted (a client that leaves before `initialize` is an I/O error).
+#[test]
+fn the_stdio_flag_is_accepted() {
+    let output = assert_cmd::Command::new(BINARY)
+        .args(["lsp", "--stdio"])
+        .write_stdin("")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.starts_with("dunning lsp: "), "{stderr}");
+}
