@@ -91,7 +91,7 @@ impl SettingName {
         match self {
             SettingName::Cooldown => "minimum gap between two contacts with one customer; a step that would break it is deferred, not skipped; several actions to one customer on the same day count as one contact",
             SettingName::Calendar => "business days for calls and letters: `france` skips weekends and French public holidays (Easter-based ones included)",
-            SettingName::MinimumAmount => "invoices with a smaller open amount (in that currency) are not dunned",
+            SettingName::MinimumAmount => "invoices with a smaller open amount than the minimum of their currency are not dunned; a currency without a minimum has none, and `plan`, `explain`, `simulate` and `diff` warn about the currencies of the data that no minimum covers",
             SettingName::InterestRate => "annual late-payment interest, shown with each action: open amount × rate × days overdue / 365",
             SettingName::Indemnity => "flat recovery indemnity per invoice (40 EUR in France, Code de commerce L441-10)",
             SettingName::PauseDisputed => "pause disputed invoices",
