@@ -50,7 +50,7 @@ pub fn attribute_columns(policy: &crate::Policy) -> Vec<&str> {
         .collect()
 }
 
-/// [`write`], with the columns of [`attribute_columns`] after the others.
+/// [`write()`], with the columns of [`attribute_columns`] after the others.
 pub fn write_for(columns: &[&str], actions: &[Action], out: impl Write) -> std::io::Result<()> {
     let mut w = ActionWriter::with_attributes(out, columns)?;
     for a in actions {
