@@ -291,6 +291,7 @@ mod tests {
         " ",
         "\t",
         "\r\n",
+        "\r",
         "not (not (overdue > 3d))",
     ];
 
@@ -299,6 +300,27 @@ mod tests {
         format!("{:?}{:?}", a.ast, a.errors) == format!("{:?}{:?}", b.ast, b.errors)
             && a.broken.rules == b.broken.rules
             && a.broken.attributes == b.broken.attributes
+    }
+
+    /// A lone `\r` ends a line for the grammar; the statements reparsed
+    /// one by one must be cut, and their trailing comments attached, at
+    /// the same line breaks (they were not: regression).
+    #[test]
+    fn a_lone_carriage_return_breaks_lines_as_in_the_whole_parse() {
+        for (before, after) in [
+            ("# note\n", "\r# note\n"),
+            ("pause p when disputed\r", "pause p when disputed\r#"),
+            (
+                "when a then call",
+                "when a then call\rset cooldown = 7d\r\r# c",
+            ),
+            ("when a\r  and b then sms", "when a\r  and b then sms # x\r"),
+        ] {
+            let again = reparse(&super::super::parse(before), after);
+            let fresh = super::super::parse(after);
+            assert!(fresh.errors.is_empty(), "{after:?}: {:?}", fresh.errors);
+            assert!(same(&again, &fresh), "{after:?}\n{again:#?}\n{fresh:#?}");
+        }
     }
 
     #[test]
