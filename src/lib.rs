@@ -7,7 +7,7 @@
 //! | stage | function | takes | gives |
 //! | --- | --- | --- | --- |
 //! | syntax | [`parse`] | the text of a `.dunning` file | [`Parsed`]: the [`ast`] of what parsed, a [`SyntaxError`] per statement that did not |
-//! | format | [`format()`] | [`Parsed`] | the canonical text, or a [`FormatError`] |
+//! | format | [`format()`], [`format_reusing`] | [`Parsed`] (and the parse of an earlier canonical text) | the canonical text (parsed), or a [`FormatError`] |
 //! | reparse | [`reparse`] | the previous [`Parsed`], the edited text | what [`parse`] gives, reusing the statements the edit left alone |
 //! | check | [`check`] | [`Parsed`] | [`Checked`]: the [`Policy`] if nothing is wrong, and every [`PolicyError`] |
 //! | data | [`data::load_invoices`], … | files, and the policy (for its attributes) | invoices, payments, account events, history: a [`RunData`] |
@@ -79,7 +79,7 @@ pub use simulate::{
 };
 pub use source::SourceFile;
 pub use span::{LineIndex, Span};
-pub use syntax::{ast, format, parse, reparse, FormatError, Parsed, SyntaxError};
+pub use syntax::{ast, format, format_reusing, parse, reparse, FormatError, Parsed, SyntaxError};
 
 /// The action plan for one day (SPEC section 4). The history of `data` is
 /// what was already done (entries dated after `date` are ignored).

@@ -261,6 +261,42 @@ fn a_session_of_diagnostics_fixes_completion_hover_formatting_and_rename() {
     assert_eq!(status.code(), Some(0));
 }
 
+/// Each formatting reuses the last one's result to check itself: after
+/// edits (and a refusal in between), it is still the `fmt` layout of the
+/// text as it is now.
+#[test]
+fn formatting_after_edits_is_the_layout_of_the_current_text() {
+    let (mut client, _) = Client::start(BINARY);
+    let mut text =
+        "set   cooldown=7d\nrule a:when overdue>=1d then email\nwhen overdue>=9d\n  then call\n"
+            .to_string();
+    client.open(&text);
+    let format = |client: &mut Client| {
+        client.request(
+            "textDocument/formatting",
+            json!({ "textDocument": { "uri": URI }, "options": { "tabSize": 4, "insertSpaces": true } }),
+        )
+    };
+    for (range, with) in [
+        ([1, 23, 1, 23], "5"),
+        ([0, 0, 0, 0], "rule x: when => email\n"),
+        ([0, 0, 1, 0], "# head\n"),
+        ([4, 0, 4, 0], "  and amount>5 EUR\n"),
+    ] {
+        client.change(range, with);
+        text = apply(
+            &text,
+            &json!([{ "range": range_json(range), "newText": with }]),
+        );
+        let answer = format(&mut client);
+        match dunning::format(&dunning::parse(&text)) {
+            Ok(formatted) => assert_eq!(answer["result"][0]["newText"], json!(formatted), "{text}"),
+            Err(_) => assert_eq!(answer["error"]["code"], json!(-32803), "{answer}"),
+        }
+    }
+    assert_eq!(client.stop().code(), Some(0));
+}
+
 /// Columns are UTF-16 code units: a name after `é` (one unit, two bytes)
 /// and `𝄞` (two units, four bytes) is found where the client says.
 #[test]

@@ -10,7 +10,7 @@ mod reparse;
 mod split;
 
 pub use error::SyntaxError;
-pub use format::{format, FormatError};
+pub use format::{format, format_reusing, FormatError};
 pub use reparse::reparse;
 
 use ast::{Item, Policy};

@@ -13,6 +13,10 @@ pub(super) struct Document {
     /// The last parse, of an older text: the next parse reuses its
     /// statements that the edits left alone (`dunning::reparse`).
     stale: Option<dunning::Parsed>,
+    /// The parse of the text last formatted in the canonical layout: the
+    /// next formatting checks its result reusing its statements
+    /// (`dunning::format_reusing`).
+    pub canonical: Option<dunning::Parsed>,
 }
 
 /// The document parsed, and its names.
@@ -28,6 +32,7 @@ impl Document {
             text: Text::new(text),
             syntax: None,
             stale: None,
+            canonical: None,
         }
     }
 
