@@ -10,7 +10,7 @@ use std::sync::mpsc;
 use lsp_server::{Message, Notification};
 use lsp_types::notification::{Notification as _, PublishDiagnostics};
 use lsp_types::{
-    CodeAction, CodeActionKind, CodeActionOrCommand, CodeActionParams, Diagnostic,
+    CodeAction, CodeActionKind, CodeActionOrCommand, CodeActionParams, CodeDescription, Diagnostic,
     DiagnosticRelatedInformation, DiagnosticSeverity, Location, NumberOrString,
     PublishDiagnosticsParams, Range, TextEdit, Uri, WorkspaceEdit,
 };
@@ -165,7 +165,13 @@ fn convert(
             DiagnosticSeverity::ERROR
         }),
         code: d.code().map(|c| NumberOrString::String(c.to_string())),
-        code_description: None,
+        // The code's documentation (its `--explain` text in the README),
+        // which clients open from the code.
+        code_description: d
+            .code()
+            .and_then(|c| dunning::codes::find(&c.to_string()))
+            .and_then(|doc| doc.url().parse().ok())
+            .map(|href| CodeDescription { href }),
         source: Some("dunning".into()),
         message,
         related_information: (!related.is_empty()).then_some(related),
