@@ -8,7 +8,7 @@
 //! | --- | --- | --- | --- |
 //! | syntax | [`parse`] | the text of a `.dunning` file | [`Parsed`]: the [`ast`] of what parsed, a [`SyntaxError`] per statement that did not |
 //! | format | [`format()`], [`format_reusing`] | [`Parsed`] (and the parse of an earlier canonical text) | the canonical text (parsed), or a [`FormatError`] |
-//! | reparse | [`reparse`] | the previous [`Parsed`], the edited text | what [`parse`] gives, reusing the statements the edit left alone |
+//! | reparse | [`reparse`], [`reparse_owned`] | the previous [`Parsed`], the edited text | what [`parse`] gives, reusing the statements the edit left alone |
 //! | check | [`check`] | [`Parsed`] | [`Checked`]: the [`Policy`] if nothing is wrong, and every [`PolicyError`] |
 //! | data | [`data::load_invoices`], … | files, and the policy (for its attributes) | invoices, payments, account events, history: a [`RunData`] |
 //! | plan | [`plan`] | [`Policy`], [`RunData`], a day | [`Plan`]: that day's [`Action`]s |
@@ -79,7 +79,9 @@ pub use simulate::{
 };
 pub use source::SourceFile;
 pub use span::{LineIndex, Span};
-pub use syntax::{ast, format, format_reusing, parse, reparse, FormatError, Parsed, SyntaxError};
+pub use syntax::{
+    ast, format, format_reusing, parse, reparse, reparse_owned, FormatError, Parsed, SyntaxError,
+};
 
 /// The action plan for one day (SPEC section 4). The history of `data` is
 /// what was already done (entries dated after `date` are ignored).

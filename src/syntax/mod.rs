@@ -11,7 +11,7 @@ mod split;
 
 pub use error::SyntaxError;
 pub use format::{format, format_reusing, FormatError};
-pub use reparse::reparse;
+pub use reparse::{reparse, reparse_owned};
 
 use ast::{Item, Policy};
 use parser::Rule;
