@@ -49,13 +49,64 @@ mod fields;
 mod history;
 mod invoices;
 mod payments;
+mod profile;
 mod table;
 
-pub use error::{At, DataError, DataErrors, Place, Problem, KEPT, SHOWN};
-pub use history::{load_history, read_history, HISTORY_COLUMNS};
-pub use invoices::{load_invoices, read_invoices, OPTIONAL_COLUMNS, REQUIRED_COLUMNS};
-pub use payments::{load_payments, read_payments, PAYMENT_COLUMNS};
+pub use error::{render_warnings, At, DataError, DataErrors, Place, Problem, KEPT, SHOWN};
+pub use history::{
+    load_history, load_history_with, read_history, read_history_with, HISTORY_COLUMNS,
+};
+pub use invoices::{
+    load_invoices, load_invoices_with, read_invoices, read_invoices_with, OPTIONAL_COLUMNS,
+    REQUIRED_COLUMNS,
+};
+pub use payments::{
+    load_payments, load_payments_with, read_payments, read_payments_with, PAYMENT_COLUMNS,
+};
+pub use profile::{Profile, TextEncoding, MAPPABLE_COLUMNS, PROFILE_KEYS};
 pub use table::Format;
+
+/// How to read data files: the profile of the export, and whether the
+/// anomalies of real ledgers are errors.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Import {
+    /// How the files are written; the default is the product's own CSV.
+    pub profile: Profile,
+    /// Anomalies (a prepayment, a credit note, terms over 60 days, history
+    /// of invoices absent from the snapshot) are errors, one per row;
+    /// otherwise each kind is accepted with one warning naming the first rows.
+    pub strict: bool,
+}
+
+impl Import {
+    /// The product's own layout, anomalies as errors: what `load_invoices`
+    /// and the other loaders without a profile read.
+    pub fn strict() -> Self {
+        Import {
+            profile: Profile::default(),
+            strict: true,
+        }
+    }
+}
+
+/// What a loader read, and the warnings about it (anomalies accepted).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Loaded<T> {
+    /// The rows.
+    pub value: T,
+    /// One warning per kind of anomaly met, naming its first rows.
+    pub warnings: Vec<DataError>,
+}
+
+/// An invoice file's documents.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Snapshot {
+    /// The invoices to chase, as `read_invoices` gives them.
+    pub invoices: Vec<Invoice>,
+    /// Credit notes (negative amounts), kept as documents of their customer
+    /// and never dunned themselves; their `amount` is negative.
+    pub credit_notes: Vec<Invoice>,
+}
 
 use foldhash::HashMap;
 use std::path::Path;

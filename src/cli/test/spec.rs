@@ -24,6 +24,10 @@ pub(crate) struct FileSpec {
     pub history: Option<serde_yaml::Value>,
     #[serde(default)]
     pub history_file: Option<String>,
+    /// The import profile of the invoice and payment files: a profile
+    /// file (relative to the test file) or the profile itself.
+    #[serde(default)]
+    pub profile: Option<serde_yaml::Value>,
     pub cases: Vec<CaseSpec>,
 }
 
@@ -36,6 +40,7 @@ impl FileSpec {
             payments_file: self.payments_file.clone(),
             history: self.history.clone(),
             history_file: self.history_file.clone(),
+            profile: self.profile.clone(),
         }
     }
 }
@@ -85,6 +90,7 @@ impl CaseSpec {
             payments_file,
             history,
             history_file,
+            profile: defaults.profile.clone(),
         }
     }
 }
@@ -99,6 +105,8 @@ pub(crate) struct DataSpec {
     pub payments_file: Option<String>,
     pub history: Option<serde_yaml::Value>,
     pub history_file: Option<String>,
+    /// The test file's `profile`, for data files.
+    pub profile: Option<serde_yaml::Value>,
 }
 
 /// One test case.

@@ -12,10 +12,12 @@ use std::path::Path;
 use ::csv::StringRecord;
 
 use super::error::{shown, Collector, Place, Problem};
+use super::profile::{Profile, TextEncoding};
 use crate::words::closest;
 
 mod csv;
 mod records;
+mod workbook;
 
 /// The layout of a data file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -26,16 +28,21 @@ pub enum Format {
     Json,
     /// A YAML list of mappings, as for JSON.
     Yaml,
+    /// A spreadsheet workbook (`.xlsx`, `.xlsm`, `.xls`, `.ods`), one
+    /// sheet read as a table: a header row, then rows.
+    Workbook,
 }
 
 impl Format {
-    /// From the file's extension: `.csv`, `.json`, `.yaml` or `.yml` (any case).
+    /// From the file's extension: `.csv`, `.json`,
+    /// `.yaml` or `.yml`, `.xlsx`, `.xlsm`, `.xls` or `.ods` (any case).
     pub fn from_path(path: &Path) -> Option<Format> {
         let ext = path.extension()?.to_str()?.to_ascii_lowercase();
         match ext.as_str() {
             "csv" => Some(Format::Csv),
             "json" => Some(Format::Json),
             "yaml" | "yml" => Some(Format::Yaml),
+            "xlsx" | "xlsm" | "xlsb" | "xls" | "ods" => Some(Format::Workbook),
             _ => None,
         }
     }
@@ -47,6 +54,7 @@ impl fmt::Display for Format {
             Format::Csv => "CSV",
             Format::Json => "JSON",
             Format::Yaml => "YAML",
+            Format::Workbook => "workbook",
         })
     }
 }
@@ -57,15 +65,34 @@ pub(crate) struct Header {
     index: HashMap<String, usize>,
     /// "column" for CSV, "field" for JSON and YAML.
     word: &'static str,
+    /// The product's column names the profile maps, to the file's headers.
+    mapped: HashMap<String, String>,
 }
 
 impl Header {
-    fn new(names: Vec<String>, word: &'static str) -> Self {
+    fn new(names: Vec<String>, word: &'static str, profile: &Profile) -> Self {
         let mut index = HashMap::with_capacity(names.len());
         for (i, name) in names.iter().enumerate() {
             index.entry(name.clone()).or_insert(i);
         }
-        Header { names, index, word }
+        let mut mapped = HashMap::new();
+        for (product, file) in &profile.columns {
+            // The mapped column answers to the product's name (a column of
+            // the file that has the product's name itself is then only an
+            // attribute no one asks for). A file without the mapped header
+            // may still have the product's own column: one profile serves
+            // both the invoice and the payment export.
+            if let Some(i) = index.get(file).copied() {
+                index.insert(product.clone(), i);
+            }
+            mapped.insert(product.clone(), file.clone());
+        }
+        Header {
+            names,
+            index,
+            word,
+            mapped,
+        }
     }
 
     pub(crate) fn name(&self, column: usize) -> &str {
@@ -86,6 +113,13 @@ impl Header {
         if let Some(i) = self.find(name) {
             return Some(i);
         }
+        let (name, why) = match self.mapped.get(name) {
+            Some(file) => (
+                file.as_str(),
+                format!("{}; the profile maps `{name}` to it", why()),
+            ),
+            None => (name, why()),
+        };
         let present = self.names.iter().filter(|n| !n.is_empty());
         let help = if let Some(near) = closest(name, present.clone().map(String::as_str)) {
             let case = if near.eq_ignore_ascii_case(name) {
@@ -121,7 +155,7 @@ impl Header {
             Problem::MissingColumn {
                 column: name.to_string(),
                 word: self.word,
-                why: why(),
+                why,
                 help,
             },
         );
@@ -173,6 +207,8 @@ pub(crate) struct Cells<'r> {
     pub row: Row<'r>,
     pub place: Place,
     pub header: &'r Header,
+    /// How the file writes values.
+    pub profile: &'r Profile,
 }
 
 impl<'r> Cells<'r> {
@@ -272,19 +308,54 @@ pub(crate) trait Sink {
 }
 
 /// Reads a whole file into the sink, reporting every problem.
-pub(crate) fn read(bytes: &[u8], format: Format, sink: &mut impl Sink, errors: &mut Collector) {
+pub(crate) fn read(
+    bytes: &[u8],
+    format: Format,
+    profile: &Profile,
+    sink: &mut impl Sink,
+    errors: &mut Collector,
+) {
+    if format == Format::Workbook {
+        workbook::read_workbook(bytes, profile, sink, errors);
+        return;
+    }
+    let decoded;
+    let bytes = match profile.encoding {
+        TextEncoding::Utf8 => bytes,
+        encoding => match encoding.decode(bytes) {
+            Some(text) => {
+                decoded = text;
+                decoded.as_bytes()
+            }
+            None => {
+                errors.push(
+                    Place::File,
+                    None,
+                    Problem::BadCsv {
+                        message: format!(
+                            "the text is not valid {} as the profile says",
+                            encoding.as_str()
+                        ),
+                    },
+                );
+                return;
+            }
+        },
+    };
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     if bytes.iter().all(u8::is_ascii_whitespace) {
         let help = match format {
             Format::Csv => "a CSV file starts with a header line naming its columns",
             Format::Json | Format::Yaml => "write a list of records; `[]` for none",
+            Format::Workbook => "a workbook has a sheet with a header row",
         };
         errors.push(Place::File, None, Problem::EmptyFile { help: help.into() });
         return;
     }
     match format {
-        Format::Csv => csv::read_csv(bytes, sink, errors),
-        Format::Json | Format::Yaml => records::read_records(bytes, format, sink, errors),
+        Format::Csv => csv::read_csv(bytes, profile, sink, errors),
+        Format::Json | Format::Yaml => records::read_records(bytes, format, profile, sink, errors),
+        Format::Workbook => {}
     }
 }
 

@@ -1,0 +1,200 @@
+//! Spreadsheet workbooks (`.xlsx`, `.xls`, `.ods`), read with `calamine`:
+//! one sheet (the profile's `sheet`, or the first) is a table whose first
+//! row after `skip_rows` (and any blank rows) is the header.
+//!
+//! A typed cell is turned into the text the profile would read, so that
+//! every check and message is the CSV's:
+//!
+//! - a number is written with the profile's decimal mark, rounded to 15
+//!   significant digits, the precision a spreadsheet shows and keeps
+//!   (a binary float such as `1234.5600000000001`, left by a formula,
+//!   reads as `1234.56`); a whole number is written as it is;
+//! - a date cell is written `YYYY-MM-DD` (its time of day dropped), and a
+//!   whole number in a date column is a date serial number (days since
+//!   1899-12-30), as Excel counts;
+//! - a yes/no cell is the profile's first true or false word;
+//! - an error cell (`#DIV/0!`, `#N/A`) is its text, reported by the column's
+//!   reader as a bad value.
+//!
+//! Messages name the sheet's row numbers as lines (the header row included).
+
+use std::io::Cursor;
+
+use calamine::{Data, Reader};
+use rust_decimal::Decimal;
+
+use super::csv::check_header;
+use super::{Cell, Cells, Header, Row, Sink};
+use crate::data::error::{shown, Collector, Place, Problem};
+use crate::data::profile::Profile;
+
+pub(super) fn read_workbook(
+    bytes: &[u8],
+    profile: &Profile,
+    sink: &mut impl Sink,
+    errors: &mut Collector,
+) {
+    let fail = |errors: &mut Collector, message: String, help: Option<String>| {
+        errors.push(Place::File, None, Problem::BadWorkbook { message, help });
+    };
+    let mut book = match calamine::open_workbook_auto_from_rs(Cursor::new(bytes)) {
+        Ok(b) => b,
+        Err(e) => {
+            return fail(
+                errors,
+                format!("cannot read the workbook: {e}"),
+                Some("save it as .xlsx or .ods, or export the sheet as CSV".into()),
+            )
+        }
+    };
+    let names = book.sheet_names();
+    let sheet = match &profile.sheet {
+        Some(wanted) => match names.iter().find(|n| *n == wanted) {
+            Some(n) => n.clone(),
+            None => {
+                let listed: Vec<String> = names.iter().map(|n| format!("`{}`", shown(n))).collect();
+                return fail(
+                    errors,
+                    format!("the workbook has no sheet `{}`", shown(wanted)),
+                    Some(format!("the sheets are {}", listed.join(", "))),
+                );
+            }
+        },
+        None => match names.first() {
+            Some(n) => n.clone(),
+            None => return fail(errors, "the workbook has no sheet".into(), None),
+        },
+    };
+    let range = match book.worksheet_range(&sheet) {
+        Ok(r) => r,
+        Err(e) => {
+            return fail(
+                errors,
+                format!("cannot read the sheet `{}`: {e}", shown(&sheet)),
+                None,
+            )
+        }
+    };
+    let mut cell_profile = profile.clone();
+    cell_profile.workbook = true;
+    let profile = &cell_profile;
+    let first_row = range.start().map_or(0, |(row, _)| row as usize);
+    let mut rows = range
+        .rows()
+        .enumerate()
+        .map(|(i, cells)| (first_row + i + 1, cells))
+        .filter(|(line, _)| *line > profile.skip_rows)
+        .filter(|(_, cells)| !cells.iter().all(is_blank));
+    let Some((header_line, header_cells)) = rows.next() else {
+        errors.push(
+            Place::File,
+            None,
+            Problem::EmptyFile {
+                help: format!(
+                    "the sheet `{}` has no header row{}",
+                    shown(&sheet),
+                    if profile.skip_rows > 0 {
+                        " after the rows skipped"
+                    } else {
+                        ""
+                    }
+                ),
+            },
+        );
+        return;
+    };
+    let mut names: Vec<String> = header_cells
+        .iter()
+        .map(|c| text_of(c, profile).trim().to_string())
+        .collect();
+    // Columns after the last named one are formatting, not data.
+    while names.last().is_some_and(String::is_empty) {
+        names.pop();
+    }
+    check_header(&names, header_line, errors);
+    let header = Header::new(names, "column", profile);
+    sink.header(&header, errors);
+    let width = header.names.len();
+    let mut cells = vec![Cell::Empty; width];
+    for (line, row) in rows {
+        for (slot, cell) in cells
+            .iter_mut()
+            .zip(row.iter().chain(std::iter::repeat(&Data::Empty)))
+        {
+            *slot = if is_blank(cell) {
+                Cell::Empty
+            } else {
+                Cell::Text(text_of(cell, profile))
+            };
+        }
+        let view = Cells {
+            row: Row::Record(&cells),
+            place: Place::Line(line),
+            header: &header,
+            profile,
+        };
+        sink.row(&view, errors);
+    }
+}
+
+fn is_blank(cell: &Data) -> bool {
+    match cell {
+        Data::Empty => true,
+        Data::String(s) => s.trim().is_empty(),
+        _ => false,
+    }
+}
+
+/// A cell as the profile would write it in a CSV file.
+fn text_of(cell: &Data, profile: &Profile) -> String {
+    match cell {
+        Data::Empty => String::new(),
+        Data::String(s) | Data::DurationIso(s) => s.clone(),
+        Data::DateTimeIso(s) => s.get(..10).unwrap_or(s).to_string(),
+        Data::Int(i) => i.to_string(),
+        Data::Float(f) => number_text(*f, profile.decimal),
+        Data::Bool(b) => profile.bool_word(*b).to_string(),
+        Data::DateTime(d) if d.is_datetime() => {
+            let (y, m, day, ..) = d.to_ymd_hms_milli();
+            format!("{y:04}-{m:02}-{day:02}")
+        }
+        Data::DateTime(d) => number_text(d.as_f64(), profile.decimal),
+        Data::Error(e) => e.to_string(),
+    }
+}
+
+/// A float as a spreadsheet shows it: 15 significant digits, trailing
+/// zeros dropped; a value that is not finite is written as the
+/// spreadsheet would (`NaN`), for the reader to refuse.
+fn number_text(f: f64, decimal: char) -> String {
+    if !f.is_finite() {
+        return f.to_string();
+    }
+    let scientific = format!("{f:.14e}");
+    let text = match Decimal::from_scientific(&scientific) {
+        Ok(d) => d.normalize().to_string(),
+        // Beyond a decimal's range: the reader reports it as too large.
+        Err(_) => format!("{f}"),
+    };
+    if decimal == '.' {
+        text
+    } else {
+        text.replace('.', &decimal.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_read_as_shown() {
+        assert_eq!(number_text(1234.56, '.'), "1234.56");
+        assert_eq!(number_text(1234.5600000000001, '.'), "1234.56");
+        assert_eq!(number_text(0.1 + 0.2, '.'), "0.3");
+        assert_eq!(number_text(1200.0, '.'), "1200");
+        assert_eq!(number_text(-12.5, ','), "-12,5");
+        assert_eq!(number_text(123456789012.34, '.'), "123456789012.34");
+        assert_eq!(number_text(f64::NAN, '.'), "NaN");
+    }
+}
