@@ -415,3 +415,71 @@ fn policy_tests_read_exports_through_their_profile() {
         .unwrap();
     assert_ne!(out.status.code(), Some(0));
 }
+
+// ───────────── inspect ─────────────
+
+fn inspect(file: &str) -> (i32, String, String) {
+    let out = Command::cargo_bin("dunning")
+        .unwrap()
+        .current_dir(dir())
+        .args(["inspect", file])
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+#[test]
+fn inspect_guesses_a_profile_that_reads_each_export() {
+    let reference = invoices("reference.csv", None);
+    let mut all = String::new();
+    for (file, _) in &EXPORTS[1..] {
+        let (code, yaml, stderr) = inspect(file);
+        assert_eq!((code, stderr.as_str()), (0, ""), "{file}");
+        all.push_str(&format!("== {file}\n{yaml}"));
+        // Saved as it is (with the currency it asks for), it reads the file.
+        let mut yaml = yaml;
+        if yaml.contains("no currency column") {
+            yaml.push_str("currency: EUR\n");
+        }
+        let profile = Profile::from_yaml(file, &yaml).unwrap_or_else(|e| panic!("{file}: {e}"));
+        let import = Import {
+            profile,
+            strict: false,
+        };
+        let read = data::load_invoices_with(&dir().join(file), &policy(), &import)
+            .unwrap_or_else(|e| panic!("{file}: {e}"));
+        let read: Vec<Invoice> = read
+            .value
+            .invoices
+            .into_iter()
+            .map(|i| Invoice { line: 0, ..i })
+            .collect();
+        assert_eq!(read, reference, "{file}");
+    }
+    insta::assert_snapshot!(all);
+}
+
+#[test]
+fn inspect_says_when_dates_are_ambiguous_and_does_not_guess() {
+    let (code, yaml, _) = inspect("ambiguous_dates.csv");
+    assert_eq!(code, 0);
+    assert!(!yaml.contains("date_format:"), "{yaml}");
+    insta::assert_snapshot!(yaml);
+}
+
+#[test]
+fn inspect_reports_what_it_cannot_read() {
+    let (code, _, stderr) = inspect("missing.csv");
+    assert_eq!(code, 2);
+    assert!(stderr.starts_with("error[dunning::data::io]: missing.csv: cannot read the file"));
+    let (code, _, stderr) = inspect("policy.dunning");
+    assert_eq!(code, 2);
+    assert!(stderr.contains("dunning::data::unknown-format"), "{stderr}");
+    let (code, _, stderr) = inspect("../data/ok/invoices.json");
+    assert_eq!(code, 1);
+    assert!(stderr.contains("need no profile"), "{stderr}");
+}

@@ -7,6 +7,7 @@ mod explain;
 mod files;
 mod fmt;
 mod generate;
+mod inspect;
 mod load;
 mod plan;
 mod render;
@@ -46,6 +47,8 @@ enum Command {
     Generate(generate::Args),
     /// Run policy test cases written in YAML (a folder means every test file under it).
     Test(test::Args),
+    /// Guess the import profile of an export (CSV or workbook) and print it as YAML.
+    Inspect(inspect::Args),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -88,6 +91,7 @@ pub(crate) fn run() -> ExitCode {
         Command::Diff(args) => diff::run(args),
         Command::Generate(args) => generate::run(args),
         Command::Test(args) => test::run(args),
+        Command::Inspect(args) => inspect::run(args),
     };
     outcome.into()
 }

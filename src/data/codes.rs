@@ -27,10 +27,10 @@ reason the system reported. This is a usage error (exit code 2), not a problem i
     },
     CodeDoc {
         code: "dunning::data::unknown-format",
-        summary: "a data file's extension is not .csv, .json, .yaml or .yml",
+        summary: "a data file's extension is not .csv, .json, .yaml, .yml or a workbook's",
         explanation: "The format of a data file is chosen by its extension: `.csv` for comma-separated \
-values, `.json` for a JSON list of objects, `.yaml` or `.yml` for a YAML list of mappings. This is a \
-usage error (exit code 2).",
+values, `.json` for a JSON list of objects, `.yaml` or `.yml` for a YAML list of mappings, `.xlsx`, \
+`.xlsm`, `.xls` or `.ods` for a spreadsheet workbook. This is a usage error (exit code 2).",
         example: "dunning plan policy.dunning --invoices invoices.txt --date 2025-03-01",
         fix: "mv invoices.txt invoices.csv",
     },

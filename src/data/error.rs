@@ -148,11 +148,11 @@ pub enum Problem {
         message: String,
     },
 
-    /// A data file's extension is not .csv, .json, .yaml or .yml.
+    /// A data file's extension is not .csv, .json, .yaml, .yml or a workbook's.
     #[error("cannot tell the format of the file from its name")]
     #[diagnostic(
         code("dunning::data::unknown-format"),
-        help("name the file with one of the extensions .csv, .json, .yaml or .yml")
+        help("name the file with one of the extensions .csv, .json, .yaml or .yml, or .xlsx, .xls or .ods for a workbook")
     )]
     UnknownFormat,
 
@@ -682,6 +682,11 @@ pub struct DataErrors {
 impl DataErrors {
     pub(crate) fn new(errors: Vec<DataError>, total: usize) -> Self {
         DataErrors { errors, total }
+    }
+
+    /// One problem about the whole file (a file that cannot be read…).
+    pub fn from_problem(file: &str, problem: Problem) -> Self {
+        DataErrors::file(file, problem)
     }
 
     /// One problem about the whole file.

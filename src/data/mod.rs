@@ -47,6 +47,7 @@ pub(crate) mod codes;
 mod error;
 mod fields;
 mod history;
+mod inspect;
 mod invoices;
 mod payments;
 mod profile;
@@ -56,6 +57,7 @@ pub use error::{render_warnings, At, DataError, DataErrors, Place, Problem, KEPT
 pub use history::{
     load_history, load_history_with, read_history, read_history_with, HISTORY_COLUMNS,
 };
+pub use inspect::{inspect, Inspection, PREVIEW_COLUMNS};
 pub use invoices::{
     load_invoices, load_invoices_with, read_invoices, read_invoices_with, OPTIONAL_COLUMNS,
     REQUIRED_COLUMNS,

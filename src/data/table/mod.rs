@@ -19,6 +19,8 @@ mod csv;
 mod records;
 mod workbook;
 
+pub(crate) use workbook::sheet_rows;
+
 /// The layout of a data file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
@@ -186,7 +188,7 @@ pub(crate) enum Row<'r> {
 impl<'r> Row<'r> {
     /// The cell of a column, with surrounding spaces trimmed; empty when
     /// the row has no such cell.
-    fn get(&self, column: usize) -> Result<&'r str, Problem> {
+    pub(crate) fn get(&self, column: usize) -> Result<&'r str, Problem> {
         match self {
             Row::Csv(record) => Ok(record.get(column).unwrap_or("").trim()),
             Row::Record(cells) => match cells.get(column) {

@@ -137,6 +137,38 @@ pub(super) fn read_workbook(
     }
 }
 
+/// The first sheet's name and its first `limit` rows as text, from the
+/// sheet's first row (blank rows included), for `inspect`.
+pub(crate) fn sheet_rows(
+    bytes: &[u8],
+    limit: usize,
+) -> Result<(String, Vec<Vec<String>>), Problem> {
+    let bad = |message: String| Problem::BadWorkbook {
+        message,
+        help: Some("save it as .xlsx or .ods, or export the sheet as CSV".into()),
+    };
+    let mut book = calamine::open_workbook_auto_from_rs(Cursor::new(bytes))
+        .map_err(|e| bad(format!("cannot read the workbook: {e}")))?;
+    let sheet = book
+        .sheet_names()
+        .first()
+        .cloned()
+        .ok_or_else(|| bad("the workbook has no sheet".into()))?;
+    let range = book
+        .worksheet_range(&sheet)
+        .map_err(|e| bad(format!("cannot read the sheet `{}`: {e}", shown(&sheet))))?;
+    let profile = Profile::default();
+    let first_row = range.start().map_or(0, |(row, _)| row as usize);
+    let mut rows = vec![Vec::new(); first_row.min(limit)];
+    rows.extend(
+        range
+            .rows()
+            .take(limit.saturating_sub(rows.len()))
+            .map(|r| r.iter().map(|c| text_of(c, &profile)).collect()),
+    );
+    Ok((sheet, rows))
+}
+
 fn is_blank(cell: &Data) -> bool {
     match cell {
         Data::Empty => true,
