@@ -42,6 +42,15 @@
 //!   currencies ISO 4217 codes in capitals, yes/no values `true`/`false`,
 //!   `yes`/`no` or `1`/`0` in any case (an empty `disputed` cell is false).
 //!   Stored text (ids, rule names, text attributes) has no control character.
+//!
+//! Those are the product's own files. An export in its own layout is read
+//! through an import [`Profile`] (`load_invoices_with` and the other `_with`
+//! loaders, given an [`Import`]): separator, encoding, decimal mark, date
+//! layouts, yes/no words, title rows, its headers; a workbook (`.xlsx`,
+//! `.xls`, `.ods`) is read directly. Those loaders accept the anomalies of
+//! real ledgers (prepayments, credit notes, terms over 60 days, history of
+//! invoices absent from an open-items export) with one warning per kind,
+//! unless `strict`; the loaders without a profile refuse them.
 
 pub(crate) mod codes;
 mod error;
