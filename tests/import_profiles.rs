@@ -239,6 +239,8 @@ fn plan(extra: &[&str]) -> (i32, String, String) {
         "policy.dunning",
         "--invoices",
         "anomalies/invoices.csv",
+        "--profile",
+        "anomalies/profile.yaml",
     ]);
     cmd.args(["--date", "2025-02-12", "--format", "csv"]);
     cmd.args(extra);
@@ -290,18 +292,17 @@ fn strict_makes_each_anomaly_an_error() {
 #[test]
 fn anomalies_keep_their_rows_where_they_belong() {
     let policy = policy();
-    let loaded = data::load_invoices_with(
-        &dir().join("anomalies/invoices.csv"),
-        &policy,
-        &Import::default(),
-    )
-    .unwrap();
+    let import = import(Some("anomalies/profile.yaml"));
+    let loaded =
+        data::load_invoices_with(&dir().join("anomalies/invoices.csv"), &policy, &import).unwrap();
     let ids = |list: &[Invoice]| list.iter().map(|i| i.id.clone()).collect::<Vec<_>>();
     assert_eq!(
         ids(&loaded.value.invoices),
         ["F-2001", "F-2002", "F-2004", "F-2005"]
     );
-    assert_eq!(ids(&loaded.value.credit_notes), ["AV-2003"]);
+    // A negative amount, and a positive one with a credit-note type.
+    assert_eq!(ids(&loaded.value.credit_notes), ["AV-2003", "AV-2006"]);
+    assert_eq!(loaded.value.credit_notes[1].amount.to_string(), "-30.00");
     assert_eq!(loaded.value.credit_notes[0].amount.to_string(), "-120.00");
     let codes: Vec<&str> = loaded.warnings.iter().map(|w| w.code()).collect();
     assert_eq!(
@@ -346,6 +347,8 @@ fn a_prepaid_invoice_is_never_open() {
             "policy.dunning",
             "--invoices",
             "anomalies/invoices.csv",
+            "--profile",
+            "anomalies/profile.yaml",
         ])
         .args([
             "--from",
@@ -359,7 +362,7 @@ fn a_prepaid_invoice_is_never_open() {
         .unwrap();
     assert_eq!(out.status.code(), Some(0));
     let stdout = String::from_utf8(out.stdout).unwrap();
-    for id in ["F-2002", "F-2005", "AV-2003"] {
+    for id in ["F-2002", "F-2005", "AV-2003", "AV-2006"] {
         assert!(!stdout.contains(id), "{id} dunned: {stdout}");
     }
     assert!(stdout.contains("F-2001") && stdout.contains("F-2004"));
@@ -482,4 +485,16 @@ fn inspect_reports_what_it_cannot_read() {
     let (code, _, stderr) = inspect("../data/ok/invoices.json");
     assert_eq!(code, 1);
     assert!(stderr.contains("need no profile"), "{stderr}");
+}
+
+#[test]
+fn inspect_maps_a_document_type_column() {
+    let (code, yaml, _) = inspect("anomalies/invoices.csv");
+    assert_eq!(code, 0);
+    assert!(
+        yaml.contains("columns:\n  document_type: \"Type\"\n"),
+        "{yaml}"
+    );
+    let profile = Profile::from_yaml("guessed", &yaml).unwrap();
+    assert_eq!(profile.header_of("document_type"), "Type");
 }

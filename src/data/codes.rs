@@ -206,7 +206,9 @@ decimal comma or a thousands separator is read through an import profile (`decim
         code: "dunning::data::amount-not-positive",
         summary: "an invoice or payment amount is zero or negative",
         explanation: "An invoice to chase and a payment received have positive amounts. A zero \
-invoice or a negative payment is an error. A negative invoice amount is a credit note: the commands \
+invoice or a negative payment is an error. A negative invoice amount is a credit note, and so is a \
+row whose `document_type` column (usually mapped by an import profile) says so (`Avoir`, \
+`Gutschrift`, `credit note`, `CN`…; its amount is then taken as negative): the commands \
 (`plan`, `simulate`…) accept credit notes as documents of the customer, never dunned, with one \
 warning counting them and naming the first rows; with `--strict` (and in policy test files) each is \
 an error.",
@@ -292,6 +294,16 @@ is paid and dropped: the commands keep it as history, treat the invoice as close
 warning counting such rows; with `--strict` (and in policy test files) each is an error.",
         example: "invoice_id,date,amount\nINV-404,2025-03-01,100.00",
         fix: "invoice_id,date,amount\nINV-4,2025-03-01,100.00",
+    },
+    CodeDoc {
+        code: "dunning::data::bad-document-type",
+        summary: "a document type is neither an invoice's nor a credit note's",
+        explanation: "The `document_type` column (usually mapped by an import profile to the export's \
+own column) tells invoices from credit notes. Invoices are `invoice`, `inv`, `in`, `facture`, `fa`, \
+`fac`, `rechnung`, `re` or `bill`; credit notes `credit note`, `credit`, `cn`, `cm`, `avoir`, `av`, \
+`gutschrift` or `gs` (any case). Any other value is refused rather than guessed.",
+        example: "invoice_id,…,document_type\nINV-1,…,Proforma",
+        fix: "(leave pro-forma documents out of the file)",
     },
     CodeDoc {
         code: "dunning::data::long-terms",
@@ -426,6 +438,11 @@ mod tests {
                 issue: s(),
                 days: 0,
             },
+            Problem::CreditNoteType { kind: s() },
+            Problem::BadDocumentType {
+                value: s(),
+                help: s(),
+            },
             Problem::Prepayments {
                 count: 1,
                 rows: s(),
@@ -514,6 +531,8 @@ mod tests {
                 | Problem::BadProfile { .. }
                 | Problem::BadWorkbook { .. }
                 | Problem::LongTerms { .. }
+                | Problem::CreditNoteType { .. }
+                | Problem::BadDocumentType { .. }
                 | Problem::Prepayments { .. }
                 | Problem::CreditNotes { .. }
                 | Problem::ClosedInvoiceHistory { .. }

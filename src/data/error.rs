@@ -546,6 +546,28 @@ pub enum Problem {
         days: i64,
     },
 
+    /// A row whose document type says credit note (`--strict`).
+    #[error("the document type `{kind}` makes the row a credit note, not an invoice to chase")]
+    #[diagnostic(
+        code("dunning::data::amount-not-positive"),
+        help("leave out --strict to accept credit notes as documents of their customer, or leave the row out of the file")
+    )]
+    CreditNoteType {
+        /// The document type, as written.
+        kind: String,
+    },
+
+    /// A document type is neither an invoice's nor a credit note's.
+    #[error("`{value}` is not a document type")]
+    #[diagnostic(code("dunning::data::bad-document-type"))]
+    BadDocumentType {
+        /// The value, as written.
+        value: String,
+        /// How to fix it.
+        #[help]
+        help: String,
+    },
+
     // ───────────── anomalies of real ledgers (warnings) ─────────────
     /// Invoices paid before their issue date (prepayments), accepted.
     #[error("{count} invoice{} paid before {} issued (prepayment{}: never open, never dunned), on {rows}", plural(*count), they(*count), plural(*count))]
@@ -562,7 +584,7 @@ pub enum Problem {
     },
 
     /// Credit notes (negative amounts), kept as documents of their customer.
-    #[error("{count} credit note{} (negative amount{}), never dunned: kept as documents of the customer, on {rows}", plural(*count), plural(*count))]
+    #[error("{count} credit note{} (a negative amount or a credit-note document type), never dunned: kept as documents of the customer, on {rows}", plural(*count))]
     #[diagnostic(
         code("dunning::data::amount-not-positive"),
         severity(Warning),
@@ -654,7 +676,10 @@ impl Problem {
             Problem::CustomerMismatch { .. } => "dunning::data::customer-mismatch",
             Problem::UnknownAction { .. } => "dunning::data::unknown-action",
             Problem::Prepayments { .. } => "dunning::data::paid-before-issue",
-            Problem::CreditNotes { .. } => "dunning::data::amount-not-positive",
+            Problem::CreditNotes { .. } | Problem::CreditNoteType { .. } => {
+                "dunning::data::amount-not-positive"
+            }
+            Problem::BadDocumentType { .. } => "dunning::data::bad-document-type",
             Problem::ClosedInvoiceHistory { .. } => "dunning::data::unknown-invoice",
             Problem::LongTerms { .. } | Problem::LongTermsFound { .. } => {
                 "dunning::data::long-terms"

@@ -322,6 +322,46 @@ pub(crate) fn currency(text: &str) -> Result<Currency, Problem> {
     })
 }
 
+/// Document types read as a credit note, compared without case.
+const CREDIT_NOTE_TYPES: [&str; 12] = [
+    "credit note",
+    "credit-note",
+    "credit_note",
+    "creditnote",
+    "credit memo",
+    "credit",
+    "cn",
+    "cm",
+    "avoir",
+    "av",
+    "gutschrift",
+    "gs",
+];
+
+/// Document types read as an invoice, compared without case.
+const INVOICE_TYPES: [&str; 9] = [
+    "invoice", "inv", "in", "facture", "fa", "fac", "rechnung", "re", "bill",
+];
+
+/// A document type: `true` for a credit note, `false` for an invoice.
+pub(crate) fn document_type(text: &str) -> Result<bool, Problem> {
+    let lower = text.to_lowercase();
+    if CREDIT_NOTE_TYPES.contains(&lower.as_str()) {
+        Ok(true)
+    } else if INVOICE_TYPES.contains(&lower.as_str()) {
+        Ok(false)
+    } else {
+        Err(Problem::BadDocumentType {
+            value: shown(text),
+            help: format!(
+                "write an invoice type ({}) or a credit-note type ({})",
+                INVOICE_TYPES.join(", "),
+                CREDIT_NOTE_TYPES.join(", ")
+            ),
+        })
+    }
+}
+
 /// Yes or no: `true`/`false`, `yes`/`no`, `1`/`0`, in any case.
 pub(crate) fn boolean(text: &str) -> Result<bool, Problem> {
     const TRUE: [&str; 3] = ["true", "yes", "1"];

@@ -46,7 +46,7 @@ pub const PREVIEW_COLUMNS: [&str; 8] = [
 
 /// Header synonyms, normalized (lower case, no accent, letters and digits
 /// only), for each product column.
-const SYNONYMS: [(&str, &[&str]); 9] = [
+const SYNONYMS: [(&str, &[&str]); 10] = [
     (
         "invoice_id",
         &[
@@ -194,6 +194,20 @@ const SYNONYMS: [(&str, &[&str]); 9] = [
         ],
     ),
     (
+        "document_type",
+        &[
+            "documenttype",
+            "doctype",
+            "type",
+            "typedocument",
+            "typedepiece",
+            "typepiece",
+            "belegart",
+            "dokumenttyp",
+            "dokumentart",
+        ],
+    ),
+    (
         "date",
         &[
             "date",
@@ -286,7 +300,7 @@ pub fn inspect(name: &str, bytes: &[u8], format: Format) -> Result<Inspection, D
                     .insert(column.to_string(), header[i].clone());
             }
             found.push((column, i));
-        } else if column != "paid_date" && column != "disputed" {
+        } else if !matches!(column, "paid_date" | "disputed" | "document_type") {
             notes.push(format!(
                 "no column looks like `{column}`: map it under `columns:` (`{column}: \"the header\"`)"
             ));

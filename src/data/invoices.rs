@@ -26,7 +26,7 @@ pub const REQUIRED_COLUMNS: [&str; 6] = [
 ];
 
 /// The columns an invoice file may have; any other column is an attribute.
-pub const OPTIONAL_COLUMNS: [&str; 2] = ["paid_date", "disputed"];
+pub const OPTIONAL_COLUMNS: [&str; 3] = ["paid_date", "disputed", "document_type"];
 
 /// Reads and checks an invoice file (`.csv`, `.json`, `.yaml` or `.yml`,
 /// or a workbook) in the product's own layout, strictly: an anomaly of
@@ -97,6 +97,8 @@ struct Columns {
     currency: Option<usize>,
     paid: Option<usize>,
     disputed: Option<usize>,
+    /// Tells invoices from credit notes (`document_type`, usually mapped by a profile).
+    document_type: Option<usize>,
     /// Per policy attribute.
     attributes: Vec<Option<usize>>,
 }
@@ -216,6 +218,7 @@ impl Sink for Invoices<'_> {
             },
             paid: header.find("paid_date"),
             disputed: header.find("disputed"),
+            document_type: header.find("document_type"),
             attributes: Vec::new(),
         };
         for attribute in &self.policy.attributes {
@@ -253,6 +256,15 @@ impl Sink for Invoices<'_> {
         let currency_column = c.currency;
         let paid = cells.optional(c.paid, "a date", errors, date);
         let disputed = cells.optional(c.disputed, "true or false", errors, |t| p.boolean(t));
+        let typed_credit = cells
+            .optional(
+                c.document_type,
+                "a document type",
+                errors,
+                fields::document_type,
+            )
+            .flatten()
+            .unwrap_or(false);
         let currency = match self.default_currency {
             Some(default) => cells
                 .optional(currency_column, "a currency code", errors, |t| {
@@ -307,8 +319,19 @@ impl Sink for Invoices<'_> {
                 });
             }
         }
-        let credit_note = amount.is_some_and(|a| a.is_sign_negative());
-        if credit_note {
+        let negative = amount.is_some_and(|a| a.is_sign_negative());
+        let credit_note = negative || typed_credit;
+        // (A typed credit note whose amount was refused is reported once.)
+        if typed_credit && amount.is_some() {
+            let at = c.document_type.unwrap_or_default();
+            let kind = cells.row.get(at).unwrap_or_default().to_string();
+            errors.anomaly(
+                Anomaly::CreditNote,
+                cells.place,
+                column(c.document_type),
+                || Problem::CreditNoteType { kind: shown(&kind) },
+            );
+        } else if negative {
             // Only read when not strict: `fields::amount` refuses a sign.
             errors.anomaly(Anomaly::CreditNote, cells.place, column(c.amount), || {
                 Problem::AmountNotPositive {
@@ -337,6 +360,12 @@ impl Sink for Invoices<'_> {
                 // A workbook's number has no written decimals: an amount
                 // gets those of its currency's minor unit, as the CSV
                 // export of the same cell would write it (25000 to 25000.00).
+                // A credit note's amount is negative, however the export signs it.
+                let amount = if typed_credit && amount.is_sign_positive() {
+                    -amount
+                } else {
+                    amount
+                };
                 let minor = currency.minor_digits();
                 let amount = if cells.profile.workbook && amount.scale() < minor {
                     let mut scaled = amount;
