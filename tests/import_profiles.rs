@@ -498,3 +498,31 @@ fn inspect_maps_a_document_type_column() {
     let profile = Profile::from_yaml("guessed", &yaml).unwrap();
     assert_eq!(profile.header_of("document_type"), "Type");
 }
+
+#[test]
+fn damaged_workbooks_are_errors_not_crashes() {
+    let policy = policy();
+    let import = import(Some("workbook_profile.yaml"));
+    for file in ["invoices.xlsx", "invoices.ods"] {
+        let whole = std::fs::read(dir().join(file)).unwrap();
+        let mut damaged: Vec<Vec<u8>> = (0..whole.len())
+            .step_by(61)
+            .map(|n| whole[..n].to_vec())
+            .collect();
+        for at in (0..whole.len()).step_by(37) {
+            let mut flipped = whole.clone();
+            flipped[at] ^= 0x5A;
+            damaged.push(flipped);
+        }
+        for bytes in damaged {
+            // A flipped byte in a zip entry's padding or a compressed
+            // stream's slack may leave the sheet readable; any other damage
+            // is a reported error, never a crash.
+            if let Err(e) =
+                data::read_invoices_with(file, &bytes, data::Format::Workbook, &policy, &import)
+            {
+                assert!(e.total() > 0);
+            }
+        }
+    }
+}

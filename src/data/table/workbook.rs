@@ -20,7 +20,7 @@
 
 use std::io::Cursor;
 
-use calamine::{Data, Reader};
+use calamine::{Data, Range, Reader};
 use rust_decimal::Decimal;
 
 use super::csv::check_header;
@@ -34,46 +34,9 @@ pub(super) fn read_workbook(
     sink: &mut impl Sink,
     errors: &mut Collector,
 ) {
-    let fail = |errors: &mut Collector, message: String, help: Option<String>| {
-        errors.push(Place::File, None, Problem::BadWorkbook { message, help });
-    };
-    let mut book = match calamine::open_workbook_auto_from_rs(Cursor::new(bytes)) {
-        Ok(b) => b,
-        Err(e) => {
-            return fail(
-                errors,
-                format!("cannot read the workbook: {e}"),
-                Some("save it as .xlsx or .ods, or export the sheet as CSV".into()),
-            )
-        }
-    };
-    let names = book.sheet_names();
-    let sheet = match &profile.sheet {
-        Some(wanted) => match names.iter().find(|n| *n == wanted) {
-            Some(n) => n.clone(),
-            None => {
-                let listed: Vec<String> = names.iter().map(|n| format!("`{}`", shown(n))).collect();
-                return fail(
-                    errors,
-                    format!("the workbook has no sheet `{}`", shown(wanted)),
-                    Some(format!("the sheets are {}", listed.join(", "))),
-                );
-            }
-        },
-        None => match names.first() {
-            Some(n) => n.clone(),
-            None => return fail(errors, "the workbook has no sheet".into(), None),
-        },
-    };
-    let range = match book.worksheet_range(&sheet) {
-        Ok(r) => r,
-        Err(e) => {
-            return fail(
-                errors,
-                format!("cannot read the sheet `{}`: {e}", shown(&sheet)),
-                None,
-            )
-        }
+    let (sheet, range) = match load_sheet(bytes, profile.sheet.as_deref()) {
+        Ok(loaded) => loaded,
+        Err(problem) => return errors.push(Place::File, None, problem),
     };
     let mut cell_profile = profile.clone();
     cell_profile.workbook = true;
@@ -137,26 +100,57 @@ pub(super) fn read_workbook(
     }
 }
 
+/// The sheet named (or the first) and its cells. A parser of binary
+/// formats may fail on a damaged file in ways its authors did not foresee:
+/// a panic inside it is caught and reported as a damaged workbook.
+fn load_sheet(bytes: &[u8], wanted: Option<&str>) -> Result<(String, Range<Data>), Problem> {
+    let bad = |message: String, help: Option<String>| Problem::BadWorkbook { message, help };
+    let save_as = || Some("save it as .xlsx or .ods, or export the sheet as CSV".to_string());
+    let load = || {
+        let mut book = calamine::open_workbook_auto_from_rs(Cursor::new(bytes))
+            .map_err(|e| bad(format!("cannot read the workbook: {e}"), save_as()))?;
+        let names = book.sheet_names();
+        let sheet = match wanted {
+            Some(wanted) => names
+                .iter()
+                .find(|n| *n == wanted)
+                .cloned()
+                .ok_or_else(|| {
+                    let listed: Vec<String> =
+                        names.iter().map(|n| format!("`{}`", shown(n))).collect();
+                    bad(
+                        format!("the workbook has no sheet `{}`", shown(wanted)),
+                        Some(format!("the sheets are {}", listed.join(", "))),
+                    )
+                })?,
+            None => names
+                .first()
+                .cloned()
+                .ok_or_else(|| bad("the workbook has no sheet".into(), None))?,
+        };
+        let range = book.worksheet_range(&sheet).map_err(|e| {
+            bad(
+                format!("cannot read the sheet `{}`: {e}", shown(&sheet)),
+                None,
+            )
+        })?;
+        Ok((sheet, range))
+    };
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(load)).unwrap_or_else(|_| {
+        Err(bad(
+            "cannot read the workbook: it is damaged".into(),
+            save_as(),
+        ))
+    })
+}
+
 /// The first sheet's name and its first `limit` rows as text, from the
 /// sheet's first row (blank rows included), for `inspect`.
 pub(crate) fn sheet_rows(
     bytes: &[u8],
     limit: usize,
 ) -> Result<(String, Vec<Vec<String>>), Problem> {
-    let bad = |message: String| Problem::BadWorkbook {
-        message,
-        help: Some("save it as .xlsx or .ods, or export the sheet as CSV".into()),
-    };
-    let mut book = calamine::open_workbook_auto_from_rs(Cursor::new(bytes))
-        .map_err(|e| bad(format!("cannot read the workbook: {e}")))?;
-    let sheet = book
-        .sheet_names()
-        .first()
-        .cloned()
-        .ok_or_else(|| bad("the workbook has no sheet".into()))?;
-    let range = book
-        .worksheet_range(&sheet)
-        .map_err(|e| bad(format!("cannot read the sheet `{}`: {e}", shown(&sheet))))?;
+    let (sheet, range) = load_sheet(bytes, None)?;
     let profile = Profile::default();
     let first_row = range.start().map_or(0, |(row, _)| row as usize);
     let mut rows = vec![Vec::new(); first_row.min(limit)];
