@@ -526,3 +526,18 @@ fn damaged_workbooks_are_errors_not_crashes() {
         }
     }
 }
+
+#[test]
+fn diff_warns_once_though_it_reads_the_files_for_each_policy() {
+    let out = Command::cargo_bin("dunning")
+        .unwrap()
+        .current_dir(dir())
+        .args(["diff", "policy.dunning", "policy.dunning"])
+        .args(["--invoices", "anomalies/invoices.csv"])
+        .args(["--from", "2025-01-01", "--to", "2025-03-01"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(stderr.matches("warning[").count(), 3, "{stderr}");
+}

@@ -45,9 +45,10 @@ pub(crate) fn run(args: Args) -> Outcome {
         // Each policy reads the columns it declares or uses.
         let import = args.data.import()?;
         let old_invoices = load::invoices(&args.data.invoices, &old, &import)?;
-        let new_invoices = load::invoices(&args.data.invoices, &new, &import)?;
+        let new_invoices = load::invoices_again(&args.data.invoices, &new, &import)?;
         let old_payments = load::payments(args.data.payments.as_deref(), &old_invoices, &import)?;
-        let new_payments = load::payments(args.data.payments.as_deref(), &new_invoices, &import)?;
+        let new_payments =
+            load::payments_again(args.data.payments.as_deref(), &new_invoices, &import)?;
         let old_data = RunData::new(&old_invoices).with_payments(&old_payments);
         let new_data = RunData::new(&new_invoices).with_payments(&new_payments);
         let a = simulate::replay(&old, old_data, range, None, true)?;

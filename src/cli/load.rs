@@ -124,6 +124,32 @@ pub(crate) fn invoices(
         .map_err(|e| data_error(&e))
 }
 
+/// The invoices read a second time (for another policy's attributes): the
+/// warnings were printed the first time.
+pub(crate) fn invoices_again(
+    path: &Path,
+    policy: &Policy,
+    import: &Import,
+) -> Result<Vec<Invoice>, Outcome> {
+    dunning::data::load_invoices_with(path, policy, import)
+        .map(|l| l.value.invoices)
+        .map_err(|e| data_error(&e))
+}
+
+/// The payments read a second time, as `invoices_again`.
+pub(crate) fn payments_again(
+    path: Option<&Path>,
+    invoices: &[Invoice],
+    import: &Import,
+) -> Result<Vec<Payment>, Outcome> {
+    match path {
+        None => Ok(Vec::new()),
+        Some(p) => dunning::data::load_payments_with(p, invoices, import)
+            .map(|l| l.value)
+            .map_err(|e| data_error(&e)),
+    }
+}
+
 pub(crate) fn payments(
     path: Option<&Path>,
     invoices: &[Invoice],

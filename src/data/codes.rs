@@ -39,7 +39,9 @@ values, `.json` for a JSON list of objects, `.yaml` or `.yml` for a YAML list of
         summary: "a data file is not UTF-8 text",
         explanation: "Data files are read as UTF-8. The line named contains a byte that is not UTF-8, \
 usually because the file was saved in Latin-1 or Windows-1252 (a customer name with an accent), or in \
-UTF-16 (\"Unicode text\" in some spreadsheets). Rows that are not UTF-8 are reported one by one.",
+UTF-16 (\"Unicode text\" in some spreadsheets). Rows that are not UTF-8 are reported one by one. An \
+import profile (`--profile`) with `encoding: windows-1252` (or `iso-8859-1`, `utf-16`) reads the file \
+as it is.",
         example: "INV-7,Société Générale,…   (saved as Windows-1252: `é` is the byte 0xE9)",
         fix: "the same file saved as UTF-8 (in a spreadsheet: \"CSV UTF-8\")",
     },
@@ -50,7 +52,8 @@ UTF-16 (\"Unicode text\" in some spreadsheets). Rows that are not UTF-8 are repo
 breaks in between belong to the cell. When that quote never comes, the rest of the file is swallowed \
 into one cell. The message names the line where the quote opens. To write a quote inside a quoted cell, \
 double it. The same code reports a file separated by semicolons (as some spreadsheets export in \
-France): dunning reads comma-separated files only.",
+France) without a profile saying so: an import profile (`--profile`, `delimiter: \";\"`) reads it as \
+it is.",
         example: "invoice_id,customer_id,…\nINV-1,\"Dupont,2025-01-15,…\nINV-2,Martin,2025-01-16,…",
         fix: "invoice_id,customer_id,…\nINV-1,\"Dupont\",2025-01-15,…\nINV-2,Martin,2025-01-16,…",
     },

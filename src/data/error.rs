@@ -189,7 +189,7 @@ pub enum Problem {
     #[error("the header is separated by semicolons, not commas")]
     #[diagnostic(
         code("dunning::data::bad-csv"),
-        help("dunning reads comma-separated files, with a dot in decimal numbers: in a spreadsheet, export as \"CSV (comma delimited)\"")
+        help("read the file as it is with an import profile (`--profile`: `delimiter: \";\"`, and `decimal: \",\"` for decimal commas; `dunning inspect FILE` writes one), or export it as \"CSV (comma delimited)\"")
     )]
     Semicolons,
 

@@ -369,9 +369,9 @@ pub(super) fn not_utf8(bytes: &[u8], at: usize) -> Problem {
         .map_or_else(|| "?".to_string(), |b| format!("0x{b:02X}"));
     let utf16 = bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF");
     let help = if utf16 {
-        "the file is in UTF-16 (\"Unicode text\"); save it as UTF-8 (in a spreadsheet: \"CSV UTF-8\")"
+        "the file is in UTF-16 (\"Unicode text\"): read it with `encoding: utf-16` in an import profile (`--profile`), or save it as UTF-8 (in a spreadsheet: \"CSV UTF-8\")"
     } else {
-        "save the file as UTF-8 (in a spreadsheet: \"CSV UTF-8\"); it looks saved in another encoding such as Latin-1 or Windows-1252"
+        "it looks saved in another encoding such as Latin-1 or Windows-1252: read it with `encoding: windows-1252` in an import profile (`--profile`), or save it as UTF-8 (in a spreadsheet: \"CSV UTF-8\")"
     };
     Problem::NotUtf8 {
         byte,
