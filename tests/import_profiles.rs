@@ -541,3 +541,21 @@ fn diff_warns_once_though_it_reads_the_files_for_each_policy() {
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert_eq!(stderr.matches("warning[").count(), 3, "{stderr}");
 }
+
+#[test]
+fn a_title_line_read_as_the_header_points_at_skip_rows() {
+    let yaml = std::fs::read_to_string(dir().join("fr_profile.yaml"))
+        .unwrap()
+        .replace("skip_rows: 2\n", "");
+    let import = Import {
+        profile: Profile::from_yaml("p.yaml", &yaml).unwrap(),
+        strict: false,
+    };
+    let e = data::load_invoices_with(&dir().join("fr_export.csv"), &policy(), &import)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("help: the first line, `Export des factures clients`, looks like a title: an import profile's `skip_rows` says how many lines come before the header"),
+        "{e}"
+    );
+}

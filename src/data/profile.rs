@@ -10,7 +10,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use chrono::format::{Item, StrftimeItems};
+use chrono::format::{Item, ParseErrorKind, StrftimeItems};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -393,14 +393,26 @@ impl Profile {
         if formats.is_empty() {
             return fields::date(text);
         }
+        let mut impossible = false;
         for format in formats {
-            if let Ok(d) = NaiveDate::parse_from_str(text, format) {
-                return Ok(d);
+            match NaiveDate::parse_from_str(text, format) {
+                Ok(d) => return Ok(d),
+                // The layout fits, but there is no such day (31/02/2025).
+                Err(e) => {
+                    impossible |= matches!(
+                        e.kind(),
+                        ParseErrorKind::OutOfRange | ParseErrorKind::Impossible
+                    )
+                }
             }
         }
         Err(Problem::BadDate {
             value: shown(text),
-            reason: String::new(),
+            reason: if impossible {
+                ": there is no such day".into()
+            } else {
+                String::new()
+            },
             expected: self.expected_date(),
             help: Some(
                 "write the date as the profile's `date_format` says, or add its layout to the list"

@@ -269,7 +269,10 @@ pub(super) fn read_csv(
         return;
     }
     check_header(&names, records.line(), errors);
-    let header = Header::new(names, "column", profile);
+    let named = names.iter().filter(|n| !n.is_empty()).count();
+    let title_like = named == 1 && names.len() > 1;
+    let mut header = Header::new(names, "column", profile);
+    header.title_like = title_like;
     sink.header(&header, errors);
     let skip_header_rows = sink.skips_repeated_header();
     let width = header.names.len();

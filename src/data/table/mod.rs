@@ -69,6 +69,9 @@ pub(crate) struct Header {
     word: &'static str,
     /// The product's column names the profile maps, to the file's headers.
     mapped: HashMap<String, String>,
+    /// The row read as the header has one named cell among empty ones: a
+    /// title line (`Export des factures;;;;`), the header further down.
+    pub(crate) title_like: bool,
 }
 
 impl Header {
@@ -94,6 +97,7 @@ impl Header {
             index,
             word,
             mapped,
+            title_like: false,
         }
     }
 
@@ -123,7 +127,13 @@ impl Header {
             None => (name, why()),
         };
         let present = self.names.iter().filter(|n| !n.is_empty());
-        let help = if let Some(near) = closest(name, present.clone().map(String::as_str)) {
+        let help = if self.title_like {
+            // `Export des factures;;;;` or a sheet's title cell: the header is further down.
+            format!(
+                "the first line, `{}`, looks like a title: an import profile's `skip_rows` says how many lines come before the header",
+                shown(present.clone().next().map_or("", String::as_str))
+            )
+        } else if let Some(near) = closest(name, present.clone().map(String::as_str)) {
             let case = if near.eq_ignore_ascii_case(name) {
                 " (names are compared exactly, case included)"
             } else {

@@ -75,7 +75,10 @@ pub(super) fn read_workbook(
         names.pop();
     }
     check_header(&names, header_line, errors);
-    let header = Header::new(names, "column", profile);
+    let title_like =
+        header_cells.iter().filter(|c| !is_blank(c)).count() == 1 && header_cells.len() > 1;
+    let mut header = Header::new(names, "column", profile);
+    header.title_like = title_like;
     sink.header(&header, errors);
     let width = header.names.len();
     let mut cells = vec![Cell::Empty; width];
