@@ -559,3 +559,52 @@ fn a_title_line_read_as_the_header_points_at_skip_rows() {
         "{e}"
     );
 }
+
+#[test]
+fn the_daily_recipe_works_with_an_open_items_export() {
+    let work = tempfile::tempdir().unwrap();
+    let history = work.path().join("history.csv");
+    std::fs::write(&history, "").unwrap();
+    let reference = std::fs::read_to_string(dir().join("reference.csv")).unwrap();
+    // Each morning's export holds only the invoices unpaid that day.
+    let open_items = |open: &[&str]| {
+        let kept: Vec<&str> = reference
+            .lines()
+            .enumerate()
+            .filter(|(i, l)| *i == 0 || open.iter().any(|id| l.starts_with(id)))
+            .map(|(_, l)| l)
+            .collect();
+        kept.join("\n") + "\n"
+    };
+    let day = |date: &str, export: String| {
+        let invoices = work.path().join(format!("open-{date}.csv"));
+        std::fs::write(&invoices, export).unwrap();
+        let out = Command::cargo_bin("dunning")
+            .unwrap()
+            .current_dir(dir())
+            .args(["plan", "policy.dunning", "--invoices"])
+            .arg(&invoices)
+            .arg("--history")
+            .arg(&history)
+            .args(["--date", date, "--format", "csv"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{date}");
+        let plan = String::from_utf8(out.stdout).unwrap();
+        let mut all = std::fs::read_to_string(&history).unwrap();
+        all.push_str(&plan);
+        std::fs::write(&history, all).unwrap();
+        (plan, String::from_utf8(out.stderr).unwrap())
+    };
+    let (plan, stderr) = day("2025-02-07", open_items(&["F-1001", "F-1002", "F-1003"]));
+    assert!(plan.contains("F-1001,first_reminder,email"), "{plan}");
+    assert_eq!(stderr, "");
+    // F-1001 is paid on the 10th and leaves the export; its reminder stays
+    // in the history, and it is never called.
+    let (plan, stderr) = day("2025-02-21", open_items(&["F-1002", "F-1003", "F-1004"]));
+    assert!(!plan.contains("F-1001"), "{plan}");
+    assert!(
+        stderr.contains("1 history row of invoices absent from the invoices"),
+        "{stderr}"
+    );
+}
