@@ -366,13 +366,13 @@ impl Sink for Invoices<'_> {
                 } else {
                     amount
                 };
-                let minor = currency.minor_digits();
-                let amount = if cells.profile.workbook && amount.scale() < minor {
-                    let mut scaled = amount;
-                    scaled.rescale(minor);
-                    scaled
-                } else {
-                    amount
+                let amount = match cells.profile.workbook.then(|| currency.minor_digits()) {
+                    Some(minor) if amount.scale() < minor => {
+                        let mut scaled = amount;
+                        scaled.rescale(minor);
+                        scaled
+                    }
+                    _ => amount,
                 };
                 list.push(Invoice {
                     id: id.to_string(),

@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use chrono::format::{Item, ParseErrorKind, StrftimeItems};
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 use serde::Serialize;
 use serde_yaml::Value;
@@ -394,8 +394,11 @@ impl Profile {
             return fields::date(text);
         }
         let mut impossible = false;
+        let mut short_year = false;
         for format in formats {
             match NaiveDate::parse_from_str(text, format) {
+                // `%Y` reads `25` as the year 25: a cut year, not a date.
+                Ok(d) if d.year() < 1000 => short_year = true,
                 Ok(d) => return Ok(d),
                 // The layout fits, but there is no such day (31/02/2025).
                 Err(e) => {
@@ -414,10 +417,12 @@ impl Profile {
                 String::new()
             },
             expected: self.expected_date(),
-            help: Some(
+            help: Some(if short_year {
+                "the year has fewer than four digits: write it in full, or use `%y` in `date_format` for two-digit years".into()
+            } else {
                 "write the date as the profile's `date_format` says, or add its layout to the list"
-                    .into(),
-            ),
+                    .into()
+            }),
         })
     }
 
@@ -652,6 +657,8 @@ mod tests {
             Ok(NaiveDate::from_ymd_opt(2013, 7, 3).unwrap())
         );
         assert!(p.date("2013-07-03").is_err());
+        let short = p.date("7/3/13").unwrap_err().to_string();
+        assert!(short.starts_with("`7/3/13` is not a date"), "{short}");
         assert_eq!(
             p.decimal("1 234,56", fields::amount),
             Ok(Decimal::new(123456, 2))
