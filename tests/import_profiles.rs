@@ -608,3 +608,19 @@ fn the_daily_recipe_works_with_an_open_items_export() {
         "{stderr}"
     );
 }
+
+#[test]
+fn the_readme_profile_is_a_valid_profile() {
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let section = readme.split("### Import profiles").nth(1).unwrap();
+    let yaml = section
+        .split("```yaml\n")
+        .nth(1)
+        .and_then(|s| s.split("```").next())
+        .unwrap();
+    let profile = Profile::from_yaml("README.md", yaml).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(profile.delimiter, b';');
+    assert_eq!(profile.header_of("document_type"), "Type");
+    assert_eq!(profile.skip_rows, 2);
+}
