@@ -247,12 +247,14 @@ impl Sink for Invoices<'_> {
         let customer = cells.required(c.customer, "a customer id", errors, fields::text);
         let issue = cells.required(c.issue, "a date", errors, date);
         let due = cells.required(c.due, "a date", errors, date);
-        let read_amount = if self.strict {
-            fields::amount
-        } else {
-            fields::signed_amount
-        };
-        let amount = cells.required(c.amount, "an amount", errors, |t| p.decimal(t, read_amount));
+        let strict = self.strict;
+        let amount = cells.required(c.amount, "an amount", errors, |t| {
+            if strict {
+                p.decimal(t, fields::amount)
+            } else {
+                p.decimal(t, fields::signed_amount)
+            }
+        });
         let currency_column = c.currency;
         let paid = cells.optional(c.paid, "a date", errors, date);
         let disputed = cells.optional(c.disputed, "true or false", errors, |t| p.boolean(t));
