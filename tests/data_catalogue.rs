@@ -5,7 +5,7 @@
 //!
 //! - `err/invoices/`: invoice files, read with `segment.dunning`;
 //! - `err/attributes/`: invoice files, read with `policy.dunning` (one attribute of each type);
-//! - `err/payments/`, `err/history/`: checked against `ok/invoices.csv`.
+//! - `err/payments/`, `err/history/`, `err/events/`: checked against `ok/invoices.csv`.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -44,6 +44,7 @@ fn read(path: &Path) -> Result<usize, DataErrors> {
         "attributes" => data::read_invoices(name, &bytes, format, &full).map(|v| v.len()),
         "payments" => data::read_payments(name, &bytes, format, &invoices).map(|v| v.len()),
         "history" => data::read_history(name, &bytes, format, &invoices).map(|v| v.len()),
+        "events" => data::read_events(name, &bytes, format, &invoices).map(|v| v.len()),
         other => panic!("unknown fixture folder {other}"),
     }
 }
@@ -73,7 +74,7 @@ fn catalogue() {
 
 #[test]
 fn the_catalogue_is_large_enough() {
-    let count: usize = ["invoices", "attributes", "payments", "history"]
+    let count: usize = ["invoices", "attributes", "payments", "history", "events"]
         .iter()
         .map(|k| {
             std::fs::read_dir(fixtures().join("err").join(k))

@@ -49,8 +49,14 @@ pub(crate) fn run(args: Args) -> Outcome {
         let old_payments = load::payments(args.data.payments.as_deref(), &old_invoices, &import)?;
         let new_payments =
             load::payments_again(args.data.payments.as_deref(), &new_invoices, &import)?;
-        let old_data = RunData::new(&old_invoices).with_payments(&old_payments);
-        let new_data = RunData::new(&new_invoices).with_payments(&new_payments);
+        let old_events = load::events(args.data.events.as_deref(), &old_invoices)?;
+        let new_events = load::events(args.data.events.as_deref(), &new_invoices)?;
+        let old_data = RunData::new(&old_invoices)
+            .with_payments(&old_payments)
+            .with_events(&old_events);
+        let new_data = RunData::new(&new_invoices)
+            .with_payments(&new_payments)
+            .with_events(&new_events);
         let a = simulate::replay(&old, old_data, range, None, true)?;
         let b = simulate::replay(&new, new_data, range, None, true)?;
         let d = dunning::diff(&a, &b);

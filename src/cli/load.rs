@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use dunning::data::{HistoryEntry, Import, Invoice, Loaded, Payment, Profile};
+use dunning::data::{AccountEvent, HistoryEntry, Import, Invoice, Loaded, Payment, Profile};
 use dunning::output::diagnostics::Renderer;
 use dunning::{Policy, RunData, SourceFile};
 
@@ -18,6 +18,10 @@ pub(crate) struct DataArgs {
     /// Partial payments (`invoice_id,date,amount`).
     #[arg(long)]
     pub(crate) payments: Option<PathBuf>,
+    /// Account events (`date,invoice_id,customer_id,event,until,note`):
+    /// disputes, promises, payment plans… applied on their dates.
+    #[arg(long)]
+    pub(crate) events: Option<PathBuf>,
     /// Import profile (YAML) saying how the invoice and payment files are written.
     #[arg(long)]
     pub(crate) profile: Option<PathBuf>,
@@ -45,12 +49,13 @@ impl DataArgs {
 pub(crate) struct Inputs {
     invoices: Vec<Invoice>,
     payments: Vec<Payment>,
+    events: Vec<AccountEvent>,
     history: Vec<HistoryEntry>,
 }
 
 impl Inputs {
-    /// The invoices, their payments and (if given) the history, read for
-    /// `policy`, in that order.
+    /// The invoices, their payments, the account events and (if given) the
+    /// history, read for `policy`, in that order.
     pub(crate) fn read(
         policy: &Policy,
         data: &DataArgs,
@@ -59,10 +64,12 @@ impl Inputs {
         let import = data.import()?;
         let invoices = self::invoices(&data.invoices, policy, &import)?;
         let payments = self::payments(data.payments.as_deref(), &invoices, &import)?;
+        let events = self::events(data.events.as_deref(), &invoices)?;
         let history = self::history(history, &invoices, &import)?;
         Ok(Inputs {
             invoices,
             payments,
+            events,
             history,
         })
     }
@@ -71,6 +78,7 @@ impl Inputs {
     pub(crate) fn run_data(&self) -> RunData<'_, '_> {
         RunData::new(&self.invoices)
             .with_payments(&self.payments)
+            .with_events(&self.events)
             .with_history(&self.history)
     }
 }
@@ -112,6 +120,34 @@ fn warned<T>(loaded: Loaded<T>) -> T {
     loaded.value
 }
 
+/// A warning names the currencies of the data that the policy's
+/// `minimum_amount` does not cover.
+fn warn_uncovered(path: &Path, policy: &Policy, invoices: &[Invoice]) {
+    let uncovered = dunning::data::currencies_without_minimum(policy, invoices);
+    if !uncovered.is_empty() {
+        let covered: Vec<String> = policy
+            .settings
+            .minimum_amount
+            .iter()
+            .map(|m| m.to_string())
+            .collect();
+        for (currency, count, line) in uncovered {
+            let (s, have) = if count == 1 {
+                ("", "has")
+            } else {
+                ("s", "have")
+            };
+            eprintln!(
+                "warning: {}:{line}: {count} invoice{s} in {currency} (the first on this line) \
+                 {have} no minimum amount: `minimum_amount` is {}; add one for {currency}: \
+                 `set minimum_amount = [..., 20 {currency}]`",
+                path.display(),
+                covered.join(", ")
+            );
+        }
+    }
+}
+
 /// The invoices to chase (credit notes are read, counted in a warning,
 /// and left out: nothing of a run uses them yet).
 pub(crate) fn invoices(
@@ -119,21 +155,26 @@ pub(crate) fn invoices(
     policy: &Policy,
     import: &Import,
 ) -> Result<Vec<Invoice>, Outcome> {
-    dunning::data::load_invoices_with(path, policy, import)
+    let invoices = dunning::data::load_invoices_with(path, policy, import)
         .map(|l| warned(l).invoices)
-        .map_err(|e| data_error(&e))
+        .map_err(|e| data_error(&e))?;
+    warn_uncovered(path, policy, &invoices);
+    Ok(invoices)
 }
 
 /// The invoices read a second time (for another policy's attributes): the
-/// warnings were printed the first time.
+/// warnings about the data were printed the first time (those about this
+/// policy's minimum amounts are its own).
 pub(crate) fn invoices_again(
     path: &Path,
     policy: &Policy,
     import: &Import,
 ) -> Result<Vec<Invoice>, Outcome> {
-    dunning::data::load_invoices_with(path, policy, import)
+    let invoices = dunning::data::load_invoices_with(path, policy, import)
         .map(|l| l.value.invoices)
-        .map_err(|e| data_error(&e))
+        .map_err(|e| data_error(&e))?;
+    warn_uncovered(path, policy, &invoices);
+    Ok(invoices)
 }
 
 /// The payments read a second time, as `invoices_again`.
@@ -160,6 +201,16 @@ pub(crate) fn payments(
         Some(p) => dunning::data::load_payments_with(p, invoices, import)
             .map(warned)
             .map_err(|e| data_error(&e)),
+    }
+}
+
+pub(crate) fn events(
+    path: Option<&Path>,
+    invoices: &[Invoice],
+) -> Result<Vec<AccountEvent>, Outcome> {
+    match path {
+        None => Ok(Vec::new()),
+        Some(p) => dunning::data::load_events(p, invoices).map_err(|e| data_error(&e)),
     }
 }
 

@@ -26,7 +26,18 @@ pub const REQUIRED_COLUMNS: [&str; 6] = [
 ];
 
 /// The columns an invoice file may have; any other column is an attribute.
-pub const OPTIONAL_COLUMNS: [&str; 3] = ["paid_date", "disputed", "document_type"];
+/// `disputed`, `promised_until`, `payment_plan`, `insolvent` and `blocked`
+/// give the account state before any account event; `document_type` tells
+/// invoices from credit notes.
+pub const OPTIONAL_COLUMNS: [&str; 7] = [
+    "paid_date",
+    "disputed",
+    "promised_until",
+    "payment_plan",
+    "insolvent",
+    "blocked",
+    "document_type",
+];
 
 /// Reads and checks an invoice file (`.csv`, `.json`, `.yaml` or `.yml`,
 /// or a workbook) in the product's own layout, strictly: an anomaly of
@@ -97,6 +108,10 @@ struct Columns {
     currency: Option<usize>,
     paid: Option<usize>,
     disputed: Option<usize>,
+    promised: Option<usize>,
+    plan: Option<usize>,
+    insolvent: Option<usize>,
+    blocked: Option<usize>,
     /// Tells invoices from credit notes (`document_type`, usually mapped by a profile).
     document_type: Option<usize>,
     /// Per policy attribute.
@@ -218,6 +233,10 @@ impl Sink for Invoices<'_> {
             },
             paid: header.find("paid_date"),
             disputed: header.find("disputed"),
+            promised: header.find("promised_until"),
+            plan: header.find("payment_plan"),
+            insolvent: header.find("insolvent"),
+            blocked: header.find("blocked"),
             document_type: header.find("document_type"),
             attributes: Vec::new(),
         };
@@ -258,6 +277,10 @@ impl Sink for Invoices<'_> {
         let currency_column = c.currency;
         let paid = cells.optional(c.paid, "a date", errors, date);
         let disputed = cells.optional(c.disputed, "true or false", errors, |t| p.boolean(t));
+        let promised = cells.optional(c.promised, "a date", errors, date);
+        let plan = cells.optional(c.plan, "true or false", errors, |t| p.boolean(t));
+        let insolvent = cells.optional(c.insolvent, "true or false", errors, |t| p.boolean(t));
+        let blocked = cells.optional(c.blocked, "true or false", errors, |t| p.boolean(t));
         let typed_credit = cells
             .optional(
                 c.document_type,
@@ -343,31 +366,35 @@ impl Sink for Invoices<'_> {
             });
         }
         let complete = (id, customer, issue, due, amount, currency, paid, disputed);
-        match complete {
+        let state = (promised, plan, insolvent, blocked);
+        match (complete, state) {
             (
-                Some(id),
-                Some(customer),
-                Some(issue),
-                Some(due),
-                Some(amount),
-                Some(currency),
-                Some(paid),
-                Some(disputed),
+                (
+                    Some(id),
+                    Some(customer),
+                    Some(issue),
+                    Some(due),
+                    Some(amount),
+                    Some(currency),
+                    Some(paid),
+                    Some(disputed),
+                ),
+                (Some(promised_until), Some(plan), Some(insolvent), Some(blocked)),
             ) if errors.total() == before => {
                 let list = if credit_note {
                     &mut self.credit_notes
                 } else {
                     &mut self.invoices
                 };
-                // A workbook's number has no written decimals: an amount
-                // gets those of its currency's minor unit, as the CSV
-                // export of the same cell would write it (25000 to 25000.00).
                 // A credit note's amount is negative, however the export signs it.
                 let amount = if typed_credit && amount.is_sign_positive() {
                     -amount
                 } else {
                     amount
                 };
+                // A workbook's number has no written decimals: an amount
+                // gets those of its currency's minor unit, as the CSV
+                // export of the same cell would write it (25000 to 25000.00).
                 let amount = match cells.profile.workbook.then(|| currency.minor_digits()) {
                     Some(minor) if amount.scale() < minor => {
                         let mut scaled = amount;
@@ -385,11 +412,15 @@ impl Sink for Invoices<'_> {
                     currency,
                     paid_date: paid,
                     disputed: disputed.unwrap_or(false),
+                    promised_until,
+                    payment_plan: plan.unwrap_or(false),
+                    insolvent: insolvent.unwrap_or(false),
+                    blocked: blocked.unwrap_or(false),
                     attributes,
                     line: cells.place.number(),
                 });
             }
-            (Some(id), ..) => self.rejected.push((id.to_string(), cells.place)),
+            ((Some(id), ..), _) => self.rejected.push((id.to_string(), cells.place)),
             _ => {}
         }
     }

@@ -5,7 +5,7 @@ use rust_decimal::Decimal;
 use serde::Deserialize;
 
 /// A test file: the policy under test and its cases. Data given at the top
-/// level (`invoices`, `payments`, `history` and their `_file` forms) is the
+/// level (`invoices`, `payments`, `events`, `history` and their `_file` forms) is the
 /// default of every case that does not give its own.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -20,6 +20,10 @@ pub(crate) struct FileSpec {
     pub payments: Option<serde_yaml::Value>,
     #[serde(default)]
     pub payments_file: Option<String>,
+    #[serde(default)]
+    pub events: Option<serde_yaml::Value>,
+    #[serde(default)]
+    pub events_file: Option<String>,
     #[serde(default)]
     pub history: Option<serde_yaml::Value>,
     #[serde(default)]
@@ -38,6 +42,8 @@ impl FileSpec {
             invoices_file: self.invoices_file.clone(),
             payments: self.payments.clone(),
             payments_file: self.payments_file.clone(),
+            events: self.events.clone(),
+            events_file: self.events_file.clone(),
             history: self.history.clone(),
             history_file: self.history_file.clone(),
             profile: self.profile.clone(),
@@ -50,6 +56,7 @@ impl CaseSpec {
     pub(crate) fn data(&self, defaults: &DataSpec) -> DataSpec {
         let own_invoices = self.invoices.is_some() || self.invoices_file.is_some();
         let own_payments = self.payments.is_some() || self.payments_file.is_some();
+        let own_events = self.events.is_some() || self.events_file.is_some();
         let own_history = self.history.is_some() || self.history_file.is_some();
         let pick = |own: bool,
                     a: &Option<serde_yaml::Value>,
@@ -76,6 +83,13 @@ impl CaseSpec {
             &defaults.payments,
             &defaults.payments_file,
         );
+        let (events, events_file) = pick(
+            own_events,
+            &self.events,
+            &self.events_file,
+            &defaults.events,
+            &defaults.events_file,
+        );
         let (history, history_file) = pick(
             own_history,
             &self.history,
@@ -88,6 +102,8 @@ impl CaseSpec {
             invoices_file,
             payments,
             payments_file,
+            events,
+            events_file,
             history,
             history_file,
             profile: defaults.profile.clone(),
@@ -95,7 +111,7 @@ impl CaseSpec {
     }
 }
 
-/// Where a case's invoices, payments and history come from: inline rows
+/// Where a case's invoices, payments, events and history come from: inline rows
 /// (with the columns of the CSV) or a data file relative to the test file.
 #[derive(Debug, Default, Clone)]
 pub(crate) struct DataSpec {
@@ -103,6 +119,8 @@ pub(crate) struct DataSpec {
     pub invoices_file: Option<String>,
     pub payments: Option<serde_yaml::Value>,
     pub payments_file: Option<String>,
+    pub events: Option<serde_yaml::Value>,
+    pub events_file: Option<String>,
     pub history: Option<serde_yaml::Value>,
     pub history_file: Option<String>,
     /// The test file's `profile`, for data files.
@@ -122,6 +140,10 @@ pub(crate) struct CaseSpec {
     pub payments: Option<serde_yaml::Value>,
     #[serde(default)]
     pub payments_file: Option<String>,
+    #[serde(default)]
+    pub events: Option<serde_yaml::Value>,
+    #[serde(default)]
+    pub events_file: Option<String>,
     #[serde(default)]
     pub history: Option<serde_yaml::Value>,
     #[serde(default)]
