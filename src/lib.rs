@@ -10,7 +10,7 @@
 //! | format | [`format()`] | [`Parsed`] | the canonical text, or a [`FormatError`] |
 //! | reparse | [`reparse`] | the previous [`Parsed`], the edited text | what [`parse`] gives, reusing the statements the edit left alone |
 //! | check | [`check`] | [`Parsed`] | [`Checked`]: the [`Policy`] if nothing is wrong, and every [`PolicyError`] |
-//! | data | [`data::load_invoices`], … | files, and the policy (for its attributes) | invoices, payments, account events, history: a [`RunData`] |
+//! | data | [`data::load_invoices`], … ([`data::load_invoices_with`] and the other `_with` loaders for exports read through a [`data::Profile`]; [`data::inspect`] guesses one) | files, and the policy (for its attributes) | invoices, payments, account events, history: a [`RunData`] |
 //! | plan | [`plan`] | [`Policy`], [`RunData`], a day | [`Plan`]: that day's [`Action`]s |
 //! | explain | [`explain`] | [`Policy`], [`RunData`], a day, an invoice | [`Explanation`] |
 //! | replay | [`replay`], [`simulate`] | [`Policy`], [`RunData`], a [`DateRange`] | each day's actions, a [`Summary`]; a [`Simulation`] |

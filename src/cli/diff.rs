@@ -43,10 +43,12 @@ pub(crate) fn run(args: Args) -> Outcome {
         let old = load::policy(&args.old)?;
         let new = load::policy(&args.new)?;
         // Each policy reads the columns it declares or uses.
-        let old_invoices = load::invoices(&args.data.invoices, &old)?;
-        let new_invoices = load::invoices(&args.data.invoices, &new)?;
-        let old_payments = load::payments(args.data.payments.as_deref(), &old_invoices)?;
-        let new_payments = load::payments(args.data.payments.as_deref(), &new_invoices)?;
+        let import = args.data.import()?;
+        let old_invoices = load::invoices(&args.data.invoices, &old, &import)?;
+        let new_invoices = load::invoices_again(&args.data.invoices, &new, &import)?;
+        let old_payments = load::payments(args.data.payments.as_deref(), &old_invoices, &import)?;
+        let new_payments =
+            load::payments_again(args.data.payments.as_deref(), &new_invoices, &import)?;
         let old_events = load::events(args.data.events.as_deref(), &old_invoices)?;
         let new_events = load::events(args.data.events.as_deref(), &new_invoices)?;
         let old_data = RunData::new(&old_invoices)

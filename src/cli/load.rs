@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use dunning::data::{AccountEvent, HistoryEntry, Invoice, Payment};
+use dunning::data::{AccountEvent, HistoryEntry, Import, Invoice, Loaded, Payment, Profile};
 use dunning::output::diagnostics::Renderer;
 use dunning::{Policy, RunData, SourceFile};
 
@@ -12,7 +12,7 @@ use super::Outcome;
 /// The data files every command that runs a policy reads.
 #[derive(clap::Args, Debug)]
 pub(crate) struct DataArgs {
-    /// Invoice snapshot (CSV, JSON or YAML).
+    /// Invoice snapshot (CSV, JSON, YAML, or a .xlsx/.xls/.ods workbook).
     #[arg(long)]
     pub(crate) invoices: PathBuf,
     /// Partial payments (`invoice_id,date,amount`).
@@ -22,6 +22,27 @@ pub(crate) struct DataArgs {
     /// disputes, promises, payment plans… applied on their dates.
     #[arg(long)]
     pub(crate) events: Option<PathBuf>,
+    /// Import profile (YAML) saying how the invoice and payment files are written.
+    #[arg(long)]
+    pub(crate) profile: Option<PathBuf>,
+    /// Make the anomalies of real ledgers (prepayments, credit notes, terms
+    /// over 60 days, history of absent invoices) errors instead of warnings.
+    #[arg(long)]
+    pub(crate) strict: bool,
+}
+
+impl DataArgs {
+    /// How to read the files: the profile, read and checked, and `--strict`.
+    pub(crate) fn import(&self) -> Result<Import, Outcome> {
+        let profile = match &self.profile {
+            None => Profile::default(),
+            Some(path) => Profile::load(path).map_err(|e| data_error(&e))?,
+        };
+        Ok(Import {
+            profile,
+            strict: self.strict,
+        })
+    }
 }
 
 /// The rows of a run, read for one policy (its attributes type the columns).
@@ -40,10 +61,11 @@ impl Inputs {
         data: &DataArgs,
         history: Option<&Path>,
     ) -> Result<Inputs, Outcome> {
-        let invoices = self::invoices(&data.invoices, policy)?;
-        let payments = self::payments(data.payments.as_deref(), &invoices)?;
+        let import = data.import()?;
+        let invoices = self::invoices(&data.invoices, policy, &import)?;
+        let payments = self::payments(data.payments.as_deref(), &invoices, &import)?;
         let events = self::events(data.events.as_deref(), &invoices)?;
-        let history = self::history(history, &invoices)?;
+        let history = self::history(history, &invoices, &import)?;
         Ok(Inputs {
             invoices,
             payments,
@@ -92,11 +114,16 @@ fn data_error(e: &dunning::data::DataErrors) -> Outcome {
     }
 }
 
-/// The invoices, read for `policy`; a warning names the currencies of the
-/// data that the policy's `minimum_amount` does not cover.
-pub(crate) fn invoices(path: &Path, policy: &Policy) -> Result<Vec<Invoice>, Outcome> {
-    let invoices = dunning::data::load_invoices(path, policy).map_err(|e| data_error(&e))?;
-    let uncovered = dunning::data::currencies_without_minimum(policy, &invoices);
+/// The rows, after printing the warnings about them to stderr.
+fn warned<T>(loaded: Loaded<T>) -> T {
+    eprint!("{}", dunning::data::render_warnings(&loaded.warnings));
+    loaded.value
+}
+
+/// A warning names the currencies of the data that the policy's
+/// `minimum_amount` does not cover.
+fn warn_uncovered(path: &Path, policy: &Policy, invoices: &[Invoice]) {
+    let uncovered = dunning::data::currencies_without_minimum(policy, invoices);
     if !uncovered.is_empty() {
         let covered: Vec<String> = policy
             .settings
@@ -119,13 +146,61 @@ pub(crate) fn invoices(path: &Path, policy: &Policy) -> Result<Vec<Invoice>, Out
             );
         }
     }
+}
+
+/// The invoices to chase (credit notes are read, counted in a warning,
+/// and left out: nothing of a run uses them yet).
+pub(crate) fn invoices(
+    path: &Path,
+    policy: &Policy,
+    import: &Import,
+) -> Result<Vec<Invoice>, Outcome> {
+    let invoices = dunning::data::load_invoices_with(path, policy, import)
+        .map(|l| warned(l).invoices)
+        .map_err(|e| data_error(&e))?;
+    warn_uncovered(path, policy, &invoices);
     Ok(invoices)
 }
 
-pub(crate) fn payments(path: Option<&Path>, invoices: &[Invoice]) -> Result<Vec<Payment>, Outcome> {
+/// The invoices read a second time (for another policy's attributes): the
+/// warnings about the data were printed the first time (those about this
+/// policy's minimum amounts are its own).
+pub(crate) fn invoices_again(
+    path: &Path,
+    policy: &Policy,
+    import: &Import,
+) -> Result<Vec<Invoice>, Outcome> {
+    let invoices = dunning::data::load_invoices_with(path, policy, import)
+        .map(|l| l.value.invoices)
+        .map_err(|e| data_error(&e))?;
+    warn_uncovered(path, policy, &invoices);
+    Ok(invoices)
+}
+
+/// The payments read a second time, as `invoices_again`.
+pub(crate) fn payments_again(
+    path: Option<&Path>,
+    invoices: &[Invoice],
+    import: &Import,
+) -> Result<Vec<Payment>, Outcome> {
     match path {
         None => Ok(Vec::new()),
-        Some(p) => dunning::data::load_payments(p, invoices).map_err(|e| data_error(&e)),
+        Some(p) => dunning::data::load_payments_with(p, invoices, import)
+            .map(|l| l.value)
+            .map_err(|e| data_error(&e)),
+    }
+}
+
+pub(crate) fn payments(
+    path: Option<&Path>,
+    invoices: &[Invoice],
+    import: &Import,
+) -> Result<Vec<Payment>, Outcome> {
+    match path {
+        None => Ok(Vec::new()),
+        Some(p) => dunning::data::load_payments_with(p, invoices, import)
+            .map(warned)
+            .map_err(|e| data_error(&e)),
     }
 }
 
@@ -142,10 +217,13 @@ pub(crate) fn events(
 pub(crate) fn history(
     path: Option<&Path>,
     invoices: &[Invoice],
+    import: &Import,
 ) -> Result<Vec<HistoryEntry>, Outcome> {
     match path {
         None => Ok(Vec::new()),
-        Some(p) => dunning::data::load_history(p, invoices).map_err(|e| data_error(&e)),
+        Some(p) => dunning::data::load_history_with(p, invoices, import)
+            .map(warned)
+            .map_err(|e| data_error(&e)),
     }
 }
 

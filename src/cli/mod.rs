@@ -7,6 +7,7 @@ mod explain;
 mod files;
 mod fmt;
 mod generate;
+mod inspect;
 mod load;
 mod lsp;
 mod plan;
@@ -49,6 +50,8 @@ enum Command {
     Test(test::Args),
     /// Serve the language server protocol over stdio, for editors.
     Lsp(lsp::Args),
+    /// Guess the import profile of an export (CSV or workbook) and print it as YAML.
+    Inspect(inspect::Args),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -92,6 +95,7 @@ pub(crate) fn run() -> ExitCode {
         Command::Generate(args) => generate::run(args),
         Command::Test(args) => test::run(args),
         Command::Lsp(args) => lsp::run(args),
+        Command::Inspect(args) => inspect::run(args),
     };
     outcome.into()
 }

@@ -42,22 +42,84 @@
 //!   currencies ISO 4217 codes in capitals, yes/no values `true`/`false`,
 //!   `yes`/`no` or `1`/`0` in any case (an empty `disputed` cell is false).
 //!   Stored text (ids, rule names, text attributes) has no control character.
+//!
+//! Those are the product's own files. An export in its own layout is read
+//! through an import [`Profile`] (`load_invoices_with` and the other `_with`
+//! loaders, given an [`Import`]): separator, encoding, decimal mark, date
+//! layouts, yes/no words, title rows, its headers; a workbook (`.xlsx`,
+//! `.xls`, `.ods`) is read directly. Those loaders accept the anomalies of
+//! real ledgers (prepayments, credit notes, terms over 60 days, history of
+//! invoices absent from an open-items export) with one warning per kind,
+//! unless `strict`; the loaders without a profile refuse them.
 
 pub(crate) mod codes;
 mod error;
 mod events;
 mod fields;
 mod history;
+mod inspect;
 mod invoices;
 mod payments;
+mod profile;
 mod table;
 
-pub use error::{At, DataError, DataErrors, Place, Problem, KEPT, SHOWN};
+pub use error::{render_warnings, At, DataError, DataErrors, Place, Problem, KEPT, SHOWN};
 pub use events::{load_events, read_events, EVENT_COLUMNS};
-pub use history::{load_history, read_history, HISTORY_COLUMNS};
-pub use invoices::{load_invoices, read_invoices, OPTIONAL_COLUMNS, REQUIRED_COLUMNS};
-pub use payments::{load_payments, read_payments, PAYMENT_COLUMNS};
+pub use history::{
+    load_history, load_history_with, read_history, read_history_with, HISTORY_COLUMNS,
+};
+pub use inspect::{inspect, Inspection, PREVIEW_COLUMNS};
+pub use invoices::{
+    load_invoices, load_invoices_with, read_invoices, read_invoices_with, OPTIONAL_COLUMNS,
+    REQUIRED_COLUMNS,
+};
+pub use payments::{
+    load_payments, load_payments_with, read_payments, read_payments_with, PAYMENT_COLUMNS,
+};
+pub use profile::{Profile, TextEncoding, MAPPABLE_COLUMNS, PROFILE_KEYS};
 pub use table::Format;
+
+/// How to read data files: the profile of the export, and whether the
+/// anomalies of real ledgers are errors.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Import {
+    /// How the files are written; the default is the product's own CSV.
+    pub profile: Profile,
+    /// Anomalies (a prepayment, a credit note, terms over 60 days, history
+    /// of invoices absent from the snapshot) are errors, one per row;
+    /// otherwise each kind is accepted with one warning naming the first rows.
+    pub strict: bool,
+}
+
+impl Import {
+    /// The product's own layout, anomalies as errors: what `load_invoices`
+    /// and the other loaders without a profile read.
+    pub fn strict() -> Self {
+        Import {
+            profile: Profile::default(),
+            strict: true,
+        }
+    }
+}
+
+/// What a loader read, and the warnings about it (anomalies accepted).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Loaded<T> {
+    /// The rows.
+    pub value: T,
+    /// One warning per kind of anomaly met, naming its first rows.
+    pub warnings: Vec<DataError>,
+}
+
+/// An invoice file's documents.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Snapshot {
+    /// The invoices to chase, as `read_invoices` gives them.
+    pub invoices: Vec<Invoice>,
+    /// Credit notes (negative amounts), kept as documents of their customer
+    /// and never dunned themselves; their `amount` is negative.
+    pub credit_notes: Vec<Invoice>,
+}
 
 use foldhash::HashMap;
 use std::fmt;

@@ -3,6 +3,7 @@
 //! - [`json`]: a plan, a simulation, a diff, an explanation, as the JSON the
 //!   command line prints (SPEC section 7);
 //! - [`csv`]: actions as the history CSV, which `plan --history` reads back;
+//! - [`profile`]: the import profile `dunning inspect` guessed, as YAML;
 //! - [`diagnostics`]: a diagnostic located in its file ([`Flat`]), and, with
 //!   the `fancy` feature, miette's graphical report of it;
 //! - `Display` of [`Explanation`](crate::Explanation): the text of
@@ -17,4 +18,5 @@
 pub mod csv;
 pub mod diagnostics;
 pub mod json;
+pub mod profile;
 mod text;

@@ -270,6 +270,27 @@ fn with_attributes(value: &serde_yaml::Value, policy: &Policy) -> serde_yaml::Va
     value
 }
 
+/// How a test file's data files are read: through its `profile` (a file
+/// relative to it, or written inline), strictly (an anomaly is an error).
+fn import(
+    base: &Path,
+    shown: &str,
+    profile: &Option<serde_yaml::Value>,
+) -> Result<data::Import, String> {
+    let profile = match profile {
+        None => Ok(data::Profile::default()),
+        Some(serde_yaml::Value::String(file)) => data::Profile::load(&data_file(base, file)),
+        Some(inline) => {
+            let text = serde_yaml::to_string(inline).map_err(|e| e.to_string())?;
+            data::Profile::from_yaml(&format!("{shown} (profile)"), &text)
+        }
+    };
+    Ok(data::Import {
+        profile: profile.map_err(|e| e.render(20).trim_end().to_string())?,
+        strict: true,
+    })
+}
+
 fn data_file(base: &Path, file: &str) -> PathBuf {
     base.join(file)
 }
@@ -338,6 +359,7 @@ fn run_case(
     let days = days(shown, case)?;
     let data = case.data(defaults);
     let label = |what: &str| format!("{shown} (case {:?}, {what})", case.name);
+    let import = import(base, shown, &data.profile).map_err(in_case)?;
 
     let invoices: Vec<Invoice> =
         match one_source("invoices", &data.invoices, &data.invoices_file).map_err(in_case)? {
@@ -352,7 +374,8 @@ fn run_case(
                 Format::Yaml,
                 policy,
             ),
-            Some(Err(f)) => data::load_invoices(&data_file(base, f), policy),
+            Some(Err(f)) => data::load_invoices_with(&data_file(base, f), policy, &import)
+                .map(|l| l.value.invoices),
         }
         .map_err(|e| e.render(20).trim_end().to_string())?;
     let payments: Vec<Payment> =
@@ -364,7 +387,9 @@ fn run_case(
                 Format::Yaml,
                 &invoices,
             ),
-            Some(Err(f)) => data::load_payments(&data_file(base, f), &invoices),
+            Some(Err(f)) => {
+                data::load_payments_with(&data_file(base, f), &invoices, &import).map(|l| l.value)
+            }
         }
         .map_err(|e| e.render(20).trim_end().to_string())?;
     let events: Vec<AccountEvent> =

@@ -8,6 +8,7 @@ use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAcces
 
 use super::{not_utf8, Cell, Cells, Format, Header, Row, Sink};
 use crate::data::error::{shown, Collector, Place, Problem};
+use crate::data::profile::Profile;
 
 /// The whole document: a list of records, or something else.
 enum Document {
@@ -227,6 +228,7 @@ fn split_location(message: &str, line: usize, column: usize) -> String {
 pub(super) fn read_records(
     bytes: &[u8],
     format: Format,
+    profile: &Profile,
     sink: &mut impl Sink,
     errors: &mut Collector,
 ) {
@@ -296,7 +298,7 @@ pub(super) fn read_records(
             }
         }
     }
-    let header = Header::new(names, "field");
+    let header = Header::new(names, "field", profile);
     let any_object = records.iter().any(|r| matches!(r, Record::Fields(_)));
     if any_object {
         // (With no object at all, each record is reported as not one, and
@@ -361,6 +363,7 @@ pub(super) fn read_records(
             row: Row::Record(&cells),
             place,
             header: &header,
+            profile,
         };
         sink.row(&view, errors);
     }
