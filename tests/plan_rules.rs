@@ -611,8 +611,10 @@ fn rule10_partial_payments_reduce_the_open_amount_and_the_penalties() {
     let plan = dunning::plan(&p, data(&invoices, &payments), date("2025-02-16"));
     let line = &plan.actions[0].invoices[0];
     assert_eq!(line.open_amount, dec("600.00"));
-    // 600 × 12.15% × 16 / 365 = 3.19561… → 3.20
-    assert_eq!(line.interest, Some(dec("3.20")));
+    // Interest runs on each day's balance: 1000 for 02-01 to 02-10 (the
+    // payment day included), 600 for 02-11 to 02-16:
+    // (1000 × 10 + 600 × 6) × 12.15% / 365 = 4.52712… → 4.53
+    assert_eq!(line.interest, Some(dec("4.53")));
 }
 
 #[test]

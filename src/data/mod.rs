@@ -159,15 +159,19 @@ pub struct RunData<'d, 'h> {
     /// on or before their day; a replay starts from those dated before its
     /// first day.
     pub history: &'h [HistoryEntry],
+    /// The ECB and legal rate tables late interest is computed from: the
+    /// shipped ones unless the caller gives newer ones.
+    pub rates: &'d crate::penalty::Rates,
 }
 
 impl<'d> RunData<'d, 'static> {
-    /// Invoices without payments or history.
+    /// Invoices without payments or history, with the shipped rate tables.
     pub fn new(invoices: &'d [Invoice]) -> Self {
         RunData {
             invoices,
             payments: &[],
             history: &[],
+            rates: crate::penalty::Rates::builtin(),
         }
     }
 }
@@ -184,7 +188,13 @@ impl<'d, 'h> RunData<'d, 'h> {
             invoices: self.invoices,
             payments: self.payments,
             history,
+            rates: self.rates,
         }
+    }
+
+    /// The same data with these rate tables.
+    pub fn with_rates(self, rates: &'d crate::penalty::Rates) -> Self {
+        RunData { rates, ..self }
     }
 }
 

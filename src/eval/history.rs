@@ -18,6 +18,9 @@ pub(crate) struct InvoiceHistory {
     pub highest: Option<RuleIdx>,
     /// Actions taken for this invoice, whatever the rule (older policies included).
     pub reminders: u32,
+    /// The first action taken after the due date: the one that claimed the
+    /// flat indemnity, owed once per invoice.
+    pub first_late_action: Option<NaiveDate>,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -103,7 +106,12 @@ impl State {
         rule: Option<RuleIdx>,
         date: NaiveDate,
     ) {
-        self.invoices[invoice].record(rule, date);
+        let history = &mut self.invoices[invoice];
+        history.record(rule, date);
+        if date > run.ledger.invoice(invoice).due_date {
+            history.first_late_action =
+                Some(history.first_late_action.map_or(date, |d| d.min(date)));
+        }
         let c = run.ledger.customer_of[invoice];
         self.last_contact[c] = Some(self.last_contact[c].map_or(date, |d| d.max(date)));
     }

@@ -21,11 +21,21 @@ pub use plan::{Action, InvoiceLine, Plan};
 use crate::data::RunData;
 use crate::policy::Policy;
 
+/// The attribute that tells consumers from professional customers.
+pub(crate) const CUSTOMER_TYPE: &str = "customer_type";
+/// Its value for a consumer.
+pub(crate) const CONSUMER: &str = "consumer";
+
 /// What stays the same through a run: the policy, and the data indexed for
 /// it. Every stage after the checker takes one.
 pub(crate) struct Run<'a> {
     pub policy: &'a Policy,
     pub ledger: Ledger<'a>,
+    /// The rate tables late interest is computed from.
+    pub rates: &'a crate::penalty::Rates,
+    /// The attribute `customer_type`, when the policy has one: its value
+    /// `consumer` marks invoices to consumers, who owe no L441-10 penalties.
+    pub customer_type: Option<crate::policy::AttrIdx>,
 }
 
 impl<'a> Run<'a> {
@@ -34,6 +44,22 @@ impl<'a> Run<'a> {
         Run {
             policy,
             ledger: Ledger::new(data),
+            rates: data.rates,
+            customer_type: policy
+                .attributes
+                .iter()
+                .position(|a| a.name == CUSTOMER_TYPE)
+                .map(crate::policy::AttrIdx::new),
         }
+    }
+
+    /// The invoice is to a consumer (`customer_type = consumer`).
+    pub fn is_consumer(&self, invoice: InvoiceIdx) -> bool {
+        self.customer_type.is_some_and(|a| {
+            matches!(
+                self.ledger.invoice(invoice).attributes.get(a.get()),
+                Some(crate::data::AttrValue::Text(t)) if t == CONSUMER
+            )
+        })
     }
 }

@@ -102,8 +102,9 @@ pub struct Settings {
     pub calendar: CalendarKind,
     /// Invoices whose open amount (in this currency) is below are not dunned.
     pub minimum_amount: Option<Money>,
-    /// Annual late-payment interest rate, in percent (`12.15` for 12.15 %).
-    pub interest_rate: Option<Decimal>,
+    /// Annual late-payment interest rate: fixed (`12.15%`), or following
+    /// the published rates (`ecb + 10`, `3 x legal`).
+    pub interest_rate: Option<crate::penalty::InterestRate>,
     /// Flat recovery indemnity per invoice (40 EUR in France).
     pub indemnity: Option<Money>,
     /// Disputed invoices are paused (the default, as an ERP's dunning block).

@@ -14,6 +14,7 @@ use super::super::names;
 use super::super::reported::Reported;
 use super::Resolver;
 use crate::money::parse_decimal;
+use crate::penalty::InterestRate;
 use crate::policy::{CalendarKind, Settings};
 use crate::span::Span;
 use crate::syntax::ast::{self, LiteralKind, StatementKind};
@@ -48,9 +49,11 @@ impl SettingName {
             SettingName::MinimumAmount => {
                 ("minimum_amount", "an amount such as `50 EUR`", "20 EUR")
             }
-            SettingName::InterestRate => {
-                ("interest_rate", "a percentage such as `12.15%`", "12.15%")
-            }
+            SettingName::InterestRate => (
+                "interest_rate",
+                "a percentage such as `12.15%`, `ecb + 10` or `3 x legal`",
+                "ecb + 10",
+            ),
             SettingName::Indemnity => ("indemnity", "an amount such as `40 EUR`", "40 EUR"),
             SettingName::PauseDisputed => ("pause_disputed", "`yes` or `no`", "yes"),
         }
@@ -132,8 +135,13 @@ impl Resolver<'_> {
         value: &ast::SettingValue,
         settings: &mut Settings,
     ) -> Result<(), Reported> {
-        let ast::SettingValue::One(value) = value else {
-            return Err(self.invalid_setting(key, value.span(), None));
+        let value = match value {
+            ast::SettingValue::One(value) => value,
+            ast::SettingValue::Rate(formula) if key == SettingName::InterestRate => {
+                settings.interest_rate = Some(self.rate_formula(formula)?);
+                return Ok(());
+            }
+            other => return Err(self.invalid_setting(key, other.span(), None)),
         };
         match (key, &value.kind) {
             (SettingName::Cooldown, LiteralKind::Duration { .. }) => {
@@ -166,15 +174,16 @@ impl Resolver<'_> {
                 settings.indemnity = Some(self.money(amount, currency, value.span)?);
             }
             (SettingName::InterestRate, LiteralKind::Percent(p)) => match parse_decimal(p) {
-                Some(rate) if rate <= Decimal::ONE_HUNDRED => settings.interest_rate = Some(rate),
+                Some(rate) if rate <= Decimal::ONE_HUNDRED => {
+                    settings.interest_rate = Some(InterestRate::Fixed(rate))
+                }
                 _ => {
                     return Err(self.out_of_range(
                         "interest rate",
                         value.span,
                         "at most 100%",
                         Some(
-                            "the French default is the ECB rate plus 10 points, e.g. `12.15%`"
-                                .into(),
+                            "the French default is the ECB rate plus 10 points: `ecb + 10`".into(),
                         ),
                     ))
                 }
@@ -191,6 +200,29 @@ impl Resolver<'_> {
             ) => return Err(self.invalid_setting(key, value.span, None)),
         }
         Ok(())
+    }
+
+    /// `ecb + N` (N at most 100 points) or `N x legal` (N at most 10).
+    fn rate_formula(&mut self, formula: &ast::RateFormula) -> Result<InterestRate, Reported> {
+        let (limit, max, make): (_, Decimal, fn(Decimal) -> InterestRate) = match formula.base {
+            ast::RateBase::EcbPlus => (
+                "at most 100 points",
+                Decimal::ONE_HUNDRED,
+                InterestRate::EcbPlus,
+            ),
+            ast::RateBase::LegalTimes => {
+                ("at most 10 times", Decimal::TEN, InterestRate::LegalTimes)
+            }
+        };
+        match parse_decimal(&formula.number) {
+            Some(n) if n <= max => Ok(make(n)),
+            _ => Err(self.out_of_range(
+                "interest rate",
+                formula.span,
+                limit,
+                Some("the French default is the ECB rate plus 10 points: `ecb + 10`".into()),
+            )),
+        }
     }
 
     fn invalid_setting(&mut self, key: SettingName, span: Span, help: Option<String>) -> Reported {
