@@ -205,3 +205,58 @@ fn a_rate_formula_out_of_range_or_on_another_setting_is_an_error() {
         assert!(checked.policy.is_none(), "{text}");
     }
 }
+
+/// `dunning plan` of a one-invoice snapshot on 2026-07-10, with these extra
+/// arguments: (exit code, stdout, stderr).
+fn plan_cli(extra: &[&str], ecb_file: Option<&str>) -> (i32, String, String) {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("p.dunning"), STATUTORY).unwrap();
+    std::fs::write(
+        dir.path().join("i.csv"),
+        "invoice_id,customer_id,issue_date,due_date,amount,currency\nF1,C1,2026-06-01,2026-06-30,1000,EUR\n",
+    )
+    .unwrap();
+    if let Some(text) = ecb_file {
+        std::fs::write(dir.path().join("ecb.csv"), text).unwrap();
+    }
+    let out = assert_cmd::Command::cargo_bin("dunning")
+        .unwrap()
+        .current_dir(dir.path())
+        .args([
+            "plan",
+            "p.dunning",
+            "--invoices",
+            "i.csv",
+            "--date",
+            "2026-07-10",
+        ])
+        .args(["--format", "csv"])
+        .args(extra)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+#[test]
+fn the_command_line_takes_a_newer_ecb_rate_file() {
+    // Built in: ECB 2.15 % on 1 July 2026, 12.15 %: 1,000 × 12.15 × 10 / 36,500 = 3.33.
+    let (code, out, _) = plan_cli(&[], None);
+    assert_eq!(code, 0);
+    assert!(out.contains(",10,3.33,40,"), "{out}");
+    // A file with a cut to 1.90 % on 10 June 2026: 11.90 % → 3.26.
+    let newer = "effective_date,rate_percent\n2025-06-11,2.15\n2026-06-10,1.90\n";
+    let (code, out, _) = plan_cli(&["--ecb-rates", "ecb.csv"], Some(newer));
+    assert_eq!(code, 0);
+    assert!(out.contains(",10,3.26,40,"), "{out}");
+    // A bad line is reported with its place and code, exit 1; no file, exit 2.
+    let bad = "effective_date,rate_percent\n2026-06-10,1,90\n";
+    let (code, _, err) = plan_cli(&["--ecb-rates", "ecb.csv"], Some(bad));
+    assert_eq!(code, 1);
+    assert!(err.contains("error[dunning::data::bad-rates]: ecb.csv:2: `2026-06-10,1,90` has 3 values, expected 2"), "{err}");
+    let (code, _, err) = plan_cli(&["--ecb-rates", "missing.csv"], None);
+    assert_eq!(code, 2, "{err}");
+}

@@ -47,8 +47,13 @@ pub(crate) fn run(args: Args) -> Outcome {
         let new_invoices = load::invoices(&args.data.invoices, &new)?;
         let old_payments = load::payments(args.data.payments.as_deref(), &old_invoices)?;
         let new_payments = load::payments(args.data.payments.as_deref(), &new_invoices)?;
-        let old_data = RunData::new(&old_invoices).with_payments(&old_payments);
-        let new_data = RunData::new(&new_invoices).with_payments(&new_payments);
+        let rates = args.data.rates()?;
+        let old_data = RunData::new(&old_invoices)
+            .with_payments(&old_payments)
+            .with_rates(&rates);
+        let new_data = RunData::new(&new_invoices)
+            .with_payments(&new_payments)
+            .with_rates(&rates);
         let a = simulate::replay(&old, old_data, range, None, true)?;
         let b = simulate::replay(&new, new_data, range, None, true)?;
         let d = dunning::diff(&a, &b);

@@ -18,6 +18,22 @@ pub(crate) struct DataArgs {
     /// Partial payments (`invoice_id,date,amount`).
     #[arg(long)]
     pub(crate) payments: Option<PathBuf>,
+    /// A newer ECB main refinancing rate file than the one built in
+    /// (`effective_date,rate_percent`, see data/rates/README.md).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) ecb_rates: Option<PathBuf>,
+    /// A newer French legal interest rate file than the one built in
+    /// (`period_start,individual_percent,other_percent`).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) legal_rates: Option<PathBuf>,
+}
+
+impl DataArgs {
+    /// The rate tables: the built-in ones, each file given replacing its own.
+    pub(crate) fn rates(&self) -> Result<dunning::penalty::Rates, Outcome> {
+        dunning::data::load_rates(self.ecb_rates.as_deref(), self.legal_rates.as_deref())
+            .map_err(|e| data_error(&e))
+    }
 }
 
 /// The rows of a run, read for one policy (its attributes type the columns).
@@ -25,6 +41,7 @@ pub(crate) struct Inputs {
     invoices: Vec<Invoice>,
     payments: Vec<Payment>,
     history: Vec<HistoryEntry>,
+    rates: dunning::penalty::Rates,
 }
 
 impl Inputs {
@@ -38,10 +55,12 @@ impl Inputs {
         let invoices = self::invoices(&data.invoices, policy)?;
         let payments = self::payments(data.payments.as_deref(), &invoices)?;
         let history = self::history(history, &invoices)?;
+        let rates = data.rates()?;
         Ok(Inputs {
             invoices,
             payments,
             history,
+            rates,
         })
     }
 
@@ -50,6 +69,7 @@ impl Inputs {
         RunData::new(&self.invoices)
             .with_payments(&self.payments)
             .with_history(&self.history)
+            .with_rates(&self.rates)
     }
 }
 

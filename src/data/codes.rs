@@ -276,6 +276,17 @@ between contacts would be counted for the wrong customer.",
         example: "date,customer_id,invoice_id,rule,action\n2025-03-01,C-042,INV-1,first_reminder,mail",
         fix: "date,customer_id,invoice_id,rule,action\n2025-03-01,C-042,INV-1,first_reminder,email",
     },
+    CodeDoc {
+        code: "dunning::data::bad-rates",
+        summary: "a line of an ECB or legal interest rate file cannot be read",
+        explanation: "`--ecb-rates` and `--legal-rates` replace the rate tables compiled in \
+(data/rates/). The ECB file is `effective_date,rate_percent`, one row per change of the rate; the \
+legal rate file is `period_start,individual_percent,other_percent`, one row per half-year \
+(`YYYY-01-01` or `YYYY-07-01`). Dates are YYYY-MM-DD in ascending order, rates are percents with \
+a dot, no `%` sign.",
+        example: "effective_date,rate_percent\n2025-06-11,2,15%",
+        fix: "effective_date,rate_percent\n2025-06-11,2.15",
+    },
 ];
 
 #[cfg(test)]
@@ -399,6 +410,10 @@ mod tests {
                 value: s(),
                 help: s(),
             },
+            Problem::BadRates {
+                message: s(),
+                header: "",
+            },
         ];
         for p in &all {
             match p {
@@ -433,7 +448,8 @@ mod tests {
                 | Problem::PaidBeforeIssue { .. }
                 | Problem::UnknownInvoice { .. }
                 | Problem::CustomerMismatch { .. }
-                | Problem::UnknownAction { .. } => {}
+                | Problem::UnknownAction { .. }
+                | Problem::BadRates { .. } => {}
             }
         }
         all

@@ -515,6 +515,19 @@ pub enum Problem {
         #[help]
         help: String,
     },
+
+    /// A line of an ECB or legal interest rate file cannot be read.
+    #[error("{message}")]
+    #[diagnostic(
+        code("dunning::data::bad-rates"),
+        help("a rate file starts with the header `{header}`, then one row per date in ascending order, rates in percent such as `4.50` (data/rates/README.md)")
+    )]
+    BadRates {
+        /// What is wrong, quoting the text.
+        message: String,
+        /// The header the file must have.
+        header: &'static str,
+    },
 }
 
 impl Problem {
@@ -553,6 +566,7 @@ impl Problem {
             Problem::UnknownInvoice { .. } => "dunning::data::unknown-invoice",
             Problem::CustomerMismatch { .. } => "dunning::data::customer-mismatch",
             Problem::UnknownAction { .. } => "dunning::data::unknown-action",
+            Problem::BadRates { .. } => "dunning::data::bad-rates",
         }
     }
 

@@ -49,12 +49,14 @@ mod fields;
 mod history;
 mod invoices;
 mod payments;
+mod rates;
 mod table;
 
 pub use error::{At, DataError, DataErrors, Place, Problem, KEPT, SHOWN};
 pub use history::{load_history, read_history, HISTORY_COLUMNS};
 pub use invoices::{load_invoices, read_invoices, OPTIONAL_COLUMNS, REQUIRED_COLUMNS};
 pub use payments::{load_payments, read_payments, PAYMENT_COLUMNS};
+pub use rates::{load_rates, read_rates};
 pub use table::Format;
 
 use foldhash::HashMap;
