@@ -286,6 +286,23 @@ pub enum CheckError {
         first: SourceSpan,
     },
 
+    /// A fixed interest rate is below three times the legal interest rate in
+    /// a half-year the built-in rate data cover (warning).
+    #[error("interest rate `{rate}` is below three times the legal interest rate in {half_years}")]
+    #[diagnostic(code("dunning::check::rate-below-floor"), severity(Warning))]
+    RateBelowFloor {
+        /// The rate, as written.
+        rate: String,
+        /// The half-years it is below the floor in: `2024 H1 (15.21%)…`.
+        half_years: String,
+        /// Where it is written.
+        #[label("below the floor of Code de commerce L441-10 II")]
+        span: SourceSpan,
+        /// How to fix it.
+        #[help]
+        help: String,
+    },
+
     // ───────────── analysis (warnings) ─────────────
     /// The policy has no rules (warning).
     #[error("the policy has no rules")]

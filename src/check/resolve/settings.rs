@@ -14,7 +14,7 @@ use super::super::names;
 use super::super::reported::Reported;
 use super::Resolver;
 use crate::money::parse_decimal;
-use crate::penalty::InterestRate;
+use crate::penalty::{HalfYear, InterestRate, Rates};
 use crate::policy::{CalendarKind, Settings};
 use crate::span::Span;
 use crate::syntax::ast::{self, LiteralKind, StatementKind};
@@ -175,6 +175,7 @@ impl Resolver<'_> {
             }
             (SettingName::InterestRate, LiteralKind::Percent(p)) => match parse_decimal(p) {
                 Some(rate) if rate <= Decimal::ONE_HUNDRED => {
+                    self.below_floor(rate, value.span);
                     settings.interest_rate = Some(InterestRate::Fixed(rate))
                 }
                 _ => {
@@ -200,6 +201,38 @@ impl Resolver<'_> {
             ) => return Err(self.invalid_setting(key, value.span, None)),
         }
         Ok(())
+    }
+
+    /// Warns when a fixed `rate` is below three times the legal rate of a
+    /// half-year the built-in data cover: L441-10 II lets the parties agree
+    /// on a rate, but not one below that floor.
+    fn below_floor(&mut self, rate: Decimal, span: Span) {
+        let three = Decimal::from(3);
+        let below: Vec<(chrono::NaiveDate, Decimal)> = Rates::builtin()
+            .legal_half_years()
+            .filter_map(|(start, legal)| {
+                let floor = legal.checked_mul(three)?;
+                (rate < floor).then_some((start, floor))
+            })
+            .collect();
+        let Some(&(worst_start, worst)) = below.iter().max_by_key(|(_, f)| *f) else {
+            return;
+        };
+        let listed: Vec<String> = below
+            .iter()
+            .map(|(start, floor)| format!("{} ({floor}%)", HalfYear(*start)))
+            .collect();
+        let _ = self.report(CheckError::RateBelowFloor {
+            rate: self.text(span).to_string(),
+            half_years: crate::words::and_list(&listed),
+            span: span.into(),
+            help: format!(
+                "an agreed rate may not be lower than three times the legal interest rate \
+                 ({worst}% in {}); write `set interest_rate = ecb + 10` for the statutory rate, \
+                 or a rate of at least {worst}%",
+                HalfYear(worst_start)
+            ),
+        });
     }
 
     /// `ecb + N` (N at most 100 points) or `N x legal` (N at most 10).
