@@ -74,7 +74,8 @@ pub use eval::{
 pub use policy::Policy;
 pub use simulate::{
     diff, replay, simulate, Context, Crossed, DateRange, DateRangeError, Diff, Engine,
-    InvoiceChange, KindChange, KindFigures, ReplayOptions, Simulation, StepFigures, Summary,
+    InvoiceChange, KindChange, KindFigures, PaidLate, ReplayOptions, Simulation, StepFigures,
+    Summary,
 };
 pub use source::SourceFile;
 pub use span::{LineIndex, Span};

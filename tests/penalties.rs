@@ -5,6 +5,7 @@
 mod support;
 
 use dunning::penalty::{late_interest, Debt, InterestRate, Rates};
+use dunning::RunData;
 use rust_decimal::Decimal;
 use support::*;
 
@@ -259,4 +260,82 @@ fn the_command_line_takes_a_newer_ecb_rate_file() {
     assert!(err.contains("error[dunning::data::bad-rates]: ecb.csv:2: `2026-06-10,1,90` has 3 values, expected 2"), "{err}");
     let (code, _, err) = plan_cli(&["--ecb-rates", "missing.csv"], None);
     assert_eq!(code, 2, "{err}");
+}
+
+const CLAIMS: &str = "\
+attribute customer_type in [business, consumer]
+set interest_rate = ecb + 10
+set indemnity = 40 EUR
+rule claim: when paid_late >= 1d then letter template \"facture-penalites\"
+";
+
+#[test]
+fn case5_an_invoice_paid_20_days_late_still_owes_interest_and_the_indemnity() {
+    let p = policy(CLAIMS);
+    let mut inv = invoice(&p, "F1", "C1", "2025-01-30", "2025-03-01", "1200", &[]);
+    inv.paid_date = Some(date("2025-03-21"));
+    let invoices = vec![inv];
+    // Open until the payment: the claim rule does not hold.
+    assert!(
+        dunning::plan(&p, RunData::new(&invoices), date("2025-03-20"))
+            .actions
+            .is_empty()
+    );
+    // Paid: the penalty invoice goes out, 1,200 × 13.15 × 20 / 36,500 = 8.6465… and 40 EUR.
+    let plan = dunning::plan(&p, RunData::new(&invoices), date("2025-03-21"));
+    let line = &plan.actions[0].invoices[0];
+    assert_eq!((line.rule, line.days_overdue), ("claim", 20));
+    assert_eq!(
+        (line.interest, line.indemnity),
+        (Some(dec("8.65")), Some(dec("40")))
+    );
+    assert_eq!(plan.actions[0].open_amount, dec("0"));
+    // Once.
+    let history = as_history(&plan);
+    let later = RunData::new(&invoices).with_history(&history);
+    assert!(dunning::plan(&p, later, date("2025-03-22"))
+        .actions
+        .is_empty());
+}
+
+#[test]
+fn the_summary_counts_the_penalties_owed_on_invoices_paid_late() {
+    let p = policy(CLAIMS);
+    let paid = |id: &str, due: &str, amount: &str, on: &str, kind: &str| {
+        let mut inv = invoice(
+            &p,
+            id,
+            id,
+            "2025-01-01",
+            due,
+            amount,
+            &[("customer_type", kind)],
+        );
+        inv.paid_date = Some(date(on));
+        inv
+    };
+    let invoices = vec![
+        // 20 days late at 13.15 %: 8.65 and 40.
+        paid("A", "2025-03-01", "1200", "2025-03-21", "business"),
+        // Across 1 July: 10 days at 13.15 % (1,000 × 13.15 × 10 / 36,500 =
+        // 3.6027…) and 5 at 12.15 % (1.6643…): 5.27 and 40.
+        paid("B", "2025-06-20", "1000", "2025-07-05", "business"),
+        // A consumer: counted, owes nothing.
+        paid("C", "2025-03-01", "5000", "2025-04-01", "consumer"),
+        // On time, and late but paid after the range: not counted.
+        paid("D", "2025-03-01", "700", "2025-03-01", "business"),
+        paid("E", "2025-03-01", "700", "2026-01-10", "business"),
+    ];
+    let summary = dunning::replay(
+        &p,
+        RunData::new(&invoices),
+        range("2025-01-01", "2025-12-31"),
+        dunning::ReplayOptions::default(),
+        &mut |_| {},
+    );
+    let eur = &summary.paid_late[&dunning::money::Currency::parse("EUR").unwrap()];
+    assert_eq!(eur.invoices, 3);
+    assert_eq!(eur.interest, dec("13.92"));
+    assert_eq!(eur.indemnity, dec("80"));
+    assert_eq!(eur.interest_unknown, 0);
 }

@@ -76,16 +76,34 @@ pub(crate) fn facts<'a>(
         open_amount,
         history: &state.invoices[invoice],
         last_contact: state.last_contact(run, invoice),
+        paid_on: run.ledger.paid_on(invoice, date),
     }
 }
 
 /// The step due for an invoice: the most advanced rule that holds, above
 /// every step already fired (rule 5: no burst, no going back), or the last
 /// fired one again if it repeats and its interval has passed (rule 3).
+///
+/// An open invoice climbs the ladder of the rules that are not claim rules;
+/// an invoice paid in full, that of the claim rules (`paid_late`), with its
+/// own floor: the most advanced claim rule fired.
 pub(crate) fn due_step(run: &Run<'_>, facts: &Facts<'_>) -> Option<RuleIdx> {
     let history = facts.history;
-    let floor = history.highest;
-    for (index, rule) in run.policy.rules_indexed().rev() {
+    let paid = facts.paid_on.is_some();
+    let floor = if paid {
+        run.policy
+            .rules_indexed()
+            .rev()
+            .map(|(i, _)| i)
+            .find(|&i| run.claim[i] && history.has_fired(i))
+    } else {
+        history.highest
+    };
+    let track = run
+        .policy
+        .rules_indexed()
+        .filter(|(i, _)| run.claim[*i] == paid);
+    for (index, rule) in track.rev() {
         match floor {
             Some(h) if index < h => return None,
             Some(h) if index == h => {
@@ -126,13 +144,16 @@ pub(crate) fn decide(
     date: NaiveDate,
 ) -> Decision {
     let policy = run.policy;
+    // A paid invoice is still evaluated, for the claim rules only, when the
+    // policy has some.
     let open_amount = match run.ledger.status(invoice, date) {
         Status::Open(amount) => amount,
+        Status::Paid(_) | Status::PaidByPayments if run.has_claims => Decimal::ZERO,
         other => return Decision::NotOpen(other),
     };
     let inv = run.ledger.invoice(invoice);
     if let Some(min) = policy.settings.minimum_amount {
-        if min.currency == inv.currency && open_amount < min.amount {
+        if min.currency == inv.currency && open_amount < min.amount && !open_amount.is_zero() {
             return Decision::BelowMinimum { open_amount };
         }
     }

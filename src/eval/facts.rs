@@ -49,6 +49,8 @@ pub(crate) struct Facts<'a> {
     pub open_amount: Decimal,
     pub history: &'a InvoiceHistory,
     pub last_contact: Option<NaiveDate>,
+    /// The day the invoice was paid in full, if it was by the day evaluated.
+    pub paid_on: Option<NaiveDate>,
 }
 
 /// A fact's value on the day.
@@ -102,6 +104,10 @@ impl<'a> Facts<'a> {
             Fact::Reminders => Actual::Number(Decimal::from(self.history.reminders)),
             Fact::CustomerId => Actual::Text(&inv.customer_id),
             Fact::InvoiceId => Actual::Text(&inv.id),
+            Fact::PaidLate => match self.paid_on {
+                Some(paid) => Actual::Days((paid - inv.due_date).num_days()),
+                None => Actual::Missing,
+            },
             Fact::Attribute(i) => match inv.attributes.get(i.get()) {
                 None | Some(AttrValue::Missing) => Actual::Missing,
                 Some(AttrValue::Text(t)) => Actual::Text(t),

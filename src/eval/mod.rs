@@ -36,12 +36,21 @@ pub(crate) struct Run<'a> {
     /// The attribute `customer_type`, when the policy has one: its value
     /// `consumer` marks invoices to consumers, who owe no L441-10 penalties.
     pub customer_type: Option<crate::policy::AttrIdx>,
+    /// Per rule, whether it is a claim rule (`Rule::is_claim`).
+    pub claim: crate::idx::IdxVec<crate::policy::RuleIdx, bool>,
+    /// The policy has a claim rule: paid invoices are evaluated too.
+    pub has_claims: bool,
 }
 
 impl<'a> Run<'a> {
     /// Indexes the invoices and payments of `data` (not the history).
     pub fn new(policy: &'a Policy, data: RunData<'a, '_>) -> Self {
+        let claim: crate::idx::IdxVec<crate::policy::RuleIdx, bool> =
+            crate::idx::IdxVec::from_vec(policy.rules.iter().map(|r| r.is_claim()).collect());
+        let has_claims = claim.iter().any(|c| *c);
         Run {
+            claim,
+            has_claims,
             policy,
             ledger: Ledger::new(data),
             rates: data.rates,

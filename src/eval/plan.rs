@@ -268,7 +268,10 @@ impl<'r, 'a> Consolidator<'r, 'a> {
             let inv = ledger.invoice(f.invoice);
             let rule = policy.rule(f.rule);
             let facts = facts(self.run, state, f.invoice, date, f.open_amount);
-            let days_overdue = facts.overdue();
+            // A paid invoice (a claim rule) was late by the days to its payment.
+            let days_overdue = facts
+                .paid_on
+                .map_or(facts.overdue(), |paid| (paid - inv.due_date).num_days());
             let penalties = policy.settings.penalties() && days_overdue > 0;
             let consumer = self.run.is_consumer(f.invoice);
             let line = InvoiceLine {

@@ -93,6 +93,18 @@ impl Policy {
     }
 }
 
+impl Rule {
+    /// A claim rule tests `paid_late`: it is considered for invoices paid
+    /// in full (to claim the penalties of a late payment), and the other
+    /// rules for open invoices only.
+    pub fn is_claim(&self) -> bool {
+        let mut claim = false;
+        self.condition
+            .visit_facts(&mut |f| claim |= f == Fact::PaidLate);
+        claim
+    }
+}
+
 /// The policy-wide settings, each at its default unless the policy sets it.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Settings {

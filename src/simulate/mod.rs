@@ -22,7 +22,7 @@ use crate::policy::Policy;
 
 pub use diff::{diff, Diff, InvoiceChange, KindChange};
 pub use range::{DateRange, DateRangeError};
-pub use summary::{Context, Crossed, KindFigures, StepFigures, Summary};
+pub use summary::{Context, Crossed, KindFigures, PaidLate, StepFigures, Summary};
 
 /// Every action of a replay, day after day, and what they add up to.
 #[derive(Clone, Debug, Serialize)]

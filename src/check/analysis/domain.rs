@@ -541,6 +541,9 @@ fn var_of(fact: Fact, currency: Option<Currency>) -> Option<Var> {
         Fact::Disputed => Var::Disputed,
         Fact::CustomerId => Var::CustomerId,
         Fact::InvoiceId => Var::InvoiceId,
+        // Claim rules (on paid invoices) stand outside the ladder the
+        // analysis reasons about.
+        Fact::PaidLate => return None,
         Fact::Attribute(i) => match currency {
             Some(c) => Var::Money(FactKey::Attribute(i), c),
             None => Var::Attribute(i),

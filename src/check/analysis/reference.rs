@@ -36,7 +36,7 @@ pub(super) fn shadowed(
             continue;
         };
         for (j, hull) in hulls.iter().enumerate().skip(i + 1) {
-            let Some((lo_j, hi_j)) = *hull else {
+            let Some((lo_j, hi_j)) = (*hull).filter(|_| !facts[j].claim) else {
                 continue;
             };
             let covers_lo = match (lo_i, lo_j) {

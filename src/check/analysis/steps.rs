@@ -12,7 +12,7 @@ use crate::policy::{ActionKind, Policy};
 
 pub(super) fn never_fires(policy: &Policy, facts: &[RuleFacts], out: &mut Vec<CheckError>) {
     for (i, f) in facts.iter().enumerate() {
-        if !f.never {
+        if !f.never || f.claim {
             continue;
         }
         if let Some(j) = f.needs_later {

@@ -87,5 +87,23 @@ pub(crate) fn table(s: &Summary) -> String {
         show(c.paid_on_time_percent, "%"),
         show(c.average_days_late, " days"),
     );
+    for (currency, p) in &s.paid_late {
+        let unknown = if p.interest_unknown > 0 {
+            format!(
+                " ({} without a rate in the rate tables)",
+                p.interest_unknown
+            )
+        } else {
+            String::new()
+        };
+        let _ = writeln!(
+            out,
+            "Penalties owed on invoices paid late in the range ({currency}): {} invoice{}, interest {:.2}{unknown}, indemnities {:.2}",
+            p.invoices,
+            if p.invoices == 1 { "" } else { "s" },
+            p.interest,
+            p.indemnity,
+        );
+    }
     out
 }
