@@ -700,3 +700,38 @@ fn rule12_actions_are_sorted_by_customer_then_action_and_output_is_stable() {
         serde_json::to_string(&b).unwrap()
     );
 }
+
+#[test]
+fn rule7_an_agency_hand_over_is_not_a_contact() {
+    let p = policy(
+        "set cooldown = 7d\n\
+         rule mail: when overdue >= 1d then email\n\
+         rule agency: when overdue >= 5d then collection_agency\n\
+         rule second_mail: when overdue >= 10d and fired agency then email template \"r2\"\n",
+    );
+    let invoices = vec![invoice(
+        &p,
+        "I1",
+        "C1",
+        "2025-01-01",
+        "2025-01-31",
+        "1000.00",
+        &[],
+    )];
+    let days = run_days(&p, &invoices, &[], "2025-02-01", "2025-02-28");
+    let fired: Vec<(String, String)> = days
+        .iter()
+        .map(|(d, _, r)| (d.to_string(), r.clone()))
+        .collect();
+    // The hand-over is not held by the e-mail of 02-01 (a week would be
+    // 02-08), and does not restart the cooldown: the second e-mail goes on
+    // 02-10, not 02-12.
+    assert_eq!(
+        fired,
+        [
+            ("2025-02-01".to_string(), "mail".to_string()),
+            ("2025-02-05".to_string(), "agency".to_string()),
+            ("2025-02-10".to_string(), "second_mail".to_string()),
+        ]
+    );
+}

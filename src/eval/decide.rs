@@ -174,7 +174,7 @@ pub(crate) fn decide(
         };
     }
     let cooldown = policy.settings.cooldown_days;
-    if cooldown > 0 {
+    if cooldown > 0 && kind.is_contact() {
         if let Some(last) = facts.last_contact {
             // Several actions to one customer on one day are one contact.
             if last < date && (date - last).num_days() < i64::from(cooldown) {

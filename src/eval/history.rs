@@ -87,7 +87,8 @@ impl State {
             let Some(&i) = run.ledger.index.get(entry.invoice_id.as_str()) else {
                 continue;
             };
-            state.record(run, i, run.policy.rule_index(&entry.rule), entry.date);
+            let rule = run.policy.rule_index(&entry.rule);
+            state.record(run, i, rule, entry.action.is_contact(), entry.date);
         }
         state
     }
@@ -98,12 +99,14 @@ impl State {
     }
 
     /// An action for `invoice` on `date`, by `rule` (`None`: a rule the
-    /// policy no longer has).
+    /// policy no longer has); `contact`: it reached the customer
+    /// (`ActionKind::is_contact`).
     pub fn record(
         &mut self,
         run: &Run<'_>,
         invoice: InvoiceIdx,
         rule: Option<RuleIdx>,
+        contact: bool,
         date: NaiveDate,
     ) {
         let history = &mut self.invoices[invoice];
@@ -112,7 +115,9 @@ impl State {
             history.first_late_action =
                 Some(history.first_late_action.map_or(date, |d| d.min(date)));
         }
-        let c = run.ledger.customer_of[invoice];
-        self.last_contact[c] = Some(self.last_contact[c].map_or(date, |d| d.max(date)));
+        if contact {
+            let c = run.ledger.customer_of[invoice];
+            self.last_contact[c] = Some(self.last_contact[c].map_or(date, |d| d.max(date)));
+        }
     }
 }

@@ -335,6 +335,22 @@ impl ActionKind {
         }
     }
 
+    /// Whether it reaches the customer: e-mails, texts, calls, letters and
+    /// formal notices are contacts, which the cooldown spaces out and which
+    /// `last_contact` counts. A hand-over to a collection agency or a court
+    /// filing is not: the cooldown never holds it and it does not restart it.
+    pub fn is_contact(self) -> bool {
+        match self {
+            ActionKind::Email
+            | ActionKind::Sms
+            | ActionKind::Call
+            | ActionKind::Letter
+            | ActionKind::RegisteredLetter
+            | ActionKind::FormalNotice => true,
+            ActionKind::CollectionAgency | ActionKind::Legal => false,
+        }
+    }
+
     /// Calls and postal mail happen on business days; e-mails and texts do not wait.
     pub fn needs_business_day(self) -> bool {
         !matches!(self, ActionKind::Email | ActionKind::Sms)

@@ -282,7 +282,8 @@ impl<'a> Replay<'_, 'a> {
             }
             let actions = self.consolidator.consolidate(&state, day, &fired);
             for f in &fired {
-                state.record(self.run, f.invoice, Some(f.rule), day);
+                let contact = self.run.policy.rule(f.rule).action.kind.is_contact();
+                state.record(self.run, f.invoice, Some(f.rule), contact, day);
             }
             if self.watch.customer_contacts {
                 // Trigger::CustomerContact: a contact changes `last_contact`
