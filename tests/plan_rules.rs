@@ -735,3 +735,25 @@ fn rule7_an_agency_hand_over_is_not_a_contact() {
         ]
     );
 }
+
+#[test]
+fn rule8_messages_can_wait_for_business_days_too() {
+    let text = "set calendar = france\nrule mail: when overdue >= 1d then email\n";
+    let p = policy(text);
+    // Due on Friday 2025-05-02: overdue on Saturday 3 May.
+    let invoices = vec![invoice(
+        &p,
+        "I1",
+        "C1",
+        "2025-04-01",
+        "2025-05-02",
+        "100",
+        &[],
+    )];
+    let any_day = run_days(&p, &invoices, &[], "2025-05-03", "2025-05-06");
+    assert_eq!(any_day[0].0, date("2025-05-03"));
+    let p = policy(&format!("{text}set messages_on_business_days = yes\n"));
+    let business = run_days(&p, &invoices, &[], "2025-05-03", "2025-05-06");
+    // Saturday and Sunday wait; Monday 5 May is a business day.
+    assert_eq!(business[0].0, date("2025-05-05"));
+}

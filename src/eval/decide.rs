@@ -166,7 +166,8 @@ pub(crate) fn decide(
     };
     let kind = policy.rule(rule).action.kind;
     let calendar_kind = policy.settings.calendar;
-    if kind.needs_business_day() && !calendar::is_business_day(calendar_kind, date) {
+    let business_day = policy.settings.needs_business_day(kind);
+    if business_day && !calendar::is_business_day(calendar_kind, date) {
         return Decision::Deferred {
             rule,
             until: calendar::next_business_day(calendar_kind, date),
@@ -181,7 +182,7 @@ pub(crate) fn decide(
                 let mut until = last
                     .checked_add_days(Days::new(u64::from(cooldown)))
                     .unwrap_or(date);
-                if kind.needs_business_day() {
+                if business_day {
                     until = calendar::next_business_day(calendar_kind, until);
                 }
                 return Decision::Deferred {

@@ -121,6 +121,18 @@ pub struct Settings {
     pub indemnity: Option<Money>,
     /// Disputed invoices are paused (the default, as an ERP's dunning block).
     pub pause_disputed: bool,
+    /// E-mails and text messages wait for a business day too (by default
+    /// they go out any day).
+    pub messages_on_business_days: bool,
+}
+
+impl Settings {
+    /// Whether an action of `kind` waits for a business day under these
+    /// settings: calls and postal mail always, messages when
+    /// `messages_on_business_days` is set.
+    pub fn needs_business_day(&self, kind: ActionKind) -> bool {
+        kind.needs_business_day() || self.messages_on_business_days
+    }
 }
 
 impl Default for Settings {
@@ -132,6 +144,7 @@ impl Default for Settings {
             interest_rate: None,
             indemnity: None,
             pause_disputed: true,
+            messages_on_business_days: false,
         }
     }
 }

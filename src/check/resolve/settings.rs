@@ -28,17 +28,19 @@ pub(crate) enum SettingName {
     InterestRate,
     Indemnity,
     PauseDisputed,
+    MessagesOnBusinessDays,
 }
 
 impl SettingName {
     /// Every setting, in the README's order.
-    pub(crate) const ALL: [SettingName; 6] = [
+    pub(crate) const ALL: [SettingName; 7] = [
         SettingName::Cooldown,
         SettingName::Calendar,
         SettingName::MinimumAmount,
         SettingName::InterestRate,
         SettingName::Indemnity,
         SettingName::PauseDisputed,
+        SettingName::MessagesOnBusinessDays,
     ];
 
     /// Name, what it takes (for messages), a value to show in a fix.
@@ -56,6 +58,9 @@ impl SettingName {
             ),
             SettingName::Indemnity => ("indemnity", "an amount such as `40 EUR`", "40 EUR"),
             SettingName::PauseDisputed => ("pause_disputed", "`yes` or `no`", "yes"),
+            SettingName::MessagesOnBusinessDays => {
+                ("messages_on_business_days", "`yes` or `no`", "yes")
+            }
         }
     }
 
@@ -190,13 +195,17 @@ impl Resolver<'_> {
                 }
             },
             (SettingName::PauseDisputed, LiteralKind::Bool(b)) => settings.pause_disputed = *b,
+            (SettingName::MessagesOnBusinessDays, LiteralKind::Bool(b)) => {
+                settings.messages_on_business_days = *b
+            }
             (
                 SettingName::Cooldown
                 | SettingName::Calendar
                 | SettingName::MinimumAmount
                 | SettingName::Indemnity
                 | SettingName::InterestRate
-                | SettingName::PauseDisputed,
+                | SettingName::PauseDisputed
+                | SettingName::MessagesOnBusinessDays,
                 _,
             ) => return Err(self.invalid_setting(key, value.span, None)),
         }
