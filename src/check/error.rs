@@ -286,6 +286,21 @@ pub enum CheckError {
         first: SourceSpan,
     },
 
+    /// An action parameter names a penalty (`with indemnity = 0 EUR`): the
+    /// penalties come from the settings, and a parameter would be ignored.
+    #[error("an action cannot set `{name}`: the penalties come from the policy's settings")]
+    #[diagnostic(
+        code("dunning::check::penalty-parameter"),
+        help("remove it; `set interest_rate` and `set indemnity` apply to every action, and invoices whose `customer_type` is `consumer` get neither (the indemnity is owed once per invoice by law to professionals)")
+    )]
+    PenaltyParameter {
+        /// The parameter's name.
+        name: String,
+        /// Where it is written.
+        #[label("not an action parameter")]
+        span: SourceSpan,
+    },
+
     /// A fixed interest rate is below three times the legal interest rate in
     /// a half-year the built-in rate data cover (warning).
     #[error("interest rate `{rate}` is below three times the legal interest rate in {half_years}")]
