@@ -73,9 +73,9 @@ pub use eval::{
 };
 pub use policy::Policy;
 pub use simulate::{
-    diff, replay, simulate, Context, Crossed, DateRange, DateRangeError, Diff, Engine,
+    diff, replay, simulate, Context, Crossed, DateRange, DateRangeError, Diff, Engine, Indicators,
     InvoiceChange, KindChange, KindFigures, PaidLate, ReplayOptions, Simulation, StepFigures,
-    Summary,
+    Summary, AGE_BUCKETS,
 };
 pub use source::SourceFile;
 pub use span::{LineIndex, Span};

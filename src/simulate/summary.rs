@@ -53,6 +53,8 @@ pub struct Summary {
     /// range (paid in full between `from` and `to`, after their due date),
     /// when the policy sets `interest_rate` or `indemnity`.
     pub paid_late: BTreeMap<Currency, PaidLate>,
+    /// Per currency, the credit team's indicators (README, "Indicators").
+    pub indicators: BTreeMap<Currency, super::Indicators>,
 }
 
 /// The penalties the law gives on invoices paid late (L441-10, D441-5),
@@ -337,6 +339,7 @@ impl<'r, 'a> SummaryBuilder<'r, 'a> {
         let paid_late = self.paid_late();
         Summary {
             paid_late,
+            indicators: super::indicators::indicators(ledger, self.from, self.to),
             from: self.from,
             to: self.to,
             invoices: ledger.invoices.len(),
