@@ -757,3 +757,34 @@ fn rule8_messages_can_wait_for_business_days_too() {
     // Saturday and Sunday wait; Monday 5 May is a business day.
     assert_eq!(business[0].0, date("2025-05-05"));
 }
+
+#[test]
+fn rule7_a_preventive_reminder_is_not_held_by_the_cooldown() {
+    let p = policy(
+        "set cooldown = 7d\n\
+         rule courtesy: when due_in <= 3d and due_in >= 1d then email template \"avant\"\n\
+         rule first: when overdue >= 2d then email template \"r1\"\n",
+    );
+    // A1 is overdue and reminded on 02-03; A2 falls due on 02-08: its
+    // courtesy window, 02-05 to 02-07, is inside the week after that
+    // reminder. It goes out on 02-05 all the same (it used to be lost), and
+    // counts as a contact: A2's overdue reminder waits until 02-12.
+    let invoices = vec![
+        invoice(&p, "A1", "C1", "2025-01-01", "2025-02-01", "100", &[]),
+        invoice(&p, "A2", "C1", "2025-01-07", "2025-02-08", "100", &[]),
+    ];
+    let fired: Vec<(String, String, String)> =
+        run_days(&p, &invoices, &[], "2025-02-01", "2025-02-20")
+            .into_iter()
+            .map(|(d, i, r)| (d.to_string(), i, r))
+            .collect();
+    let s = |d: &str, i: &str, r: &str| (d.to_string(), i.to_string(), r.to_string());
+    assert_eq!(
+        fired,
+        [
+            s("2025-02-03", "A1", "first"),
+            s("2025-02-05", "A2", "courtesy"),
+            s("2025-02-12", "A2", "first"),
+        ]
+    );
+}

@@ -175,7 +175,10 @@ pub(crate) fn decide(
         };
     }
     let cooldown = policy.settings.cooldown_days;
-    if cooldown > 0 && kind.is_contact() {
+    // A preventive reminder (not yet overdue) is never held: its window
+    // closes at the due date, and deferring it lost it (one eligible
+    // invoice in nine with the French ladder). It still counts as a contact.
+    if cooldown > 0 && kind.is_contact() && facts.overdue() > 0 {
         if let Some(last) = facts.last_contact {
             // Several actions to one customer on one day are one contact.
             if last < date && (date - last).num_days() < i64::from(cooldown) {
