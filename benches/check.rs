@@ -41,7 +41,6 @@ fn header(out: &mut String) {
     out.push_str("# Generated for the check benchmark.\n");
     out.push_str("set cooldown = 7d\nset calendar = france\nset minimum_amount = 20 EUR\n");
     out.push_str("set interest_rate = 12.15%\nset indemnity = 40 EUR\n\n");
-    out.push_str("attribute promised_until: date\nattribute payment_plan: bool\n");
     out.push_str("pause promise_to_pay when promised_until >= today\n");
     out.push_str("pause payment_plan when payment_plan\n\n");
 }

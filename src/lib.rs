@@ -9,7 +9,7 @@
 //! | syntax | [`parse`] | the text of a `.dunning` file | [`Parsed`]: the [`ast`] of what parsed, a [`SyntaxError`] per statement that did not |
 //! | format | [`format()`] | [`Parsed`] | the canonical text, or a [`FormatError`] |
 //! | check | [`check`] | [`Parsed`] | [`Checked`]: the [`Policy`] if nothing is wrong, and every [`PolicyError`] |
-//! | data | [`data::load_invoices`], … | files, and the policy (for its attributes) | invoices, payments, history: a [`RunData`] |
+//! | data | [`data::load_invoices`], … | files, and the policy (for its attributes) | invoices, payments, account events, history: a [`RunData`] |
 //! | plan | [`plan`] | [`Policy`], [`RunData`], a day | [`Plan`]: that day's [`Action`]s |
 //! | explain | [`explain`] | [`Policy`], [`RunData`], a day, an invoice | [`Explanation`] |
 //! | replay | [`replay`], [`simulate`] | [`Policy`], [`RunData`], a [`DateRange`] | each day's actions, a [`Summary`]; a [`Simulation`] |

@@ -351,3 +351,90 @@ fn bad_arguments_and_files_get_a_clear_error_and_exit_code() {
     assert_eq!(code, 1);
     assert!(err.contains("overdue"), "{err}");
 }
+
+#[test]
+fn plan_explain_and_simulate_read_account_events() {
+    // events.csv: B1 disputed from 1 March, D1's dispute (in the snapshot)
+    // closed on 4 March, CLIENT-E called on 1 March (cooldown of 7 days).
+    let mut args: Vec<&str> = PLAN.to_vec();
+    args.extend([
+        "--events",
+        "events.csv",
+        "--date",
+        "2025-03-05",
+        "--format",
+        "csv",
+    ]);
+    let (code, csv, err) = run(&args);
+    assert_eq!(code, 0, "{err}");
+    insta::assert_snapshot!("plan_csv_with_events", csv);
+    let (code, out, err) = run(&[
+        "explain",
+        "policy.dunning",
+        "--invoices",
+        "invoices.csv",
+        "--events",
+        "events.csv",
+        "--date",
+        "2025-03-05",
+        "--invoice",
+        "B1",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("dispute"), "{out}");
+    let (code, out, err) = run(&[
+        "simulate",
+        "policy.dunning",
+        "--invoices",
+        "invoices.csv",
+        "--events",
+        "events.csv",
+        "--from",
+        "2025-02-01",
+        "--to",
+        "2025-03-31",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("\"D1\""),
+        "D1 is chased once its dispute is closed"
+    );
+}
+
+#[test]
+fn a_bad_events_file_names_the_file_row_and_column() {
+    let mut args: Vec<&str> = PLAN.to_vec();
+    args.extend(["--events", "bad_events.csv", "--date", "2025-03-05"]);
+    let (code, out, err) = run(&args);
+    assert_eq!(code, 1);
+    assert!(out.is_empty());
+    insta::assert_snapshot!("bad_events", err);
+}
+
+#[test]
+fn currencies_without_a_minimum_amount_are_warned_about() {
+    let dir = tempfile::tempdir().unwrap();
+    let policy = dir.path().join("gbp.dunning");
+    std::fs::write(
+        &policy,
+        "set minimum_amount = [20 GBP]\nrule r: when overdue >= 1d then email\n",
+    )
+    .unwrap();
+    let policy = policy.display().to_string();
+    let (code, _, err) = run(&[
+        "plan",
+        &policy,
+        "--invoices",
+        "invoices.csv",
+        "--date",
+        "2025-03-05",
+    ]);
+    assert_eq!(code, 0, "a warning, not an error");
+    assert_eq!(
+        err.trim_end(),
+        "warning: invoices.csv:2: 8 invoices in EUR (the first on this line) have no minimum \
+         amount: `minimum_amount` is 20 GBP; add one for EUR: `set minimum_amount = [..., 20 EUR]`"
+    );
+}

@@ -5,6 +5,7 @@
 //!
 //! - `err/invoices/`: invoice files, read with `segment.dunning`;
 //! - `err/attributes/`: invoice files, read with `policy.dunning` (one attribute of each type);
+//! - `err/payments/`, `err/history/`, `err/events/`: checked against `ok/invoices.csv`.
 //! - `err/payments/`, `err/history/`: checked against `ok/invoices.csv`;
 //! - `err/rates/`: rate files (`legal…` the legal rate, others the ECB rate).
 
@@ -54,6 +55,7 @@ fn read(path: &Path) -> Result<usize, DataErrors> {
             };
             data::read_rates(name, &bytes, kind, Rates::default()).map(|_| 1)
         }
+        "events" => data::read_events(name, &bytes, format, &invoices).map(|v| v.len()),
         other => panic!("unknown fixture folder {other}"),
     }
 }
@@ -83,7 +85,7 @@ fn catalogue() {
 
 #[test]
 fn the_catalogue_is_large_enough() {
-    let count: usize = ["invoices", "attributes", "payments", "history"]
+    let count: usize = ["invoices", "attributes", "payments", "history", "events"]
         .iter()
         .map(|k| {
             std::fs::read_dir(fixtures().join("err").join(k))

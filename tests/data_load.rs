@@ -145,9 +145,9 @@ fn attributes_are_typed_as_the_policy_declares() {
     assert_eq!(a(2, "risk_score"), AttrValue::Number(dec("-1")));
     assert_eq!(a(0, "credit_limit"), AttrValue::Money(dec("50000")));
     assert_eq!(a(1, "credit_limit"), AttrValue::Money(dec("1000.50")));
-    assert_eq!(a(1, "promised_until"), AttrValue::Date(date("2025-04-01")));
-    assert_eq!(a(0, "insolvent"), AttrValue::Bool(false));
-    assert_eq!(a(3, "insolvent"), AttrValue::Bool(true));
+    assert_eq!(a(1, "reviewed_on"), AttrValue::Date(date("2025-04-01")));
+    assert_eq!(a(0, "vip"), AttrValue::Bool(false));
+    assert_eq!(a(3, "vip"), AttrValue::Bool(true));
     assert_eq!(a(0, "account_manager"), AttrValue::Text("Anne".into()));
     assert_eq!(
         a(2, "account_manager"),
@@ -158,7 +158,7 @@ fn attributes_are_typed_as_the_policy_declares() {
         "segment",
         "risk_score",
         "credit_limit",
-        "promised_until",
+        "reviewed_on",
         "account_manager",
     ] {
         assert_eq!(a(3, name), AttrValue::Missing, "{name}");

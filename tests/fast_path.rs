@@ -6,6 +6,7 @@
 mod support;
 
 use chrono::Days;
+use dunning::data::{EventKind, Until};
 use dunning::policy::{Fact, FactKind, Moves};
 use dunning::{DateRange, Engine, ReplayOptions, RunData};
 use proptest::prelude::*;
@@ -65,7 +66,8 @@ fn atom(rng: &mut rand_chacha::ChaCha8Rng) -> String {
     let text = match rng.random_range(0..10) {
         0..4 => clock_atom(rng),
         4 => format!(
-            "promised_until {} today",
+            "{} {} today",
+            ["promised_until", "review"][rng.random_range(0..2)],
             OPS[rng.random_range(0..OPS.len())]
         ),
         5 => ["segment = strategic", "segment in [small, standard]"][rng.random_range(0..2)]
@@ -85,9 +87,8 @@ fn atom(rng: &mut rand_chacha::ChaCha8Rng) -> String {
 /// A random but valid policy text.
 fn random_policy(seed: u64) -> String {
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
-    let mut text = String::from(
-        "attribute segment in [strategic, standard, small]\nattribute promised_until: date\n",
-    );
+    let mut text =
+        String::from("attribute segment in [strategic, standard, small]\nattribute review: date\n");
     if rng.random_bool(0.5) {
         text += &format!("set cooldown = {}d\n", rng.random_range(1..10));
     }
@@ -102,6 +103,15 @@ fn random_policy(seed: u64) -> String {
     }
     if rng.random_bool(0.4) {
         text += "pause promise when promised_until >= today\n";
+    }
+    if rng.random_bool(0.3) {
+        text += "pause review when review >= today\n";
+    }
+    if rng.random_bool(0.3) {
+        text += "pause plan when payment_plan\n";
+    }
+    if rng.random_bool(0.3) {
+        text += "pause insolvency when insolvent and not disputed\n";
     }
     // A pause on a day clock ends on a day the replay must foresee (a flip
     // from true to false matters only there, behind `not`, or in a wait).
@@ -118,6 +128,17 @@ fn random_policy(seed: u64) -> String {
         if r > 0 && rng.random_bool(0.2) {
             cond = format!("{cond} and fired r{}", rng.random_range(0..r));
         }
+        if rng.random_bool(0.25) {
+            let op = OPS[rng.random_range(0..OPS.len())];
+            let step = rng.random_range(0..rules);
+            let days = rng.random_range(0..30);
+            let since = format!("since r{step} {op} {days}d");
+            cond = if rng.random_bool(0.5) {
+                format!("({cond}) and {since}")
+            } else {
+                format!("({cond}) or not {since}")
+            };
+        }
         let action = ACTIONS[rng.random_range(0..ACTIONS.len())];
         let repeat = if rng.random_bool(0.2) {
             format!(" repeat every {}d", rng.random_range(1..15))
@@ -129,15 +150,18 @@ fn random_policy(seed: u64) -> String {
     text
 }
 
-fn random_data(
-    p: &dunning::Policy,
-    seed: u64,
-    n: usize,
-) -> (Vec<dunning::data::Invoice>, Vec<dunning::data::Payment>) {
+type Data = (
+    Vec<dunning::data::Invoice>,
+    Vec<dunning::data::Payment>,
+    Vec<dunning::data::AccountEvent>,
+);
+
+fn random_data(p: &dunning::Policy, seed: u64, n: usize) -> Data {
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
     let start = date("2024-12-15");
     let mut invoices = Vec::new();
     let mut payments = Vec::new();
+    let mut events = Vec::new();
     for i in 0..n {
         let issue = start
             .checked_add_days(Days::new(rng.random_range(0..60)))
@@ -158,7 +182,15 @@ fn random_data(
             .to_string();
         let mut attrs = vec![("segment", segment)];
         if rng.random_bool(0.3) {
+            attrs.push(("review", promised.as_str()));
+        }
+        if rng.random_bool(0.2) {
             attrs.push(("promised_until", promised.as_str()));
+        }
+        for flag in ["payment_plan", "insolvent", "blocked"] {
+            if rng.random_bool(0.05) {
+                attrs.push((flag, "true"));
+            }
         }
         let id = format!("I{i:03}");
         let mut inv = invoice(
@@ -184,9 +216,40 @@ fn random_data(
                 &format!("{}.00", rng.random_range(1..2000)),
             ));
         }
+        // Account events of the invoice, or of its whole customer.
+        for _ in 0..rng.random_range(0..4) {
+            let on = start
+                .checked_add_days(Days::new(rng.random_range(0..120)))
+                .unwrap();
+            let kind = EventKind::ALL[rng.random_range(0..EventKind::ALL.len())];
+            let has_until = match kind.until() {
+                Until::Required => true,
+                Until::Optional => rng.random_bool(0.5),
+                Until::None => false,
+            };
+            let until = if has_until {
+                on.checked_add_days(Days::new(rng.random_range(0..30)))
+                    .unwrap()
+                    .to_string()
+            } else {
+                String::new()
+            };
+            let about = if rng.random_bool(0.7) {
+                id.as_str()
+            } else {
+                ""
+            };
+            events.push(event(
+                &on.to_string(),
+                about,
+                &customer,
+                kind.as_str(),
+                &until,
+            ));
+        }
         invoices.push(inv);
     }
-    (invoices, payments)
+    (invoices, payments, events)
 }
 
 /// Every action of a replay with `options`.
@@ -204,16 +267,19 @@ fn actions<'a>(
 fn compare(seed: u64) {
     let text = random_policy(seed);
     let p = policy(&text);
-    let (invoices, payments) = random_data(&p, seed ^ 0x5eed, 80);
+    let (invoices, payments, events) = random_data(&p, seed ^ 0x5eed, 80);
+    // A quarter of the time, no account events at all.
+    let events = if seed % 4 == 3 { Vec::new() } else { events };
+    let with_events = || data(&invoices, &payments).with_events(&events);
     // Half the time, the replay starts from what was done in late December.
     let december = if seed % 2 == 0 {
         let before = range("2024-12-20", "2024-12-31");
         let options = ReplayOptions::default().engine(Engine::EveryDay);
-        history_of(&actions(&p, data(&invoices, &payments), before, options))
+        history_of(&actions(&p, with_events(), before, options))
     } else {
         Vec::new()
     };
-    let data = data(&invoices, &payments).with_history(&december);
+    let data = with_events().with_history(&december);
     let days = range("2025-01-01", "2025-03-31");
     let reference = actions(
         &p,
@@ -227,6 +293,23 @@ fn compare(seed: u64) {
             fast, reference,
             "seed {seed}, {threads} threads, policy:\n{text}"
         );
+    }
+    // SPEC 5: the replay is `plan` run every morning, fed the same events
+    // and the previous days' actions.
+    if december.is_empty() {
+        let daily = run_days_with_events(
+            &p,
+            &invoices,
+            &payments,
+            &events,
+            "2025-01-01",
+            "2025-03-31",
+        );
+        let replayed: Vec<_> = history_of(&reference)
+            .into_iter()
+            .map(|h| (h.date, h.invoice_id, h.rule))
+            .collect();
+        assert_eq!(daily, replayed, "seed {seed}, policy:\n{text}");
     }
 }
 
@@ -303,8 +386,8 @@ fn fast_replay_with_claim_rules_on_paid_invoices() {
     );
     let mut claims = 0;
     for seed in 0..24u64 {
-        let (invoices, payments) = random_data(&p, seed, 60);
-        let data = data(&invoices, &payments);
+        let (invoices, payments, events) = random_data(&p, seed, 60);
+        let data = data(&invoices, &payments).with_events(&events);
         let days = range("2025-01-01", "2025-03-31");
         let reference = actions(
             &p,

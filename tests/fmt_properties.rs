@@ -27,6 +27,7 @@ const KEYWORDS: &[&str] = &[
     "every",
     "in",
     "fired",
+    "since",
     "today",
     "true",
     "false",
@@ -133,6 +134,12 @@ fn leaf() -> impl Strategy<Value = Condition> {
             })
         )),
         name().prop_map(|n| cond(ConditionKind::Fired(n))),
+        (name(), op(), literal()).prop_map(|(step, op, value)| cond(ConditionKind::Since(Since {
+            step,
+            op,
+            op_span: Span::default(),
+            value,
+        }))),
         ident().prop_map(|n| cond(ConditionKind::Flag(id(n)))),
     ]
 }

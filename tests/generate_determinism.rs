@@ -4,7 +4,9 @@
 // `#[test]` functions, not in their helpers).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use dunning::generate::{generate, write_invoices_csv, write_payments_csv, GenError, GenParams};
+use dunning::generate::{
+    generate, write_events_csv, write_invoices_csv, write_payments_csv, GenError, GenParams,
+};
 
 fn files(params: GenParams) -> (Vec<u8>, Vec<u8>) {
     let data = generate(&params).unwrap();
@@ -62,18 +64,28 @@ fn the_year_and_the_customer_pool_change_the_data() {
 /// catches it too; this one says so in a unit-sized test).
 #[test]
 fn a_small_dataset_is_pinned() {
-    let (invoices, _) = files(GenParams {
+    let params = GenParams {
         customers: Some(4),
         ..params(4, 7)
-    });
+    };
+    let (invoices, _) = files(params);
+    let data = generate(&params).unwrap();
     let text = String::from_utf8(invoices).unwrap();
     assert_eq!(
         text,
-        "invoice_id,customer_id,issue_date,due_date,amount,currency,paid_date,disputed,segment,risk,country,account_manager,promised_until,payment_plan,insolvent
-INV-2025-000001,C00004,2025-01-06,2025-02-20,23243.00,EUR,2025-02-10,false,strategic,low,FR,Antoine Rousseau,,false,false
-INV-2025-000002,C00001,2025-07-04,2025-08-03,1275.48,EUR,2025-07-23,false,standard,medium,FR,,,false,false
-INV-2025-000003,C00001,2025-09-24,2025-10-24,1636.89,EUR,2025-11-28,false,standard,medium,FR,,,true,false
-INV-2025-000004,C00002,2025-12-30,2026-02-28,10403.31,EUR,2026-03-09,false,key,low,DE,Thomas Bernard,,false,false
+        "invoice_id,customer_id,issue_date,due_date,amount,currency,paid_date,segment,risk,country,account_manager
+INV-2025-000001,C00004,2025-01-06,2025-02-20,23243.00,EUR,2025-02-10,strategic,low,FR,Antoine Rousseau
+INV-2025-000002,C00001,2025-07-04,2025-08-03,1275.48,EUR,2025-07-23,standard,medium,FR,
+INV-2025-000003,C00001,2025-09-24,2025-10-24,1636.89,EUR,2025-11-28,standard,medium,FR,
+INV-2025-000004,C00002,2025-12-30,2026-02-28,10403.31,EUR,2026-03-09,key,low,DE,Thomas Bernard
+"
+    );
+    let mut events = Vec::new();
+    write_events_csv(&data, &mut events).unwrap();
+    assert_eq!(
+        String::from_utf8(events).unwrap(),
+        "date,invoice_id,customer_id,event,until,note
+2025-10-24,INV-2025-000003,C00001,plan_started,,instalments agreed
 "
     );
 }

@@ -17,7 +17,7 @@ use std::str::FromStr;
 
 use chrono::NaiveDate;
 use dunning::generate::{
-    generate, write_invoices_csv, write_payments_csv, GenParams, INVOICE_COLUMNS,
+    generate, write_events_csv, write_invoices_csv, write_payments_csv, GenParams, INVOICE_COLUMNS,
 };
 use rust_decimal::Decimal;
 
@@ -52,14 +52,6 @@ fn optional_date(text: &str) -> Option<NaiveDate> {
     (!text.is_empty()).then(|| date(text))
 }
 
-fn boolean(text: &str) -> bool {
-    match text {
-        "true" => true,
-        "false" => false,
-        other => panic!("{other:?} is not true/false"),
-    }
-}
-
 /// An amount with exactly two decimals, positive.
 fn amount(text: &str) -> Decimal {
     let (int, frac) = text.split_once('.').expect("a decimal point");
@@ -76,6 +68,69 @@ fn amount(text: &str) -> Decimal {
     value
 }
 
+/// Reads the events back into the rows (`disputed`, `promised_until`,
+/// `payment_plan` as the year made them), checking that each is where and
+/// when it can be.
+fn read_events(csv_bytes: &[u8], rows: &mut [Row]) {
+    let mut reader = csv::Reader::from_reader(csv_bytes);
+    assert_eq!(
+        reader.headers().unwrap(),
+        vec![
+            "date",
+            "invoice_id",
+            "customer_id",
+            "event",
+            "until",
+            "note"
+        ]
+    );
+    let index: BTreeMap<String, usize> = rows
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.id.clone(), i))
+        .collect();
+    let mut opened: BTreeMap<String, NaiveDate> = BTreeMap::new();
+    let mut last = None;
+    for r in reader.records() {
+        let r = r.unwrap();
+        let on = date(&r[0]);
+        assert!(last.is_none_or(|l| l <= on), "events sorted by date");
+        last = Some(on);
+        let until = optional_date(&r[4]);
+        if r[3] == *"insolvency_opened" {
+            assert!(r[1].is_empty(), "insolvency is the customer's");
+            assert!(rows.iter().any(|row| row.customer == r[2]));
+            continue;
+        }
+        let row = &mut rows[index[&r[1]]];
+        assert_eq!(row.customer, r[2], "{}: its customer", row.id);
+        assert!(on > row.issue, "{}: {} after the issue", row.id, &r[3]);
+        match &r[3] {
+            "dispute_opened" => {
+                row.disputed = true;
+                opened.insert(row.id.clone(), on);
+                assert!(
+                    row.paid.is_none_or(|p| on < p),
+                    "{}: before payment",
+                    row.id
+                );
+            }
+            "dispute_closed" => assert!(opened[&row.id] <= on, "{}: closed after", row.id),
+            "promise" => {
+                let until = until.expect("a promise has its date");
+                assert!(on <= until && on > row.due, "{}: promise", row.id);
+                row.promised_until = Some(until);
+            }
+            "plan_started" => row.payment_plan = true,
+            "plan_ended" => assert!(row.payment_plan && row.paid.is_none(), "{}", row.id),
+            other => panic!("unexpected event {other}"),
+        }
+        if r[3] != *"promise" {
+            assert!(until.is_none(), "only a promise has `until`");
+        }
+    }
+}
+
 fn read(seed: u64, invoices: usize) -> (Vec<Row>, Vec<PaymentRow>) {
     let data = generate(&GenParams {
         invoices,
@@ -84,9 +139,10 @@ fn read(seed: u64, invoices: usize) -> (Vec<Row>, Vec<PaymentRow>) {
         seed,
     })
     .unwrap();
-    let (mut inv_csv, mut pay_csv) = (Vec::new(), Vec::new());
+    let (mut inv_csv, mut pay_csv, mut ev_csv) = (Vec::new(), Vec::new(), Vec::new());
     write_invoices_csv(&data, &mut inv_csv).unwrap();
     write_payments_csv(&data, &mut pay_csv).unwrap();
+    write_events_csv(&data, &mut ev_csv).unwrap();
 
     let mut reader = csv::Reader::from_reader(inv_csv.as_slice());
     let header: Vec<String> = reader
@@ -98,16 +154,15 @@ fn read(seed: u64, invoices: usize) -> (Vec<Row>, Vec<PaymentRow>) {
     assert_eq!(header, INVOICE_COLUMNS);
     assert_eq!(
         header.join(","),
-        "invoice_id,customer_id,issue_date,due_date,amount,currency,paid_date,disputed,\
-         segment,risk,country,account_manager,promised_until,payment_plan,insolvent"
+        "invoice_id,customer_id,issue_date,due_date,amount,currency,paid_date,\
+         segment,risk,country,account_manager"
     );
-    let rows: Vec<Row> = reader
+    let mut rows: Vec<Row> = reader
         .records()
         .map(|r| {
             let r = r.unwrap();
-            assert_eq!(r.len(), 15);
-            assert!(["true", "false"].contains(&&r[14]), "insolvent {}", &r[14]);
-            assert!(["low", "medium", "high"].contains(&&r[9]), "risk {}", &r[9]);
+            assert_eq!(r.len(), 11);
+            assert!(["low", "medium", "high"].contains(&&r[8]), "risk {}", &r[8]);
             Row {
                 id: r[0].to_owned(),
                 customer: r[1].to_owned(),
@@ -116,16 +171,17 @@ fn read(seed: u64, invoices: usize) -> (Vec<Row>, Vec<PaymentRow>) {
                 amount: amount(&r[4]),
                 currency: r[5].to_owned(),
                 paid: optional_date(&r[6]),
-                disputed: boolean(&r[7]),
-                segment: r[8].to_owned(),
-                country: r[10].to_owned(),
-                account_manager: r[11].to_owned(),
-                promised_until: optional_date(&r[12]),
-                payment_plan: boolean(&r[13]),
+                disputed: false,
+                segment: r[7].to_owned(),
+                country: r[9].to_owned(),
+                account_manager: r[10].to_owned(),
+                promised_until: None,
+                payment_plan: false,
             }
         })
         .collect();
     assert_eq!(rows.len(), invoices);
+    read_events(&ev_csv, &mut rows);
 
     let mut reader = csv::Reader::from_reader(pay_csv.as_slice());
     assert_eq!(

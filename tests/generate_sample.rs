@@ -28,14 +28,18 @@ fn the_documented_command_regenerates_the_committed_sample() {
     let mut args = documented_arguments();
     let mut outputs = Vec::new();
     for i in 0..args.len() {
-        if args[i] == "--out" || args[i] == "--payments-out" {
+        if ["--out", "--payments-out", "--events-out"].contains(&args[i].as_str()) {
             let committed = root.join(&args[i + 1]);
             let fresh = tmp.path().join(format!("{i}.csv"));
             args[i + 1] = fresh.display().to_string();
             outputs.push((committed, fresh));
         }
     }
-    assert_eq!(outputs.len(), 2, "the command writes invoices and payments");
+    assert_eq!(
+        outputs.len(),
+        3,
+        "the command writes invoices, payments and account events"
+    );
     Command::cargo_bin("dunning")
         .unwrap()
         .arg("generate")
@@ -58,5 +62,7 @@ fn the_documented_command_regenerates_the_committed_sample() {
 fn the_sample_is_small_enough_to_commit() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let size = |f: &str| std::fs::metadata(root.join("data").join(f)).unwrap().len();
-    assert!(size("invoices-2025.csv") + size("payments-2025.csv") < 2_000_000);
+    assert!(
+        size("invoices-2025.csv") + size("payments-2025.csv") + size("events-2025.csv") < 2_000_000
+    );
 }

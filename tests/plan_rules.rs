@@ -297,9 +297,7 @@ fn rule6_a_policy_can_opt_in_to_chase_disputed_invoices() {
 
 #[test]
 fn rule6_when_a_promise_to_pay_ends_the_ladder_catches_up_with_one_action() {
-    let text = format!(
-        "attribute promised_until: date\npause promise when promised_until >= today\n{LADDER}"
-    );
+    let text = format!("pause promise when promised_until >= today\n{LADDER}");
     let p = policy(&text);
     let invoices = vec![invoice(
         &p,
@@ -698,6 +696,206 @@ fn rule12_actions_are_sorted_by_customer_then_action_and_output_is_stable() {
     assert_eq!(
         serde_json::to_string(&a).unwrap(),
         serde_json::to_string(&b).unwrap()
+    );
+}
+
+// ── Days since a step ──
+
+#[test]
+fn since_counts_days_from_the_day_a_step_fired_and_is_false_before() {
+    // "Court 15 days after the formal notice", as it is said.
+    let text = "rule notice: when overdue >= 10d then formal_notice\n\
+                rule court: when since notice >= 15d then legal\n\
+                rule never: when since court < 0d then call\n";
+    let p = policy(text);
+    let invoices = vec![invoice(
+        &p,
+        "I1",
+        "C1",
+        "2025-01-01",
+        "2025-01-31",
+        "10",
+        &[],
+    )];
+    let actions = run_days(&p, &invoices, &[], "2025-02-01", "2025-04-30");
+    assert_eq!(
+        actions,
+        vec![
+            (date("2025-02-10"), "I1".into(), "notice".into()),
+            (date("2025-02-25"), "I1".into(), "court".into()),
+        ]
+    );
+    // The reason names the step and the days.
+    let history = vec![dunning::data::HistoryEntry {
+        date: date("2025-02-10"),
+        customer_id: "C1".into(),
+        invoice_id: "I1".into(),
+        rule: "notice".into(),
+        action: dunning::policy::ActionKind::FormalNotice,
+        template: None,
+        line: 0,
+    }];
+    let data = RunData::new(&invoices).with_history(&history);
+    let plan = dunning::plan(&p, data, date("2025-02-26"));
+    assert_eq!(plan.actions[0].reason(), "since notice 16 days >= 15 days");
+}
+
+// ── The customer's ledger ──
+
+#[test]
+fn many_small_invoices_of_one_customer_add_up() {
+    let text = "rule small: when customer_overdue_amount >= 100 EUR and overdue >= 5d then email\n";
+    let p = policy(text);
+    let mut invoices: Vec<_> = (0..10)
+        .map(|k| {
+            invoice(
+                &p,
+                &format!("S{k}"),
+                "C1",
+                "2025-01-01",
+                "2025-01-31",
+                "15",
+                &[],
+            )
+        })
+        .collect();
+    // Another customer's three: 45 EUR in all, never chased.
+    invoices.extend((0..3).map(|k| {
+        invoice(
+            &p,
+            &format!("T{k}"),
+            "C2",
+            "2025-01-01",
+            "2025-01-31",
+            "15",
+            &[],
+        )
+    }));
+    let plan = dunning::plan(&p, RunData::new(&invoices), date("2025-02-05"));
+    assert_eq!(
+        summary(&plan),
+        [(
+            "C1".to_string(),
+            "email".to_string(),
+            "S0,S1,S2,S3,S4,S5,S6,S7,S8,S9".to_string()
+        )]
+    );
+    // Three of them paid: 105 EUR left, still chased; four paid: 90 EUR, not.
+    let paid = |n: usize| -> Vec<_> {
+        (0..n)
+            .map(|k| payment(&format!("S{k}"), "2025-02-01", "15"))
+            .collect()
+    };
+    let three = paid(3);
+    let data = RunData::new(&invoices).with_payments(&three);
+    assert_eq!(dunning::plan(&p, data, date("2025-02-05")).actions.len(), 1);
+    let four = paid(4);
+    let data = RunData::new(&invoices).with_payments(&four);
+    assert!(dunning::plan(&p, data, date("2025-02-05"))
+        .actions
+        .is_empty());
+}
+
+#[test]
+fn customer_open_invoices_and_max_overdue_read_the_whole_ledger() {
+    let text =
+        "rule r: when customer_open_invoices >= 2 and customer_max_overdue >= 20d then call\n";
+    let p = policy(text);
+    let invoices = vec![
+        invoice(&p, "OLD", "C1", "2025-01-01", "2025-01-10", "100", &[]),
+        invoice(&p, "NEW", "C1", "2025-02-01", "2025-03-01", "100", &[]),
+    ];
+    // 30 January: OLD 20 days overdue, NEW not issued yet: one open invoice.
+    let actions = run_days(&p, &invoices, &[], "2025-01-25", "2025-02-28");
+    // From 1 February (NEW issued), both are called about, as one action.
+    assert_eq!(
+        actions,
+        vec![
+            (date("2025-02-01"), "NEW".into(), "r".into()),
+            (date("2025-02-01"), "OLD".into(), "r".into()),
+        ]
+    );
+}
+
+#[test]
+fn minimum_amount_takes_one_amount_per_currency() {
+    let p =
+        policy("set minimum_amount = [20 EUR, 25 USD]\nrule r: when overdue >= 1d then email\n");
+    let mut invoices = vec![
+        invoice(&p, "E19", "C1", "2025-01-01", "2025-01-31", "19.99", &[]),
+        invoice(&p, "E20", "C2", "2025-01-01", "2025-01-31", "20", &[]),
+        invoice(&p, "U24", "C3", "2025-01-01", "2025-01-31", "24.99", &[]),
+        invoice(&p, "G1", "C4", "2025-01-01", "2025-01-31", "1", &[]),
+    ];
+    invoices[2].currency = dunning::money::Currency::parse("USD").unwrap();
+    invoices[3].currency = dunning::money::Currency::parse("GBP").unwrap();
+    let plan = dunning::plan(&p, RunData::new(&invoices), date("2025-02-01"));
+    let ids: Vec<_> = plan.actions.iter().flat_map(|a| a.invoice_ids()).collect();
+    // Under 20 EUR and under 25 USD: not dunned; GBP has no minimum.
+    assert_eq!(ids, ["E20", "G1"]);
+    let uncovered = dunning::data::currencies_without_minimum(&p, &invoices);
+    assert_eq!(uncovered.len(), 1);
+    assert_eq!(uncovered[0].0.as_str(), "GBP");
+}
+
+// ── What the team needs in the plan ──
+
+#[test]
+fn the_plan_carries_declared_attributes_and_a_parameter_takes_an_attribute_value() {
+    let text = "attribute account_manager: text\nattribute phone: text\n\
+                rule r: when overdue >= 1d then call with to = account_manager, \
+                script = \"account_manager\", priority = 2\n";
+    let p = policy(text);
+    let invoices = vec![invoice(
+        &p,
+        "I1",
+        "C1",
+        "2025-01-01",
+        "2025-01-31",
+        "10",
+        &[
+            ("account_manager", "Claire Martin"),
+            ("phone", "+33 1 23 45 67 89"),
+        ],
+    )];
+    let plan = dunning::plan(&p, RunData::new(&invoices), date("2025-02-01"));
+    let action = &plan.actions[0];
+    let params: Vec<(&str, &str)> = action
+        .params
+        .iter()
+        .map(|(k, v)| (*k, v.as_ref()))
+        .collect();
+    // The bare word names the attribute; the quoted text stays text.
+    assert_eq!(
+        params,
+        [
+            ("to", "Claire Martin"),
+            ("script", "account_manager"),
+            ("priority", "2")
+        ]
+    );
+    let json = dunning::output::json::plan(&plan);
+    assert!(json.contains("\"phone\": \"+33 1 23 45 67 89\""), "{json}");
+    let mut csv = Vec::new();
+    dunning::output::csv::write_for(
+        &dunning::output::csv::attribute_columns(&p),
+        &plan.actions,
+        &mut csv,
+    )
+    .unwrap();
+    let csv = String::from_utf8(csv).unwrap();
+    let mut lines = csv.lines();
+    assert!(lines
+        .next()
+        .unwrap()
+        .ends_with(",reason,account_manager,phone"));
+    // A cell starting with `+` is neutralised for spreadsheets.
+    assert!(
+        lines
+            .next()
+            .unwrap()
+            .ends_with(",Claire Martin,'+33 1 23 45 67 89"),
+        "{csv}"
     );
 }
 

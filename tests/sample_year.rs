@@ -36,7 +36,22 @@ fn check_policy(file: &str) {
         dunning::data::load_invoices(&root.join("data/invoices-2025.csv"), &policy).unwrap();
     let payments =
         dunning::data::load_payments(&root.join("data/payments-2025.csv"), &invoices).unwrap();
-    let data = dunning::RunData::new(&invoices).with_payments(&payments);
+    let events = dunning::data::load_events(&root.join("data/events-2025.csv"), &invoices).unwrap();
+    let data = dunning::RunData::new(&invoices)
+        .with_payments(&payments)
+        .with_events(&events);
+    // Whether a dispute is open for the invoice on the day, read from the
+    // events directly.
+    let disputed = |invoice: &str, day: NaiveDate| {
+        events
+            .iter()
+            .filter(|e| e.invoice_id.as_deref() == Some(invoice) && e.date <= day)
+            .fold(false, |open, e| match e.kind.as_str() {
+                "dispute_opened" => true,
+                "dispute_closed" => false,
+                _ => open,
+            })
+    };
     let year = dunning::DateRange::new(d("2025-01-01"), d("2025-12-31")).unwrap();
     let sim = dunning::simulate(&policy, data, year);
     assert!(
@@ -68,6 +83,11 @@ fn check_policy(file: &str) {
             assert!(
                 is_open(inv, &payments, a.date),
                 "{file}: action on a paid invoice: {} {line:?}",
+                a.date
+            );
+            assert!(
+                !disputed(line.invoice_id, a.date),
+                "{file}: action on a disputed invoice: {} {line:?}",
                 a.date
             );
             let repeats = policy.rule(line.rule_index).repeat_days.is_some();

@@ -16,7 +16,6 @@ set minimum_amount = 20 EUR
 set interest_rate = 12.15%
 set indemnity = 40 EUR
 attribute segment in [strategic, standard, small]
-attribute promised_until: date
 pause promise when promised_until >= today
 rule preventive: when due_in <= 5d and due_in >= 0d and segment != strategic then email template \"avant\"
 rule first: when overdue >= 2d then email template \"r1\" repeat every 14d

@@ -7,7 +7,7 @@ use dunning::data::{read_invoices, Format};
 use libfuzzer_sys::fuzz_target;
 
 static POLICY: LazyLock<dunning::Policy> = LazyLock::new(|| {
-    let text = "attribute segment in [strategic, small]\nattribute promised_until: date\n\
+    let text = "attribute segment in [strategic, small]\nattribute reviewed_on: date\n\
                 attribute limit: money\nwhen segment = strategic and overdue > 15d then call\n";
     dunning::check(&dunning::parse(text)).policy.expect("the fuzz policy is valid")
 });

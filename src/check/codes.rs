@@ -135,9 +135,9 @@ nothing.",
     },
     CodeDoc {
         code: "dunning::check::unknown-step",
-        summary: "`fired` names a rule that does not exist",
-        explanation: "`fired NAME` holds when the rule called NAME has already fired for the invoice. \
-Name rules with `rule NAME:` to refer to them.",
+        summary: "`fired` or `since` names a rule that does not exist",
+        explanation: "`fired NAME` holds when the rule called NAME has already fired for the invoice; \
+`since NAME` counts the days since it last did. Name rules with `rule NAME:` to refer to them.",
         example: "rule first: when overdue > 1d then email\nwhen fired frist and overdue > 10d then call",
         fix: "rule first: when overdue > 1d then email\nwhen fired first and overdue > 10d then call",
     },
@@ -146,8 +146,8 @@ Name rules with `rule NAME:` to refer to them.",
         summary: "an attribute is declared with a type that does not exist",
         explanation: "Attribute types are `text`, `number`, `money`, `date` and `bool`, or a list of \
 allowed values: `attribute segment in [strategic, key, standard]`.",
-        example: "attribute promised_until: datetime",
-        fix: "attribute promised_until: date",
+        example: "attribute reviewed_on: datetime",
+        fix: "attribute reviewed_on: date",
     },
     CodeDoc {
         code: "dunning::check::reserved-name",

@@ -74,7 +74,7 @@ pub enum CheckError {
         help: String,
     },
 
-    /// `fired` names a rule that does not exist.
+    /// `fired` or `since` names a rule that does not exist.
     #[error("unknown step `{name}`")]
     #[diagnostic(code("dunning::check::unknown-step"))]
     UnknownStep {

@@ -29,6 +29,11 @@ pub(crate) struct Args {
     /// partial payments are not written anywhere.
     #[arg(long, value_name = "FILE")]
     payments_out: Option<PathBuf>,
+    /// Account events CSV to write (disputes, promises, payment plans,
+    /// insolvencies, with their dates; for `--events`); without it, they
+    /// are not written anywhere.
+    #[arg(long, value_name = "FILE")]
+    events_out: Option<PathBuf>,
 }
 
 pub(crate) fn run(args: Args) -> Outcome {
@@ -48,6 +53,9 @@ pub(crate) fn run(args: Args) -> Outcome {
     let mut written = write(&args.out, |w| generate::write_invoices_csv(&data, w));
     if let Some(path) = &args.payments_out {
         written = written.and_then(|()| write(path, |w| generate::write_payments_csv(&data, w)));
+    }
+    if let Some(path) = &args.events_out {
+        written = written.and_then(|()| write(path, |w| generate::write_events_csv(&data, w)));
     }
     if let Err(e) = written {
         eprintln!("error: {e}");
@@ -78,6 +86,13 @@ fn summary(data: &Dataset, args: &Args) -> String {
         text += &format!(
             " and {} payments to {}",
             data.payments.len(),
+            path.display()
+        );
+    }
+    if let Some(path) = &args.events_out {
+        text += &format!(
+            " and {} account events to {}",
+            data.events.len(),
             path.display()
         );
     }

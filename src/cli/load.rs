@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use dunning::data::{HistoryEntry, Invoice, Payment};
+use dunning::data::{AccountEvent, HistoryEntry, Invoice, Payment};
 use dunning::output::diagnostics::Renderer;
 use dunning::{Policy, RunData, SourceFile};
 
@@ -18,6 +18,10 @@ pub(crate) struct DataArgs {
     /// Partial payments (`invoice_id,date,amount`).
     #[arg(long)]
     pub(crate) payments: Option<PathBuf>,
+    /// Account events (`date,invoice_id,customer_id,event,until,note`):
+    /// disputes, promises, payment plans… applied on their dates.
+    #[arg(long)]
+    pub(crate) events: Option<PathBuf>,
     /// A newer ECB main refinancing rate file than the one built in
     /// (`effective_date,rate_percent`, see data/rates/README.md).
     #[arg(long, value_name = "FILE")]
@@ -40,13 +44,14 @@ impl DataArgs {
 pub(crate) struct Inputs {
     invoices: Vec<Invoice>,
     payments: Vec<Payment>,
+    events: Vec<AccountEvent>,
     history: Vec<HistoryEntry>,
     rates: dunning::penalty::Rates,
 }
 
 impl Inputs {
-    /// The invoices, their payments and (if given) the history, read for
-    /// `policy`, in that order.
+    /// The invoices, their payments, the account events and (if given) the
+    /// history, read for `policy`, in that order.
     pub(crate) fn read(
         policy: &Policy,
         data: &DataArgs,
@@ -54,11 +59,13 @@ impl Inputs {
     ) -> Result<Inputs, Outcome> {
         let invoices = self::invoices(&data.invoices, policy)?;
         let payments = self::payments(data.payments.as_deref(), &invoices)?;
+        let events = self::events(data.events.as_deref(), &invoices)?;
         let history = self::history(history, &invoices)?;
         let rates = data.rates()?;
         Ok(Inputs {
             invoices,
             payments,
+            events,
             history,
             rates,
         })
@@ -68,6 +75,7 @@ impl Inputs {
     pub(crate) fn run_data(&self) -> RunData<'_, '_> {
         RunData::new(&self.invoices)
             .with_payments(&self.payments)
+            .with_events(&self.events)
             .with_history(&self.history)
             .with_rates(&self.rates)
     }
@@ -104,14 +112,50 @@ fn data_error(e: &dunning::data::DataErrors) -> Outcome {
     }
 }
 
+/// The invoices, read for `policy`; a warning names the currencies of the
+/// data that the policy's `minimum_amount` does not cover.
 pub(crate) fn invoices(path: &Path, policy: &Policy) -> Result<Vec<Invoice>, Outcome> {
-    dunning::data::load_invoices(path, policy).map_err(|e| data_error(&e))
+    let invoices = dunning::data::load_invoices(path, policy).map_err(|e| data_error(&e))?;
+    let uncovered = dunning::data::currencies_without_minimum(policy, &invoices);
+    if !uncovered.is_empty() {
+        let covered: Vec<String> = policy
+            .settings
+            .minimum_amount
+            .iter()
+            .map(|m| m.to_string())
+            .collect();
+        for (currency, count, line) in uncovered {
+            let (s, have) = if count == 1 {
+                ("", "has")
+            } else {
+                ("s", "have")
+            };
+            eprintln!(
+                "warning: {}:{line}: {count} invoice{s} in {currency} (the first on this line) \
+                 {have} no minimum amount: `minimum_amount` is {}; add one for {currency}: \
+                 `set minimum_amount = [..., 20 {currency}]`",
+                path.display(),
+                covered.join(", ")
+            );
+        }
+    }
+    Ok(invoices)
 }
 
 pub(crate) fn payments(path: Option<&Path>, invoices: &[Invoice]) -> Result<Vec<Payment>, Outcome> {
     match path {
         None => Ok(Vec::new()),
         Some(p) => dunning::data::load_payments(p, invoices).map_err(|e| data_error(&e)),
+    }
+}
+
+pub(crate) fn events(
+    path: Option<&Path>,
+    invoices: &[Invoice],
+) -> Result<Vec<AccountEvent>, Outcome> {
+    match path {
+        None => Ok(Vec::new()),
+        Some(p) => dunning::data::load_events(p, invoices).map_err(|e| data_error(&e)),
     }
 }
 

@@ -47,7 +47,11 @@ fn plan(args: Args) -> Result<(), Outcome> {
     let written = match args.format {
         PlanFormat::Table => out.write_all(render::plan::table(&plan).as_bytes()),
         PlanFormat::Json => out.write_all(dunning::output::json::plan(&plan).as_bytes()),
-        PlanFormat::Csv => dunning::output::csv::write(&plan.actions, &mut out),
+        PlanFormat::Csv => dunning::output::csv::write_for(
+            &dunning::output::csv::attribute_columns(&policy),
+            &plan.actions,
+            &mut out,
+        ),
     };
     written.map_err(|e| {
         eprintln!("error: cannot write the plan: {e}");

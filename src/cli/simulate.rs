@@ -88,7 +88,10 @@ pub(crate) fn replay<'a>(
     keep: bool,
 ) -> Result<Simulation<'a>, Outcome> {
     let mut writer = match actions_out {
-        Some(path) => match ActionWriter::new(load::create(path)?) {
+        Some(path) => match ActionWriter::with_attributes(
+            load::create(path)?,
+            &dunning::output::csv::attribute_columns(policy),
+        ) {
             Ok(w) => Some(w),
             Err(e) => {
                 eprintln!("error: cannot write {}: {e}", path.display());

@@ -287,6 +287,34 @@ a dot, no `%` sign.",
         example: "effective_date,rate_percent\n2025-06-11,2,15%",
         fix: "effective_date,rate_percent\n2025-06-11,2.15",
     },
+    CodeDoc {
+        code: "dunning::data::unknown-event",
+        summary: "an events row's event is not a known account event",
+        explanation: "The `event` column of the events file (`--events`) holds one of `dispute_opened`, \
+`dispute_closed`, `promise`, `plan_started`, `plan_ended`, `insolvency_opened`, `insolvency_closed`, \
+`block`, `unblock`, `contact`, written in lower case.",
+        example: "date,invoice_id,customer_id,event,until,note\n2025-03-01,INV-1,,disputed,,",
+        fix: "date,invoice_id,customer_id,event,until,note\n2025-03-01,INV-1,,dispute_opened,,",
+    },
+    CodeDoc {
+        code: "dunning::data::unknown-customer",
+        summary: "an events row names a customer that has no invoice in the invoices",
+        explanation: "A customer's event applies to all its invoices, so the customer must have at \
+least one invoice in the invoice file. A customer id that is not there is a typo, or an events file \
+from another export.",
+        example: "date,invoice_id,customer_id,event,until,note\n2025-03-01,,C-42,insolvency_opened,,",
+        fix: "date,invoice_id,customer_id,event,until,note\n2025-03-01,,C-042,insolvency_opened,,",
+    },
+    CodeDoc {
+        code: "dunning::data::bad-event",
+        summary: "an events row is not a whole event",
+        explanation: "Each row of the events file is about an invoice (`invoice_id`) or a whole \
+customer (`customer_id`, when `invoice_id` is empty), so at least one of the two is given. A `promise` \
+needs the date it runs until in `until`; a `block` may have one; other events take none. `until` is \
+not before the event's date.",
+        example: "date,invoice_id,customer_id,event,until,note\n2025-03-01,INV-1,,promise,,",
+        fix: "date,invoice_id,customer_id,event,until,note\n2025-03-01,INV-1,,promise,2025-03-31,",
+    },
 ];
 
 #[cfg(test)]
@@ -414,6 +442,15 @@ mod tests {
                 message: s(),
                 header: "",
             },
+            Problem::UnknownEvent {
+                value: s(),
+                help: s(),
+            },
+            Problem::UnknownCustomer { id: s() },
+            Problem::BadEvent {
+                message: s(),
+                help: s(),
+            },
         ];
         for p in &all {
             match p {
@@ -450,6 +487,9 @@ mod tests {
                 | Problem::CustomerMismatch { .. }
                 | Problem::UnknownAction { .. }
                 | Problem::BadRates { .. } => {}
+                Problem::UnknownEvent { .. }
+                | Problem::UnknownCustomer { .. }
+                | Problem::BadEvent { .. } => {}
             }
         }
         all

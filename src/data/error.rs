@@ -528,6 +528,40 @@ pub enum Problem {
         /// The header the file must have.
         header: &'static str,
     },
+
+    /// An events row's event is not a known account event.
+    #[error("`{value}` is not an account event")]
+    #[diagnostic(code("dunning::data::unknown-event"))]
+    UnknownEvent {
+        /// The value, as written.
+        value: String,
+        /// How to fix it.
+        #[help]
+        help: String,
+    },
+
+    /// An events row names a customer that has no invoice in the invoices.
+    #[error("there is no customer `{id}` in the invoices")]
+    #[diagnostic(
+        code("dunning::data::unknown-customer"),
+        help("an event must name a customer of the invoice file; check the id, or that both files are from the same export")
+    )]
+    UnknownCustomer {
+        /// The customer id.
+        id: String,
+    },
+
+    /// An events row is not a whole event: no invoice nor customer, an
+    /// `until` date missing, out of place, or before the event's date.
+    #[error("{message}")]
+    #[diagnostic(code("dunning::data::bad-event"))]
+    BadEvent {
+        /// What is wrong, in words.
+        message: String,
+        /// How to fix it.
+        #[help]
+        help: String,
+    },
 }
 
 impl Problem {
@@ -567,6 +601,9 @@ impl Problem {
             Problem::CustomerMismatch { .. } => "dunning::data::customer-mismatch",
             Problem::UnknownAction { .. } => "dunning::data::unknown-action",
             Problem::BadRates { .. } => "dunning::data::bad-rates",
+            Problem::UnknownEvent { .. } => "dunning::data::unknown-event",
+            Problem::UnknownCustomer { .. } => "dunning::data::unknown-customer",
+            Problem::BadEvent { .. } => "dunning::data::bad-event",
         }
     }
 

@@ -25,7 +25,16 @@ pub const REQUIRED_COLUMNS: [&str; 6] = [
 ];
 
 /// The columns an invoice file may have; any other column is an attribute.
-pub const OPTIONAL_COLUMNS: [&str; 2] = ["paid_date", "disputed"];
+/// `disputed`, `promised_until`, `payment_plan`, `insolvent` and `blocked`
+/// give the account state before any account event.
+pub const OPTIONAL_COLUMNS: [&str; 6] = [
+    "paid_date",
+    "disputed",
+    "promised_until",
+    "payment_plan",
+    "insolvent",
+    "blocked",
+];
 
 /// Reads and checks an invoice file (`.csv`, `.json`, `.yaml` or `.yml`).
 pub fn load_invoices(path: &Path, policy: &Policy) -> Result<Vec<Invoice>, DataErrors> {
@@ -60,6 +69,10 @@ struct Columns {
     currency: Option<usize>,
     paid: Option<usize>,
     disputed: Option<usize>,
+    promised: Option<usize>,
+    plan: Option<usize>,
+    insolvent: Option<usize>,
+    blocked: Option<usize>,
     /// Per policy attribute.
     attributes: Vec<Option<usize>>,
 }
@@ -167,6 +180,10 @@ impl Sink for Invoices<'_> {
             currency: required("currency", errors),
             paid: header.find("paid_date"),
             disputed: header.find("disputed"),
+            promised: header.find("promised_until"),
+            plan: header.find("payment_plan"),
+            insolvent: header.find("insolvent"),
+            blocked: header.find("blocked"),
             attributes: Vec::new(),
         };
         for attribute in &self.policy.attributes {
@@ -197,6 +214,10 @@ impl Sink for Invoices<'_> {
         let currency_column = c.currency;
         let paid = cells.optional(c.paid, "a date", errors, fields::date);
         let disputed = cells.optional(c.disputed, "true or false", errors, fields::boolean);
+        let promised = cells.optional(c.promised, "a date", errors, fields::date);
+        let plan = cells.optional(c.plan, "true or false", errors, fields::boolean);
+        let insolvent = cells.optional(c.insolvent, "true or false", errors, fields::boolean);
+        let blocked = cells.optional(c.blocked, "true or false", errors, fields::boolean);
         let currency = cells.required(currency_column, "a currency code", errors, |t| {
             self.currency(t)
         });
@@ -234,16 +255,20 @@ impl Sink for Invoices<'_> {
             }
         }
         let complete = (id, customer, issue, due, amount, currency, paid, disputed);
-        match complete {
+        let state = (promised, plan, insolvent, blocked);
+        match (complete, state) {
             (
-                Some(id),
-                Some(customer),
-                Some(issue),
-                Some(due),
-                Some(amount),
-                Some(currency),
-                Some(paid),
-                Some(disputed),
+                (
+                    Some(id),
+                    Some(customer),
+                    Some(issue),
+                    Some(due),
+                    Some(amount),
+                    Some(currency),
+                    Some(paid),
+                    Some(disputed),
+                ),
+                (Some(promised_until), Some(plan), Some(insolvent), Some(blocked)),
             ) if errors.total() == before => {
                 self.invoices.push(Invoice {
                     id: id.to_string(),
@@ -254,11 +279,15 @@ impl Sink for Invoices<'_> {
                     currency,
                     paid_date: paid,
                     disputed: disputed.unwrap_or(false),
+                    promised_until,
+                    payment_plan: plan.unwrap_or(false),
+                    insolvent: insolvent.unwrap_or(false),
+                    blocked: blocked.unwrap_or(false),
                     attributes,
                     line: cells.place.number(),
                 });
             }
-            (Some(id), ..) => self.rejected.push((id.to_string(), cells.place)),
+            ((Some(id), ..), _) => self.rejected.push((id.to_string(), cells.place)),
             _ => {}
         }
     }

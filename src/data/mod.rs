@@ -45,6 +45,7 @@
 
 pub(crate) mod codes;
 mod error;
+mod events;
 mod fields;
 mod history;
 mod invoices;
@@ -53,6 +54,7 @@ mod rates;
 mod table;
 
 pub use error::{At, DataError, DataErrors, Place, Problem, KEPT, SHOWN};
+pub use events::{load_events, read_events, EVENT_COLUMNS};
 pub use history::{load_history, read_history, HISTORY_COLUMNS};
 pub use invoices::{load_invoices, read_invoices, OPTIONAL_COLUMNS, REQUIRED_COLUMNS};
 pub use payments::{load_payments, read_payments, PAYMENT_COLUMNS};
@@ -60,6 +62,7 @@ pub use rates::{load_rates, read_rates};
 pub use table::Format;
 
 use foldhash::HashMap;
+use std::fmt;
 use std::path::Path;
 
 use chrono::NaiveDate;
@@ -86,13 +89,198 @@ pub struct Invoice {
     pub currency: Currency,
     /// The day it was paid in full, if it was.
     pub paid_date: Option<NaiveDate>,
-    /// It is disputed (an empty cell is no).
+    /// It is disputed (an empty cell is no), before any account event.
     pub disputed: bool,
+    /// The date the customer promised to pay by (`promised_until`), before
+    /// any account event.
+    pub promised_until: Option<NaiveDate>,
+    /// A payment plan runs (`payment_plan`), before any account event.
+    pub payment_plan: bool,
+    /// The customer is in insolvency proceedings (`insolvent`), before any
+    /// account event.
+    pub insolvent: bool,
+    /// Dunning is blocked for the invoice (`blocked`), before any account
+    /// event.
+    pub blocked: bool,
     /// Values of the policy's attributes, in `Policy::attributes` order.
     pub attributes: Vec<AttrValue>,
     /// Line of the invoice in its file (1-based, header included), for
     /// messages; for a JSON or YAML file, its record number (1-based).
     pub line: usize,
+}
+
+impl Invoice {
+    /// The invoice's account state as the snapshot gives it: the state
+    /// before any account event.
+    pub fn snapshot_state(&self) -> AccountState {
+        AccountState {
+            disputed: self.disputed,
+            promised_until: self.promised_until,
+            payment_plan: self.payment_plan,
+            insolvent: self.insolvent,
+            blocked: self.blocked,
+            blocked_until: None,
+        }
+    }
+}
+
+/// What the account events say of an invoice on a day (SPEC 6.2): the
+/// facts `disputed`, `promised_until`, `payment_plan`, `insolvent` and
+/// `blocked`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct AccountState {
+    /// A dispute is open.
+    pub disputed: bool,
+    /// The date of the latest promise to pay.
+    pub promised_until: Option<NaiveDate>,
+    /// A payment plan runs.
+    pub payment_plan: bool,
+    /// Insolvency proceedings are open.
+    pub insolvent: bool,
+    /// Dunning is blocked (see `blocked_until`).
+    pub blocked: bool,
+    /// The last day of a block given an end; `None` for a block until
+    /// `unblock`.
+    pub blocked_until: Option<NaiveDate>,
+}
+
+impl AccountState {
+    /// Whether dunning is blocked on `date`.
+    pub fn is_blocked(&self, date: NaiveDate) -> bool {
+        self.blocked && self.blocked_until.is_none_or(|u| date <= u)
+    }
+
+    /// The state after `event` (dated on or before the day asked about).
+    pub fn apply(&mut self, kind: EventKind, until: Option<NaiveDate>) {
+        match kind {
+            EventKind::DisputeOpened => self.disputed = true,
+            EventKind::DisputeClosed => self.disputed = false,
+            EventKind::Promise => self.promised_until = until,
+            EventKind::PlanStarted => self.payment_plan = true,
+            EventKind::PlanEnded => self.payment_plan = false,
+            EventKind::InsolvencyOpened => self.insolvent = true,
+            EventKind::InsolvencyClosed => self.insolvent = false,
+            EventKind::Block => {
+                self.blocked = true;
+                self.blocked_until = until;
+            }
+            EventKind::Unblock => {
+                self.blocked = false;
+                self.blocked_until = None;
+            }
+            EventKind::Contact => {}
+        }
+    }
+}
+
+/// What happened on an account (SPEC 6.2), one row of the events file.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct AccountEvent {
+    /// The day it happened: it applies from that day on.
+    pub date: NaiveDate,
+    /// The invoice it is about; `None` for an event of the whole customer.
+    pub invoice_id: Option<String>,
+    /// The customer (the invoice's, for an invoice's event).
+    pub customer_id: String,
+    /// What happened.
+    pub kind: EventKind,
+    /// The end of a promise (required) or of a block (optional).
+    pub until: Option<NaiveDate>,
+    /// A free note, kept for the reader.
+    pub note: Option<String>,
+    /// Line in its file (record number for JSON or YAML), as for `Invoice::line`.
+    pub line: usize,
+}
+
+/// The kinds of account events.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EventKind {
+    /// A dispute opens: `disputed` becomes yes.
+    DisputeOpened,
+    /// The dispute is settled: `disputed` becomes no.
+    DisputeClosed,
+    /// A promise to pay by `until`: `promised_until` becomes that date.
+    Promise,
+    /// A payment plan is agreed: `payment_plan` becomes yes.
+    PlanStarted,
+    /// The payment plan ends (kept or broken): `payment_plan` becomes no.
+    PlanEnded,
+    /// Insolvency proceedings open: `insolvent` becomes yes.
+    InsolvencyOpened,
+    /// They close: `insolvent` becomes no.
+    InsolvencyClosed,
+    /// Dunning is blocked, up to `until` if given: `blocked` becomes yes.
+    Block,
+    /// The block is lifted: `blocked` becomes no.
+    Unblock,
+    /// A contact made outside dunning: it counts for the cooldown and
+    /// `last_contact`.
+    Contact,
+}
+
+impl EventKind {
+    /// Every kind, in the README's order.
+    pub const ALL: [EventKind; 10] = [
+        EventKind::DisputeOpened,
+        EventKind::DisputeClosed,
+        EventKind::Promise,
+        EventKind::PlanStarted,
+        EventKind::PlanEnded,
+        EventKind::InsolvencyOpened,
+        EventKind::InsolvencyClosed,
+        EventKind::Block,
+        EventKind::Unblock,
+        EventKind::Contact,
+    ];
+
+    /// Its name in the events file.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EventKind::DisputeOpened => "dispute_opened",
+            EventKind::DisputeClosed => "dispute_closed",
+            EventKind::Promise => "promise",
+            EventKind::PlanStarted => "plan_started",
+            EventKind::PlanEnded => "plan_ended",
+            EventKind::InsolvencyOpened => "insolvency_opened",
+            EventKind::InsolvencyClosed => "insolvency_closed",
+            EventKind::Block => "block",
+            EventKind::Unblock => "unblock",
+            EventKind::Contact => "contact",
+        }
+    }
+
+    /// The kind named `name` in an events file.
+    pub fn parse(name: &str) -> Option<EventKind> {
+        EventKind::ALL.into_iter().find(|k| k.as_str() == name)
+    }
+
+    /// What the `until` cell holds for this kind: required, optional or
+    /// not allowed.
+    pub fn until(self) -> Until {
+        match self {
+            EventKind::Promise => Until::Required,
+            EventKind::Block => Until::Optional,
+            _ => Until::None,
+        }
+    }
+}
+
+/// Whether an event kind takes an `until` date.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Until {
+    /// It needs one (`promise`).
+    Required,
+    /// It may have one (`block`).
+    Optional,
+    /// It has none.
+    None,
+}
+
+impl fmt::Display for EventKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 /// An attribute's value, typed as the policy declares (or uses) it.
@@ -164,6 +352,8 @@ pub struct RunData<'d, 'h> {
     /// The ECB and legal rate tables late interest is computed from: the
     /// shipped ones unless the caller gives newer ones.
     pub rates: &'d crate::penalty::Rates,
+    /// Account events (disputes, promises, plans…), applied on their dates.
+    pub events: &'d [AccountEvent],
 }
 
 impl<'d> RunData<'d, 'static> {
@@ -174,6 +364,7 @@ impl<'d> RunData<'d, 'static> {
             payments: &[],
             history: &[],
             rates: crate::penalty::Rates::builtin(),
+            events: &[],
         }
     }
 }
@@ -184,6 +375,11 @@ impl<'d, 'h> RunData<'d, 'h> {
         RunData { payments, ..self }
     }
 
+    /// The same data with these account events.
+    pub fn with_events(self, events: &'d [AccountEvent]) -> Self {
+        RunData { events, ..self }
+    }
+
     /// The same data with this history.
     pub fn with_history<'g>(self, history: &'g [HistoryEntry]) -> RunData<'d, 'g> {
         RunData {
@@ -191,6 +387,7 @@ impl<'d, 'h> RunData<'d, 'h> {
             payments: self.payments,
             history,
             rates: self.rates,
+            events: self.events,
         }
     }
 
@@ -198,6 +395,30 @@ impl<'d, 'h> RunData<'d, 'h> {
     pub fn with_rates(self, rates: &'d crate::penalty::Rates) -> Self {
         RunData { rates, ..self }
     }
+}
+
+/// The currencies of `invoices` that the policy's `minimum_amount` does
+/// not cover, when it sets one: each with how many invoices are in it and
+/// the line of the first. Empty when the policy sets no minimum at all.
+pub fn currencies_without_minimum(
+    policy: &crate::Policy,
+    invoices: &[Invoice],
+) -> Vec<(Currency, usize, usize)> {
+    let mut out: Vec<(Currency, usize, usize)> = Vec::new();
+    if policy.settings.minimum_amount.is_empty() {
+        return out;
+    }
+    for inv in invoices {
+        if policy.settings.minimum_for(inv.currency).is_some() {
+            continue;
+        }
+        match out.iter_mut().find(|(c, _, _)| *c == inv.currency) {
+            Some((_, n, _)) => *n += 1,
+            None => out.push((inv.currency, 1, inv.line)),
+        }
+    }
+    out.sort_by_key(|(c, _, _)| c.as_str().to_string());
+    out
 }
 
 /// Invoices by id, for checking payments and history against them.

@@ -60,6 +60,8 @@ pub enum DeferredBy {
 
 /// The name of the built-in pause for disputed invoices.
 pub(crate) const DISPUTE_PAUSE: &str = "dispute";
+/// The name of the built-in pause for blocked invoices.
+pub(crate) const BLOCK_PAUSE: &str = "block";
 
 /// The facts about `invoice` on `date`, with what is left to pay on it.
 pub(crate) fn facts<'a>(
@@ -75,8 +77,14 @@ pub(crate) fn facts<'a>(
         date,
         open_amount,
         history: &state.invoices[invoice],
-        last_contact: state.last_contact(run, invoice),
         paid_on: run.ledger.paid_on(invoice, date),
+        last_contact: state.last_contact(run, invoice, date),
+        account: run.ledger.account(invoice, date),
+        balance: if run.reads_balance {
+            run.ledger.balance(invoice, date)
+        } else {
+            Default::default()
+        },
     }
 }
 
@@ -123,10 +131,14 @@ pub(crate) fn due_step(run: &Run<'_>, facts: &Facts<'_>) -> Option<RuleIdx> {
     None
 }
 
-/// The active pause, if any: the dispute pause first, then the policy's in file order.
+/// The active pause, if any: the block, then the dispute pause, then the
+/// policy's in file order.
 pub(crate) fn active_pause(run: &Run<'_>, facts: &Facts<'_>) -> Option<String> {
     let policy = run.policy;
-    if policy.settings.pause_disputed && facts.invoice.disputed {
+    if facts.account.is_blocked(facts.date) {
+        return Some(BLOCK_PAUSE.to_string());
+    }
+    if policy.settings.pause_disputed && facts.account.disputed {
         return Some(DISPUTE_PAUSE.to_string());
     }
     policy
@@ -152,8 +164,8 @@ pub(crate) fn decide(
         other => return Decision::NotOpen(other),
     };
     let inv = run.ledger.invoice(invoice);
-    if let Some(min) = policy.settings.minimum_amount {
-        if min.currency == inv.currency && open_amount < min.amount && !open_amount.is_zero() {
+    if let Some(min) = policy.settings.minimum_for(inv.currency) {
+        if open_amount < min.amount && !open_amount.is_zero() {
             return Decision::BelowMinimum { open_amount };
         }
     }

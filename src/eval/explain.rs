@@ -130,7 +130,7 @@ pub(crate) fn explain(
             inv.currency,
             policy
                 .settings
-                .minimum_amount
+                .minimum_for(inv.currency)
                 .map_or(String::new(), |m| format!(" of {m}"))
         ),
         Decision::Paused { pause } => format!("nothing: paused by `{pause}`"),

@@ -12,7 +12,8 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use super::history::InvoiceHistory;
-use crate::data::{AttrValue, Invoice};
+use super::ledger::Balance;
+use crate::data::{AccountState, AttrValue, Invoice};
 use crate::money::{Currency, Money};
 use crate::policy::{Anchor, Clock, CmpOp, Condition, Fact, Moves, Policy, Value};
 
@@ -24,6 +25,13 @@ pub(crate) struct Anchors<'a> {
     pub invoice: &'a Invoice,
     /// The last day the invoice's customer was contacted.
     pub last_contact: Option<NaiveDate>,
+    /// The account state on the day (`promised_until`).
+    pub account: AccountState,
+    /// What was done for the invoice (`since STEP`).
+    pub history: &'a InvoiceHistory,
+    /// The due date of the customer's open invoice due first
+    /// (`customer_max_overdue`), when the policy reads the customer's ledger.
+    pub customer_oldest_due: Option<NaiveDate>,
 }
 
 impl Anchors<'_> {
@@ -33,6 +41,9 @@ impl Anchors<'_> {
             Anchor::IssueDate => Some(self.invoice.issue_date),
             Anchor::DueDate => Some(self.invoice.due_date),
             Anchor::LastContact => self.last_contact,
+            Anchor::PromisedUntil => self.account.promised_until,
+            Anchor::StepFired(rule) => self.history.last_fired(rule),
+            Anchor::CustomerOldestDue => self.customer_oldest_due,
             Anchor::Attribute(i) => match self.invoice.attributes.get(i.get()) {
                 Some(AttrValue::Date(d)) => Some(*d),
                 _ => None,
@@ -51,6 +62,11 @@ pub(crate) struct Facts<'a> {
     pub last_contact: Option<NaiveDate>,
     /// The day the invoice was paid in full, if it was by the day evaluated.
     pub paid_on: Option<NaiveDate>,
+    /// What the account events say on the day.
+    pub account: AccountState,
+    /// The customer's ledger on the day; computed only for a policy that
+    /// reads it (else empty).
+    pub balance: Balance,
 }
 
 /// A fact's value on the day.
@@ -76,6 +92,9 @@ impl<'a> Facts<'a> {
         Anchors {
             invoice: self.invoice,
             last_contact: self.last_contact,
+            account: self.account,
+            history: self.history,
+            customer_oldest_due: self.balance.oldest_due,
         }
     }
 
@@ -94,13 +113,28 @@ impl<'a> Facts<'a> {
     fn actual(&self, fact: Fact) -> Actual<'a> {
         let inv = self.invoice;
         match fact {
-            Fact::Overdue | Fact::DueIn | Fact::Age | Fact::LastContact => {
-                self.day_count(fact.clock())
+            Fact::Overdue
+            | Fact::DueIn
+            | Fact::Age
+            | Fact::LastContact
+            | Fact::CustomerMaxOverdue
+            | Fact::Since(_) => self.day_count(fact.clock()),
+            Fact::CustomerOpenAmount => Actual::Money(Money::new(self.balance.open, inv.currency)),
+            Fact::CustomerOverdueAmount => {
+                Actual::Money(Money::new(self.balance.overdue, inv.currency))
             }
+            Fact::CustomerOpenInvoices => Actual::Number(Decimal::from(self.balance.open_invoices)),
             Fact::Amount => Actual::Money(Money::new(inv.amount, inv.currency)),
             Fact::OpenAmount => Actual::Money(Money::new(self.open_amount, inv.currency)),
             Fact::Currency => Actual::Currency(inv.currency),
-            Fact::Disputed => Actual::Bool(inv.disputed),
+            Fact::Disputed => Actual::Bool(self.account.disputed),
+            Fact::PromisedUntil => self
+                .account
+                .promised_until
+                .map_or(Actual::Missing, Actual::Date),
+            Fact::PaymentPlan => Actual::Bool(self.account.payment_plan),
+            Fact::Insolvent => Actual::Bool(self.account.insolvent),
+            Fact::Blocked => Actual::Bool(self.account.is_blocked(self.date)),
             Fact::Reminders => Actual::Number(Decimal::from(self.history.reminders)),
             Fact::CustomerId => Actual::Text(&inv.customer_id),
             Fact::InvoiceId => Actual::Text(&inv.id),
@@ -222,7 +256,7 @@ impl<'a> Facts<'a> {
                     list.join(", ")
                 );
             }
-            Condition::Flag(fact) => out.push_str(self.fact_name(*fact)),
+            Condition::Flag(fact) => out.push_str(&self.fact_name(*fact)),
             Condition::Fired(rule) => {
                 let _ = write!(out, "fired {}", self.policy.rule_name(*rule));
             }
@@ -230,7 +264,7 @@ impl<'a> Facts<'a> {
         }
     }
 
-    pub fn fact_name(&self, fact: Fact) -> &'a str {
+    pub fn fact_name(&self, fact: Fact) -> std::borrow::Cow<'a, str> {
         self.policy.fact_name(fact)
     }
 

@@ -93,9 +93,17 @@ impl State {
         state
     }
 
-    /// The last contact with the invoice's customer.
-    pub fn last_contact(&self, run: &Run<'_>, invoice: InvoiceIdx) -> Option<NaiveDate> {
-        self.last_contact[run.ledger.customer_of[invoice]]
+    /// The last contact with the invoice's customer on or before `date`: an
+    /// action of dunning, or a contact made outside it (an account event).
+    pub fn last_contact(
+        &self,
+        run: &Run<'_>,
+        invoice: InvoiceIdx,
+        date: NaiveDate,
+    ) -> Option<NaiveDate> {
+        let c = run.ledger.customer_of[invoice];
+        let outside = run.ledger.last_outside_contact(c, date);
+        self.last_contact[c].max(outside)
     }
 
     /// An action for `invoice` on `date`, by `rule` (`None`: a rule the

@@ -6,7 +6,7 @@ use foldhash::{HashMap, HashMapExt};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-use crate::data::{Invoice, RunData};
+use crate::data::{AccountState, EventKind, Invoice, RunData};
 use crate::idx::IdxVec;
 
 crate::idx::typed_index!(
@@ -32,6 +32,46 @@ pub(crate) struct Ledger<'a> {
     pub customers: IdxVec<CustomerIdx, &'a str>,
     /// Invoices by id.
     pub index: HashMap<&'a str, InvoiceIdx>,
+    /// The account events, indexed by invoice and customer.
+    events: Events,
+    /// Per customer, its invoices in snapshot order.
+    pub by_customer: IdxVec<CustomerIdx, Vec<InvoiceIdx>>,
+}
+
+/// The customer's ledger on a day, as the balance facts read it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Balance {
+    /// Open amounts of the customer's open invoices in the invoice's currency.
+    pub open: Decimal,
+    /// The same, of those past their due date.
+    pub overdue: Decimal,
+    /// How many invoices are open, in any currency.
+    pub open_invoices: u32,
+    /// The due date of the open invoice due first.
+    pub oldest_due: Option<NaiveDate>,
+}
+
+/// One account event that changes a state, as the evaluator reads it.
+#[derive(Clone, Copy, Debug)]
+struct Change {
+    date: NaiveDate,
+    /// Its row in the events file: events of one day apply in file order.
+    line: usize,
+    kind: EventKind,
+    until: Option<NaiveDate>,
+}
+
+/// The account events of a run, sorted by date (then file order). Empty
+/// vectors when the run has no events, so that a run without them pays
+/// nothing.
+#[derive(Debug, Default)]
+struct Events {
+    /// Per invoice, the events about it alone (contacts aside).
+    invoices: Vec<Vec<Change>>,
+    /// Per customer, the events about all its invoices (contacts aside).
+    customers: Vec<Vec<Change>>,
+    /// Per customer, the days of contacts made outside dunning.
+    contacts: Vec<Vec<NaiveDate>>,
 }
 
 impl<'a> Ledger<'a> {
@@ -72,13 +112,148 @@ impl<'a> Ledger<'a> {
                     })
             })
             .collect();
+        let customers = IdxVec::from_vec(customers);
+        let events = Events::new(data, &index, &customer_of, &customers);
+        let mut by_customer: IdxVec<CustomerIdx, Vec<InvoiceIdx>> =
+            IdxVec::filled(Vec::new(), customers.len());
+        for (i, c) in customer_of.iter_enumerated() {
+            by_customer[*c].push(i);
+        }
         Ledger {
             invoices,
             payments,
             customer_of,
-            customers: IdxVec::from_vec(customers),
+            customers,
             index,
+            events,
+            by_customer,
         }
+    }
+
+    /// The ledger of the invoice's customer on `date`; amounts in the
+    /// invoice's currency.
+    pub fn balance(&self, invoice: InvoiceIdx, date: NaiveDate) -> Balance {
+        let currency = self.invoice(invoice).currency;
+        let mut balance = Balance::default();
+        for &j in &self.by_customer[self.customer_of[invoice]] {
+            let Status::Open(open) = self.status(j, date) else {
+                continue;
+            };
+            let inv = self.invoice(j);
+            balance.open_invoices += 1;
+            balance.oldest_due = Some(
+                balance
+                    .oldest_due
+                    .map_or(inv.due_date, |d| d.min(inv.due_date)),
+            );
+            if inv.currency == currency {
+                balance.open += open;
+                if inv.due_date < date {
+                    balance.overdue += open;
+                }
+            }
+        }
+        balance
+    }
+
+    /// The first day after `day` on which the ledger of the invoice's
+    /// customer changes: an invoice of it is issued, falls overdue, or is
+    /// paid (in part or in full).
+    pub fn next_customer_change(&self, invoice: InvoiceIdx, day: NaiveDate) -> Option<NaiveDate> {
+        let mut best: Option<NaiveDate> = None;
+        let mut consider = |d: Option<NaiveDate>| {
+            if let Some(d) = d {
+                if d > day && best.is_none_or(|b| d < b) {
+                    best = Some(d);
+                }
+            }
+        };
+        for &j in &self.by_customer[self.customer_of[invoice]] {
+            let inv = self.invoice(j);
+            consider(Some(inv.issue_date));
+            consider(inv.due_date.succ_opt());
+            consider(inv.paid_date);
+            let payments = &self.payments[j];
+            consider(
+                payments
+                    .get(payments.partition_point(|(d, _)| *d <= day))
+                    .map(|p| p.0),
+            );
+        }
+        best
+    }
+
+    /// The invoice's account state on `date`: the snapshot's, changed by
+    /// the events of the invoice and of its customer dated on or before it.
+    pub fn account(&self, invoice: InvoiceIdx, date: NaiveDate) -> AccountState {
+        let mut state = self.invoice(invoice).snapshot_state();
+        if self.events.invoices.is_empty() {
+            return state;
+        }
+        let own = &self.events.invoices[invoice.get()];
+        let all = &self.events.customers[self.customer_of[invoice].get()];
+        let (mut a, mut b) = (
+            own.iter().take_while(|e| e.date <= date).peekable(),
+            all.iter().take_while(|e| e.date <= date).peekable(),
+        );
+        loop {
+            let next = match (a.peek(), b.peek()) {
+                (Some(x), Some(y)) if (x.date, x.line) <= (y.date, y.line) => a.next(),
+                (Some(_), Some(_)) => b.next(),
+                (Some(_), None) => a.next(),
+                (None, _) => b.next(),
+            };
+            match next {
+                Some(e) => state.apply(e.kind, e.until),
+                None => return state,
+            }
+        }
+    }
+
+    /// The last contact made outside dunning with the customer, on or
+    /// before `date`.
+    pub fn last_outside_contact(
+        &self,
+        customer: CustomerIdx,
+        date: NaiveDate,
+    ) -> Option<NaiveDate> {
+        let contacts = self.events.contacts.get(customer.get())?;
+        let n = contacts.partition_point(|d| *d <= date);
+        n.checked_sub(1).map(|k| contacts[k])
+    }
+
+    /// The first day after `day` on which an account event may change the
+    /// invoice's decision: an event of the invoice or its customer (a
+    /// contact included), or the day after a block's end.
+    pub fn next_event_change(&self, invoice: InvoiceIdx, day: NaiveDate) -> Option<NaiveDate> {
+        if self.events.invoices.is_empty() {
+            return None;
+        }
+        let c = self.customer_of[invoice].get();
+        let mut best: Option<NaiveDate> = None;
+        let mut consider = |d: Option<NaiveDate>| {
+            if let Some(d) = d {
+                if d > day && best.is_none_or(|b| d < b) {
+                    best = Some(d);
+                }
+            }
+        };
+        for e in self.events.invoices[invoice.get()]
+            .iter()
+            .chain(&self.events.customers[c])
+        {
+            consider(Some(e.date));
+            if e.kind == EventKind::Block {
+                consider(e.until.and_then(|u| u.succ_opt()));
+            }
+        }
+        let contacts = &self.events.contacts[c];
+        consider(
+            contacts
+                .get(contacts.partition_point(|d| *d <= day))
+                .copied(),
+        );
+        best
     }
 
     /// The invoices' indices, in snapshot order.
@@ -143,6 +318,62 @@ impl<'a> Ledger<'a> {
     /// The invoice's payments, by date.
     pub fn payments(&self, invoice: InvoiceIdx) -> &[(NaiveDate, Decimal)] {
         &self.payments[invoice]
+    }
+}
+
+impl Events {
+    /// Events of invoices or customers not in the snapshot are ignored here;
+    /// the loader reports them as errors before this point.
+    fn new(
+        data: RunData<'_, '_>,
+        index: &HashMap<&str, InvoiceIdx>,
+        customer_of: &IdxVec<InvoiceIdx, CustomerIdx>,
+        customers: &IdxVec<CustomerIdx, &str>,
+    ) -> Events {
+        if data.events.is_empty() {
+            return Events::default();
+        }
+        let by_id: HashMap<&str, CustomerIdx> = customers
+            .iter_enumerated()
+            .map(|(c, id)| (*id, c))
+            .collect();
+        let mut events = Events {
+            invoices: vec![Vec::new(); customer_of.len()],
+            customers: vec![Vec::new(); customers.len()],
+            contacts: vec![Vec::new(); customers.len()],
+        };
+        for e in data.events {
+            let invoice = e
+                .invoice_id
+                .as_deref()
+                .and_then(|id| index.get(id).copied());
+            let customer = match invoice {
+                Some(i) => Some(customer_of[i]),
+                None if e.invoice_id.is_some() => None,
+                None => by_id.get(e.customer_id.as_str()).copied(),
+            };
+            let Some(customer) = customer else {
+                continue;
+            };
+            let change = Change {
+                date: e.date,
+                line: e.line,
+                kind: e.kind,
+                until: e.until,
+            };
+            match (e.kind, invoice) {
+                (EventKind::Contact, _) => events.contacts[customer.get()].push(e.date),
+                (_, Some(i)) => events.invoices[i.get()].push(change),
+                (_, None) => events.customers[customer.get()].push(change),
+            }
+        }
+        for list in events.invoices.iter_mut().chain(&mut events.customers) {
+            list.sort_by_key(|e| (e.date, e.line));
+        }
+        for list in &mut events.contacts {
+            list.sort_unstable();
+        }
+        events
     }
 }
 

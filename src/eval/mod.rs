@@ -19,7 +19,7 @@ pub use ledger::{CustomerIdx, InvoiceIdx, Status};
 pub use plan::{Action, InvoiceLine, Plan};
 
 use crate::data::RunData;
-use crate::policy::Policy;
+use crate::policy::{Policy, Trigger};
 
 /// The attribute that tells consumers from professional customers.
 pub(crate) const CUSTOMER_TYPE: &str = "customer_type";
@@ -40,6 +40,9 @@ pub(crate) struct Run<'a> {
     pub claim: crate::idx::IdxVec<crate::policy::RuleIdx, bool>,
     /// The policy has a claim rule: paid invoices are evaluated too.
     pub has_claims: bool,
+    /// The policy tests a fact of the customer's ledger: each decision
+    /// sums the customer's invoices (`Ledger::balance`), else never.
+    pub reads_balance: bool,
 }
 
 impl<'a> Run<'a> {
@@ -48,6 +51,17 @@ impl<'a> Run<'a> {
         let claim: crate::idx::IdxVec<crate::policy::RuleIdx, bool> =
             crate::idx::IdxVec::from_vec(policy.rules.iter().map(|r| r.is_claim()).collect());
         let has_claims = claim.iter().any(|c| *c);
+        let mut reads_balance = false;
+        for condition in policy
+            .rules
+            .iter()
+            .map(|r| &r.condition)
+            .chain(policy.pauses.iter().map(|p| &p.condition))
+        {
+            condition.visit_facts(&mut |fact| {
+                reads_balance |= fact.clock().triggers.contains(&Trigger::CustomerLedger);
+            });
+        }
         Run {
             claim,
             has_claims,
@@ -59,6 +73,7 @@ impl<'a> Run<'a> {
                 .iter()
                 .position(|a| a.name == CUSTOMER_TYPE)
                 .map(crate::policy::AttrIdx::new),
+            reads_balance,
         }
     }
 

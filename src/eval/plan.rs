@@ -9,10 +9,11 @@ use super::decide::{decide, facts, Decision};
 use super::history::State;
 use super::ledger::InvoiceIdx;
 use super::Run;
+use crate::data::{AttrValue, Invoice};
 use crate::idx::IdxVec;
 use crate::money::Currency;
 use crate::penalty;
-use crate::policy::{ActionKind, RuleIdx};
+use crate::policy::{ActionKind, Param, RuleIdx};
 
 /// One invoice's share of an action. Names are borrowed from the policy
 /// and the invoices: a year's replay lists millions of lines, and copying
@@ -41,6 +42,17 @@ pub struct InvoiceLine<'a> {
     pub indemnity: Option<Decimal>,
     /// Why the rule fired, in words: `overdue 16 days > 15 days and segment = strategic`.
     pub reason: String,
+    /// The invoice's values of the attributes the policy declares, by
+    /// name (`account_manager`, `phone`…), for the team that acts.
+    #[serde(serialize_with = "attributes", skip_serializing_if = "Vec::is_empty")]
+    pub attributes: Vec<(&'a str, &'a AttrValue)>,
+}
+
+fn attributes<S: serde::Serializer>(
+    attributes: &[(&str, &AttrValue)],
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    s.collect_map(attributes.iter().copied())
 }
 
 /// An action for one customer: one channel and template, the invoices it
@@ -66,8 +78,9 @@ pub struct Action<'a> {
     pub indemnity: Option<Decimal>,
     /// The indemnity's currency.
     pub indemnity_currency: Option<Currency>,
-    /// The parameters of the first rule, as written after `with`.
-    pub params: &'a [(String, String)],
+    /// The parameters of the first rule, as written after `with`; a
+    /// parameter naming an attribute holds the first invoice's value of it.
+    pub params: Vec<(&'a str, std::borrow::Cow<'a, str>)>,
     /// Its invoices, by id.
     pub invoices: Vec<InvoiceLine<'a>>,
 }
@@ -127,8 +140,8 @@ impl Serialize for Action<'_> {
                 s.collect_seq(self.0.iter().map(|l| l.invoice_id))
             }
         }
-        struct Params<'s>(&'s [(String, String)]);
-        impl Serialize for Params<'_> {
+        struct Params<'s, 'a>(&'s [(&'a str, std::borrow::Cow<'a, str>)]);
+        impl Serialize for Params<'_, '_> {
             fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
                 s.collect_map(self.0.iter().map(|(k, v)| (k, v)))
             }
@@ -159,7 +172,7 @@ impl Serialize for Action<'_> {
         if self.params.is_empty() {
             st.skip_field("params")?;
         } else {
-            st.serialize_field("params", &Params(self.params))?;
+            st.serialize_field("params", &Params(&self.params))?;
         }
         st.serialize_field("reason", &self.reason())?;
         st.serialize_field("invoices", &self.invoices)?;
@@ -294,6 +307,13 @@ impl<'r, 'a> Consolidator<'r, 'a> {
                     }
                 }),
                 reason: facts.reason(&rule.condition),
+                attributes: policy
+                    .attributes
+                    .iter()
+                    .zip(&inv.attributes)
+                    .filter(|(a, _)| a.declared)
+                    .map(|(a, v)| (a.name.as_str(), v))
+                    .collect(),
             };
             match actions.last_mut() {
                 Some(action) if last_key == Some(k) => action.invoices.push(line),
@@ -309,7 +329,12 @@ impl<'r, 'a> Consolidator<'r, 'a> {
                         indemnity: None,
                         indemnity_currency: None,
                         // The first rule's parameters, in the invoices' order.
-                        params: &rule.action.params,
+                        params: rule
+                            .action
+                            .params
+                            .iter()
+                            .map(|p| (p.name.as_str(), param_value(p, inv)))
+                            .collect(),
                         invoices: vec![line],
                     });
                     last_key = Some(k);
@@ -344,6 +369,21 @@ impl Consolidator<'_, '_> {
             paid_date: inv.paid_date,
         };
         penalty::late_interest(&debt, rate, self.run.rates, date).ok()
+    }
+}
+
+/// A parameter's value for an invoice: as written, or the invoice's value
+/// of the attribute it names (empty when the cell is).
+fn param_value<'a>(param: &'a Param, invoice: &'a Invoice) -> std::borrow::Cow<'a, str> {
+    let Some(i) = param.attribute else {
+        return param.value.as_str().into();
+    };
+    match invoice.attributes.get(i.get()) {
+        Some(AttrValue::Text(t)) => t.as_str().into(),
+        Some(AttrValue::Number(n) | AttrValue::Money(n)) => n.to_string().into(),
+        Some(AttrValue::Date(d)) => d.to_string().into(),
+        Some(AttrValue::Bool(b)) => if *b { "yes" } else { "no" }.into(),
+        Some(AttrValue::Missing) | None => "".into(),
     }
 }
 

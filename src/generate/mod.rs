@@ -46,7 +46,12 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use thiserror::Error;
 
-pub use write::{write_invoices_csv, write_payments_csv, INVOICE_COLUMNS, PAYMENT_COLUMNS};
+pub use write::{
+    write_events_csv, write_invoices_csv, write_payments_csv, EVENT_COLUMNS, INVOICE_COLUMNS,
+    PAYMENT_COLUMNS,
+};
+
+use crate::data::EventKind;
 
 /// What to generate.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -317,8 +322,25 @@ impl Payment {
     }
 }
 
+/// A dated change of an account: a dispute opened or closed, a promise to
+/// pay, a payment plan started or ended, insolvency proceedings opened.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Event {
+    /// The day it happened.
+    pub date: NaiveDate,
+    /// Index into [`Dataset::invoices`]; `None` for an event of the whole
+    /// customer.
+    pub invoice: Option<u32>,
+    /// Index into [`Dataset::customers`].
+    pub customer: u32,
+    /// What happened.
+    pub kind: EventKind,
+    /// The promised date of a promise.
+    pub until: Option<NaiveDate>,
+}
+
 /// A generated year: customers, invoices sorted by id, payments sorted by
-/// invoice id then date.
+/// invoice id then date, account events sorted by date.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Dataset {
     /// What it was made from.
@@ -329,6 +351,9 @@ pub struct Dataset {
     pub invoices: Vec<Invoice>,
     /// The partial payments.
     pub payments: Vec<Payment>,
+    /// The account events (disputes, promises, plans, insolvencies) with
+    /// their dates.
+    pub events: Vec<Event>,
 }
 
 impl Dataset {

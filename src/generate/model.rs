@@ -12,8 +12,9 @@ use chrono::{Datelike, Days, NaiveDate};
 
 use super::random::Draws;
 use super::{
-    Country, Currency, Customer, Dataset, GenParams, Invoice, Payment, Risk, Segment, Terms,
+    Country, Currency, Customer, Dataset, Event, GenParams, Invoice, Payment, Risk, Segment, Terms,
 };
+use crate::data::EventKind;
 
 /// The hidden side of a customer: how much it buys and how it pays.
 #[derive(Clone, Debug, PartialEq)]
@@ -567,12 +568,124 @@ pub(crate) fn generate(params: &GenParams, customer_count: usize) -> Dataset {
             invoices.push(inv);
         }
     }
+    let events = account_events(params.seed, &customers, &invoices, &payments);
     Dataset {
         params: *params,
         customers,
         invoices,
         payments,
+        events,
     }
+}
+
+// ---------------------------------------------------------------------------
+// Account events
+// ---------------------------------------------------------------------------
+
+/// A dispute opens around the due date: this many days before or after it
+/// (a delivery contested on receipt of the invoice, or on the first
+/// reminder).
+const DISPUTE_OPENS: (i64, i64) = (-10, 12);
+/// A settled dispute closes this many days before the payment that follows.
+const DISPUTE_SETTLED_BEFORE_PAYMENT: (i64, i64) = (0, 10);
+/// An unpaid disputed invoice: the dispute is rejected (closed, and the
+/// ladder resumes) this often, this many days after it opened; otherwise it
+/// stays open.
+const DISPUTE_REJECTED: f64 = 0.5;
+const DISPUTE_REJECTED_AFTER: (i64, i64) = (20, 90);
+/// A promise is made this many days before the promised date (and after
+/// the due date).
+const PROMISE_MADE_BEFORE: (i64, i64) = (7, 21);
+/// A payment plan is agreed this many days before its first instalment.
+const PLAN_AGREED_BEFORE: (i64, i64) = (3, 15);
+/// A plan that stopped being honoured is ended this many days after its
+/// last instalment.
+const PLAN_BROKEN_AFTER: (i64, i64) = (20, 45);
+/// Insolvency proceedings open this many days after the customer stopped
+/// paying.
+const INSOLVENCY_OPENS_AFTER: (i64, i64) = (15, 45);
+
+/// The dated events that make the year's disputes, promises, plans and
+/// insolvencies, from a stream of draws of their own: the invoices and
+/// payments are the same with or without them.
+fn account_events(
+    seed: u64,
+    customers: &[Customer],
+    invoices: &[Invoice],
+    payments: &[Payment],
+) -> Vec<Event> {
+    let mut d = Draws::new(seed, 3);
+    let between = |d: &mut Draws, (lo, hi): (i64, i64)| d.between(lo, hi);
+    let mut paid_range: Vec<Option<(NaiveDate, NaiveDate)>> = vec![None; invoices.len()];
+    for p in payments {
+        let slot = &mut paid_range[p.invoice as usize];
+        *slot = Some(slot.map_or((p.date, p.date), |(a, b)| (a.min(p.date), b.max(p.date))));
+    }
+    let mut events = Vec::new();
+    let mut push = |date, inv: &Invoice, kind, until| {
+        events.push(Event {
+            date,
+            invoice: Some(inv.number - 1),
+            customer: inv.customer,
+            kind,
+            until,
+        })
+    };
+    for (k, inv) in invoices.iter().enumerate() {
+        let day_after_issue = add_days(inv.issue_date, 1);
+        if inv.disputed {
+            let mut opened = add_days(inv.due_date, between(&mut d, DISPUTE_OPENS));
+            if let Some(paid) = inv.paid_date {
+                opened = opened.min(add_days(paid, -1));
+            }
+            let opened = opened.max(day_after_issue);
+            push(opened, inv, EventKind::DisputeOpened, None);
+            let closed = match inv.paid_date {
+                Some(paid) => Some(
+                    add_days(paid, -between(&mut d, DISPUTE_SETTLED_BEFORE_PAYMENT)).max(opened),
+                ),
+                None => d
+                    .chance(DISPUTE_REJECTED)
+                    .then(|| add_days(opened, between(&mut d, DISPUTE_REJECTED_AFTER))),
+            };
+            if let Some(closed) = closed {
+                push(closed, inv, EventKind::DisputeClosed, None);
+            }
+        }
+        if let Some(until) = inv.promised_until {
+            let made = add_days(until, -between(&mut d, PROMISE_MADE_BEFORE))
+                .max(add_days(inv.due_date, 1))
+                .min(until);
+            push(made, inv, EventKind::Promise, Some(until));
+        }
+        if let (true, Some((first, last))) = (inv.payment_plan, paid_range[k]) {
+            let agreed = add_days(first, -between(&mut d, PLAN_AGREED_BEFORE)).max(day_after_issue);
+            push(agreed, inv, EventKind::PlanStarted, None);
+            if inv.paid_date.is_none() {
+                let broken = add_days(last, between(&mut d, PLAN_BROKEN_AFTER));
+                push(broken, inv, EventKind::PlanEnded, None);
+            }
+        }
+    }
+    // Insolvency: an event of the whole customer, for customers that have
+    // invoices in the files.
+    let mut invoiced = vec![false; customers.len()];
+    for inv in invoices {
+        invoiced[inv.customer as usize] = true;
+    }
+    for (c, customer) in customers.iter().enumerate() {
+        if let (true, Some(gone)) = (invoiced[c], customer.behaviour.default_date) {
+            events.push(Event {
+                date: add_days(gone, between(&mut d, INSOLVENCY_OPENS_AFTER)),
+                invoice: None,
+                customer: c as u32,
+                kind: EventKind::InsolvencyOpened,
+                until: None,
+            });
+        }
+    }
+    events.sort_by_key(|e| (e.date, e.customer, e.invoice));
+    events
 }
 
 #[cfg(test)]

@@ -8,9 +8,12 @@ use std::io::{self, Write};
 use chrono::{Datelike, NaiveDate};
 
 use super::{Dataset, Invoice};
+use crate::data::EventKind;
 
-/// The header of the invoices file.
-pub const INVOICE_COLUMNS: [&str; 15] = [
+/// The header of the invoices file. Disputes, promises, payment plans and
+/// insolvency are not columns: they change during the year, and are in
+/// the events file with their dates.
+pub const INVOICE_COLUMNS: [&str; 11] = [
     "invoice_id",
     "customer_id",
     "issue_date",
@@ -18,15 +21,14 @@ pub const INVOICE_COLUMNS: [&str; 15] = [
     "amount",
     "currency",
     "paid_date",
-    "disputed",
     "segment",
     "risk",
     "country",
     "account_manager",
-    "promised_until",
-    "payment_plan",
-    "insolvent",
 ];
+
+/// The header of the account events file (SPEC 6.2).
+pub const EVENT_COLUMNS: [&str; 6] = crate::data::EVENT_COLUMNS;
 
 /// The header of the payments file.
 pub const PAYMENT_COLUMNS: [&str; 3] = ["invoice_id", "date", "amount"];
@@ -36,8 +38,7 @@ const CHUNK: usize = 1 << 16;
 
 /// Writes the invoices, one row each, sorted by invoice id, with a header
 /// (see [`INVOICE_COLUMNS`]). Empty cells: `paid_date` of unpaid invoices,
-/// `account_manager` of standard and small customers, `promised_until`
-/// without a promise. `disputed`, `payment_plan` and `insolvent` are `true` or `false`.
+/// `account_manager` of standard and small customers.
 pub fn write_invoices_csv(data: &Dataset, mut out: impl Write) -> io::Result<()> {
     let mut buf = Vec::with_capacity(CHUNK + 256);
     header(&mut buf, &INVOICE_COLUMNS);
@@ -60,8 +61,6 @@ pub fn write_invoices_csv(data: &Dataset, mut out: impl Write) -> io::Result<()>
             date(&mut buf, d);
         }
         buf.push(b',');
-        boolean(&mut buf, inv.disputed);
-        buf.push(b',');
         buf.extend_from_slice(c.segment.as_str().as_bytes());
         buf.push(b',');
         buf.extend_from_slice(c.risk.as_str().as_bytes());
@@ -71,15 +70,6 @@ pub fn write_invoices_csv(data: &Dataset, mut out: impl Write) -> io::Result<()>
         if let Some(name) = c.account_manager {
             buf.extend_from_slice(name.as_bytes());
         }
-        buf.push(b',');
-        if let Some(d) = inv.promised_until {
-            date(&mut buf, d);
-        }
-        buf.push(b',');
-        boolean(&mut buf, inv.payment_plan);
-        buf.push(b',');
-        // Insolvency proceedings opened during the year, as known at export.
-        boolean(&mut buf, c.behaviour.default_date.is_some());
         buf.push(b'\n');
         if buf.len() >= CHUNK {
             out.write_all(&buf)?;
@@ -110,6 +100,55 @@ pub fn write_payments_csv(data: &Dataset, mut out: impl Write) -> io::Result<()>
     }
     out.write_all(&buf)?;
     out.flush()
+}
+
+/// Writes the account events (`date,invoice_id,customer_id,event,until,note`),
+/// sorted by date, with a header: an invoice's event names the invoice and
+/// its customer, a customer's event (insolvency) the customer only.
+pub fn write_events_csv(data: &Dataset, mut out: impl Write) -> io::Result<()> {
+    let mut buf = Vec::with_capacity(CHUNK + 128);
+    header(&mut buf, &EVENT_COLUMNS);
+    let ids = Ids::new(data);
+    for e in &data.events {
+        date(&mut buf, e.date);
+        buf.push(b',');
+        if let Some(i) = e.invoice {
+            ids.invoice(&mut buf, &data.invoices[i as usize]);
+        }
+        buf.push(b',');
+        ids.customer(&mut buf, data.customers[e.customer as usize].number);
+        buf.push(b',');
+        buf.extend_from_slice(e.kind.as_str().as_bytes());
+        buf.push(b',');
+        if let Some(u) = e.until {
+            date(&mut buf, u);
+        }
+        buf.push(b',');
+        buf.extend_from_slice(note(e.kind).as_bytes());
+        buf.push(b'\n');
+        if buf.len() >= CHUNK {
+            out.write_all(&buf)?;
+            buf.clear();
+        }
+    }
+    out.write_all(&buf)?;
+    out.flush()
+}
+
+/// What a credit team would write in the note of an event.
+fn note(kind: EventKind) -> &'static str {
+    match kind {
+        EventKind::DisputeOpened => "delivery contested",
+        EventKind::DisputeClosed => "dispute settled",
+        EventKind::Promise => "promise made by phone",
+        EventKind::PlanStarted => "instalments agreed",
+        EventKind::PlanEnded => "instalments stopped",
+        EventKind::InsolvencyOpened => "insolvency proceedings opened",
+        EventKind::InsolvencyClosed => "insolvency proceedings closed",
+        EventKind::Block => "blocked",
+        EventKind::Unblock => "unblocked",
+        EventKind::Contact => "contacted",
+    }
 }
 
 fn header(buf: &mut Vec<u8>, columns: &[&str]) {
@@ -175,10 +214,6 @@ fn cents(buf: &mut Vec<u8>, c: i64) {
     padded(buf, c / 100, 1);
     buf.push(b'.');
     padded(buf, c % 100, 2);
-}
-
-fn boolean(buf: &mut Vec<u8>, b: bool) {
-    buf.extend_from_slice(if b { b"true" } else { b"false" });
 }
 
 #[cfg(test)]

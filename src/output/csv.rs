@@ -4,6 +4,7 @@
 
 use std::io::Write;
 
+use crate::data::AttrValue;
 use crate::eval::Action;
 
 /// The columns of the history CSV, in order.
@@ -34,7 +35,24 @@ pub fn neutralize(cell: &str) -> std::borrow::Cow<'_, str> {
 
 /// Writes the header and a row per invoice of each action.
 pub fn write(actions: &[Action], out: impl Write) -> std::io::Result<()> {
-    let mut w = ActionWriter::new(out)?;
+    write_for(&[], actions, out)
+}
+
+/// The columns that follow [`HEADER`] for a policy: the attributes it
+/// declares (`account_manager`, `phone`…), except those named like a column
+/// of the header.
+pub fn attribute_columns(policy: &crate::Policy) -> Vec<&str> {
+    policy
+        .attributes
+        .iter()
+        .filter(|a| a.declared && !HEADER.contains(&a.name.as_str()))
+        .map(|a| a.name.as_str())
+        .collect()
+}
+
+/// [`write`], with the columns of [`attribute_columns`] after the others.
+pub fn write_for(columns: &[&str], actions: &[Action], out: impl Write) -> std::io::Result<()> {
+    let mut w = ActionWriter::with_attributes(out, columns)?;
     for a in actions {
         w.write(a)?;
     }
@@ -47,16 +65,25 @@ pub fn write(actions: &[Action], out: impl Write) -> std::io::Result<()> {
 pub struct ActionWriter<W: Write> {
     csv: ::csv::Writer<W>,
     cell: String,
+    /// The attribute columns after the header's.
+    attributes: Vec<String>,
 }
 
 impl<W: Write> ActionWriter<W> {
     /// Starts the file with its header.
     pub fn new(out: W) -> std::io::Result<Self> {
+        Self::with_attributes(out, &[])
+    }
+
+    /// Starts the file with its header and these attribute columns
+    /// ([`attribute_columns`]).
+    pub fn with_attributes(out: W, columns: &[&str]) -> std::io::Result<Self> {
         let mut csv = ::csv::Writer::from_writer(out);
-        csv.write_record(HEADER)?;
+        csv.write_record(HEADER.iter().chain(columns))?;
         Ok(ActionWriter {
             csv,
             cell: String::new(),
+            attributes: columns.iter().map(|c| c.to_string()).collect(),
         })
     }
 
@@ -81,6 +108,22 @@ impl<W: Write> ActionWriter<W> {
                 None => self.csv.write_field("")?,
             }
             self.text(&line.reason)?;
+            for k in 0..self.attributes.len() {
+                let value = line
+                    .attributes
+                    .iter()
+                    .find(|(name, _)| *name == self.attributes[k])
+                    .map(|(_, v)| *v);
+                match value {
+                    Some(AttrValue::Text(t)) => self.text(t)?,
+                    Some(AttrValue::Number(n) | AttrValue::Money(n)) => self.display(n)?,
+                    Some(AttrValue::Date(d)) => self.display(d)?,
+                    Some(AttrValue::Bool(b)) => {
+                        self.csv.write_field(if *b { "yes" } else { "no" })?
+                    }
+                    Some(AttrValue::Missing) | None => self.csv.write_field("")?,
+                }
+            }
             self.csv.write_record(None::<&[u8]>)?;
         }
         Ok(())

@@ -14,7 +14,7 @@ use std::fmt;
 
 use serde::Serialize;
 
-use super::AttrIdx;
+use super::{AttrIdx, RuleIdx};
 
 /// What a condition can test about an invoice on the day evaluated: a
 /// built-in fact, or one of the policy's attributes.
@@ -35,10 +35,28 @@ pub enum Fact {
     Currency,
     /// `disputed`: the invoice is disputed.
     Disputed,
+    /// `promised_until`: the date the customer promised to pay by.
+    PromisedUntil,
+    /// `payment_plan`: a payment plan runs.
+    PaymentPlan,
+    /// `insolvent`: the customer is in insolvency proceedings.
+    Insolvent,
+    /// `blocked`: dunning is blocked for the invoice.
+    Blocked,
     /// `reminders`: steps already fired for this invoice.
     Reminders,
     /// `last_contact`: days since the customer was last contacted, about any invoice.
     LastContact,
+    /// `customer_open_amount`: what the customer has left to pay, in the
+    /// invoice's currency.
+    CustomerOpenAmount,
+    /// `customer_overdue_amount`: the same, of its overdue invoices only.
+    CustomerOverdueAmount,
+    /// `customer_open_invoices`: how many invoices the customer has open.
+    CustomerOpenInvoices,
+    /// `customer_max_overdue`: days past the due date of the customer's
+    /// oldest open invoice.
+    CustomerMaxOverdue,
     /// `customer_id`: the customer's identifier.
     CustomerId,
     /// `invoice_id`: the invoice's identifier.
@@ -49,6 +67,9 @@ pub enum Fact {
     /// A column of the invoice file the policy declares or uses:
     /// `Policy::attributes[i]`.
     Attribute(AttrIdx),
+    /// `since STEP`: days since that step last fired for the invoice (no
+    /// value if it never did).
+    Since(RuleIdx),
 }
 
 /// The kind of value a built-in fact holds; it decides what the fact can be
@@ -113,6 +134,18 @@ impl Clock {
         triggers: &[],
     };
 
+    /// A value the account events set (SPEC 6.2).
+    pub const ACCOUNT: Clock = Clock {
+        moves: Moves::Never,
+        triggers: &[Trigger::AccountEvent],
+    };
+
+    /// A value of the customer's whole ledger.
+    const CUSTOMER: Clock = Clock {
+        moves: Moves::Never,
+        triggers: &[Trigger::CustomerLedger],
+    };
+
     /// Days counted up from `anchor`, changing on nothing else.
     const fn days_since(anchor: Anchor) -> Clock {
         Clock {
@@ -134,7 +167,9 @@ impl Clock {
         moves
             || self.triggers.iter().any(|t| match t {
                 Trigger::StepFired | Trigger::CustomerContact => true,
-                Trigger::InvoicePayment => false,
+                // The account's state is compared as the invoice's on the
+                // day, as a payment's open amount is.
+                Trigger::InvoicePayment | Trigger::AccountEvent | Trigger::CustomerLedger => false,
             })
     }
 }
@@ -165,8 +200,15 @@ pub enum Anchor {
     /// The last day the invoice's customer was contacted about any invoice;
     /// none if never.
     LastContact,
+    /// The date of the latest promise to pay (`promised_until`); none
+    /// without a promise.
+    PromisedUntil,
+    /// The due date of the customer's open invoice due first.
+    CustomerOldestDue,
     /// The value of a date attribute; none when the cell is empty.
     Attribute(AttrIdx),
+    /// The last day the step fired for the invoice; none if it never did.
+    StepFired(RuleIdx),
 }
 
 /// Something that happens during a run and may change a fact's value.
@@ -178,6 +220,12 @@ pub enum Trigger {
     StepFired,
     /// A step fired for any invoice of the same customer (a contact).
     CustomerContact,
+    /// An account event of the invoice or its customer, on its date in the
+    /// events file (and, for a block with an end, the day after that end).
+    AccountEvent,
+    /// A change of any invoice of the customer: issued, overdue (the day
+    /// after its due date), paid in part or in full.
+    CustomerLedger,
 }
 
 /// What a built-in fact is: the row of the README's table, and its clock.
@@ -216,7 +264,7 @@ const fn built_in(
 
 impl Fact {
     /// The built-in facts, in the order of the README's table.
-    pub const BUILT_IN: [Fact; 12] = [
+    pub const BUILT_IN: [Fact; 20] = [
         Fact::Overdue,
         Fact::DueIn,
         Fact::Age,
@@ -224,8 +272,16 @@ impl Fact {
         Fact::OpenAmount,
         Fact::Currency,
         Fact::Disputed,
+        Fact::PromisedUntil,
+        Fact::PaymentPlan,
+        Fact::Insolvent,
+        Fact::Blocked,
         Fact::Reminders,
         Fact::LastContact,
+        Fact::CustomerOpenAmount,
+        Fact::CustomerOverdueAmount,
+        Fact::CustomerOpenInvoices,
+        Fact::CustomerMaxOverdue,
         Fact::CustomerId,
         Fact::InvoiceId,
         Fact::PaidLate,
@@ -272,9 +328,39 @@ impl Fact {
                 "the invoice currency",
                 Clock::CONSTANT,
             ),
-            Fact::Disputed => {
-                built_in("disputed", Bool, "the invoice is disputed", Clock::CONSTANT)
-            }
+            Fact::Disputed => built_in(
+                "disputed",
+                Bool,
+                "the invoice is disputed (`dispute_opened`, `dispute_closed`)",
+                Clock::ACCOUNT,
+            ),
+            Fact::PromisedUntil => built_in(
+                "promised_until",
+                Date,
+                "the date the customer last promised to pay by (`promise`; no value without a promise)",
+                Clock {
+                    moves: Moves::Date(Anchor::PromisedUntil),
+                    triggers: &[Trigger::AccountEvent],
+                },
+            ),
+            Fact::PaymentPlan => built_in(
+                "payment_plan",
+                Bool,
+                "a payment plan runs (`plan_started`, `plan_ended`)",
+                Clock::ACCOUNT,
+            ),
+            Fact::Insolvent => built_in(
+                "insolvent",
+                Bool,
+                "the customer is in insolvency proceedings (`insolvency_opened`, `insolvency_closed`)",
+                Clock::ACCOUNT,
+            ),
+            Fact::Blocked => built_in(
+                "blocked",
+                Bool,
+                "dunning is blocked for the invoice (`block`, `unblock`): it is always paused",
+                Clock::ACCOUNT,
+            ),
             Fact::Reminders => built_in(
                 "reminders",
                 Number,
@@ -291,6 +377,33 @@ impl Fact {
                 Clock {
                     moves: Moves::DaysSince(Anchor::LastContact),
                     triggers: &[Trigger::CustomerContact],
+                },
+            ),
+            Fact::CustomerOpenAmount => built_in(
+                "customer_open_amount",
+                Money,
+                "what the customer has left to pay on its open invoices in the invoice's currency",
+                Clock::CUSTOMER,
+            ),
+            Fact::CustomerOverdueAmount => built_in(
+                "customer_overdue_amount",
+                Money,
+                "the same, of its overdue invoices only",
+                Clock::CUSTOMER,
+            ),
+            Fact::CustomerOpenInvoices => built_in(
+                "customer_open_invoices",
+                Number,
+                "how many invoices the customer has open, in any currency",
+                Clock::CUSTOMER,
+            ),
+            Fact::CustomerMaxOverdue => built_in(
+                "customer_max_overdue",
+                Days,
+                "days past the due date of the customer's open invoice due first",
+                Clock {
+                    moves: Moves::DaysSince(Anchor::CustomerOldestDue),
+                    triggers: &[Trigger::CustomerLedger],
                 },
             ),
             Fact::CustomerId => built_in(
@@ -324,6 +437,14 @@ impl Fact {
                     triggers: &[],
                 },
             },
+            // Named by its step: `since formal_notice`.
+            Fact::Since(rule) => About {
+                built_in: None,
+                clock: Clock {
+                    moves: Moves::DaysSince(Anchor::StepFired(rule)),
+                    triggers: &[Trigger::StepFired],
+                },
+            },
         }
     }
 
@@ -332,7 +453,8 @@ impl Fact {
         Fact::BUILT_IN.into_iter().find(|f| f.name() == Some(name))
     }
 
-    /// The name, kind and meaning of a built-in fact; `None` for an attribute.
+    /// The name, kind and meaning of a built-in fact; `None` for an
+    /// attribute or `since`.
     pub fn built_in(self) -> Option<BuiltIn> {
         self.about().built_in
     }

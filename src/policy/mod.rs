@@ -80,10 +80,11 @@ impl Policy {
 
     /// How policies and messages name a fact: a built-in fact's name, or
     /// the attribute's.
-    pub fn fact_name(&self, fact: Fact) -> &str {
+    pub fn fact_name(&self, fact: Fact) -> std::borrow::Cow<'_, str> {
         match fact {
-            Fact::Attribute(i) => self.attribute(i).map_or("?", |a| a.name.as_str()),
-            built_in => built_in.name().unwrap_or("?"),
+            Fact::Attribute(i) => self.attribute(i).map_or("?", |a| a.name.as_str()).into(),
+            Fact::Since(rule) => format!("since {}", self.rule_name(rule)).into(),
+            built_in => built_in.name().unwrap_or("?").into(),
         }
     }
 
@@ -112,8 +113,10 @@ pub struct Settings {
     pub cooldown_days: u32,
     /// Which days are business days.
     pub calendar: CalendarKind,
-    /// Invoices whose open amount (in this currency) is below are not dunned.
-    pub minimum_amount: Option<Money>,
+    /// Invoices whose open amount is below the minimum of their currency
+    /// are not dunned; at most one per currency, none for a currency not
+    /// listed.
+    pub minimum_amount: Vec<Money>,
     /// Annual late-payment interest rate: fixed (`12.15%`), or following
     /// the published rates (`ecb + 10`, `3 x legal`).
     pub interest_rate: Option<crate::penalty::InterestRate>,
@@ -135,12 +138,22 @@ impl Settings {
     }
 }
 
+impl Settings {
+    /// The minimum amount for invoices in `currency`, if the policy sets one.
+    pub fn minimum_for(&self, currency: crate::money::Currency) -> Option<Money> {
+        self.minimum_amount
+            .iter()
+            .find(|m| m.currency == currency)
+            .copied()
+    }
+}
+
 impl Default for Settings {
     fn default() -> Self {
         Settings {
             cooldown_days: 0,
             calendar: CalendarKind::None,
-            minimum_amount: None,
+            minimum_amount: Vec::new(),
             interest_rate: None,
             indemnity: None,
             pause_disputed: true,
@@ -272,8 +285,21 @@ pub struct Action {
     pub kind: ActionKind,
     /// The template named, if any.
     pub template: Option<String>,
-    /// The parameters after `with`, as written, in order.
-    pub params: Vec<(String, String)>,
+    /// The parameters after `with`, in order.
+    pub params: Vec<Param>,
+}
+
+/// A parameter of an action: `with caller = "account manager"`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Param {
+    /// Its name.
+    pub name: String,
+    /// Its value as written.
+    pub value: String,
+    /// When the value is a bare word naming a declared attribute
+    /// (`with to = account_manager`), that attribute: the plan carries the
+    /// invoice's value of it instead of the word.
+    pub attribute: Option<AttrIdx>,
 }
 
 /// The built-in actions, from the mildest to the firmest.

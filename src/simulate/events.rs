@@ -101,6 +101,8 @@ fn moving_comparisons(condition: &Condition) -> Vec<Moving> {
 struct Watch {
     /// A contact with a customer may change its other invoices' decisions.
     customer_contacts: bool,
+    /// Any change of the customer's ledger may (`customer_open_amount`…).
+    customer_ledger: bool,
 }
 
 impl Watch {
@@ -115,11 +117,12 @@ impl Watch {
             condition.visit_facts(&mut |fact| {
                 for trigger in fact.clock().triggers {
                     match trigger {
-                        // Every invoice is woken on its payment dates and
-                        // the day after a step fires for it (`next_change`,
-                        // `run_shard`): nothing more to watch.
-                        Trigger::InvoicePayment | Trigger::StepFired => {}
+                        // Every invoice is woken on its payment and event
+                        // dates and the day after a step fires for it
+                        // (`next_change`, `run_shard`): nothing more to watch.
+                        Trigger::InvoicePayment | Trigger::StepFired | Trigger::AccountEvent => {}
                         Trigger::CustomerContact => watch.customer_contacts = true,
+                        Trigger::CustomerLedger => watch.customer_ledger = true,
                     }
                 }
             });
@@ -167,7 +170,14 @@ impl<'a> Replay<'_, 'a> {
         };
         let anchors = Anchors {
             invoice: inv,
-            last_contact: state.last_contact(self.run, invoice),
+            last_contact: state.last_contact(self.run, invoice, day),
+            account: ledger.account(invoice, day),
+            history: &state.invoices[invoice],
+            customer_oldest_due: if self.watch.customer_ledger {
+                ledger.balance(invoice, day).oldest_due
+            } else {
+                None
+            },
         };
         let history = &state.invoices[invoice];
         // Rules below the highest step fired can no longer fire (rule 5),
@@ -209,6 +219,11 @@ impl<'a> Replay<'_, 'a> {
                     consider(add(last, i64::from(every)));
                 }
             }
+        }
+        // Trigger::AccountEvent (a contact made outside dunning included).
+        consider(ledger.next_event_change(invoice, day));
+        if self.watch.customer_ledger {
+            consider(ledger.next_customer_change(invoice, day));
         }
         // Trigger::InvoicePayment: the paid date and each payment.
         consider(inv.paid_date);

@@ -252,6 +252,8 @@ pub enum ConditionKind {
     Member(Membership),
     /// `fired first_reminder`
     Fired(Ident),
+    /// `since formal_notice >= 15d`
+    Since(Since),
     /// `disputed`
     Flag(Ident),
 }
@@ -267,6 +269,20 @@ pub struct Comparison {
     pub op_span: Span,
     /// The right side.
     pub rhs: Literal,
+}
+
+/// `since STEP op value`: days since a step last fired, compared with a
+/// duration.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Since {
+    /// The step, by name.
+    pub step: Ident,
+    /// The operator.
+    pub op: CmpOp,
+    /// Where the operator is written.
+    pub op_span: Span,
+    /// The value (a duration, checked by the checker).
+    pub value: Literal,
 }
 
 /// `x in [..]` or `x not in [..]`.

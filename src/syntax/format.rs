@@ -227,6 +227,12 @@ fn condition(out: &mut String, c: &Condition, ctx: Ctx) {
             out.push_str("fired ");
             out.push_str(&name_text(&name.name));
         }
+        ConditionKind::Since(since) => {
+            out.push_str("since ");
+            out.push_str(&name_text(&since.step.name));
+            let _ = write!(out, " {} ", since.op);
+            literal(out, &since.value);
+        }
         ConditionKind::Flag(name) => out.push_str(&name.name),
     }
 }
@@ -320,6 +326,7 @@ pub(crate) fn is_keyword(word: &str) -> bool {
             | "every"
             | "in"
             | "fired"
+            | "since"
             | "today"
             | "true"
             | "false"

@@ -380,6 +380,18 @@ impl Visitor {
                     .ok_or_else(|| missing("step name"))?;
                 ConditionKind::Fired(self.visit_name(name)?)
             }
+            Rule::since => {
+                let mut inner = pair.into_inner().filter(|p| p.as_rule() != Rule::kw_since);
+                let step = inner.next().ok_or_else(|| missing("step name"))?;
+                let op = inner.next().ok_or_else(|| missing("operator"))?;
+                let value = inner.next().ok_or_else(|| missing("duration"))?;
+                ConditionKind::Since(Since {
+                    step: self.visit_name(step)?,
+                    op: cmp_op(op.as_rule()).ok_or_else(|| missing("comparison operator"))?,
+                    op_span: self.span(&op),
+                    value: self.visit_literal(value)?,
+                })
+            }
             Rule::flag => {
                 let id = pair
                     .into_inner()

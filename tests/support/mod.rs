@@ -2,7 +2,7 @@
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use chrono::NaiveDate;
-use dunning::data::{AttrValue, HistoryEntry, Invoice, Payment};
+use dunning::data::{AccountEvent, AttrValue, EventKind, HistoryEntry, Invoice, Payment};
 use dunning::money::{parse_decimal, Currency};
 use dunning::policy::{AttrType, Policy};
 use dunning::{DateRange, Plan, RunData};
@@ -27,7 +27,9 @@ pub fn dec(s: &str) -> Decimal {
     parse_decimal(s).expect("decimal")
 }
 
-/// An open EUR invoice; attributes as `name=value` pairs typed by the policy.
+/// An open EUR invoice; attributes as `name=value` pairs typed by the
+/// policy; `promised_until`, `payment_plan`, `insolvent` and `blocked` give
+/// the state before any account event, as the invoice file's columns do.
 pub fn invoice(
     policy: &Policy,
     id: &str,
@@ -51,7 +53,12 @@ pub fn invoice(
             },
         })
         .collect();
+    let column = |name: &str| attrs.iter().find(|(n, _)| *n == name).map(|(_, v)| *v);
     Invoice {
+        promised_until: column("promised_until").map(date),
+        payment_plan: column("payment_plan") == Some("true"),
+        insolvent: column("insolvent") == Some("true"),
+        blocked: column("blocked") == Some("true"),
         id: id.into(),
         customer_id: customer.into(),
         issue_date: date(issue),
@@ -77,6 +84,20 @@ pub fn payment(invoice: &str, on: &str, amount: &str) -> Payment {
 /// The plan's actions as history rows, one per invoice, as `plan --format csv` writes them.
 pub fn as_history(plan: &Plan) -> Vec<HistoryEntry> {
     history_of(&plan.actions)
+}
+
+/// An account event on `on`, about an invoice (`invoice` given) or the
+/// whole customer; `until` may be empty.
+pub fn event(on: &str, invoice: &str, customer: &str, kind: &str, until: &str) -> AccountEvent {
+    AccountEvent {
+        date: date(on),
+        invoice_id: (!invoice.is_empty()).then(|| invoice.to_string()),
+        customer_id: customer.into(),
+        kind: EventKind::parse(kind).expect("event kind"),
+        until: (!until.is_empty()).then(|| date(until)),
+        note: None,
+        line: 0,
+    }
 }
 
 /// Actions as history rows, one per invoice, as `plan --format csv` writes them.
@@ -106,12 +127,25 @@ pub fn run_days(
     from: &str,
     to: &str,
 ) -> Vec<(NaiveDate, String, String)> {
+    run_days_with_events(policy, invoices, payments, &[], from, to)
+}
+
+/// `run_days` with account events.
+pub fn run_days_with_events(
+    policy: &Policy,
+    invoices: &[Invoice],
+    payments: &[Payment],
+    events: &[AccountEvent],
+    from: &str,
+    to: &str,
+) -> Vec<(NaiveDate, String, String)> {
     let mut history: Vec<HistoryEntry> = Vec::new();
     let mut out = Vec::new();
     let mut day = date(from);
     while day <= date(to) {
         let data = RunData::new(invoices)
             .with_payments(payments)
+            .with_events(events)
             .with_history(&history);
         let plan = dunning::plan(policy, data, day);
         let rows = as_history(&plan);

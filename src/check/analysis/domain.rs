@@ -27,6 +27,8 @@ pub(crate) enum Var {
     Money(FactKey, Currency),
     Currency,
     Disputed,
+    /// `promised_until`, `payment_plan`, `insolvent`, `blocked`.
+    Account(Fact),
     CustomerId,
     InvoiceId,
     Attribute(AttrIdx),
@@ -44,7 +46,13 @@ impl Var {
     /// Whether the fact can be absent (an empty cell, a customer never contacted,
     /// an amount in another currency).
     fn can_be_missing(self) -> bool {
-        matches!(self, Var::LastContact | Var::Money(..) | Var::Attribute(_))
+        matches!(
+            self,
+            Var::LastContact
+                | Var::Money(..)
+                | Var::Attribute(_)
+                | Var::Account(Fact::PromisedUntil)
+        )
     }
 
     /// Facts about time and history, not about which invoice it is: as
@@ -69,6 +77,7 @@ impl Var {
             Var::Money(FactKey::Attribute(i), _) | Var::Attribute(i) => Fact::Attribute(i),
             Var::Currency => Fact::Currency,
             Var::Disputed => Fact::Disputed,
+            Var::Account(fact) => fact,
             Var::CustomerId => Fact::CustomerId,
             Var::InvoiceId => Fact::InvoiceId,
             Var::Fired(_) => return None,
@@ -380,6 +389,8 @@ impl<'p> Domain<'p> {
     fn finite_domain(&self, var: Var) -> Option<Set> {
         let words: BTreeSet<String> = match var {
             Var::Disputed | Var::Fired(_) => ["no", "yes"].iter().map(|s| s.to_string()).collect(),
+            Var::Account(Fact::PromisedUntil) => return None,
+            Var::Account(_) => ["no", "yes"].iter().map(|s| s.to_string()).collect(),
             Var::Attribute(i) => match &self.policy.attribute(i)?.ty {
                 crate::policy::AttrType::OneOf(values) => values.iter().cloned().collect(),
                 crate::policy::AttrType::Bool => {
@@ -539,11 +550,21 @@ fn var_of(fact: Fact, currency: Option<Currency>) -> Option<Var> {
         Fact::OpenAmount => Var::Money(FactKey::OpenAmount, currency?),
         Fact::Currency => Var::Currency,
         Fact::Disputed => Var::Disputed,
+        Fact::PromisedUntil | Fact::PaymentPlan | Fact::Insolvent | Fact::Blocked => {
+            Var::Account(fact)
+        }
         Fact::CustomerId => Var::CustomerId,
         Fact::InvoiceId => Var::InvoiceId,
         // Claim rules (on paid invoices) stand outside the ladder the
         // analysis reasons about.
         Fact::PaidLate => return None,
+        // Days since a step, the customer's ledger: what the analysis does
+        // not reason about.
+        Fact::Since(_)
+        | Fact::CustomerOpenAmount
+        | Fact::CustomerOverdueAmount
+        | Fact::CustomerOpenInvoices
+        | Fact::CustomerMaxOverdue => return None,
         Fact::Attribute(i) => match currency {
             Some(c) => Var::Money(FactKey::Attribute(i), c),
             None => Var::Attribute(i),

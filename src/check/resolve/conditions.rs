@@ -28,7 +28,8 @@ impl Resolver<'_> {
             K::Not(inner) => Ok(Condition::Not(Box::new(self.condition(inner)?))),
             K::Compare(cmp) => self.comparison(cmp, condition.span),
             K::Member(member) => self.membership(member),
-            K::Fired(name) => self.fired(name),
+            K::Fired(name) => Ok(Condition::Fired(self.step(name)?)),
+            K::Since(since) => self.since(since),
             K::Flag(name) => {
                 let (fact, kind) = self.subject(name, Some(Kind::Bool))?;
                 if kind != Kind::Bool {
@@ -44,10 +45,38 @@ impl Resolver<'_> {
         }
     }
 
-    /// `fired NAME`: the rule called NAME.
-    fn fired(&mut self, name: &ast::Ident) -> Result<Condition, Reported> {
+    /// `since NAME op duration`: days since the rule called NAME last fired.
+    fn since(&mut self, since: &ast::Since) -> Result<Condition, Reported> {
+        let rule = self.step(&since.step);
+        let kind = kind_of_literal(&since.value);
+        if kind != Some(Kind::Days) {
+            return Err(self.report(CheckError::TypeMismatch {
+                message: format!(
+                    "`since {}` is a number of days, not {}",
+                    since.step.name,
+                    kind.map_or("a name", |k| k.describe())
+                ),
+                span: since.value.span.into(),
+                label: "not a duration".into(),
+                help: Some(format!(
+                    "compare it with a duration: `since {} >= 15d`",
+                    since.step.name
+                )),
+            }));
+        }
+        let name = format!("since {}", since.step.name);
+        let value = self.value(&Kind::Days, &since.value, &name)?;
+        Ok(Condition::Compare {
+            fact: Fact::Since(rule?),
+            op: since.op,
+            value,
+        })
+    }
+
+    /// The rule called `name`, for `fired` and `since`.
+    fn step(&mut self, name: &ast::Ident) -> Result<RuleIdx, Reported> {
         if let Some((index, _)) = self.rule_names.get(&name.name) {
-            return Ok(Condition::Fired(RuleIdx::new(*index)));
+            return Ok(RuleIdx::new(*index));
         }
         // Named by a rule that did not parse: its syntax error says enough.
         self.diagnostics

@@ -299,7 +299,18 @@ impl<'p> Resolver<'p> {
         let params = action
             .params
             .iter()
-            .map(|p| (p.name.name.clone(), values::literal_text(&p.value)))
+            .map(|p| Param {
+                name: p.name.name.clone(),
+                value: values::literal_text(&p.value),
+                attribute: match &p.value.kind {
+                    ast::LiteralKind::Ident(word) => self
+                        .attribute_index
+                        .get(word)
+                        .filter(|&&i| self.attributes[i].declared)
+                        .map(|&i| AttrIdx::new(i)),
+                    _ => None,
+                },
+            })
             .collect();
         Ok(Action {
             kind,

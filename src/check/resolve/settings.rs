@@ -13,7 +13,7 @@ use super::super::error::{did_you_mean, CheckError};
 use super::super::names;
 use super::super::reported::Reported;
 use super::Resolver;
-use crate::money::parse_decimal;
+use crate::money::{parse_decimal, Money};
 use crate::penalty::{HalfYear, InterestRate, Rates};
 use crate::policy::{CalendarKind, Settings};
 use crate::span::Span;
@@ -48,9 +48,11 @@ impl SettingName {
         match self {
             SettingName::Cooldown => ("cooldown", "a duration such as `7d`", "7d"),
             SettingName::Calendar => ("calendar", "`france` or `none`", "france"),
-            SettingName::MinimumAmount => {
-                ("minimum_amount", "an amount such as `50 EUR`", "20 EUR")
-            }
+            SettingName::MinimumAmount => (
+                "minimum_amount",
+                "an amount such as `50 EUR`, or one per currency: `[20 EUR, 25 USD]`",
+                "20 EUR",
+            ),
             SettingName::InterestRate => (
                 "interest_rate",
                 "a percentage such as `12.15%`, `ecb + 10` or `3 x legal`",
@@ -146,6 +148,10 @@ impl Resolver<'_> {
                 settings.interest_rate = Some(self.rate_formula(formula)?);
                 return Ok(());
             }
+            ast::SettingValue::List(list) if key == SettingName::MinimumAmount => {
+                return self.minimum_amounts(list, settings);
+            }
+            ast::SettingValue::List(list) => return Err(self.invalid_setting(key, list.span, None)),
             other => return Err(self.invalid_setting(key, other.span(), None)),
         };
         match (key, &value.kind) {
@@ -173,7 +179,7 @@ impl Resolver<'_> {
                 }
             }
             (SettingName::MinimumAmount, LiteralKind::Money { amount, currency }) => {
-                settings.minimum_amount = Some(self.money(amount, currency, value.span)?);
+                settings.minimum_amount = vec![self.money(amount, currency, value.span)?];
             }
             (SettingName::Indemnity, LiteralKind::Money { amount, currency }) => {
                 settings.indemnity = Some(self.money(amount, currency, value.span)?);
@@ -265,6 +271,41 @@ impl Resolver<'_> {
                 Some("the French default is the ECB rate plus 10 points: `ecb + 10`".into()),
             )),
         }
+    }
+
+    /// `set minimum_amount = [20 EUR, 20 GBP, 25 USD]`: one amount per currency.
+    fn minimum_amounts(
+        &mut self,
+        list: &ast::List,
+        settings: &mut Settings,
+    ) -> Result<(), Reported> {
+        let key = SettingName::MinimumAmount;
+        let help = || {
+            Some("write one amount per currency: `set minimum_amount = [20 EUR, 20 GBP]`".into())
+        };
+        if list.items.is_empty() {
+            return Err(self.invalid_setting(key, list.span, help()));
+        }
+        let mut amounts: Vec<Money> = Vec::new();
+        for item in &list.items {
+            let LiteralKind::Money { amount, currency } = &item.kind else {
+                return Err(self.invalid_setting(key, item.span, help()));
+            };
+            let money = self.money(amount, currency, item.span)?;
+            if amounts.iter().any(|m| m.currency == money.currency) {
+                return Err(self.invalid_setting(
+                    key,
+                    item.span,
+                    Some(format!(
+                        "one amount per currency: {} has one already",
+                        money.currency
+                    )),
+                ));
+            }
+            amounts.push(money);
+        }
+        settings.minimum_amount = amounts;
+        Ok(())
     }
 
     fn invalid_setting(&mut self, key: SettingName, span: Span, help: Option<String>) -> Reported {

@@ -40,6 +40,7 @@ A test file:
         - {invoice_id: I1, customer_id: C1, issue_date: 2025-01-01,
            due_date: 2025-01-31, amount: \"1200.00\", currency: EUR}
       payments: []                     # optional (or payments_file)
+      events: []                       # optional (or events_file)
       history: []                      # optional (or history_file)
       date: 2025-02-02                 # or dates: [..], or from: .. to: ..
       expect:                          # [] for no action

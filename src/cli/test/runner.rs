@@ -11,9 +11,10 @@
 //!     CSV; the policy's attributes may be left out, as empty cells) or
 //!     `invoices_file` (a CSV, JSON or YAML file relative to the test file);
 //!     rows are checked exactly as `plan` checks a file;
-//!   - optionally `payments` / `payments_file` (`invoice_id, date, amount`)
-//!     and `history` / `history_file` (`date, customer_id, invoice_id,
-//!     rule, action[, template]`);
+//!   - optionally `payments` / `payments_file` (`invoice_id, date, amount`),
+//!     `events` / `events_file` (account events: `date, invoice_id,
+//!     customer_id, event, until, note`) and `history` / `history_file`
+//!     (`date, customer_id, invoice_id, rule, action[, template]`);
 //!   - the days: `date` (one day), `dates` (a list, increasing) or `from`
 //!     and `to` (every day, both included); with several days, each day's
 //!     actions are added to the history before the next day is planned, as
@@ -50,7 +51,7 @@ use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
 
-use dunning::data::{self, Format, HistoryEntry, Invoice, Payment};
+use dunning::data::{self, AccountEvent, Format, HistoryEntry, Invoice, Payment};
 use dunning::output::diagnostics::Renderer;
 use dunning::{Policy, SourceFile};
 
@@ -366,6 +367,18 @@ fn run_case(
             Some(Err(f)) => data::load_payments(&data_file(base, f), &invoices),
         }
         .map_err(|e| e.render(20).trim_end().to_string())?;
+    let events: Vec<AccountEvent> =
+        match one_source("events", &data.events, &data.events_file).map_err(in_case)? {
+            None => Ok(Vec::new()),
+            Some(Ok(v)) => data::read_events(
+                &label("events"),
+                &rows(v).map_err(in_case)?,
+                Format::Yaml,
+                &invoices,
+            ),
+            Some(Err(f)) => data::load_events(&data_file(base, f), &invoices),
+        }
+        .map_err(|e| e.render(20).trim_end().to_string())?;
     let mut history: Vec<HistoryEntry> =
         match one_source("history", &data.history, &data.history_file).map_err(in_case)? {
             None => Ok(Vec::new()),
@@ -404,6 +417,7 @@ fn run_case(
     for day in days {
         let data = dunning::RunData::new(&invoices)
             .with_payments(&payments)
+            .with_events(&events)
             .with_history(&history);
         let plan = dunning::plan(policy, data, day);
         for action in plan.actions {

@@ -5,7 +5,7 @@ use rust_decimal::Decimal;
 use serde::Deserialize;
 
 /// A test file: the policy under test and its cases. Data given at the top
-/// level (`invoices`, `payments`, `history` and their `_file` forms) is the
+/// level (`invoices`, `payments`, `events`, `history` and their `_file` forms) is the
 /// default of every case that does not give its own.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -21,6 +21,10 @@ pub(crate) struct FileSpec {
     #[serde(default)]
     pub payments_file: Option<String>,
     #[serde(default)]
+    pub events: Option<serde_yaml::Value>,
+    #[serde(default)]
+    pub events_file: Option<String>,
+    #[serde(default)]
     pub history: Option<serde_yaml::Value>,
     #[serde(default)]
     pub history_file: Option<String>,
@@ -34,6 +38,8 @@ impl FileSpec {
             invoices_file: self.invoices_file.clone(),
             payments: self.payments.clone(),
             payments_file: self.payments_file.clone(),
+            events: self.events.clone(),
+            events_file: self.events_file.clone(),
             history: self.history.clone(),
             history_file: self.history_file.clone(),
         }
@@ -45,6 +51,7 @@ impl CaseSpec {
     pub(crate) fn data(&self, defaults: &DataSpec) -> DataSpec {
         let own_invoices = self.invoices.is_some() || self.invoices_file.is_some();
         let own_payments = self.payments.is_some() || self.payments_file.is_some();
+        let own_events = self.events.is_some() || self.events_file.is_some();
         let own_history = self.history.is_some() || self.history_file.is_some();
         let pick = |own: bool,
                     a: &Option<serde_yaml::Value>,
@@ -71,6 +78,13 @@ impl CaseSpec {
             &defaults.payments,
             &defaults.payments_file,
         );
+        let (events, events_file) = pick(
+            own_events,
+            &self.events,
+            &self.events_file,
+            &defaults.events,
+            &defaults.events_file,
+        );
         let (history, history_file) = pick(
             own_history,
             &self.history,
@@ -83,13 +97,15 @@ impl CaseSpec {
             invoices_file,
             payments,
             payments_file,
+            events,
+            events_file,
             history,
             history_file,
         }
     }
 }
 
-/// Where a case's invoices, payments and history come from: inline rows
+/// Where a case's invoices, payments, events and history come from: inline rows
 /// (with the columns of the CSV) or a data file relative to the test file.
 #[derive(Debug, Default, Clone)]
 pub(crate) struct DataSpec {
@@ -97,6 +113,8 @@ pub(crate) struct DataSpec {
     pub invoices_file: Option<String>,
     pub payments: Option<serde_yaml::Value>,
     pub payments_file: Option<String>,
+    pub events: Option<serde_yaml::Value>,
+    pub events_file: Option<String>,
     pub history: Option<serde_yaml::Value>,
     pub history_file: Option<String>,
 }
@@ -114,6 +132,10 @@ pub(crate) struct CaseSpec {
     pub payments: Option<serde_yaml::Value>,
     #[serde(default)]
     pub payments_file: Option<String>,
+    #[serde(default)]
+    pub events: Option<serde_yaml::Value>,
+    #[serde(default)]
+    pub events_file: Option<String>,
     #[serde(default)]
     pub history: Option<serde_yaml::Value>,
     #[serde(default)]
