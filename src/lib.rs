@@ -74,8 +74,9 @@ pub use eval::{
 };
 pub use policy::Policy;
 pub use simulate::{
-    diff, replay, simulate, Context, Crossed, DateRange, DateRangeError, Diff, Engine,
-    InvoiceChange, KindChange, KindFigures, ReplayOptions, Simulation, StepFigures, Summary,
+    diff, replay, simulate, Context, Crossed, DateRange, DateRangeError, Diff, Engine, Indicators,
+    InvoiceChange, KindChange, KindFigures, PaidLate, ReplayOptions, Simulation, StepFigures,
+    Summary, AGE_BUCKETS,
 };
 pub use source::SourceFile;
 pub use span::{LineIndex, Span};

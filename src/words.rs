@@ -29,6 +29,15 @@ pub(crate) fn quoted_and<'a>(items: impl IntoIterator<Item = &'a str>) -> String
     }
 }
 
+/// a, b and c, as they are.
+pub(crate) fn and_list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
 /// `a`, `b` or `c`, quoted.
 pub(crate) fn quoted_list<'a>(items: impl IntoIterator<Item = &'a str>) -> String {
     let items: Vec<String> = items.into_iter().map(|s| format!("`{s}`")).collect();

@@ -236,6 +236,28 @@ must be unique.",
         fix: "attribute segment in [strategic, standard]",
     },
     CodeDoc {
+        code: "dunning::check::penalty-parameter",
+        summary: "an action parameter names a penalty (`indemnity`, `interest`, `interest_rate`, `penalties`)",
+        explanation: "Parameters after `with` are carried along with the action for your tools; \
+they do not change what dunning computes. The late interest and the flat indemnity each action \
+carries come from `set interest_rate` and `set indemnity` (and an invoice whose `customer_type` \
+is `consumer` gets neither), so a parameter of that name would be silently ignored: it is refused.",
+        example: "rule letter: when overdue >= 20d then letter with indemnity = 0 EUR",
+        fix: "rule letter: when overdue >= 20d then letter",
+    },
+    CodeDoc {
+        code: "dunning::check::rate-below-floor",
+        summary: "a fixed interest rate is below three times the legal interest rate in a half-year the rate data cover (warning)",
+        explanation: "Code de commerce L441-10 II: between professionals, the late-payment rate is \
+the ECB main refinancing rate plus 10 points unless the parties agree on another, and an agreed \
+rate may not be lower than three times the legal interest rate (taux de l'intérêt légal, business \
+creditor) of the half-year. The check compares a fixed rate with that floor in every half-year of \
+the built-in legal rate table (data/rates/taux-interet-legal.csv) and names those it is below. \
+`ecb + 10` is the statutory rate and is never warned about.",
+        example: "set interest_rate = 12%",
+        fix: "set interest_rate = ecb + 10",
+    },
+    CodeDoc {
         code: "dunning::check::no-rules",
         summary: "the policy has no rules (warning)",
         explanation: "A policy without rules never does anything. This is usually an empty or \

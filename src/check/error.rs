@@ -286,6 +286,38 @@ pub enum CheckError {
         first: SourceSpan,
     },
 
+    /// An action parameter names a penalty (`with indemnity = 0 EUR`): the
+    /// penalties come from the settings, and a parameter would be ignored.
+    #[error("an action cannot set `{name}`: the penalties come from the policy's settings")]
+    #[diagnostic(
+        code("dunning::check::penalty-parameter"),
+        help("remove it; `set interest_rate` and `set indemnity` apply to every action, and invoices whose `customer_type` is `consumer` get neither (the indemnity is owed once per invoice by law to professionals)")
+    )]
+    PenaltyParameter {
+        /// The parameter's name.
+        name: String,
+        /// Where it is written.
+        #[label("not an action parameter")]
+        span: SourceSpan,
+    },
+
+    /// A fixed interest rate is below three times the legal interest rate in
+    /// a half-year the built-in rate data cover (warning).
+    #[error("interest rate `{rate}` is below three times the legal interest rate in {half_years}")]
+    #[diagnostic(code("dunning::check::rate-below-floor"), severity(Warning))]
+    RateBelowFloor {
+        /// The rate, as written.
+        rate: String,
+        /// The half-years it is below the floor in: `2024 H1 (15.21%)…`.
+        half_years: String,
+        /// Where it is written.
+        #[label("below the floor of Code de commerce L441-10 II")]
+        span: SourceSpan,
+        /// How to fix it.
+        #[help]
+        help: String,
+    },
+
     // ───────────── analysis (warnings) ─────────────
     /// The policy has no rules (warning).
     #[error("the policy has no rules")]

@@ -51,12 +51,15 @@ pub(crate) fn run(args: Args) -> Outcome {
             load::payments_again(args.data.payments.as_deref(), &new_invoices, &import)?;
         let old_events = load::events(args.data.events.as_deref(), &old_invoices)?;
         let new_events = load::events(args.data.events.as_deref(), &new_invoices)?;
+        let rates = args.data.rates()?;
         let old_data = RunData::new(&old_invoices)
             .with_payments(&old_payments)
-            .with_events(&old_events);
+            .with_events(&old_events)
+            .with_rates(&rates);
         let new_data = RunData::new(&new_invoices)
             .with_payments(&new_payments)
-            .with_events(&new_events);
+            .with_events(&new_events)
+            .with_rates(&rates);
         let a = simulate::replay(&old, old_data, range, None, true)?;
         let b = simulate::replay(&new, new_data, range, None, true)?;
         let d = dunning::diff(&a, &b);

@@ -29,6 +29,14 @@ pub(crate) struct DataArgs {
     /// over 60 days, history of absent invoices) errors instead of warnings.
     #[arg(long)]
     pub(crate) strict: bool,
+    /// A newer ECB main refinancing rate file than the one built in
+    /// (`effective_date,rate_percent`, see data/rates/README.md).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) ecb_rates: Option<PathBuf>,
+    /// A newer French legal interest rate file than the one built in
+    /// (`period_start,individual_percent,other_percent`).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) legal_rates: Option<PathBuf>,
 }
 
 impl DataArgs {
@@ -43,6 +51,12 @@ impl DataArgs {
             strict: self.strict,
         })
     }
+
+    /// The rate tables: the built-in ones, each file given replacing its own.
+    pub(crate) fn rates(&self) -> Result<dunning::penalty::Rates, Outcome> {
+        dunning::data::load_rates(self.ecb_rates.as_deref(), self.legal_rates.as_deref())
+            .map_err(|e| data_error(&e))
+    }
 }
 
 /// The rows of a run, read for one policy (its attributes type the columns).
@@ -51,6 +65,7 @@ pub(crate) struct Inputs {
     payments: Vec<Payment>,
     events: Vec<AccountEvent>,
     history: Vec<HistoryEntry>,
+    rates: dunning::penalty::Rates,
 }
 
 impl Inputs {
@@ -66,11 +81,13 @@ impl Inputs {
         let payments = self::payments(data.payments.as_deref(), &invoices, &import)?;
         let events = self::events(data.events.as_deref(), &invoices)?;
         let history = self::history(history, &invoices, &import)?;
+        let rates = data.rates()?;
         Ok(Inputs {
             invoices,
             payments,
             events,
             history,
+            rates,
         })
     }
 
@@ -80,6 +97,7 @@ impl Inputs {
             .with_payments(&self.payments)
             .with_events(&self.events)
             .with_history(&self.history)
+            .with_rates(&self.rates)
     }
 }
 

@@ -335,6 +335,17 @@ between contacts would be counted for the wrong customer.",
         fix: "date,customer_id,invoice_id,rule,action\n2025-03-01,C-042,INV-1,first_reminder,email",
     },
     CodeDoc {
+        code: "dunning::data::bad-rates",
+        summary: "a line of an ECB or legal interest rate file cannot be read",
+        explanation: "`--ecb-rates` and `--legal-rates` replace the rate tables compiled in \
+(data/rates/). The ECB file is `effective_date,rate_percent`, one row per change of the rate; the \
+legal rate file is `period_start,individual_percent,other_percent`, one row per half-year \
+(`YYYY-01-01` or `YYYY-07-01`). Dates are YYYY-MM-DD in ascending order, rates are percents with \
+a dot, no `%` sign.",
+        example: "effective_date,rate_percent\n2025-06-11,2,15%",
+        fix: "effective_date,rate_percent\n2025-06-11,2.15",
+    },
+    CodeDoc {
         code: "dunning::data::unknown-event",
         summary: "an events row's event is not a known account event",
         explanation: "The `event` column of the events file (`--events`) holds one of `dispute_opened`, \
@@ -524,6 +535,10 @@ mod tests {
                 value: s(),
                 help: s(),
             },
+            Problem::BadRates {
+                message: s(),
+                header: "",
+            },
             Problem::UnknownEvent {
                 value: s(),
                 help: s(),
@@ -577,6 +592,7 @@ mod tests {
                 | Problem::CreditNotes { .. }
                 | Problem::ClosedInvoiceHistory { .. }
                 | Problem::LongTermsFound { .. }
+                | Problem::BadRates { .. }
                 | Problem::UnknownEvent { .. }
                 | Problem::UnknownCustomer { .. }
                 | Problem::BadEvent { .. } => {}

@@ -636,6 +636,19 @@ pub enum Problem {
         help: String,
     },
 
+    /// A line of an ECB or legal interest rate file cannot be read.
+    #[error("{message}")]
+    #[diagnostic(
+        code("dunning::data::bad-rates"),
+        help("a rate file starts with the header `{header}`, then one row per date in ascending order, rates in percent such as `4.50` (data/rates/README.md)")
+    )]
+    BadRates {
+        /// What is wrong, quoting the text.
+        message: String,
+        /// The header the file must have.
+        header: &'static str,
+    },
+
     /// An events row's event is not a known account event.
     #[error("`{value}` is not an account event")]
     #[diagnostic(code("dunning::data::unknown-event"))]
@@ -718,6 +731,7 @@ impl Problem {
             Problem::LongTerms { .. } | Problem::LongTermsFound { .. } => {
                 "dunning::data::long-terms"
             }
+            Problem::BadRates { .. } => "dunning::data::bad-rates",
             Problem::UnknownEvent { .. } => "dunning::data::unknown-event",
             Problem::UnknownCustomer { .. } => "dunning::data::unknown-customer",
             Problem::BadEvent { .. } => "dunning::data::bad-event",

@@ -61,6 +61,7 @@ mod inspect;
 mod invoices;
 mod payments;
 mod profile;
+mod rates;
 mod table;
 
 pub use error::{render_warnings, At, DataError, DataErrors, Place, Problem, KEPT, SHOWN};
@@ -77,6 +78,7 @@ pub use payments::{
     load_payments, load_payments_with, read_payments, read_payments_with, PAYMENT_COLUMNS,
 };
 pub use profile::{Profile, TextEncoding, MAPPABLE_COLUMNS, PROFILE_KEYS};
+pub use rates::{load_rates, read_rates};
 pub use table::Format;
 
 /// How to read data files: the profile of the export, and whether the
@@ -409,17 +411,21 @@ pub struct RunData<'d, 'h> {
     /// on or before their day; a replay starts from those dated before its
     /// first day.
     pub history: &'h [HistoryEntry],
+    /// The ECB and legal rate tables late interest is computed from: the
+    /// shipped ones unless the caller gives newer ones.
+    pub rates: &'d crate::penalty::Rates,
     /// Account events (disputes, promises, plans…), applied on their dates.
     pub events: &'d [AccountEvent],
 }
 
 impl<'d> RunData<'d, 'static> {
-    /// Invoices without payments or history.
+    /// Invoices without payments or history, with the shipped rate tables.
     pub fn new(invoices: &'d [Invoice]) -> Self {
         RunData {
             invoices,
             payments: &[],
             history: &[],
+            rates: crate::penalty::Rates::builtin(),
             events: &[],
         }
     }
@@ -442,8 +448,14 @@ impl<'d, 'h> RunData<'d, 'h> {
             invoices: self.invoices,
             payments: self.payments,
             history,
+            rates: self.rates,
             events: self.events,
         }
+    }
+
+    /// The same data with these rate tables.
+    pub fn with_rates(self, rates: &'d crate::penalty::Rates) -> Self {
+        RunData { rates, ..self }
     }
 }
 

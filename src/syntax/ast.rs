@@ -135,6 +135,29 @@ pub enum SettingValue {
     One(Literal),
     /// A list, which no setting takes (the checker says so).
     List(List),
+    /// A rate that follows published rates: `ecb + 10`, `3 x legal`.
+    Rate(RateFormula),
+}
+
+/// `ecb + 10` or `3 x legal`, for `interest_rate`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct RateFormula {
+    /// Which published rate it follows.
+    pub base: RateBase,
+    /// The number as written: points added to the ECB rate, or the factor
+    /// of the legal rate.
+    pub number: String,
+    /// Where it is written.
+    pub span: Span,
+}
+
+/// The published rate a [`RateFormula`] follows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub enum RateBase {
+    /// `ecb + N`: the ECB main refinancing rate plus N points.
+    EcbPlus,
+    /// `N x legal`: N times the French legal interest rate.
+    LegalTimes,
 }
 
 impl SettingValue {
@@ -143,6 +166,7 @@ impl SettingValue {
         match self {
             SettingValue::One(l) => l.span,
             SettingValue::List(l) => l.span,
+            SettingValue::Rate(r) => r.span,
         }
     }
 }

@@ -318,6 +318,13 @@ pub(crate) fn describe(rule: &Rule) -> Option<&'static str> {
         Rule::step_name => "the name of a rule",
         Rule::setting => "a setting",
         Rule::setting_name => "a setting such as `cooldown`",
+        // Only `interest_rate` takes one: naming it after every `=` would
+        // mislead more than help.
+        Rule::rate_formula | Rule::rate_ecb | Rule::rate_legal => return None,
+        Rule::kw_ecb => "`ecb`",
+        Rule::kw_legal => "`legal`",
+        Rule::op_plus => "`+`",
+        Rule::op_times => "`x`",
         Rule::attribute_decl => "an attribute declaration",
         Rule::attribute_name => "an attribute name",
         Rule::type_name => "a type (`text`, `number`, `money`, `date` or `bool`)",

@@ -103,6 +103,14 @@ fn statement(out: &mut String, s: &Statement) {
             match &s.value {
                 SettingValue::One(l) => literal(out, l),
                 SettingValue::List(l) => list(out, l),
+                SettingValue::Rate(r) => match r.base {
+                    RateBase::EcbPlus => {
+                        let _ = write!(out, "ecb + {}", r.number);
+                    }
+                    RateBase::LegalTimes => {
+                        let _ = write!(out, "{} x legal", r.number);
+                    }
+                },
             }
         }
         StatementKind::Attribute(a) => {

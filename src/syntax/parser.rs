@@ -216,10 +216,10 @@ impl Visitor {
         let mut inner = pair.into_inner().filter(|p| !is_punct(p.as_rule()));
         let name = inner.next().ok_or_else(|| missing("setting name"))?;
         let value = inner.next().ok_or_else(|| missing("setting value"))?;
-        let value = if value.as_rule() == Rule::list {
-            SettingValue::List(self.visit_list(value)?)
-        } else {
-            SettingValue::One(self.visit_literal(value)?)
+        let value = match value.as_rule() {
+            Rule::list => SettingValue::List(self.visit_list(value)?),
+            Rule::rate_formula => SettingValue::Rate(self.visit_rate(value)?),
+            _ => SettingValue::One(self.visit_literal(value)?),
         };
         Ok(Setting {
             name: self.ident(&name),
@@ -412,6 +412,25 @@ impl Visitor {
             .map(|p| self.visit_literal(p))
             .collect::<Result<_, _>>()?;
         Ok(List { items, span })
+    }
+
+    /// `ecb + 10` or `3 x legal`.
+    fn visit_rate(&self, pair: Pair<'_, Rule>) -> Result<RateFormula, SyntaxError> {
+        let span = self.span(&pair);
+        let formula = pair.into_inner().next().ok_or_else(|| missing("rate"))?;
+        let base = match formula.as_rule() {
+            Rule::rate_ecb => RateBase::EcbPlus,
+            _ => RateBase::LegalTimes,
+        };
+        let number = formula
+            .into_inner()
+            .find(|p| p.as_rule() == Rule::number)
+            .ok_or_else(|| missing("rate number"))?;
+        Ok(RateFormula {
+            base,
+            number: number.as_str().to_string(),
+            span,
+        })
     }
 
     fn visit_literal(&self, pair: Pair<'_, Rule>) -> Result<Literal, SyntaxError> {

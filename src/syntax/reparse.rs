@@ -201,6 +201,7 @@ impl Shift for Statement {
                 match &mut setting.value {
                     SettingValue::One(l) => l.shift(by),
                     SettingValue::List(l) => l.shift(by),
+                    SettingValue::Rate(r) => moved(&mut r.span, by),
                 }
             }
             StatementKind::Attribute(decl) => {

@@ -285,6 +285,18 @@ impl<'p> Resolver<'p> {
                 ),
             }));
         };
+        // The penalties come from the settings and the law: a parameter
+        // that looks like it changes them would be carried along unread.
+        if let Some(p) = action
+            .params
+            .iter()
+            .find(|p| PENALTY_PARAMS.contains(&p.name.name.as_str()))
+        {
+            return Err(self.report(CheckError::PenaltyParameter {
+                name: p.name.name.clone(),
+                span: p.span.into(),
+            }));
+        }
         let params = action
             .params
             .iter()
@@ -313,6 +325,10 @@ impl<'p> Resolver<'p> {
         self.source.get(span.start..span.end).unwrap_or("")
     }
 }
+
+/// Parameter names an action may not take: the penalties it carries come
+/// from `set interest_rate` and `set indemnity`, and from the customer's type.
+const PENALTY_PARAMS: [&str; 4] = ["indemnity", "interest", "interest_rate", "penalties"];
 
 /// The name of the `index`-th rule (0-based): its own, or `rule-N`.
 pub(crate) fn rule_name(rule: &ast::RuleStmt, index: usize) -> String {
