@@ -301,11 +301,7 @@ pub(crate) fn boolean(text: &str) -> Result<bool, Problem> {
 /// starting like a spreadsheet formula (see `output::csv::neutralize`) is
 /// taken off again.
 pub(crate) fn exported_text(text: &str) -> Result<&str, Problem> {
-    let unquoted = match text.strip_prefix('\'') {
-        Some(rest) if rest.starts_with(['=', '+', '-', '@']) => rest,
-        _ => text,
-    };
-    self::text(unquoted)
+    self::text(crate::output::csv::unneutralize(text))
 }
 
 pub(crate) fn text(text: &str) -> Result<&str, Problem> {
@@ -313,12 +309,7 @@ pub(crate) fn text(text: &str) -> Result<&str, Problem> {
         None => Ok(text),
         Some(c) => Err(Problem::BadText {
             value: shown(text),
-            character: match c {
-                '\0' => "NUL".into(),
-                '\t' => "a tab".into(),
-                '\n' | '\r' => "a line break".into(),
-                c => format!("U+{:04X}", u32::from(c)),
-            },
+            character: crate::words::character_name(c),
         }),
     }
 }
