@@ -47,7 +47,7 @@ pub(crate) fn run(args: Args) -> Outcome {
                 errors += 1;
             }
             match args.format {
-                DiagnosticFormat::Human => print!("{}", renderer.render(d)),
+                DiagnosticFormat::Human => out!("{}", renderer.render(d)),
                 _ => flats.push(renderer.flatten(d)),
             }
         }
@@ -62,21 +62,21 @@ pub(crate) fn run(args: Args) -> Outcome {
                     format!("{n} {w}s")
                 }
             };
-            println!(
+            outln!(
                 "{}, {} in {}",
                 plural(errors, "error"),
                 plural(warnings, "warning"),
                 plural(files, "file")
             );
         }
-        DiagnosticFormat::Json => println!("{}", diagnostics::json(&flats)),
+        DiagnosticFormat::Json => outln!("{}", diagnostics::json(&flats)),
         DiagnosticFormat::Github => {
             for f in &flats {
-                println!("{}", render::github::annotation(f));
+                outln!("{}", render::github::annotation(f));
             }
         }
         DiagnosticFormat::Sarif => {
-            println!(
+            outln!(
                 "{}",
                 serde_json::to_string_pretty(&render::sarif::log(&flats)).unwrap_or_default()
             );
@@ -91,7 +91,7 @@ pub(crate) fn run(args: Args) -> Outcome {
 fn explain(code: &str) -> Outcome {
     match dunning::codes::find(code) {
         Some(doc) => {
-            print!("{}", doc.render());
+            out!("{}", doc.render());
             Outcome::Ok
         }
         None => {

@@ -40,9 +40,9 @@ pub(crate) fn run(args: Args) -> Outcome {
             return Err(Outcome::Found);
         };
         if args.json {
-            print!("{}", dunning::output::json::explanation(&explanation));
+            out!("{}", dunning::output::json::explanation(&explanation));
         } else {
-            print!("{explanation}");
+            out!("{explanation}");
         }
         Ok(())
     })();

@@ -31,7 +31,7 @@ pub(crate) fn run(args: Args) -> Outcome {
         let (name, text) = (file.name(), file.text());
         let renderer = Renderer::new(&file, color);
         if let Some(e) = file.not_utf8() {
-            print!("{}", renderer.render(e));
+            out!("{}", renderer.render(e));
             outcome = outcome.max(Outcome::Found);
             continue;
         }
@@ -39,21 +39,21 @@ pub(crate) fn run(args: Args) -> Outcome {
             Ok(formatted) if formatted == text => {}
             Ok(formatted) => {
                 if args.check {
-                    println!("{name}: not formatted");
-                    print!("{}", diff(text, &formatted));
+                    outln!("{name}: not formatted");
+                    out!("{}", diff(text, &formatted));
                     outcome = outcome.max(Outcome::Found);
                 } else if let Err(e) = files::write_atomic(path, &formatted) {
                     eprintln!("error: {e}");
                     outcome = outcome.max(Outcome::Failed);
                 } else {
-                    println!("{name}: formatted");
+                    outln!("{name}: formatted");
                 }
             }
             Err(FormatError::Syntax(errors)) => {
                 for e in &errors {
-                    print!("{}", renderer.render(e));
+                    out!("{}", renderer.render(e));
                 }
-                println!("{name}: not formatted, it has syntax errors");
+                outln!("{name}: not formatted, it has syntax errors");
                 outcome = outcome.max(Outcome::Found);
             }
             Err(e) => {

@@ -20,6 +20,21 @@ pub(crate) struct DataArgs {
     pub(crate) payments: Option<PathBuf>,
 }
 
+impl DataArgs {
+    /// The files read, named as the command line names them: the policy
+    /// and these (for [`super::output::refuse_overwriting`]).
+    pub(crate) fn inputs<'a>(&'a self, policy: &'a Path) -> Vec<(&'static str, &'a Path)> {
+        let mut inputs = vec![
+            ("the policy", policy),
+            ("--invoices", self.invoices.as_path()),
+        ];
+        if let Some(p) = &self.payments {
+            inputs.push(("--payments", p.as_path()));
+        }
+        inputs
+    }
+}
+
 /// The rows of a run, read for one policy (its attributes type the columns).
 pub(crate) struct Inputs {
     invoices: Vec<Invoice>,
@@ -122,14 +137,4 @@ pub(crate) fn range(
         }
         Outcome::Failed
     })
-}
-
-/// Writes to a file, or says why not.
-pub(crate) fn create(path: &Path) -> Result<std::io::BufWriter<std::fs::File>, Outcome> {
-    std::fs::File::create(path)
-        .map(std::io::BufWriter::new)
-        .map_err(|e| {
-            eprintln!("error: cannot write {}: {e}", path.display());
-            Outcome::Failed
-        })
 }

@@ -1,6 +1,24 @@
 //! Command-line interface. Exit codes: 0 success; 1 the input was processed
 //! and found wrong; 2 usage or I/O error.
 
+/// `print!` that never panics: see [`output::write`].
+macro_rules! out {
+    ($($arg:tt)*) => {
+        $crate::cli::output::write(format_args!($($arg)*))
+    };
+}
+
+/// `println!` that never panics: see [`output::write`].
+macro_rules! outln {
+    () => {
+        $crate::cli::output::write(format_args!("\n"))
+    };
+    ($($arg:tt)*) => {{
+        $crate::cli::output::write(format_args!($($arg)*));
+        $crate::cli::output::write(format_args!("\n"));
+    }};
+}
+
 mod check;
 mod diff;
 mod explain;
@@ -8,6 +26,7 @@ mod files;
 mod fmt;
 mod generate;
 mod load;
+mod output;
 mod plan;
 mod render;
 mod simulate;
@@ -89,7 +108,7 @@ pub(crate) fn run() -> ExitCode {
         Command::Generate(args) => generate::run(args),
         Command::Test(args) => test::run(args),
     };
-    outcome.into()
+    outcome.max(output::finish()).into()
 }
 
 /// Whether to colour output written to stderr.

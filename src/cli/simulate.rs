@@ -1,6 +1,5 @@
 //! `dunning simulate`: the dry-run of a policy over a range of days.
 
-use std::io::Write;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -9,6 +8,7 @@ use clap::ValueEnum;
 use dunning::output::csv::ActionWriter;
 use dunning::{DateRange, ReplayOptions, RunData, Simulation};
 
+use super::output::Sink;
 use super::{load, render, Outcome};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -31,7 +31,8 @@ pub(crate) struct Args {
     to: NaiveDate,
     #[arg(long, value_enum, default_value_t = SimulateFormat::Table)]
     format: SimulateFormat,
-    /// Write every action to this CSV (the history format of `plan --format csv`).
+    /// Write every action to this CSV (the history format of `plan --format csv`); `-` for
+    /// standard output, the summary then going to stderr.
     #[arg(long)]
     actions_out: Option<PathBuf>,
 }
@@ -88,13 +89,19 @@ pub(crate) fn replay<'a>(
     keep: bool,
 ) -> Result<Simulation<'a>, Outcome> {
     let mut writer = match actions_out {
-        Some(path) => match ActionWriter::new(load::create(path)?) {
-            Ok(w) => Some(w),
-            Err(e) => {
-                eprintln!("error: cannot write {}: {e}", path.display());
-                return Err(Outcome::Failed);
+        Some(path) => {
+            let sink = Sink::create(path).map_err(|e| {
+                eprintln!("error: {e}");
+                Outcome::Failed
+            })?;
+            match ActionWriter::new(sink) {
+                Ok(w) => Some(w),
+                Err(e) => {
+                    eprintln!("error: cannot write {}: {e}", path.display());
+                    return Err(Outcome::Failed);
+                }
             }
-        },
+        }
         None => None,
     };
     let mut kept = Vec::new();
@@ -117,14 +124,19 @@ pub(crate) fn replay<'a>(
         progress.update(done, days);
     });
     progress.finish();
-    if let Some(mut w) = writer {
-        if let Err(e) = w.flush() {
-            write_error.get_or_insert(e);
-        }
-    }
     if let Some(e) = write_error {
         eprintln!("error: cannot write the actions: {e}");
         return Err(Outcome::Failed);
+    }
+    if let Some(w) = writer {
+        let committed = w
+            .into_inner()
+            .map_err(|e| format!("cannot write the actions: {e}"))
+            .and_then(Sink::commit);
+        if let Err(e) = committed {
+            eprintln!("error: {e}");
+            return Err(Outcome::Failed);
+        }
     }
     Ok(Simulation::new(summary, kept))
 }
@@ -132,6 +144,12 @@ pub(crate) fn replay<'a>(
 pub(crate) fn run(args: Args) -> Outcome {
     let result = (|| {
         let range = load::range(args.from, args.to)?;
+        if let Some(out) = &args.actions_out {
+            super::output::refuse_overwriting(
+                &[("--actions-out", out)],
+                &args.data.inputs(&args.policy),
+            )?;
+        }
         let policy = load::policy(&args.policy)?;
         let inputs = load::Inputs::read(&policy, &args.data, None)?;
         let keep = args.format == SimulateFormat::Json;
@@ -146,17 +164,17 @@ pub(crate) fn run(args: Args) -> Outcome {
             SimulateFormat::Table => render::simulate::table(&sim.summary),
             SimulateFormat::Json => dunning::output::json::simulation(&sim),
         };
-        print_out(&text)
+        if args.actions_out.as_deref() == Some(std::path::Path::new("-")) {
+            // The actions take standard output: the summary goes to stderr.
+            eprint!("{text}");
+            Ok(())
+        } else {
+            print_out(&text)
+        }
     })();
     result.err().unwrap_or(Outcome::Ok)
 }
 
 pub(crate) fn print_out(text: &str) -> Result<(), Outcome> {
-    std::io::stdout()
-        .lock()
-        .write_all(text.as_bytes())
-        .map_err(|e| {
-            eprintln!("error: cannot write the output: {e}");
-            Outcome::Failed
-        })
+    super::output::text(text)
 }

@@ -110,6 +110,12 @@ impl<W: Write> ActionWriter<W> {
         self.csv.flush()
     }
 
+    /// Flushes, and gives the writer back (a temporary file to rename into
+    /// place once every row is written).
+    pub fn into_inner(self) -> std::io::Result<W> {
+        self.csv.into_inner().map_err(|e| e.into_error())
+    }
+
     fn display(&mut self, value: impl std::fmt::Display) -> std::io::Result<()> {
         use std::fmt::Write as _;
         self.cell.clear();

@@ -83,13 +83,13 @@ pub(crate) fn run(args: Args) -> Outcome {
         Err(e) => {
             eprintln!("error: {e}");
             if args.format == TestFormat::Junit {
-                print!("{}", render::junit::render(&Run::default()));
+                out!("{}", render::junit::render(&Run::default()));
                 eprintln!("0 passed, 1 failed");
             } else if args.format == TestFormat::Sarif {
-                print!("{}", sarif(&Run::default()));
+                out!("{}", sarif(&Run::default()));
                 eprintln!("0 passed, 1 failed");
             } else {
-                println!("0 passed, 1 failed");
+                outln!("0 passed, 1 failed");
             }
             return Outcome::Failed;
         }
@@ -143,14 +143,14 @@ pub(crate) fn run(args: Args) -> Outcome {
     let (passed, failed) = run.counts();
     report.push_str(&format!("{passed} passed, {failed} failed\n"));
     match args.format {
-        TestFormat::Junit => print!("{}", render::junit::render(&run)),
-        TestFormat::Sarif => print!("{}", sarif(&run)),
+        TestFormat::Junit => out!("{}", render::junit::render(&run)),
+        TestFormat::Sarif => out!("{}", sarif(&run)),
         TestFormat::Human => {}
     }
     if machine {
         eprint!("{report}");
     } else {
-        print!("{report}");
+        out!("{report}");
     }
     outcome
 }

@@ -1,0 +1,251 @@
+//! The command line against a hostile environment: stdout closed or full,
+//! outputs that are inputs. Each command must end with a clear message and
+//! exit code 2, never a panic (exit code 101).
+#![cfg(unix)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).to_path_buf()
+}
+
+fn dunning() -> Command {
+    let mut cmd = Command::new(assert_cmd::cargo::cargo_bin("dunning"));
+    cmd.current_dir(root().join("tests/fixtures/run"));
+    cmd.env("NO_COLOR", "1");
+    cmd
+}
+
+const DATA: [&str; 4] = ["--invoices", "invoices.csv", "--payments", "payments.csv"];
+
+/// Every command, with arguments that make it write to stdout.
+fn commands() -> Vec<Vec<String>> {
+    let fixtures = root().join("tests/fixtures");
+    let own = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    let with_data = |head: &[&str], tail: &[&str]| {
+        let mut v = own(head);
+        v.extend(own(&DATA));
+        v.extend(own(tail));
+        v
+    };
+    vec![
+        own(&["check", "policy.dunning"]),
+        own(&[
+            "check",
+            fixtures
+                .join("check/err/shadowed.dunning")
+                .to_str()
+                .unwrap(),
+        ]),
+        own(&["check", "--explain", "dunning::check::shadowed"]),
+        own(&[
+            "fmt",
+            "--check",
+            fixtures.join("fmt/messy-layout.dunning").to_str().unwrap(),
+        ]),
+        with_data(&["plan", "policy.dunning"], &["--date", "2025-03-05"]),
+        with_data(
+            &["explain", "policy.dunning"],
+            &["--date", "2025-03-05", "--invoice", "B1"],
+        ),
+        with_data(
+            &["simulate", "policy.dunning"],
+            &["--from", "2025-01-01", "--to", "2025-03-31"],
+        ),
+        with_data(
+            &["diff", "policy.dunning", "policy_earlier_letter.dunning"],
+            &["--from", "2025-01-01", "--to", "2025-03-31"],
+        ),
+        own(&["test", fixtures.join("testing/pass").to_str().unwrap()]),
+        own(&["generate", "--invoices", "50", "--out", "-"]),
+    ]
+}
+
+#[test]
+fn every_command_exits_2_when_stdout_is_full() {
+    let full = Path::new("/dev/full");
+    if !full.exists() {
+        eprintln!("skipped: /dev/full does not exist on this system");
+        return;
+    }
+    for args in commands() {
+        let out = dunning()
+            .args(&args)
+            .stdout(std::fs::File::create(full).unwrap())
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+        assert!(err.contains("cannot write"), "{args:?}: {err}");
+    }
+}
+
+#[test]
+fn every_command_exits_2_when_stdout_is_closed() {
+    for args in commands() {
+        // A pipe whose reader has exited before the command starts: the
+        // reader is `true`, which never reads its standard input.
+        let mut reader = Command::new("true").stdin(Stdio::piped()).spawn().unwrap();
+        let pipe = reader.stdin.take().unwrap();
+        reader.wait().unwrap();
+        let out = dunning()
+            .args(&args)
+            .stdout(Stdio::from(pipe))
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+    }
+}
+
+/// A copy of `tests/fixtures/run` to write in.
+fn scratch() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for f in ["policy.dunning", "invoices.csv", "payments.csv"] {
+        std::fs::copy(
+            root().join("tests/fixtures/run").join(f),
+            dir.path().join(f),
+        )
+        .unwrap();
+    }
+    dir
+}
+
+fn simulate_to(dir: &Path, actions_out: &str) -> std::process::Output {
+    dunning()
+        .current_dir(dir)
+        .args(["simulate", "policy.dunning"])
+        .args(DATA)
+        .args(["--from", "2025-01-01", "--to", "2025-03-31"])
+        .args(["--actions-out", actions_out])
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn an_output_that_is_an_input_is_refused_and_the_input_kept() {
+    let dir = scratch();
+    let before = std::fs::read(dir.path().join("invoices.csv")).unwrap();
+    std::os::unix::fs::symlink("invoices.csv", dir.path().join("link.csv")).unwrap();
+    std::fs::hard_link(dir.path().join("payments.csv"), dir.path().join("hard.csv")).unwrap();
+    for (target, names) in [
+        ("invoices.csv", "--invoices invoices.csv"),
+        ("./invoices.csv", "--invoices invoices.csv"),
+        ("link.csv", "--invoices invoices.csv"),
+        ("hard.csv", "--payments payments.csv"),
+        ("policy.dunning", "the policy policy.dunning"),
+    ] {
+        let out = simulate_to(dir.path(), target);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{target}: {err}");
+        assert!(
+            err.contains(&format!(
+                "--actions-out {target} is the same file as {names}"
+            )),
+            "{target}: {err}"
+        );
+    }
+    assert_eq!(
+        std::fs::read(dir.path().join("invoices.csv")).unwrap(),
+        before
+    );
+    assert!(std::fs::symlink_metadata(dir.path().join("link.csv"))
+        .unwrap()
+        .file_type()
+        .is_symlink());
+}
+
+#[test]
+fn generate_refuses_one_file_for_two_outputs() {
+    let dir = tempfile::tempdir().unwrap();
+    for (out, payments) in [("x.csv", "x.csv"), ("x.csv", "./x.csv"), ("-", "-")] {
+        let res = dunning()
+            .current_dir(dir.path())
+            .args(["generate", "--invoices", "20", "--out", out])
+            .args(["--payments-out", payments])
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&res.stderr);
+        assert_eq!(res.status.code(), Some(2), "{err}");
+        assert!(
+            err.contains("--out") && err.contains("--payments-out"),
+            "{err}"
+        );
+        assert!(!dir.path().join("x.csv").exists());
+    }
+}
+
+#[test]
+fn actions_written_through_a_temporary_file_leave_nothing_else() {
+    let dir = scratch();
+    let out = simulate_to(dir.path(), "actions.csv");
+    assert_eq!(out.status.code(), Some(0));
+    let csv = std::fs::read_to_string(dir.path().join("actions.csv")).unwrap();
+    assert!(csv.starts_with("date,customer_id,invoice_id,rule,action"));
+    let mut names: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "actions.csv",
+            "invoices.csv",
+            "payments.csv",
+            "policy.dunning"
+        ]
+    );
+}
+
+#[test]
+fn actions_out_dash_writes_the_csv_to_stdout_and_the_summary_to_stderr() {
+    let dir = scratch();
+    let out = simulate_to(dir.path(), "-");
+    assert_eq!(out.status.code(), Some(0));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let to_file = simulate_to(dir.path(), "actions.csv");
+    assert_eq!(
+        stdout,
+        std::fs::read_to_string(dir.path().join("actions.csv")).unwrap()
+    );
+    assert_eq!(out.stderr, to_file.stdout);
+}
+
+#[test]
+fn fmt_rewrites_a_linked_policy_through_its_link_and_leaves_other_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let messy = std::fs::read(root().join("tests/fixtures/fmt/messy-layout.dunning")).unwrap();
+    std::fs::write(dir.path().join("real.dunning"), &messy).unwrap();
+    std::os::unix::fs::symlink("real.dunning", dir.path().join("X.dunning")).unwrap();
+    std::fs::write(dir.path().join("X.dunning.tmp"), "mine").unwrap();
+    let out = dunning()
+        .current_dir(dir.path())
+        .args(["fmt", "X.dunning"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let link = dir.path().join("X.dunning");
+    assert!(std::fs::symlink_metadata(&link)
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    assert_ne!(
+        std::fs::read(dir.path().join("real.dunning")).unwrap(),
+        messy
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("X.dunning.tmp")).unwrap(),
+        "mine"
+    );
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 3);
+}
