@@ -30,6 +30,7 @@ pub(crate) struct Args {
     /// Last day replayed (inclusive).
     #[arg(long)]
     to: NaiveDate,
+    /// Output format (`markdown` for a pull-request comment).
     #[arg(long, value_enum, default_value_t = DiffFormat::Table)]
     format: DiffFormat,
     /// Exit with 1 when any invoice gets a different sequence of actions.

@@ -21,9 +21,18 @@ pub(crate) struct Args {
     /// The invoice to explain.
     #[arg(long)]
     invoice: String,
-    /// Print JSON instead of text.
-    #[arg(long)]
+    /// Output format (`--json` is `--format json`).
+    #[arg(long, value_enum, default_value_t = ExplainFormat::Text)]
+    format: ExplainFormat,
+    /// The same as `--format json`.
+    #[arg(long, conflicts_with = "format")]
     json: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum ExplainFormat {
+    Text,
+    Json,
 }
 
 pub(crate) fn run(args: Args) -> Outcome {
@@ -39,7 +48,7 @@ pub(crate) fn run(args: Args) -> Outcome {
             );
             return Err(Outcome::Found);
         };
-        if args.json {
+        if args.json || args.format == ExplainFormat::Json {
             out!("{}", dunning::output::json::explanation(&explanation));
         } else {
             out!("{explanation}");

@@ -45,7 +45,7 @@ pub(crate) fn run(args: Args) -> Outcome {
                 } else if let Err(e) = files::write_atomic(path, &formatted) {
                     eprintln!("error: {e}");
                     outcome = outcome.max(Outcome::Failed);
-                } else {
+                } else if !super::quiet() {
                     outln!("{name}: formatted");
                 }
             }

@@ -60,7 +60,9 @@ pub(crate) fn run(args: Args) -> Outcome {
         eprintln!("error: {e}");
         return Outcome::Failed;
     }
-    eprintln!("{}", summary(&data, &args));
+    if !super::quiet() {
+        eprintln!("{}", summary(&data, &args));
+    }
     Outcome::Ok
 }
 

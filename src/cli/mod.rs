@@ -34,17 +34,61 @@ mod test;
 
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 
 #[derive(Parser, Debug)]
 #[command(
     name = "dunning",
-    version,
+    version = VERSION,
     about = "Check, format, run and simulate dunning policies"
 )]
 struct Cli {
+    /// Colour: `auto` colours a terminal unless NO_COLOR is set (FORCE_COLOR colours
+    /// anything).
+    #[arg(long, value_enum, global = true, default_value_t = Color::Auto)]
+    color: Color,
+    /// Print problems only: no summary line when nothing was found, no progress bar, no
+    /// "formatted" lines.
+    #[arg(long, short, global = true)]
+    quiet: bool,
     #[command(subcommand)]
     command: Command,
+}
+
+/// `--version`: the package's version, and the commit and its date when
+/// built from a git checkout (`build.rs`).
+const VERSION: &str = match option_env!("DUNNING_COMMIT") {
+    Some(commit) => commit,
+    None => env!("CARGO_PKG_VERSION"),
+};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+/// The global options, set once by [`run`].
+static GLOBAL: std::sync::OnceLock<(Color, bool)> = std::sync::OnceLock::new();
+
+/// Whether `--quiet` was given.
+pub(crate) fn quiet() -> bool {
+    GLOBAL.get().is_some_and(|g| g.1)
+}
+
+/// Whether to colour a stream, from `--color`, then `NO_COLOR` and
+/// `FORCE_COLOR` (set and not empty, as no-color.org and force-color.org
+/// say), then whether it is a terminal.
+fn color(terminal: bool) -> bool {
+    let set = |name: &str| std::env::var_os(name).is_some_and(|v| !v.is_empty());
+    match GLOBAL.get().map_or(Color::Auto, |g| g.0) {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto if set("NO_COLOR") => false,
+        Color::Auto if set("FORCE_COLOR") => true,
+        Color::Auto => terminal,
+    }
 }
 
 #[derive(Subcommand, Debug)]
@@ -65,6 +109,14 @@ enum Command {
     Generate(generate::Args),
     /// Run policy test cases written in YAML (a folder means every test file under it).
     Test(test::Args),
+    /// Print a shell completion script (for example `dunning completions bash >
+    /// /etc/bash_completion.d/dunning`).
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff; `dunning man | man -l -`).
+    Man,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -98,6 +150,7 @@ pub(crate) fn run() -> ExitCode {
             return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
         }
     };
+    let _ = GLOBAL.set((cli.color, cli.quiet));
     let outcome = match cli.command {
         Command::Check(args) => check::run(args),
         Command::Fmt(args) => fmt::run(args),
@@ -107,6 +160,25 @@ pub(crate) fn run() -> ExitCode {
         Command::Diff(args) => diff::run(args),
         Command::Generate(args) => generate::run(args),
         Command::Test(args) => test::run(args),
+        Command::Completions { shell } => {
+            let mut buf = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "dunning", &mut buf);
+            output::text(&String::from_utf8_lossy(&buf))
+                .err()
+                .unwrap_or(Outcome::Ok)
+        }
+        Command::Man => {
+            let mut buf = Vec::new();
+            match clap_mangen::Man::new(Cli::command()).render(&mut buf) {
+                Ok(()) => output::text(&String::from_utf8_lossy(&buf))
+                    .err()
+                    .unwrap_or(Outcome::Ok),
+                Err(e) => {
+                    eprintln!("error: cannot write the manual page: {e}");
+                    Outcome::Failed
+                }
+            }
+        }
     };
     outcome.max(output::finish()).into()
 }
@@ -114,11 +186,34 @@ pub(crate) fn run() -> ExitCode {
 /// Whether to colour output written to stderr.
 pub(crate) fn color_stderr() -> bool {
     use std::io::IsTerminal;
-    std::env::var_os("NO_COLOR").is_none() && std::io::stderr().is_terminal()
+    color(std::io::stderr().is_terminal())
 }
 
 /// Whether to colour output written to stdout.
 pub(crate) fn color_stdout() -> bool {
     use std::io::IsTerminal;
-    std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal()
+    color(std::io::stdout().is_terminal())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `--help` explains every option and argument of every command.
+    #[test]
+    fn every_option_of_every_command_has_a_help_line() {
+        let cli = Cli::command();
+        let mut missing = Vec::new();
+        let mut commands: Vec<&clap::Command> = vec![&cli];
+        commands.extend(cli.get_subcommands());
+        for cmd in commands {
+            for arg in cmd.get_arguments() {
+                let id = arg.get_id().as_str();
+                if id != "help" && id != "version" && arg.get_help().is_none() {
+                    missing.push(format!("{} {id}", cmd.get_name()));
+                }
+            }
+        }
+        assert!(missing.is_empty(), "options without help: {missing:?}");
+    }
 }

@@ -27,6 +27,7 @@ pub(crate) struct Args {
     /// The day to plan (YYYY-MM-DD).
     #[arg(long)]
     date: NaiveDate,
+    /// Output format: a table, JSON, or the history CSV.
     #[arg(long, value_enum, default_value_t = PlanFormat::Table)]
     format: PlanFormat,
 }

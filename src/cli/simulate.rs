@@ -29,6 +29,7 @@ pub(crate) struct Args {
     /// Last day replayed (inclusive).
     #[arg(long)]
     to: NaiveDate,
+    /// Output format of the summary.
     #[arg(long, value_enum, default_value_t = SimulateFormat::Table)]
     format: SimulateFormat,
     /// Write every action to this CSV (the history format of `plan --format csv`); `-` for
@@ -51,7 +52,7 @@ impl Progress {
         Progress {
             start: Instant::now(),
             bar: None,
-            enabled: std::io::stderr().is_terminal(),
+            enabled: std::io::stderr().is_terminal() && !super::quiet(),
         }
     }
 
