@@ -76,7 +76,9 @@ pub use simulate::{
     diff, replay, simulate, Context, Crossed, DateRange, DateRangeError, Diff, Engine,
     InvoiceChange, KindChange, KindFigures, ReplayOptions, Simulation, StepFigures, Summary,
 };
-pub use source::SourceFile;
+pub use source::{
+    input_name, max_file_bytes, read_input, set_max_file_bytes, SourceFile, DEFAULT_MAX_FILE_BYTES,
+};
 pub use span::{LineIndex, Span};
 pub use syntax::{ast, format, parse, FormatError, Parsed, SyntaxError};
 

@@ -249,3 +249,161 @@ fn fmt_rewrites_a_linked_policy_through_its_link_and_leaves_other_files() {
     );
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 3);
 }
+
+fn run_in(dir: &Path, args: &[&str], stdin: Option<&[u8]>) -> (i32, String, String) {
+    let mut cmd = assert_cmd::Command::cargo_bin("dunning").unwrap();
+    cmd.current_dir(dir).env("NO_COLOR", "1").args(args);
+    if let Some(bytes) = stdin {
+        cmd.write_stdin(bytes.to_vec());
+    }
+    let out = cmd.output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn a_dash_reads_the_policy_or_the_invoices_from_stdin() {
+    let dir = root().join("tests/fixtures/run");
+    let policy = std::fs::read(dir.join("policy.dunning")).unwrap();
+    let invoices = std::fs::read(dir.join("invoices.csv")).unwrap();
+    let plan = |policy: &str, invoices: &str, stdin: Option<&[u8]>| {
+        run_in(
+            &dir,
+            &[
+                "plan",
+                policy,
+                "--invoices",
+                invoices,
+                "--date",
+                "2025-03-05",
+                "--format",
+                "csv",
+            ],
+            stdin,
+        )
+    };
+    let (code, from_files, _) = plan("policy.dunning", "invoices.csv", None);
+    assert_eq!(code, 0);
+    assert_eq!(plan("-", "invoices.csv", Some(&policy)).1, from_files);
+    assert_eq!(plan("policy.dunning", "-", Some(&invoices)).1, from_files);
+    let (code, _, err) = plan("-", "-", Some(&policy));
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("cannot both be read from standard input"),
+        "{err}"
+    );
+    // JSON on standard input is told from its first character.
+    let json = br#"[{"invoice_id": "I1", "customer_id": "C1", "issue_date": "2025-01-01",
+        "due_date": "2025-01-31", "amount": "10.00", "currency": "EUR", "segment": "standard"}]"#;
+    let (code, out, err) = plan("policy.dunning", "-", Some(json));
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("I1"), "{out}");
+    // A policy from standard input is called <stdin> in messages.
+    let (code, out, _) = run_in(
+        &dir,
+        &["check", "-"],
+        Some(b"when overdue > 1d then emial\n"),
+    );
+    assert_eq!(code, 1);
+    assert!(out.contains("<stdin>:1:"), "{out}");
+    let (code, out, _) = run_in(&dir, &["fmt", "-"], Some(b"when  overdue>1d then email\n"));
+    assert_eq!((code, out.as_str()), (0, "when overdue > 1d then email\n"));
+}
+
+#[test]
+fn only_regular_files_are_read_and_no_larger_than_the_limit() {
+    let dir = scratch();
+    let d = dir.path();
+    std::os::unix::fs::symlink("/dev/zero", d.join("zero.dunning")).unwrap();
+    std::os::unix::fs::symlink("/dev/zero", d.join("zero.csv")).unwrap();
+    std::os::unix::fs::symlink("self.dunning", d.join("self.dunning")).unwrap();
+    let fifo = d.join("fifo.dunning");
+    let made = Command::new("mkfifo").arg(&fifo).status();
+    for (args, says) in [
+        (
+            vec!["check", "zero.dunning"],
+            "zero.dunning: not a regular file",
+        ),
+        (vec!["check", "self.dunning"], "cannot read self.dunning"),
+        (
+            vec![
+                "plan",
+                "policy.dunning",
+                "--invoices",
+                "zero.csv",
+                "--date",
+                "2025-03-05",
+            ],
+            "zero.csv",
+        ),
+        (
+            vec!["--max-file-size", "0", "check", "policy.dunning"],
+            "larger than the limit of 0 bytes",
+        ),
+    ] {
+        let (code, _, err) = run_in(d, &args, None);
+        assert_eq!(code, 2, "{args:?}: {err}");
+        assert!(err.contains(says), "{args:?}: {err}");
+    }
+    if made.is_ok_and(|s| s.success()) {
+        let (code, _, err) = run_in(d, &["check", "fifo.dunning"], None);
+        assert_eq!(code, 2, "{err}");
+        assert!(err.contains("not a regular file"), "{err}");
+    } else {
+        eprintln!("skipped the FIFO case: mkfifo is not available");
+    }
+    // A folder with them: each reported once, the walk ends.
+    let (code, _, err) = run_in(d, &["check", "."], None);
+    assert_eq!(code, 2, "{err}");
+    assert_eq!(err.matches("zero.dunning").count(), 1, "{err}");
+}
+
+#[test]
+fn test_files_name_relative_policies_and_data_files_only() {
+    let dir = scratch();
+    let d = dir.path();
+    std::fs::create_dir(d.join("tests")).unwrap();
+    std::fs::write(d.join("secret.txt"), "TOP-SECRET-VALUE\n").unwrap();
+    let case =
+        "cases:\n  - name: c\n    invoices_file: {data}\n    date: 2025-03-05\n    expect: []\n";
+    for (policy, data, says) in [
+        (
+            "/proc/self/environ",
+            "../invoices.csv",
+            "does not end with .dunning",
+        ),
+        (
+            "../secret.txt",
+            "../invoices.csv",
+            "does not end with .dunning",
+        ),
+        (
+            "../../../../etc/passwd",
+            "../invoices.csv",
+            "does not end with .dunning",
+        ),
+        ("../policy.dunning", "/etc/passwd", "does not end with .csv"),
+        ("../policy.dunning", "/dev/zero.csv", "cannot read"),
+        (
+            "../policy.dunning",
+            "../secret.txt",
+            "does not end with .csv",
+        ),
+    ] {
+        let text = format!("policy: {policy}\n{}", case.replace("{data}", data));
+        std::fs::write(d.join("tests/t.yaml"), text).unwrap();
+        for format in ["human", "junit"] {
+            let (code, out, err) = run_in(d, &["test", "--format", format, "tests"], None);
+            assert_eq!(code, 1, "{policy} {data}: {out}{err}");
+            let all = format!("{out}{err}");
+            assert!(all.contains(says), "{policy} {data}: {all}");
+            assert!(
+                !all.contains("TOP-SECRET") && !all.contains("root:"),
+                "{all}"
+            );
+        }
+    }
+}

@@ -41,6 +41,9 @@ pub(crate) struct Args {
 pub(crate) fn run(args: Args) -> Outcome {
     let result = (|| {
         let range = load::range(args.from, args.to)?;
+        let mut inputs = args.data.inputs(&args.old);
+        inputs.push(("the new policy", args.new.as_path()));
+        load::one_stdin(&inputs)?;
         let old = load::policy(&args.old)?;
         let new = load::policy(&args.new)?;
         // Each policy reads the columns it declares or uses.

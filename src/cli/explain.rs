@@ -37,6 +37,7 @@ pub(crate) enum ExplainFormat {
 
 pub(crate) fn run(args: Args) -> Outcome {
     let result = (|| {
+        load::one_stdin(&args.data.inputs(&args.policy))?;
         let policy = load::policy(&args.policy)?;
         let inputs = load::Inputs::read(&policy, &args.data, args.history.as_deref())?;
         let data = inputs.run_data();

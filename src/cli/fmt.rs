@@ -12,7 +12,8 @@ pub(crate) struct Args {
     /// Do not write; list the files whose layout differs and exit with 1 if any.
     #[arg(long)]
     check: bool,
-    /// Policy files, or folders to search for `.dunning` files.
+    /// Policy files, or folders to search for `.dunning` files (`-`: standard input, written
+    /// formatted to standard output).
     #[arg(required = true)]
     files: Vec<PathBuf>,
 }
@@ -35,7 +36,10 @@ pub(crate) fn run(args: Args) -> Outcome {
             outcome = outcome.max(Outcome::Found);
             continue;
         }
+        let stdin = path.as_path() == std::path::Path::new("-");
         match dunning::format(&file.parse()) {
+            // `dunning fmt -`: standard input, formatted, to standard output.
+            Ok(formatted) if stdin && !args.check => out!("{formatted}"),
             Ok(formatted) if formatted == text => {}
             Ok(formatted) => {
                 if args.check {

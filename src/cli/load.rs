@@ -35,6 +35,21 @@ impl DataArgs {
     }
 }
 
+/// Standard input can be read once: refuses two inputs given as `-` (a
+/// usage error, exit code 2).
+pub(crate) fn one_stdin(inputs: &[(&str, &Path)]) -> Result<(), Outcome> {
+    let dashes: Vec<&str> = inputs
+        .iter()
+        .filter(|(_, p)| *p == Path::new("-"))
+        .map(|(o, _)| *o)
+        .collect();
+    if let [first, second, ..] = dashes.as_slice() {
+        eprintln!("error: {first} and {second} cannot both be read from standard input (`-`)");
+        return Err(Outcome::Failed);
+    }
+    Ok(())
+}
+
 /// The rows of a run, read for one policy (its attributes type the columns).
 pub(crate) struct Inputs {
     invoices: Vec<Invoice>,

@@ -51,6 +51,10 @@ struct Cli {
     /// "formatted" lines.
     #[arg(long, short, global = true)]
     quiet: bool,
+    /// The largest file read, in MiB: policies, data and test files bigger than this are
+    /// refused rather than read into memory.
+    #[arg(long, global = true, value_name = "MIB", default_value_t = 512)]
+    max_file_size: u64,
     #[command(subcommand)]
     command: Command,
 }
@@ -151,6 +155,7 @@ pub(crate) fn run() -> ExitCode {
         }
     };
     let _ = GLOBAL.set((cli.color, cli.quiet));
+    dunning::set_max_file_bytes(cli.max_file_size.saturating_mul(1024 * 1024));
     let outcome = match cli.command {
         Command::Check(args) => check::run(args),
         Command::Fmt(args) => fmt::run(args),

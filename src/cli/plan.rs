@@ -40,6 +40,7 @@ pub(crate) fn run(args: Args) -> Outcome {
 }
 
 fn plan(args: Args) -> Result<(), Outcome> {
+    load::one_stdin(&args.data.inputs(&args.policy))?;
     let policy = load::policy(&args.policy)?;
     let inputs = load::Inputs::read(&policy, &args.data, args.history.as_deref())?;
     let plan = dunning::plan(&policy, inputs.run_data(), args.date);

@@ -151,6 +151,7 @@ pub(crate) fn run(args: Args) -> Outcome {
                 &args.data.inputs(&args.policy),
             )?;
         }
+        load::one_stdin(&args.data.inputs(&args.policy))?;
         let policy = load::policy(&args.policy)?;
         let inputs = load::Inputs::read(&policy, &args.data, None)?;
         let keep = args.format == SimulateFormat::Json;

@@ -206,13 +206,24 @@ impl<'i> InvoiceIndex<'i> {
 }
 
 /// A file's name for messages, its bytes and its format (from the extension).
+/// A data file's name, bytes and format (`-`: standard input, whose format
+/// is told from its first character: `[` JSON, `-` YAML, else CSV).
 fn read_file(path: &Path) -> Result<(String, Vec<u8>, Format), DataErrors> {
-    let name = path.display().to_string();
-    let Some(format) = Format::from_path(path) else {
-        return Err(DataErrors::file(&name, Problem::UnknownFormat));
+    let name = crate::source::input_name(path);
+    let stdin = path == Path::new("-");
+    let format = if stdin {
+        None
+    } else {
+        match Format::from_path(path) {
+            Some(f) => Some(f),
+            None => return Err(DataErrors::file(&name, Problem::UnknownFormat)),
+        }
     };
-    match std::fs::read(path) {
-        Ok(bytes) => Ok((name, bytes, format)),
+    match crate::source::read_input(path) {
+        Ok(bytes) => {
+            let format = format.unwrap_or_else(|| Format::sniff(&bytes));
+            Ok((name, bytes, format))
+        }
         Err(e) => Err(DataErrors::file(
             &name,
             Problem::Io {

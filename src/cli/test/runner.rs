@@ -120,7 +120,10 @@ pub(crate) fn collect(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
 /// `policy` or `cases`) are skipped; a file that does not parse is kept, so
 /// that its error is reported.
 fn looks_like_a_test_file(path: &Path) -> bool {
-    let Ok(text) = std::fs::read_to_string(path) else {
+    let Some(text) = dunning::read_input(path)
+        .ok()
+        .and_then(|b| String::from_utf8(b).ok())
+    else {
         return true;
     };
     match serde_yaml::from_str::<serde_yaml::Value>(&text) {
@@ -153,14 +156,17 @@ fn content_error(message: String) -> FileError {
 
 fn run_file_inner(path: &Path, coverage: &mut Coverage) -> Result<Vec<CaseResult>, FileError> {
     let shown = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|e| io_error(format!("cannot read {shown}: {e}")))?;
+    let bytes =
+        dunning::read_input(path).map_err(|e| io_error(format!("cannot read {shown}: {e}")))?;
     let text = std::str::from_utf8(&bytes)
         .map_err(|e| content_error(format!("{shown}: not UTF-8 text ({e})")))?;
     let spec: FileSpec = serde_yaml::from_str(text)
         .map_err(|e| content_error(format!("{shown}: not a valid test file: {e}")))?;
     let base = path.parent().unwrap_or(Path::new(""));
-    let policy_path = normalize(&base.join(&spec.policy));
-    let policy = load_policy(&base.join(&spec.policy), &policy_path).map_err(|e| FileError {
+    let policy_file = reference(base, &spec.policy, &["dunning"])
+        .map_err(|e| content_error(format!("{shown}: policy: {e}")))?;
+    let policy_path = normalize(&policy_file);
+    let policy = load_policy(&policy_file, &policy_path).map_err(|e| FileError {
         message: format!("{shown}: {}", e.message),
         io: e.io,
     })?;
@@ -223,8 +229,8 @@ fn normalize(path: &Path) -> PathBuf {
 /// Reads `path`, calling it `shown` in messages.
 fn load_policy(path: &Path, shown: &Path) -> Result<Policy, FileError> {
     let name = shown.display().to_string();
-    let bytes =
-        std::fs::read(path).map_err(|e| io_error(format!("cannot read the policy {name}: {e}")))?;
+    let bytes = dunning::read_input(path)
+        .map_err(|e| io_error(format!("cannot read the policy {name}: {e}")))?;
     let file = SourceFile::from_bytes(&name, &bytes);
     let checked = file.check();
     let renderer = Renderer::new(&file, false);
@@ -269,8 +275,27 @@ fn with_attributes(value: &serde_yaml::Value, policy: &Policy) -> serde_yaml::Va
     value
 }
 
-fn data_file(base: &Path, file: &str) -> PathBuf {
-    base.join(file)
+/// A data file a test file names: see [`reference`].
+fn data_file(base: &Path, file: &str) -> Result<PathBuf, String> {
+    reference(base, file, &["csv", "json", "yaml", "yml"])
+}
+
+/// A file a test file names (its policy, its data files), relative to the
+/// test file's folder: it must have one of `extensions`, and be a regular
+/// file (`dunning::read_input`). A test file from a pull request must not
+/// make `dunning test` read `/proc/self/environ` or `../../etc/passwd` and
+/// print it in a message or in JUnit.
+fn reference(base: &Path, file: &str, extensions: &[&str]) -> Result<PathBuf, String> {
+    let path = Path::new(file);
+    let extension = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+    if !extensions.iter().any(|x| extension.eq_ignore_ascii_case(x)) {
+        let list: Vec<String> = extensions.iter().map(|x| format!(".{x}")).collect();
+        return Err(format!(
+            "{file:?} does not end with {}; test files name policies and data files only",
+            list.join(", ")
+        ));
+    }
+    Ok(base.join(path))
 }
 
 fn one_source<'a>(
@@ -351,7 +376,7 @@ fn run_case(
                 Format::Yaml,
                 policy,
             ),
-            Some(Err(f)) => data::load_invoices(&data_file(base, f), policy),
+            Some(Err(f)) => data::load_invoices(&data_file(base, f).map_err(in_case)?, policy),
         }
         .map_err(|e| e.render(20).trim_end().to_string())?;
     let payments: Vec<Payment> =
@@ -363,7 +388,7 @@ fn run_case(
                 Format::Yaml,
                 &invoices,
             ),
-            Some(Err(f)) => data::load_payments(&data_file(base, f), &invoices),
+            Some(Err(f)) => data::load_payments(&data_file(base, f).map_err(in_case)?, &invoices),
         }
         .map_err(|e| e.render(20).trim_end().to_string())?;
     let mut history: Vec<HistoryEntry> =
@@ -375,7 +400,7 @@ fn run_case(
                 Format::Yaml,
                 &invoices,
             ),
-            Some(Err(f)) => data::load_history(&data_file(base, f), &invoices),
+            Some(Err(f)) => data::load_history(&data_file(base, f).map_err(in_case)?, &invoices),
         }
         .map_err(|e| e.render(20).trim_end().to_string())?;
 
