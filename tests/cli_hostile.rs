@@ -407,3 +407,70 @@ fn test_files_name_relative_policies_and_data_files_only() {
         }
     }
 }
+
+#[test]
+fn diff_markdown_escapes_ids_that_would_ping_load_or_hide() {
+    let dir = scratch();
+    let d = dir.path();
+    std::fs::copy(
+        root().join("tests/fixtures/run/policy_earlier_letter.dunning"),
+        d.join("new.dunning"),
+    )
+    .unwrap();
+    let invoices = std::fs::read_to_string(d.join("invoices.csv"))
+        .unwrap()
+        .replace("CLIENT-B", "@someone ![](http://evil/p.png) x<!--");
+    std::fs::write(d.join("invoices.csv"), invoices).unwrap();
+    let (code, out, err) = run_in(
+        d,
+        &[
+            "diff",
+            "policy.dunning",
+            "new.dunning",
+            "--invoices",
+            "invoices.csv",
+            "--from",
+            "2025-01-01",
+            "--to",
+            "2025-03-31",
+            "--format",
+            "markdown",
+        ],
+        None,
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("&#64;someone \\!\\[\\](http://evil/p.png) x&lt;\\!--"),
+        "{out}"
+    );
+    assert!(!out.contains("@someone") && !out.contains("<!--") && !out.contains("![]"));
+}
+
+#[test]
+fn sarif_uris_are_encoded_and_columns_are_code_points() {
+    let dir = tempfile::tempdir().unwrap();
+    let name = "my policy #1.dunning";
+    std::fs::write(
+        dir.path().join(name),
+        "rule \"é\": when overdue > 1d then emial\n",
+    )
+    .unwrap();
+    let absolute = dir.path().join(name);
+    for (arg, expected) in [
+        (name.to_string(), "my%20policy%20%231.dunning".to_string()),
+        (
+            absolute.display().to_string(),
+            format!("file://{}/my%20policy%20%231.dunning", dir.path().display()),
+        ),
+    ] {
+        let (code, out, err) = run_in(dir.path(), &["check", "--format", "sarif", &arg], None);
+        assert_eq!(code, 1, "{err}");
+        let log: serde_json::Value = serde_json::from_str(&out).unwrap();
+        let run = &log["runs"][0];
+        assert_eq!(run["columnKind"], "unicodeCodePoints");
+        let location = &run["results"][0]["locations"][0]["physicalLocation"];
+        assert_eq!(location["artifactLocation"]["uri"], expected.as_str());
+        // `emial` starts at the 34th character (the 35th byte).
+        assert_eq!(location["region"]["startColumn"], 34);
+    }
+}
