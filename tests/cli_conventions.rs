@@ -162,3 +162,32 @@ fn explain_format_json_is_json_and_json_is_its_alias() {
     let (_, text, _) = run(dunning().current_dir(&dir).args(args));
     assert_ne!(json, text);
 }
+
+#[test]
+fn command_line_dates_are_read_as_data_files_read_them() {
+    for (date, says) in [
+        (
+            "15/10/2025",
+            "expected YYYY-MM-DD); dates are written year-month-day with a dash: 2025-10-15",
+        ),
+        ("2025-1-1", "2025-01-01"),
+        (
+            "+2025-01-01",
+            "`+2025-01-01` is not a date (expected YYYY-MM-DD)",
+        ),
+        ("0000-01-01", "there is no year 0"),
+        ("2025-02-30", "February 2025 has 28 days"),
+    ] {
+        let (code, _, err) = run(dunning().args([
+            "plan",
+            "policies/french_b2b.dunning",
+            "--invoices",
+            "x.csv",
+            "--date",
+            date,
+        ]));
+        assert_eq!(code, 2, "{date}: {err}");
+        assert!(err.contains(says), "{date}: {err}");
+        assert!(!err.contains("input contains invalid characters"), "{err}");
+    }
+}

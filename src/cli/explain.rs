@@ -16,7 +16,7 @@ pub(crate) struct Args {
     #[arg(long)]
     history: Option<PathBuf>,
     /// The day to explain (YYYY-MM-DD).
-    #[arg(long)]
+    #[arg(long, value_parser = super::load::date)]
     date: NaiveDate,
     /// The invoice to explain.
     #[arg(long)]

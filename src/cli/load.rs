@@ -135,6 +135,16 @@ pub(crate) fn history(
     }
 }
 
+/// A date on the command line, read as data files read them: exactly
+/// `YYYY-MM-DD` (not `2025-1-1`, `+2025-01-01` or year 0), and a message
+/// that says which format is expected and, when it can, the date meant.
+pub(crate) fn date(text: &str) -> Result<chrono::NaiveDate, String> {
+    dunning::data::parse_date(text).map_err(|p| match miette::Diagnostic::help(&p) {
+        Some(help) => format!("{p}; {help}"),
+        None => p.to_string(),
+    })
+}
+
 /// `--from` to `--to`: `--from` must not come after `--to`, and a year is
 /// the longest range a replay is meant for times ten.
 pub(crate) fn range(

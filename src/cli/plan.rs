@@ -25,7 +25,7 @@ pub(crate) struct Args {
     #[arg(long)]
     history: Option<PathBuf>,
     /// The day to plan (YYYY-MM-DD).
-    #[arg(long)]
+    #[arg(long, value_parser = super::load::date)]
     date: NaiveDate,
     /// Output format: a table, JSON, or the history CSV.
     #[arg(long, value_enum, default_value_t = PlanFormat::Table)]

@@ -24,10 +24,10 @@ pub(crate) struct Args {
     #[command(flatten)]
     data: load::DataArgs,
     /// First day replayed.
-    #[arg(long)]
+    #[arg(long, value_parser = super::load::date)]
     from: NaiveDate,
     /// Last day replayed (inclusive).
-    #[arg(long)]
+    #[arg(long, value_parser = super::load::date)]
     to: NaiveDate,
     /// Output format of the summary.
     #[arg(long, value_enum, default_value_t = SimulateFormat::Table)]

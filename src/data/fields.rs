@@ -33,6 +33,13 @@ pub(crate) fn date(text: &str) -> Result<NaiveDate, Problem> {
         });
     };
     let year = year as i32;
+    if year == 0 {
+        return Err(Problem::BadDate {
+            value: shown(text),
+            reason: ": there is no year 0".into(),
+            help: None,
+        });
+    }
     if !(1..=12).contains(&month) {
         return Err(Problem::BadDate {
             value: shown(text),
@@ -337,6 +344,11 @@ mod tests {
             err(date("2025-02-30")),
             "`2025-02-30` is not a date: February 2025 has 28 days (expected YYYY-MM-DD)"
         );
+        assert_eq!(
+            err(date("0000-01-01")),
+            "`0000-01-01` is not a date: there is no year 0 (expected YYYY-MM-DD)"
+        );
+        assert!(date("+2025-01-01").is_err() && date("2025-1-1").is_err());
         assert_eq!(
             err(date("2025-13-01")),
             "`2025-13-01` is not a date: there is no month 13 (expected YYYY-MM-DD)"

@@ -57,6 +57,13 @@ pub use invoices::{load_invoices, read_invoices, OPTIONAL_COLUMNS, REQUIRED_COLU
 pub use payments::{load_payments, read_payments, PAYMENT_COLUMNS};
 pub use table::Format;
 
+/// A date as data files write it: exactly `YYYY-MM-DD`, a real day, year 1
+/// or later. The error says why and, when it can, which date was meant
+/// (`15/01/2025`: "did you mean 2025-01-15?").
+pub fn parse_date(text: &str) -> Result<chrono::NaiveDate, Problem> {
+    fields::date(text)
+}
+
 use foldhash::HashMap;
 use std::path::Path;
 
