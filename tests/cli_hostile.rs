@@ -474,3 +474,18 @@ fn sarif_uris_are_encoded_and_columns_are_code_points() {
         assert_eq!(location["region"]["startColumn"], 34);
     }
 }
+
+#[test]
+fn test_case_names_reach_the_terminal_escaped() {
+    let dir = scratch();
+    let d = dir.path();
+    let yaml = "policy: policy.dunning\ncases:\n  - name: \"evil\\e]0;pwned\\a \\u202Edesrever\"\n    invoices_file: invoices.csv\n    date: 2025-03-05\n    expect: []\n";
+    std::fs::write(d.join("t.yaml"), yaml).unwrap();
+    let (code, out, err) = run_in(d, &["test", "t.yaml"], None);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(
+        out.contains("evil\\u{1b}]0;pwned\\u{7} \\u{202e}desrever"),
+        "{out}"
+    );
+    assert!(!out.contains('\u{1b}') && !out.contains('\u{7}') && !out.contains('\u{202e}'));
+}

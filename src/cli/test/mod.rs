@@ -103,7 +103,10 @@ pub(crate) fn run(args: Args) -> Outcome {
     for f in &run.files {
         match &f.outcome {
             Err(e) => {
-                eprintln!("error: {}", e.message.trim_end());
+                eprintln!(
+                    "error: {}",
+                    dunning::output::terminal_safe(e.message.trim_end())
+                );
             }
             Ok(cases) => {
                 for c in cases {
@@ -147,6 +150,7 @@ pub(crate) fn run(args: Args) -> Outcome {
         TestFormat::Sarif => out!("{}", sarif(&run)),
         TestFormat::Human => {}
     }
+    let report = dunning::output::terminal_safe(&report);
     if machine {
         eprint!("{report}");
     } else {
