@@ -191,3 +191,21 @@ fn command_line_dates_are_read_as_data_files_read_them() {
         assert!(!err.contains("input contains invalid characters"), "{err}");
     }
 }
+
+#[test]
+fn an_allow_comment_silences_one_warning_and_deny_warnings_stays() {
+    let policy = "set cooldown = 7d\nwhen overdue > 1d then email\nwhen overdue > 4d then call{}\nwhen overdue > 30d then letter\n";
+    let check = |comment: &str| {
+        run(dunning()
+            .args(["check", "--deny-warnings", "-"])
+            .write_stdin(policy.replace("{}", comment)))
+    };
+    let (code, out, _) = check("");
+    assert_eq!(code, 1);
+    assert!(out.contains("dunning::check::within-cooldown"), "{out}");
+    let (code, out, _) = check(" # dunning: allow within-cooldown");
+    assert_eq!(
+        (code, out.as_str()),
+        (0, "0 errors, 0 warnings in 1 file\n")
+    );
+}
