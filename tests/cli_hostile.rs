@@ -489,3 +489,92 @@ fn test_case_names_reach_the_terminal_escaped() {
     );
     assert!(!out.contains('\u{1b}') && !out.contains('\u{7}') && !out.contains('\u{202e}'));
 }
+
+/// A test file with a good case, a case with a misspelt key, and a failing
+/// case, in a scratch copy of `tests/fixtures/run`.
+fn three_cases() -> tempfile::TempDir {
+    let dir = scratch();
+    let yaml = "\
+policy: policy.dunning
+invoices_file: invoices.csv
+cases:
+  - name: nothing on new year's day
+    date: 2025-01-01
+    expect: []
+  - name: a misspelt key
+    date: 2025-01-01
+    expekt: []
+  - name: something on new year's day
+    date: 2025-01-01
+    expect:
+      - {customer_id: X, action: call, rule: letter, invoices: [A1]}
+";
+    std::fs::write(dir.path().join("t.yaml"), yaml).unwrap();
+    dir
+}
+
+#[test]
+fn one_bad_key_fails_its_case_only() {
+    let dir = three_cases();
+    let (code, out, _) = run_in(dir.path(), &["test", "t.yaml"], None);
+    assert_eq!(code, 1);
+    assert!(
+        out.contains("ok    t.yaml: nothing on new year's day"),
+        "{out}"
+    );
+    assert!(out.contains("ERROR t.yaml: a misspelt key"), "{out}");
+    assert!(out.contains("unknown field `expekt`"), "{out}");
+    assert!(
+        out.contains("FAIL  t.yaml: something on new year's day"),
+        "{out}"
+    );
+    assert!(out.ends_with("1 passed, 2 failed\n"), "{out}");
+}
+
+#[test]
+fn test_filter_json_and_sarif_lines() {
+    let dir = three_cases();
+    let (code, out, _) = run_in(dir.path(), &["test", "--filter", "nothing", "t.yaml"], None);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.ends_with("1 passed, 0 failed\n"), "{out}");
+    let (code, out, err) = run_in(dir.path(), &["test", "--format", "json", "t.yaml"], None);
+    assert_eq!(code, 1);
+    assert!(err.ends_with("1 passed, 2 failed\n"), "{err}");
+    let doc: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let cases = doc["files"][0]["cases"].as_array().unwrap();
+    let summary: Vec<(&str, u64, &str)> = cases
+        .iter()
+        .map(|c| {
+            (
+                c["name"].as_str().unwrap(),
+                c["line"].as_u64().unwrap(),
+                c["status"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            ("nothing on new year's day", 4, "passed"),
+            ("a misspelt key", 7, "error"),
+            ("something on new year's day", 10, "failed"),
+        ]
+    );
+    assert_eq!(
+        (doc["passed"].as_u64(), doc["failed"].as_u64()),
+        (Some(1), Some(2))
+    );
+    let (_, out, _) = run_in(dir.path(), &["test", "--format", "sarif", "t.yaml"], None);
+    let log: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let lines: Vec<u64> = log["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            r["locations"][0]["physicalLocation"]["region"]["startLine"]
+                .as_u64()
+                .unwrap()
+        })
+        .collect();
+    assert_eq!(lines, [7, 10]);
+}

@@ -85,6 +85,8 @@ pub(crate) enum Status {
 #[derive(Debug, Clone)]
 pub(crate) struct CaseResult {
     pub name: String,
+    /// The line of the test file the case starts on, when known.
+    pub line: Option<usize>,
     pub status: Status,
     pub time: Duration,
 }
@@ -136,9 +138,9 @@ fn looks_like_a_test_file(path: &Path) -> bool {
 }
 
 /// Runs every case of one test file, recording fired rules in `coverage`.
-pub(crate) fn run_file(path: &Path, coverage: &mut Coverage) -> FileResult {
+pub(crate) fn run_file(path: &Path, coverage: &mut Coverage, filter: Option<&str>) -> FileResult {
     let start = Instant::now();
-    let outcome = run_file_inner(path, coverage);
+    let outcome = run_file_inner(path, coverage, filter);
     FileResult {
         path: path.to_path_buf(),
         outcome,
@@ -154,7 +156,11 @@ fn content_error(message: String) -> FileError {
     FileError { message, io: false }
 }
 
-fn run_file_inner(path: &Path, coverage: &mut Coverage) -> Result<Vec<CaseResult>, FileError> {
+fn run_file_inner(
+    path: &Path,
+    coverage: &mut Coverage,
+    filter: Option<&str>,
+) -> Result<Vec<CaseResult>, FileError> {
     let shown = path.display().to_string();
     let bytes =
         dunning::read_input(path).map_err(|e| io_error(format!("cannot read {shown}: {e}")))?;
@@ -181,27 +187,67 @@ fn run_file_inner(path: &Path, coverage: &mut Coverage) -> Result<Vec<CaseResult
             fired: BTreeSet::new(),
         });
     let defaults = spec.data();
+    let lines = case_lines(text, spec.cases.len());
     let mut results = Vec::new();
     let mut names = BTreeSet::new();
-    for case in &spec.cases {
+    for (i, raw) in spec.cases.iter().enumerate() {
         let start = Instant::now();
-        let status = if !names.insert(case.name.as_str()) {
-            Status::Error {
+        let name = raw
+            .get("name")
+            .and_then(|n| n.as_str())
+            .map_or_else(|| format!("case {}", i + 1), str::to_string);
+        if filter.is_some_and(|f| !name.contains(f)) {
+            continue;
+        }
+        let status = match serde_yaml::from_value::<CaseSpec>(raw.clone()) {
+            Err(e) => Status::Error {
+                message: format!("{shown}: case {name:?} is not a valid test case: {e}"),
+            },
+            Ok(case) if !names.insert(case.name.clone()) => Status::Error {
                 message: format!("{shown}: two cases are named {:?}", case.name),
-            }
-        } else {
-            match run_case(&shown, base, &policy, case, &defaults, &mut entry.fired) {
+            },
+            Ok(case) => match run_case(&shown, base, &policy, &case, &defaults, &mut entry.fired) {
                 Ok(s) => s,
                 Err(message) => Status::Error { message },
-            }
+            },
         };
         results.push(CaseResult {
-            name: case.name.clone(),
+            name,
+            line: lines.get(i).copied(),
             status,
             time: start.elapsed(),
         });
     }
     Ok(results)
+}
+
+/// The line each case starts on: the lines that open an item of the
+/// `cases:` list (`  - name: …`, `  -`). Unknown (empty) when the file
+/// writes its cases another way and the count does not match.
+fn case_lines(text: &str, cases: usize) -> Vec<usize> {
+    let mut in_cases = false;
+    let mut found = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        let unindented = !line.starts_with([' ', '\t']) && !line.trim().is_empty();
+        if unindented && !line.starts_with('#') {
+            in_cases = line.trim_end().starts_with("cases:");
+            continue;
+        }
+        let trimmed = line.trim_start();
+        let indent = line.len() - trimmed.len();
+        if in_cases && (trimmed == "-" || trimmed.starts_with("- ")) {
+            // Items of `cases:` share the smallest indentation seen.
+            match found.first() {
+                Some(&(_, first)) if indent > first => {}
+                _ => found.push((n + 1, indent)),
+            }
+        }
+    }
+    if found.len() == cases {
+        found.into_iter().map(|(n, _)| n).collect()
+    } else {
+        Vec::new()
+    }
 }
 
 /// `a/b/../c` as `a/c`, for messages only (lexical: files are opened by the
@@ -508,10 +554,11 @@ impl Run {
 }
 
 /// Runs every test file.
-pub(crate) fn run(files: &[PathBuf]) -> Run {
+/// Runs every case of `files` (with `filter`, those whose name contains it).
+pub(crate) fn run(files: &[PathBuf], filter: Option<&str>) -> Run {
     let mut run = Run::default();
     for f in files {
-        let r = run_file(f, &mut run.coverage);
+        let r = run_file(f, &mut run.coverage, filter);
         run.files.push(r);
     }
     run

@@ -24,7 +24,9 @@ pub(crate) struct FileSpec {
     pub history: Option<serde_yaml::Value>,
     #[serde(default)]
     pub history_file: Option<String>,
-    pub cases: Vec<CaseSpec>,
+    /// Each read on its own ([`CaseSpec`]), so that a mistake in one case
+    /// fails that case only.
+    pub cases: Vec<serde_yaml::Value>,
 }
 
 impl FileSpec {
