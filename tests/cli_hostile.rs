@@ -578,3 +578,55 @@ fn test_filter_json_and_sarif_lines() {
         .collect();
     assert_eq!(lines, [7, 10]);
 }
+
+#[test]
+fn deeply_nested_yaml_is_refused_before_parsing() {
+    let dir = scratch();
+    let d = dir.path();
+    let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+    std::fs::write(d.join("deep.yaml"), &deep).unwrap();
+    std::fs::write(
+        d.join("t.yaml"),
+        format!("policy: policy.dunning\ncases:\n  - name: a\n    invoices: {deep}\n"),
+    )
+    .unwrap();
+    let (code, _, err) = run_in(
+        d,
+        &[
+            "plan",
+            "policy.dunning",
+            "--invoices",
+            "deep.yaml",
+            "--date",
+            "2025-03-05",
+        ],
+        None,
+    );
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("deep.yaml:1: not valid YAML: nested more than 64 levels deep (column 65)"),
+        "{err}"
+    );
+    let (code, _, err) = run_in(d, &["test", "t.yaml"], None);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("t.yaml:4:79: nested more than 64 levels deep"),
+        "{err}"
+    );
+    // Lists of items on one line count as well.
+    std::fs::write(d.join("items.yaml"), format!("{}x\n", "- ".repeat(5_000))).unwrap();
+    let (code, _, err) = run_in(
+        d,
+        &[
+            "plan",
+            "policy.dunning",
+            "--invoices",
+            "items.yaml",
+            "--date",
+            "2025-03-05",
+        ],
+        None,
+    );
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("nested more than 64 levels deep"), "{err}");
+}

@@ -166,6 +166,12 @@ fn run_file_inner(
         dunning::read_input(path).map_err(|e| io_error(format!("cannot read {shown}: {e}")))?;
     let text = std::str::from_utf8(&bytes)
         .map_err(|e| content_error(format!("{shown}: not UTF-8 text ({e})")))?;
+    if let Some((line, column)) = dunning::data::too_deep_yaml(text) {
+        return Err(content_error(format!(
+            "{shown}:{line}:{column}: nested more than {} levels deep; a test file is a few levels of lists and mappings",
+            dunning::data::MAX_YAML_NESTING
+        )));
+    }
     let spec: FileSpec = serde_yaml::from_str(text)
         .map_err(|e| content_error(format!("{shown}: not a valid test file: {e}")))?;
     let base = path.parent().unwrap_or(Path::new(""));
