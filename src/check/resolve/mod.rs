@@ -126,10 +126,11 @@ impl<'p> Resolver<'p> {
             },
             ast::AttributeTypeExpr::OneOf(list) => {
                 let mut values = Vec::new();
+                let mut seen = std::collections::HashSet::new();
                 for item in &list.items {
                     match &item.kind {
                         LiteralKind::Ident(v) | LiteralKind::String(v) => {
-                            if !values.contains(v) {
+                            if seen.insert(v.as_str()) {
                                 values.push(v.clone());
                                 value_spans.push(item.span);
                             }
@@ -150,7 +151,7 @@ impl<'p> Resolver<'p> {
                         }
                     }
                 }
-                Kind::OneOf(values)
+                Kind::OneOf(std::sync::Arc::new(names::OneOf::new(values)))
             }
         };
         let spans = AttributeSpans {
@@ -174,7 +175,7 @@ impl<'p> Resolver<'p> {
             Kind::Money => AttrType::Money,
             Kind::Date => AttrType::Date,
             Kind::Bool => AttrType::Bool,
-            Kind::OneOf(values) => AttrType::OneOf(values.clone()),
+            Kind::OneOf(one_of) => AttrType::OneOf(one_of.values.clone()),
             // Never produced for attributes (see `values::kind_of_literal`).
             Kind::Days | Kind::Currency => AttrType::Text,
         };
