@@ -209,3 +209,23 @@ fn an_allow_comment_silences_one_warning_and_deny_warnings_stays() {
         (0, "0 errors, 0 warnings in 1 file\n")
     );
 }
+
+#[test]
+fn fmt_check_says_when_only_line_ends_differ() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("crlf.dunning"),
+        "when overdue > 1d then email\r\nwhen overdue > 15d then call\r\n",
+    )
+    .unwrap();
+    let (code, out, _) =
+        run(dunning()
+            .current_dir(dir.path())
+            .args(["fmt", "--check", "crlf.dunning"]));
+    assert_eq!(code, 1);
+    assert_eq!(
+        out,
+        "crlf.dunning: not formatted: only its line ends (CRLF, or a byte-order mark) differ; \
+         the canonical layout ends lines with LF\n"
+    );
+}

@@ -43,8 +43,18 @@ pub(crate) fn run(args: Args) -> Outcome {
             Ok(formatted) if formatted == text => {}
             Ok(formatted) => {
                 if args.check {
-                    outln!("{name}: not formatted");
-                    out!("{}", diff(text, &formatted));
+                    let lf = text.replace("\r\n", "\n");
+                    let lf = lf.strip_prefix('\u{FEFF}').unwrap_or(&lf);
+                    if lf == formatted {
+                        // A diff of lines that look the same would not say why.
+                        outln!(
+                            "{name}: not formatted: only its line ends (CRLF, or a byte-order \
+                             mark) differ; the canonical layout ends lines with LF"
+                        );
+                    } else {
+                        outln!("{name}: not formatted");
+                        out!("{}", diff(text, &formatted));
+                    }
                     outcome = outcome.max(Outcome::Found);
                 } else if let Err(e) = files::write_atomic(path, &formatted) {
                     eprintln!("error: {e}");
