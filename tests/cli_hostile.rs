@@ -488,6 +488,10 @@ fn test_case_names_reach_the_terminal_escaped() {
         "{out}"
     );
     assert!(!out.contains('\u{1b}') && !out.contains('\u{7}') && !out.contains('\u{202e}'));
+    // JUnit: XML 1.0 cannot carry ESC or BEL at all.
+    let (_, xml, _) = run_in(d, &["test", "--format", "junit", "t.yaml"], None);
+    assert!(xml.contains("name=\"evil]0;pwned"), "{xml}");
+    assert!(!xml.contains('\u{1b}') && !xml.contains('\u{7}'), "{xml}");
 }
 
 /// A test file with a good case, a case with a misspelt key, and a failing
