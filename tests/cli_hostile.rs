@@ -634,3 +634,35 @@ fn deeply_nested_yaml_is_refused_before_parsing() {
     assert_eq!(code, 1, "{err}");
     assert!(err.contains("nested more than 64 levels deep"), "{err}");
 }
+
+/// `simulate --format json` streams its actions through a file: the output
+/// must be what the library's `json::simulation` gives, byte for byte.
+#[test]
+fn simulate_json_streamed_is_the_librarys_json() {
+    let dir = root().join("tests/fixtures/run");
+    let text = std::fs::read_to_string(dir.join("policy.dunning")).unwrap();
+    let policy = dunning::check(&dunning::parse(&text)).policy.unwrap();
+    let invoices = dunning::data::load_invoices(&dir.join("invoices.csv"), &policy).unwrap();
+    let payments = dunning::data::load_payments(&dir.join("payments.csv"), &invoices).unwrap();
+    for (from, to) in [("2025-01-01", "2025-03-31"), ("2024-01-01", "2024-01-02")] {
+        let range = dunning::DateRange::new(
+            dunning::data::parse_date(from).unwrap(),
+            dunning::data::parse_date(to).unwrap(),
+        )
+        .unwrap();
+        let data = dunning::RunData::new(&invoices).with_payments(&payments);
+        let expected = dunning::output::json::simulation(&dunning::simulate(&policy, data, range));
+        let out = dunning()
+            .args(["simulate", "policy.dunning"])
+            .args(DATA)
+            .args(["--from", from, "--to", to, "--format", "json"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0));
+        assert_eq!(
+            String::from_utf8(out.stdout).unwrap(),
+            expected,
+            "{from} to {to}"
+        );
+    }
+}

@@ -53,8 +53,8 @@ pub(crate) fn run(args: Args) -> Outcome {
         let new_payments = load::payments(args.data.payments.as_deref(), &new_invoices)?;
         let old_data = RunData::new(&old_invoices).with_payments(&old_payments);
         let new_data = RunData::new(&new_invoices).with_payments(&new_payments);
-        let a = simulate::replay(&old, old_data, range, None, true)?;
-        let b = simulate::replay(&new, new_data, range, None, true)?;
+        let a = simulate::replay(&old, old_data, range, None, true, None)?;
+        let b = simulate::replay(&new, new_data, range, None, true, None)?;
         let d = dunning::diff(&a, &b);
         let text = match args.format {
             DiffFormat::Table => render::diff::table(&d),

@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 use chrono::NaiveDate;
 use clap::ValueEnum;
 use dunning::output::csv::ActionWriter;
+use dunning::output::json::ActionsSpill;
 use dunning::{DateRange, ReplayOptions, RunData, Simulation};
 
 use super::output::Sink;
@@ -80,14 +81,18 @@ impl Progress {
     }
 }
 
-/// Replays `policy`, writing actions to `actions_out` as they come, and
-/// keeping them only when `keep`.
+/// Where `simulate --format json` writes its actions while the replay runs.
+pub(crate) type Spill = ActionsSpill<std::io::BufWriter<std::fs::File>>;
+
+/// Replays `policy`, writing actions to `actions_out` and `spill` as they
+/// come, and keeping them only when `keep`.
 pub(crate) fn replay<'a>(
     policy: &'a dunning::Policy,
     data: RunData<'a, '_>,
     range: DateRange,
     actions_out: Option<&std::path::Path>,
     keep: bool,
+    mut spill: Option<&mut Spill>,
 ) -> Result<Simulation<'a>, Outcome> {
     let mut writer = match actions_out {
         Some(path) => {
@@ -114,6 +119,13 @@ pub(crate) fn replay<'a>(
         if let Some(w) = writer.as_mut() {
             for a in &day {
                 if let Err(e) = w.write(a) {
+                    write_error.get_or_insert(e);
+                }
+            }
+        }
+        if let Some(s) = spill.as_mut() {
+            for a in &day {
+                if let Err(e) = s.push(a) {
                     write_error.get_or_insert(e);
                 }
             }
@@ -154,19 +166,24 @@ pub(crate) fn run(args: Args) -> Outcome {
         load::one_stdin(&args.data.inputs(&args.policy))?;
         let policy = load::policy(&args.policy)?;
         let inputs = load::Inputs::read(&policy, &args.data, None)?;
-        let keep = args.format == SimulateFormat::Json;
+        let mut spill = match args.format {
+            SimulateFormat::Json => Some(spill()?),
+            SimulateFormat::Table => None,
+        };
         let sim = replay(
             &policy,
             inputs.run_data(),
             range,
             args.actions_out.as_deref(),
-            keep,
+            false,
+            spill.as_mut(),
         )?;
-        let text = match args.format {
-            SimulateFormat::Table => render::simulate::table(&sim.summary),
-            SimulateFormat::Json => dunning::output::json::simulation(&sim),
-        };
-        if args.actions_out.as_deref() == Some(std::path::Path::new("-")) {
+        let to_stderr = args.actions_out.as_deref() == Some(std::path::Path::new("-"));
+        if let Some(spill) = spill {
+            return write_json(sim, spill, to_stderr);
+        }
+        let text = render::simulate::table(&sim.summary);
+        if to_stderr {
             // The actions take standard output: the summary goes to stderr.
             eprint!("{text}");
             Ok(())
@@ -175,6 +192,40 @@ pub(crate) fn run(args: Args) -> Outcome {
         }
     })();
     result.err().unwrap_or(Outcome::Ok)
+}
+
+/// An anonymous temporary file to spill the actions into.
+fn spill() -> Result<Spill, Outcome> {
+    tempfile::tempfile()
+        .map(|f| ActionsSpill::new(std::io::BufWriter::new(f)))
+        .map_err(|e| {
+            eprintln!("error: cannot make a temporary file for the actions: {e}");
+            Outcome::Failed
+        })
+}
+
+/// `{"summary": …, "actions": [...]}` with the actions read back from the
+/// spill: the JSON of a ten-year replay streams through a file rather than
+/// memory.
+fn write_json(sim: Simulation<'_>, spill: Spill, to_stderr: bool) -> Result<(), Outcome> {
+    use std::io::{Seek, Write};
+    let fail = |e: std::io::Error| {
+        eprintln!("error: cannot write the output: {e}");
+        Outcome::Failed
+    };
+    let (count, file) = spill.finish().map_err(fail)?;
+    let mut file = file.into_inner().map_err(|e| fail(e.into_error()))?;
+    file.rewind().map_err(fail)?;
+    let mut file = std::io::BufReader::new(file);
+    let written = if to_stderr {
+        let mut err = std::io::stderr().lock();
+        dunning::output::json::simulation_spilled(sim.summary, count, &mut file, &mut err)
+    } else {
+        let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+        dunning::output::json::simulation_spilled(sim.summary, count, &mut file, &mut out)
+            .and_then(|()| out.flush())
+    };
+    written.map_err(fail)
 }
 
 pub(crate) fn print_out(text: &str) -> Result<(), Outcome> {
