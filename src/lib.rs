@@ -78,7 +78,9 @@ pub use simulate::{
     InvoiceChange, KindChange, KindFigures, PaidLate, ReplayOptions, Simulation, StepFigures,
     Summary, AGE_BUCKETS,
 };
-pub use source::SourceFile;
+pub use source::{
+    input_name, max_file_bytes, read_input, set_max_file_bytes, SourceFile, DEFAULT_MAX_FILE_BYTES,
+};
 pub use span::{LineIndex, Span};
 pub use syntax::{ast, format, parse, reparse, FormatError, Parsed, SyntaxError};
 

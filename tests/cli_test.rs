@@ -172,7 +172,10 @@ fn an_unknown_field_in_a_case_is_reported() {
     .unwrap();
     let (code, out, err) = dunning_in(&file);
     assert_eq!(code, 1, "{out}{err}");
-    assert!(err.contains("unknown field `invoice`"), "{err}");
+    // The case fails, not the whole file (issue 11).
+    assert!(out.contains("ERROR") && out.contains("typo"), "{out}");
+    assert!(out.contains("unknown field `invoice`"), "{out}");
+    assert!(out.ends_with("0 passed, 1 failed\n"), "{out}");
 }
 
 fn dunning_in(file: &std::path::Path) -> (i32, String, String) {

@@ -258,6 +258,26 @@ the built-in legal rate table (data/rates/taux-interet-legal.csv) and names thos
         fix: "set interest_rate = ecb + 10",
     },
     CodeDoc {
+        code: "dunning::check::control-character",
+        summary: "a rule name, template or parameter holds a control character",
+        explanation: "Names, templates and parameters end up in the plan's CSV, in JSON, in \
+Markdown and on the terminal. A control character (a tab, ESC, BEL, U+0001) there would command the \
+terminal, and the history loader, which refuses control characters in text cells, could not read \
+back the plan that wrote them. Delete the character.",
+        example: "rule \"first\treminder\": when overdue > 1d then email",
+        fix: "rule \"first reminder\": when overdue > 1d then email",
+    },
+    CodeDoc {
+        code: "dunning::check::invisible-character",
+        summary: "a rule name, template or parameter holds an invisible character (warning)",
+        explanation: "Zero-width spaces and joiners, the soft hyphen and the byte-order mark take \
+no room on screen: two rule names that look the same differ, and `fired first` does not find \
+a rule named `first` and a U+200B. Bidirectional overrides and isolates (U+202A to U+202E, U+2066 to U+2069) show text \
+in another order than it is stored. The policy still runs; delete the character.",
+        example: "rule \"first\u{200b}\": when overdue > 1d then email",
+        fix: "rule \"first\": when overdue > 1d then email",
+    },
+    CodeDoc {
         code: "dunning::check::no-rules",
         summary: "the policy has no rules (warning)",
         explanation: "A policy without rules never does anything. This is usually an empty or \

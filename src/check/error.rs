@@ -318,6 +318,45 @@ pub enum CheckError {
         help: String,
     },
 
+    // ───────────── text ─────────────
+    /// A name, template or text holds a control character: it would reach
+    /// the plan's CSV and the terminal, and the history could not read it back.
+    #[error("the {what} `{text}` holds a control character ({character})")]
+    #[diagnostic(
+        code("dunning::check::control-character"),
+        help("delete the character; names and templates are printable text")
+    )]
+    ControlCharacter {
+        /// What holds it: a rule name, a template, a parameter.
+        what: String,
+        /// The text, with control characters escaped.
+        text: String,
+        /// The character, in words (`U+001B`).
+        character: String,
+        /// Where it is written.
+        #[label("{character} here")]
+        span: SourceSpan,
+    },
+
+    /// A name holds a character that does not show (warning).
+    #[error("the {what} `{text}` holds an invisible character ({character})")]
+    #[diagnostic(
+        code("dunning::check::invisible-character"),
+        severity(Warning),
+        help("delete it: two names that look the same would differ, and right-to-left overrides show text in another order than it runs")
+    )]
+    InvisibleCharacter {
+        /// What holds it: a rule name, a template, a parameter.
+        what: String,
+        /// The text, with the character escaped.
+        text: String,
+        /// The character, in words (`U+200B ZERO WIDTH SPACE`).
+        character: String,
+        /// Where it is written.
+        #[label("{character} here")]
+        span: SourceSpan,
+    },
+
     // ───────────── analysis (warnings) ─────────────
     /// The policy has no rules (warning).
     #[error("the policy has no rules")]

@@ -59,6 +59,45 @@ impl DataArgs {
     }
 }
 
+impl DataArgs {
+    /// The files read, named as the command line names them: the policy
+    /// and these (for [`super::output::refuse_overwriting`]).
+    pub(crate) fn inputs<'a>(&'a self, policy: &'a Path) -> Vec<(&'static str, &'a Path)> {
+        let mut inputs = vec![
+            ("the policy", policy),
+            ("--invoices", self.invoices.as_path()),
+        ];
+        let optional = [
+            ("--payments", &self.payments),
+            ("--events", &self.events),
+            ("--profile", &self.profile),
+            ("--ecb-rates", &self.ecb_rates),
+            ("--legal-rates", &self.legal_rates),
+        ];
+        for (option, path) in optional {
+            if let Some(p) = path {
+                inputs.push((option, p.as_path()));
+            }
+        }
+        inputs
+    }
+}
+
+/// Standard input can be read once: refuses two inputs given as `-` (a
+/// usage error, exit code 2).
+pub(crate) fn one_stdin(inputs: &[(&str, &Path)]) -> Result<(), Outcome> {
+    let dashes: Vec<&str> = inputs
+        .iter()
+        .filter(|(_, p)| *p == Path::new("-"))
+        .map(|(o, _)| *o)
+        .collect();
+    if let [first, second, ..] = dashes.as_slice() {
+        eprintln!("error: {first} and {second} cannot both be read from standard input (`-`)");
+        return Err(Outcome::Failed);
+    }
+    Ok(())
+}
+
 /// The rows of a run, read for one policy (its attributes type the columns).
 pub(crate) struct Inputs {
     invoices: Vec<Invoice>,
@@ -245,6 +284,16 @@ pub(crate) fn history(
     }
 }
 
+/// A date on the command line, read as data files read them: exactly
+/// `YYYY-MM-DD` (not `2025-1-1`, `+2025-01-01` or year 0), and a message
+/// that says which format is expected and, when it can, the date meant.
+pub(crate) fn date(text: &str) -> Result<chrono::NaiveDate, String> {
+    dunning::data::parse_date(text).map_err(|p| match miette::Diagnostic::help(&p) {
+        Some(help) => format!("{p}; {help}"),
+        None => p.to_string(),
+    })
+}
+
 /// `--from` to `--to`: `--from` must not come after `--to`, and a year is
 /// the longest range a replay is meant for times ten.
 pub(crate) fn range(
@@ -262,14 +311,4 @@ pub(crate) fn range(
         }
         Outcome::Failed
     })
-}
-
-/// Writes to a file, or says why not.
-pub(crate) fn create(path: &Path) -> Result<std::io::BufWriter<std::fs::File>, Outcome> {
-    std::fs::File::create(path)
-        .map(std::io::BufWriter::new)
-        .map_err(|e| {
-            eprintln!("error: cannot write {}: {e}", path.display());
-            Outcome::Failed
-        })
 }

@@ -1028,7 +1028,8 @@ pub fn render_warnings(warnings: &[DataError]) -> String {
     out
 }
 
-/// A value as messages quote it: control characters escaped, long values cut.
+/// A value as messages quote it: control and invisible characters escaped,
+/// long values cut.
 pub(crate) fn shown(value: &str) -> String {
     const MAX: usize = 60;
     let mut out = String::new();
@@ -1038,14 +1039,7 @@ pub(crate) fn shown(value: &str) -> String {
             out.push_str(&format!("… ({total} characters)"));
             break;
         }
-        match c {
-            '\0' => out.push_str("\\0"),
-            '\t' => out.push_str("\\t"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            c if c.is_control() => out.push_str(&c.escape_unicode().to_string()),
-            c => out.push(c),
-        }
+        crate::words::push_escaped(&mut out, c);
     }
     out
 }

@@ -34,6 +34,14 @@ pub(crate) fn date(text: &str) -> Result<NaiveDate, Problem> {
         });
     };
     let year = year as i32;
+    if year == 0 {
+        return Err(Problem::BadDate {
+            value: shown(text),
+            reason: ": there is no year 0".into(),
+            expected: "YYYY-MM-DD".into(),
+            help: None,
+        });
+    }
     if !(1..=12).contains(&month) {
         return Err(Problem::BadDate {
             value: shown(text),
@@ -385,11 +393,7 @@ pub(crate) fn boolean(text: &str) -> Result<bool, Problem> {
 /// starting like a spreadsheet formula (see `output::csv::neutralize`) is
 /// taken off again.
 pub(crate) fn exported_text(text: &str) -> Result<&str, Problem> {
-    let unquoted = match text.strip_prefix('\'') {
-        Some(rest) if rest.starts_with(['=', '+', '-', '@']) => rest,
-        _ => text,
-    };
-    self::text(unquoted)
+    self::text(crate::output::csv::unneutralize(text))
 }
 
 pub(crate) fn text(text: &str) -> Result<&str, Problem> {
@@ -397,12 +401,7 @@ pub(crate) fn text(text: &str) -> Result<&str, Problem> {
         None => Ok(text),
         Some(c) => Err(Problem::BadText {
             value: shown(text),
-            character: match c {
-                '\0' => "NUL".into(),
-                '\t' => "a tab".into(),
-                '\n' | '\r' => "a line break".into(),
-                c => format!("U+{:04X}", u32::from(c)),
-            },
+            character: crate::words::character_name(c),
         }),
     }
 }
@@ -430,6 +429,11 @@ mod tests {
             err(date("2025-02-30")),
             "`2025-02-30` is not a date: February 2025 has 28 days (expected YYYY-MM-DD)"
         );
+        assert_eq!(
+            err(date("0000-01-01")),
+            "`0000-01-01` is not a date: there is no year 0 (expected YYYY-MM-DD)"
+        );
+        assert!(date("+2025-01-01").is_err() && date("2025-1-1").is_err());
         assert_eq!(
             err(date("2025-13-01")),
             "`2025-13-01` is not a date: there is no month 13 (expected YYYY-MM-DD)"

@@ -123,6 +123,67 @@ pub struct Snapshot {
     pub credit_notes: Vec<Invoice>,
 }
 
+/// The deepest nesting of flow collections (`[`, `{`) and of `- ` items on
+/// one line a YAML file may have. The YAML parser recurses on nesting: a
+/// 200 KB file of 100,000 `[` took a minute before failing.
+pub const MAX_YAML_NESTING: usize = 64;
+
+/// Where (line, column, 1-based) a YAML text nests deeper than
+/// [`MAX_YAML_NESTING`], found by a scan that does not recurse: brackets
+/// and braces outside quotes and comments, and `- ` items opening on one
+/// line.
+pub fn too_deep_yaml(text: &str) -> Option<(usize, usize)> {
+    let mut depth = 0usize;
+    for (n, line) in text.lines().enumerate() {
+        let mut quote: Option<char> = None;
+        let mut items = 0usize;
+        let mut leading = true;
+        let mut previous = ' ';
+        for (col, c) in line.chars().enumerate() {
+            let at = Some((n + 1, col + 1));
+            match quote {
+                Some(q) => {
+                    if c == q {
+                        quote = None;
+                    }
+                }
+                None => match c {
+                    '#' if previous == ' ' || col == 0 => break,
+                    '"' | '\''
+                        if matches!(previous, ' ' | '[' | '{' | ',' | ':' | '-') || col == 0 =>
+                    {
+                        quote = Some(c)
+                    }
+                    '[' | '{' => {
+                        depth += 1;
+                        if depth + items > MAX_YAML_NESTING {
+                            return at;
+                        }
+                    }
+                    ']' | '}' => depth = depth.saturating_sub(1),
+                    '-' if leading => {
+                        items += 1;
+                        if depth + items > MAX_YAML_NESTING {
+                            return at;
+                        }
+                    }
+                    ' ' | '\t' => {}
+                    _ => leading = false,
+                },
+            }
+            previous = c;
+        }
+    }
+    None
+}
+
+/// A date as data files write it: exactly `YYYY-MM-DD`, a real day, year 1
+/// or later. The error says why and, when it can, which date was meant
+/// (`15/01/2025`: "did you mean 2025-01-15?").
+pub fn parse_date(text: &str) -> Result<chrono::NaiveDate, Problem> {
+    fields::date(text)
+}
+
 use foldhash::HashMap;
 use std::fmt;
 use std::path::Path;
@@ -500,14 +561,24 @@ impl<'i> InvoiceIndex<'i> {
     }
 }
 
-/// A file's name for messages, its bytes and its format (from the extension).
+/// A data file's name, bytes and format (`-`: standard input, whose format
+/// is told from its first character: `[` JSON, `-` YAML, else CSV).
 fn read_file(path: &Path) -> Result<(String, Vec<u8>, Format), DataErrors> {
-    let name = path.display().to_string();
-    let Some(format) = Format::from_path(path) else {
-        return Err(DataErrors::file(&name, Problem::UnknownFormat));
+    let name = crate::source::input_name(path);
+    let stdin = path == Path::new("-");
+    let format = if stdin {
+        None
+    } else {
+        match Format::from_path(path) {
+            Some(f) => Some(f),
+            None => return Err(DataErrors::file(&name, Problem::UnknownFormat)),
+        }
     };
-    match std::fs::read(path) {
-        Ok(bytes) => Ok((name, bytes, format)),
+    match crate::source::read_input(path) {
+        Ok(bytes) => {
+            let format = format.unwrap_or_else(|| Format::sniff(&bytes));
+            Ok((name, bytes, format))
+        }
         Err(e) => Err(DataErrors::file(
             &name,
             Problem::Io {

@@ -20,3 +20,24 @@ pub mod diagnostics;
 pub mod json;
 pub mod profile;
 mod text;
+
+/// Text for a terminal: control characters (ESC, BEL; not line breaks or
+/// tabs) and invisible ones (zero-width, bidirectional overrides) written
+/// as escapes (`\u{1b}`), so that a test case's name cannot change the
+/// terminal's title, clear the screen or reorder what follows.
+pub fn terminal_safe(text: &str) -> std::borrow::Cow<'_, str> {
+    let unsafe_char =
+        |c: char| (c.is_control() && !matches!(c, '\n' | '\t')) || crate::words::is_invisible(c);
+    if !text.chars().any(unsafe_char) {
+        return text.into();
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        if unsafe_char(c) {
+            crate::words::push_escaped(&mut out, c);
+        } else {
+            out.push(c);
+        }
+    }
+    out.into()
+}

@@ -127,10 +127,11 @@ impl<'p> Resolver<'p> {
             },
             ast::AttributeTypeExpr::OneOf(list) => {
                 let mut values = Vec::new();
+                let mut seen = std::collections::HashSet::new();
                 for item in &list.items {
                     match &item.kind {
                         LiteralKind::Ident(v) | LiteralKind::String(v) => {
-                            if !values.contains(v) {
+                            if seen.insert(v.as_str()) {
                                 values.push(v.clone());
                                 value_spans.push(item.span);
                             }
@@ -151,7 +152,7 @@ impl<'p> Resolver<'p> {
                         }
                     }
                 }
-                Kind::OneOf(values)
+                Kind::OneOf(std::sync::Arc::new(names::OneOf::new(values)))
             }
         };
         let spans = AttributeSpans {
@@ -175,7 +176,7 @@ impl<'p> Resolver<'p> {
             Kind::Money => AttrType::Money,
             Kind::Date => AttrType::Date,
             Kind::Bool => AttrType::Bool,
-            Kind::OneOf(values) => AttrType::OneOf(values.clone()),
+            Kind::OneOf(one_of) => AttrType::OneOf(one_of.values.clone()),
             // Never produced for attributes (see `values::kind_of_literal`).
             Kind::Days | Kind::Currency => AttrType::Text,
         };
@@ -211,7 +212,12 @@ impl<'p> Resolver<'p> {
                         .name
                         .as_ref()
                         .map_or_else(|| format!("pause-{}", pauses.len() + 1), |n| n.name.clone());
-                    if let Ok(condition) = self.condition(&pause.condition) {
+                    let printable = match &pause.name {
+                        Some(n) => self.printable("pause name", &n.name, n.span),
+                        None => Ok(()),
+                    };
+                    let condition = self.condition(&pause.condition);
+                    if let (Ok(()), Ok(condition)) = (printable, condition) {
                         pauses.push(Pause {
                             name,
                             condition,
@@ -234,12 +240,17 @@ impl<'p> Resolver<'p> {
 
     fn rule(&mut self, rule: &ast::RuleStmt, index: usize) -> Result<Rule, Reported> {
         // Every part is resolved, even after a failure, to report everything.
+        let name = match &rule.name {
+            Some(n) => self.printable("rule name", &n.name, n.span),
+            None => Ok(()),
+        };
         let condition = self.condition(&rule.condition);
         let action = self.action(&rule.action);
         let repeat_days = match &rule.repeat {
             None => Ok(None),
             Some(lit) => self.repeat(lit).map(Some),
         };
+        name?;
         Ok(Rule {
             name: rule_name(rule, index),
             condition: condition?,
@@ -297,6 +308,20 @@ impl<'p> Resolver<'p> {
                 span: p.span.into(),
             }));
         }
+        let mut printable = match &action.template {
+            Some(t) => self.printable("template", &t.name, t.span),
+            None => Ok(()),
+        };
+        for p in &action.params {
+            if let LiteralKind::String(text) = &p.value.kind {
+                printable = printable.and(self.printable(
+                    &format!("value of `{}`", p.name.name),
+                    text,
+                    p.value.span,
+                ));
+            }
+        }
+        printable?;
         let params = action
             .params
             .iter()
@@ -318,6 +343,39 @@ impl<'p> Resolver<'p> {
             template: action.template.as_ref().map(|t| t.name.clone()),
             params,
         })
+    }
+
+    /// Text the plan writes out (names, templates, parameters): a control
+    /// character is an error, since the terminal would run it and the
+    /// history could not read the plan back; an invisible character is a
+    /// warning, since two names that look the same would differ.
+    fn printable(&mut self, what: &str, text: &str, span: Span) -> Result<(), Reported> {
+        let found = text.chars().find(|c| c.is_control());
+        let Some(c) = found.or_else(|| text.chars().find(|&c| crate::words::is_invisible(c)))
+        else {
+            return Ok(());
+        };
+        let (what, text, character) = (
+            what.to_string(),
+            crate::words::escaped(text),
+            crate::words::character_name(c),
+        );
+        if c.is_control() {
+            Err(self.report(CheckError::ControlCharacter {
+                what,
+                text,
+                character,
+                span: span.into(),
+            }))
+        } else {
+            let _warned = self.report(CheckError::InvisibleCharacter {
+                what,
+                text,
+                character,
+                span: span.into(),
+            });
+            Ok(())
+        }
     }
 
     /// The text of the policy a span covers.

@@ -32,7 +32,9 @@ pub(crate) struct FileSpec {
     /// file (relative to the test file) or the profile itself.
     #[serde(default)]
     pub profile: Option<serde_yaml::Value>,
-    pub cases: Vec<CaseSpec>,
+    /// Each read on its own ([`CaseSpec`]), so that a mistake in one case
+    /// fails that case only.
+    pub cases: Vec<serde_yaml::Value>,
 }
 
 impl FileSpec {

@@ -50,6 +50,20 @@ impl Format {
     }
 }
 
+impl Format {
+    /// The format of data without a name (standard input), from its first
+    /// character that is not a space or a byte-order mark: `[` or `{` is
+    /// JSON, `-` or `---` YAML, anything else CSV.
+    pub fn sniff(bytes: &[u8]) -> Format {
+        let text = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
+        match text.iter().find(|b| !b.is_ascii_whitespace()) {
+            Some(b'[' | b'{') => Format::Json,
+            Some(b'-') => Format::Yaml,
+            _ => Format::Csv,
+        }
+    }
+}
+
 impl fmt::Display for Format {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {

@@ -241,6 +241,23 @@ pub(super) fn read_records(
             return;
         }
     };
+    if format == Format::Yaml {
+        if let Some((line, column)) = crate::data::too_deep_yaml(text) {
+            let message = format!(
+                "nested more than {} levels deep (column {column})",
+                crate::data::MAX_YAML_NESTING
+            );
+            errors.push(
+                Place::Line(line),
+                None,
+                Problem::BadYaml {
+                    message,
+                    help: Some("a data file is a list of flat records".into()),
+                },
+            );
+            return;
+        }
+    }
     let document = match format {
         Format::Json => serde_json::from_str::<Document>(text).map_err(|e| {
             let message = split_location(&e.to_string(), e.line(), e.column());
