@@ -237,6 +237,12 @@ fn statement_kind() -> impl Strategy<Value = StatementKind> {
                 span: Span::default(),
             })
         }),
+        1 => (ident(), any::<bool>(), list(1)).prop_map(|(subject, negated, list)| {
+            StatementKind::Scope(ScopeDecl {
+                test: Membership { subject: id(subject), negated, list },
+                span: Span::default(),
+            })
+        }),
     ]
 }
 

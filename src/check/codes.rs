@@ -278,6 +278,24 @@ in another order than it is stored. The policy still runs; delete the character.
         fix: "rule \"first\": when overdue > 1d then email",
     },
     CodeDoc {
+        code: "dunning::check::duplicate-scope",
+        summary: "a policy declares its scope twice",
+        explanation: "A policy has one scope: the invoices it handles when several policies run \
+together. List every value in one `scope` line.",
+        example: "attribute segment in [strategic, key]\nscope segment in [strategic]\nscope segment in [key]\nwhen overdue >= 3d then call",
+        fix: "attribute segment in [strategic, key]\nscope segment in [strategic, key]\nwhen overdue >= 3d then call",
+    },
+    CodeDoc {
+        code: "dunning::check::invalid-scope",
+        summary: "a scope tests something else than an attribute with a list of values",
+        explanation: "When several policies run together, each invoice goes to the one policy whose \
+scope holds. The route is taken from the invoice's row, once for the whole run: a scope tests an \
+attribute declared with a list of values (`attribute segment in [...]`), never a fact such as \
+`overdue` that changes from day to day.",
+        example: "scope overdue in [30d]\nwhen overdue >= 3d then call",
+        fix: "attribute segment in [strategic, key]\nscope segment in [strategic, key]\nwhen overdue >= 3d then call",
+    },
+    CodeDoc {
         code: "dunning::check::no-rules",
         summary: "the policy has no rules (warning)",
         explanation: "A policy without rules never does anything. This is usually an empty or \

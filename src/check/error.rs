@@ -318,6 +318,37 @@ pub enum CheckError {
         help: String,
     },
 
+    /// A policy declares its scope twice.
+    #[error("the policy's scope is declared twice")]
+    #[diagnostic(
+        code("dunning::check::duplicate-scope"),
+        help("keep one `scope` line; list every value it takes in it")
+    )]
+    DuplicateScope {
+        /// Where it is written.
+        #[label(primary, "declared again here")]
+        span: SourceSpan,
+        /// Where the first one is.
+        #[label("first declared here")]
+        first: SourceSpan,
+    },
+
+    /// A scope tests something else than a declared attribute with a list of values.
+    #[error("a scope tests an attribute declared with a list of values, not `{name}`")]
+    #[diagnostic(code("dunning::check::invalid-scope"))]
+    InvalidScope {
+        /// The name, as written.
+        name: String,
+        /// Where it is written.
+        #[label("{label}")]
+        span: SourceSpan,
+        /// The words under the name.
+        label: String,
+        /// How to fix it.
+        #[help]
+        help: String,
+    },
+
     // ───────────── text ─────────────
     /// A name, template or text holds a control character: it would reach
     /// the plan's CSV and the terminal, and the history could not read it back.

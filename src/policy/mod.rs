@@ -48,6 +48,9 @@ pub struct Policy {
     pub pauses: Vec<Pause>,
     /// The ladder, in file order: a later rule is a more advanced step.
     pub rules: Vec<Rule>,
+    /// The invoices this policy handles when several policies run
+    /// together (`scope …`); `None` handles every invoice.
+    pub scope: Option<Scope>,
     /// The lines of the policy's text, to number the lines its spans are
     /// on. Like spans, it takes no part in equality.
     #[serde(skip)]
@@ -251,6 +254,34 @@ pub struct Pause {
     pub condition: Condition,
     /// The whole `pause` statement.
     pub span: Span,
+}
+
+/// `scope segment in [strategic, key]`: which invoices a policy handles
+/// when several run together. Only an attribute with a list of values may
+/// route, so an invoice's policy never changes during a run.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Scope {
+    /// The attribute tested.
+    pub attribute: AttrIdx,
+    /// Its values that belong to the policy (or, `negated`, that do not).
+    pub values: Vec<String>,
+    /// Written `not in`.
+    pub negated: bool,
+    /// The whole `scope` statement.
+    #[serde(skip)]
+    pub span: Span,
+}
+
+impl Scope {
+    /// The invoice belongs to the policy: its value of the attribute is (or,
+    /// `not in`, is not) one of the values. An empty cell is in no list.
+    pub fn holds(&self, invoice: &crate::data::Invoice) -> bool {
+        let listed = match invoice.attributes.get(self.attribute.get()) {
+            Some(crate::data::AttrValue::Text(v)) => self.values.iter().any(|x| x == v),
+            _ => false,
+        };
+        listed != self.negated
+    }
 }
 
 /// A step of the ladder.

@@ -78,7 +78,7 @@ pub struct Comment {
     pub span: Span,
 }
 
-/// A statement: a rule, a setting, an attribute declaration or a pause.
+/// A statement: a rule, a setting, an attribute declaration, a pause or a scope.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Statement {
     /// Which statement.
@@ -100,6 +100,8 @@ pub enum StatementKind {
     Attribute(AttributeDecl),
     /// `pause NAME when …`
     Pause(PauseDecl),
+    /// `scope ATTRIBUTE in […]`
+    Scope(ScopeDecl),
 }
 
 /// A rule: `rule first_reminder: when overdue >= 1d then email`.
@@ -199,6 +201,16 @@ pub struct PauseDecl {
     pub name: Option<Ident>,
     /// The condition after `when`.
     pub condition: Condition,
+    /// Where it is written.
+    pub span: Span,
+}
+
+/// The invoices a policy handles when several run together:
+/// `scope segment in [strategic, key]`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ScopeDecl {
+    /// The test an invoice passes to be this policy's.
+    pub test: Membership,
     /// Where it is written.
     pub span: Span,
 }

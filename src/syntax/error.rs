@@ -170,6 +170,8 @@ const STATEMENT_RULES: &[Rule] = &[
     Rule::kw_attribute,
     Rule::pause_decl,
     Rule::kw_pause,
+    Rule::scope_decl,
+    Rule::kw_scope,
 ];
 
 /// Rules that can start a condition.
@@ -333,6 +335,7 @@ pub(crate) fn describe(rule: &Rule) -> Option<&'static str> {
         Rule::type_name => "a type (`text`, `number`, `money`, `date` or `bool`)",
         Rule::value_list => "a list of values such as `[strategic, key]`",
         Rule::pause_decl => "a pause",
+        Rule::scope_decl => "a scope (`scope segment in [strategic, key]`)",
         Rule::action => "an action (`email`, `sms`, `call`, `letter`…)",
         Rule::action_name => "an action (`email`, `sms`, `call`, `letter`…)",
         Rule::template => "a template name in quotes",
@@ -374,6 +377,7 @@ pub(crate) fn describe(rule: &Rule) -> Option<&'static str> {
         Rule::kw_set => "`set`",
         Rule::kw_attribute => "`attribute`",
         Rule::kw_pause => "`pause`",
+        Rule::kw_scope => "`scope`",
         Rule::kw_template => "`template`",
         Rule::kw_with => "`with`",
         Rule::kw_repeat => "`repeat`",

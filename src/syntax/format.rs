@@ -134,6 +134,15 @@ fn statement(out: &mut String, s: &Statement) {
             head.push_str("when ");
             broken(out, &head, &p.condition, None);
         }
+        StatementKind::Scope(scope) => {
+            let _ = write!(out, "scope {}", scope.test.subject.name);
+            out.push_str(if scope.test.negated {
+                " not in "
+            } else {
+                " in "
+            });
+            list(out, &scope.test.list);
+        }
     }
 }
 

@@ -50,7 +50,11 @@ pub(crate) fn parse_items(
                     span,
                 });
             }
-            Rule::rule_stmt | Rule::setting | Rule::attribute_decl | Rule::pause_decl => {
+            Rule::rule_stmt
+            | Rule::setting
+            | Rule::attribute_decl
+            | Rule::pause_decl
+            | Rule::scope_decl => {
                 let statement = visitor.statement(pair.clone())?;
                 let span = statement.span;
                 items.push(Item {
@@ -153,6 +157,7 @@ impl Visitor {
             Rule::setting => StatementKind::Setting(self.visit_setting(pair)?),
             Rule::attribute_decl => StatementKind::Attribute(self.visit_attribute_decl(pair)?),
             Rule::pause_decl => StatementKind::Pause(self.visit_pause_decl(pair)?),
+            Rule::scope_decl => StatementKind::Scope(self.visit_scope_decl(pair)?),
             other => return Err(missing(&format!("statement, got {other:?}"))),
         };
         Ok(Statement {
@@ -241,6 +246,37 @@ impl Visitor {
         Ok(AttributeDecl {
             name: self.ident(&name),
             ty,
+            span,
+        })
+    }
+
+    fn visit_membership(&self, pair: Pair<'_, Rule>) -> Result<Membership, SyntaxError> {
+        let mut subject = None;
+        let mut negated = false;
+        let mut list = None;
+        for child in pair.into_inner() {
+            match child.as_rule() {
+                Rule::ident => subject = Some(self.ident(&child)),
+                Rule::op_not => negated = true,
+                Rule::list => list = Some(self.visit_list(child)?),
+                _ => {}
+            }
+        }
+        Ok(Membership {
+            subject: subject.ok_or_else(|| missing("membership subject"))?,
+            negated,
+            list: list.ok_or_else(|| missing("membership list"))?,
+        })
+    }
+
+    fn visit_scope_decl(&self, pair: Pair<'_, Rule>) -> Result<ScopeDecl, SyntaxError> {
+        let span = self.span(&pair);
+        let test = pair
+            .into_inner()
+            .find(|p| p.as_rule() == Rule::membership)
+            .ok_or_else(|| missing("scope test"))?;
+        Ok(ScopeDecl {
+            test: self.visit_membership(test)?,
             span,
         })
     }
@@ -355,24 +391,7 @@ impl Visitor {
                     rhs: self.visit_literal(rhs)?,
                 })
             }
-            Rule::membership => {
-                let mut subject = None;
-                let mut negated = false;
-                let mut list = None;
-                for child in pair.into_inner() {
-                    match child.as_rule() {
-                        Rule::ident => subject = Some(self.ident(&child)),
-                        Rule::op_not => negated = true,
-                        Rule::list => list = Some(self.visit_list(child)?),
-                        _ => {}
-                    }
-                }
-                ConditionKind::Member(Membership {
-                    subject: subject.ok_or_else(|| missing("membership subject"))?,
-                    negated,
-                    list: list.ok_or_else(|| missing("membership list"))?,
-                })
-            }
+            Rule::membership => ConditionKind::Member(self.visit_membership(pair)?),
             Rule::fired => {
                 let name = pair
                     .into_inner()
@@ -526,6 +545,7 @@ fn is_punct(rule: Rule) -> bool {
             | Rule::kw_attribute
             | Rule::kw_in
             | Rule::kw_pause
+            | Rule::kw_scope
             | Rule::kw_when
     )
 }

@@ -217,6 +217,11 @@ impl Shift for Statement {
                 pause.name.shift(by);
                 pause.condition.shift(by);
             }
+            StatementKind::Scope(scope) => {
+                moved(&mut scope.span, by);
+                scope.test.subject.shift(by);
+                scope.test.list.shift(by);
+            }
         }
     }
 }
@@ -281,6 +286,7 @@ mod tests {
         "set cooldown = 7d\n",
         "attribute s in [a, b]\n",
         "pause p when disputed\n",
+        "scope s in [a]\n",
         "rule b: when fired a then call template \"x\" with copy = \"é\"\n",
         "when ",
         "≥",

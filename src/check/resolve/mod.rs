@@ -197,6 +197,7 @@ impl<'p> Resolver<'p> {
         let settings = self.settings(policy);
         let mut pauses = Vec::new();
         let mut rules = Vec::new();
+        let mut scope: Option<Scope> = None;
         let mut rule_index = 0;
         for statement in policy.statements() {
             match &statement.kind {
@@ -225,6 +226,17 @@ impl<'p> Resolver<'p> {
                         });
                     }
                 }
+                StatementKind::Scope(decl) => {
+                    if let Some(first) = &scope {
+                        let first = first.span;
+                        let _ = self.report(CheckError::DuplicateScope {
+                            span: decl.span.into(),
+                            first: first.into(),
+                        });
+                    } else if let Ok(checked) = self.scope(decl) {
+                        scope = Some(checked);
+                    }
+                }
                 StatementKind::Setting(_) | StatementKind::Attribute(_) => {}
             }
         }
@@ -234,6 +246,7 @@ impl<'p> Resolver<'p> {
             attributes: self.attributes.clone(),
             pauses,
             rules,
+            scope,
             lines: LineIndex::new(self.source),
         })
     }
@@ -263,6 +276,66 @@ impl<'p> Resolver<'p> {
                 action: rule.action.span,
                 repeat: rule.repeat.as_ref().map(|r| r.span),
             },
+        })
+    }
+
+    /// `scope ATTRIBUTE in [values]`: the attribute must be declared with
+    /// a list of values, so that the route of an invoice is known from its
+    /// row alone and never changes during a run.
+    fn scope(&mut self, decl: &ast::ScopeDecl) -> Result<Scope, Reported> {
+        let subject = &decl.test.subject;
+        let declared = self
+            .attribute_index
+            .get(&subject.name)
+            .copied()
+            .filter(|&i| matches!(self.attribute_kinds[i], Kind::OneOf(_)));
+        let Some(index) = declared else {
+            let (label, help) = if Fact::named(&subject.name)
+                .is_some_and(|f| f.built_in().is_some())
+            {
+                (
+                    "a built-in fact, which may change from day to day".to_string(),
+                    "route with an attribute of the invoices, such as `scope segment in [strategic, key]`".to_string(),
+                )
+            } else {
+                (
+                    "not an attribute declared with a list of values".to_string(),
+                    format!(
+                        "declare it with its values: `attribute {} in [a, b]`",
+                        subject.name
+                    ),
+                )
+            };
+            return Err(self.report(CheckError::InvalidScope {
+                name: subject.name.clone(),
+                span: subject.span.into(),
+                label,
+                help,
+            }));
+        };
+        // The values are checked as in a condition (undeclared values, types).
+        let kind = self.attribute_kinds[index].clone();
+        let values: Vec<Result<_, Reported>> = decl
+            .test
+            .list
+            .items
+            .iter()
+            .map(|item| self.value(&kind, item, &subject.name))
+            .collect();
+        let values = values
+            .into_iter()
+            .collect::<Result<Vec<_>, _>>()?
+            .into_iter()
+            .filter_map(|v| match v {
+                crate::policy::Value::Text(t) => Some(t),
+                _ => None,
+            })
+            .collect();
+        Ok(Scope {
+            attribute: AttrIdx::new(index),
+            values,
+            negated: decl.test.negated,
+            span: decl.span,
         })
     }
 
