@@ -10,7 +10,7 @@
 //! | format | [`format()`], [`format_reusing`] | [`Parsed`] (and the parse of an earlier canonical text) | the canonical text (parsed), or a [`FormatError`] |
 //! | reparse | [`reparse`], [`reparse_owned`] | the previous [`Parsed`], the edited text | what [`parse`] gives, reusing the statements the edit left alone |
 //! | check | [`check`] | [`Parsed`] | [`Checked`]: the [`Policy`] if nothing is wrong, and every [`PolicyError`] |
-//! | data | [`data::load_invoices`], … | files, and the policy (for its attributes) | invoices, payments, account events, history: a [`RunData`] |
+//! | data | [`data::load_invoices`], … ([`data::load_invoices_with`] and the other `_with` loaders for exports read through a [`data::Profile`]; [`data::inspect`] guesses one) | files, and the policy (for its attributes) | invoices, payments, account events, history: a [`RunData`] |
 //! | plan | [`plan`] | [`Policy`], [`RunData`], a day | [`Plan`]: that day's [`Action`]s |
 //! | explain | [`explain`] | [`Policy`], [`RunData`], a day, an invoice | [`Explanation`] |
 //! | replay | [`replay`], [`simulate`] | [`Policy`], [`RunData`], a [`DateRange`] | each day's actions, a [`Summary`]; a [`Simulation`] |
@@ -74,10 +74,13 @@ pub use eval::{
 };
 pub use policy::Policy;
 pub use simulate::{
-    diff, replay, simulate, Context, Crossed, DateRange, DateRangeError, Diff, Engine,
-    InvoiceChange, KindChange, KindFigures, ReplayOptions, Simulation, StepFigures, Summary,
+    diff, replay, simulate, Context, Crossed, DateRange, DateRangeError, Diff, Engine, Indicators,
+    InvoiceChange, KindChange, KindFigures, PaidLate, ReplayOptions, Simulation, StepFigures,
+    Summary, AGE_BUCKETS,
 };
-pub use source::SourceFile;
+pub use source::{
+    input_name, max_file_bytes, read_input, set_max_file_bytes, SourceFile, DEFAULT_MAX_FILE_BYTES,
+};
 pub use span::{LineIndex, Span};
 pub use syntax::{
     ast, format, format_reusing, parse, reparse, reparse_owned, FormatError, Parsed, SyntaxError,

@@ -22,6 +22,14 @@ impl Currency {
         Some(Currency(bytes))
     }
 
+    /// Digits after the decimal point of its minor unit: 2 for EUR, 0 for
+    /// JPY (2 when the list gives none).
+    pub fn minor_digits(&self) -> u32 {
+        iso_currency::Currency::from_code(self.as_str())
+            .and_then(|c| c.exponent())
+            .map_or(2, u32::from)
+    }
+
     /// The three-letter code: `EUR`.
     pub fn as_str(&self) -> &str {
         // Only ASCII upper-case letters ever get in (see `parse`).

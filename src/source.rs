@@ -3,7 +3,9 @@
 //! then `output::diagnostics::Renderer` (for people) or `flatten` (for
 //! programs).
 
+use std::io::Read;
 use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::check::{check, Checked};
 use crate::syntax::{parse, Parsed, SyntaxError};
@@ -50,10 +52,11 @@ impl SourceFile {
         }
     }
 
-    /// Reads a file, named in messages as the path is written.
+    /// Reads a file (see [`read_input`]: `-` is standard input), named in
+    /// messages as the path is written.
     pub fn read(path: &Path) -> std::io::Result<Self> {
-        let bytes = std::fs::read(path)?;
-        Ok(SourceFile::from_bytes(path.display().to_string(), &bytes))
+        let bytes = read_input(path)?;
+        Ok(SourceFile::from_bytes(input_name(path), &bytes))
     }
 
     /// The name messages call the file by.
@@ -83,4 +86,83 @@ impl SourceFile {
     pub fn check(&self) -> Checked {
         check(&self.parse())
     }
+}
+
+/// The largest file [`read_input`] reads by default: 512 MiB, five times a
+/// million invoices as CSV.
+pub const DEFAULT_MAX_FILE_BYTES: u64 = 512 * 1024 * 1024;
+
+static MAX_FILE_BYTES: AtomicU64 = AtomicU64::new(DEFAULT_MAX_FILE_BYTES);
+
+/// Sets the largest file [`read_input`] reads (the command line's
+/// `--max-file-size`), for the whole process.
+pub fn set_max_file_bytes(bytes: u64) {
+    MAX_FILE_BYTES.store(bytes, Ordering::Relaxed);
+}
+
+/// The largest file [`read_input`] reads.
+pub fn max_file_bytes() -> u64 {
+    MAX_FILE_BYTES.load(Ordering::Relaxed)
+}
+
+/// How messages name an input: `<stdin>` for `-`, the path as written
+/// otherwise.
+pub fn input_name(path: &Path) -> String {
+    if path == Path::new("-") {
+        "<stdin>".to_string()
+    } else {
+        path.display().to_string()
+    }
+}
+
+/// Reads an input whole: `-` is standard input; anything else must be a
+/// regular file (links followed). A device (`/dev/zero`), a FIFO or a
+/// folder is refused rather than read forever or waited on, and no input
+/// may be larger than [`max_file_bytes`].
+pub fn read_input(path: &Path) -> std::io::Result<Vec<u8>> {
+    use std::io::{Error, ErrorKind};
+    let limit = max_file_bytes();
+    let too_large = || {
+        Error::new(
+            ErrorKind::InvalidData,
+            format!(
+                "larger than the limit of {limit} bytes (raise it with --max-file-size, in MiB)"
+            ),
+        )
+    };
+    if path == Path::new("-") {
+        let mut bytes = Vec::new();
+        std::io::stdin()
+            .lock()
+            .take(limit.saturating_add(1))
+            .read_to_end(&mut bytes)?;
+        if bytes.len() as u64 > limit {
+            return Err(too_large());
+        }
+        return Ok(bytes);
+    }
+    let meta = std::fs::metadata(path)?;
+    if meta.is_dir() {
+        return Err(Error::new(
+            ErrorKind::InvalidInput,
+            "it is a folder, not a file",
+        ));
+    }
+    if !meta.is_file() {
+        return Err(Error::new(
+            ErrorKind::InvalidInput,
+            "not a regular file (a device, a FIFO or a socket); only regular files are read",
+        ));
+    }
+    if meta.len() > limit {
+        return Err(too_large());
+    }
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)?
+        .take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > limit {
+        return Err(too_large());
+    }
+    Ok(bytes)
 }

@@ -6,12 +6,15 @@
 //! - `err/invoices/`: invoice files, read with `segment.dunning`;
 //! - `err/attributes/`: invoice files, read with `policy.dunning` (one attribute of each type);
 //! - `err/payments/`, `err/history/`, `err/events/`: checked against `ok/invoices.csv`.
+//! - `err/payments/`, `err/history/`: checked against `ok/invoices.csv`;
+//! - `err/rates/`: rate files (`legal…` the legal rate, others the ECB rate).
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::path::Path;
 
 use dunning::data::{self, DataErrors, Format};
+use dunning::penalty::{RateFile, Rates};
 use dunning::Policy;
 
 fn fixtures() -> &'static Path {
@@ -44,6 +47,14 @@ fn read(path: &Path) -> Result<usize, DataErrors> {
         "attributes" => data::read_invoices(name, &bytes, format, &full).map(|v| v.len()),
         "payments" => data::read_payments(name, &bytes, format, &invoices).map(|v| v.len()),
         "history" => data::read_history(name, &bytes, format, &invoices).map(|v| v.len()),
+        "rates" => {
+            let kind = if name.starts_with("legal") {
+                RateFile::Legal
+            } else {
+                RateFile::Ecb
+            };
+            data::read_rates(name, &bytes, kind, Rates::default()).map(|_| 1)
+        }
         "events" => data::read_events(name, &bytes, format, &invoices).map(|v| v.len()),
         other => panic!("unknown fixture folder {other}"),
     }

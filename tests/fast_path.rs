@@ -371,3 +371,41 @@ fn fast_replay_wakes_on_the_pivot_of_a_negated_upper_bound() {
         [(date("2025-01-03"), "sms"), (date("2025-01-15"), "email")]
     );
 }
+
+/// Claim rules (`paid_late`) run on paid invoices, with the cooldown, the
+/// calendar and the ladder of open invoices around them: the event-driven
+/// replay must wake paid invoices exactly when the reference one acts.
+#[test]
+fn fast_replay_with_claim_rules_on_paid_invoices() {
+    let p = policy(
+        "set cooldown = 5d\nset calendar = france\nset interest_rate = ecb + 10\nset indemnity = 40 EUR\n\
+         rule first: when overdue >= 2d then email\n\
+         rule call: when overdue >= 12d then call\n\
+         rule claim: when paid_late >= 1d and paid_late < 30d then letter template \"facture-penalites\"\n\
+         rule big_claim: when paid_late >= 30d and last_contact >= 3d then registered_letter\n",
+    );
+    let mut claims = 0;
+    for seed in 0..24u64 {
+        let (invoices, payments, events) = random_data(&p, seed, 60);
+        let data = data(&invoices, &payments).with_events(&events);
+        let days = range("2025-01-01", "2025-03-31");
+        let reference = actions(
+            &p,
+            data,
+            days,
+            ReplayOptions::default().engine(Engine::EveryDay),
+        );
+        for threads in [1, 2] {
+            let fast = actions(&p, data, days, ReplayOptions::default().threads(threads));
+            assert_eq!(fast, reference, "seed {seed}, {threads} threads");
+        }
+        claims += reference
+            .iter()
+            .filter(|a| a.rule().contains("claim"))
+            .count();
+    }
+    assert!(
+        claims > 20,
+        "only {claims} claims: the test data pay too few invoices late"
+    );
+}

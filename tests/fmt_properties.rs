@@ -206,6 +206,15 @@ fn statement_kind() -> impl Strategy<Value = StatementKind> {
         1 => (ident(), prop_oneof![
             literal().prop_map(SettingValue::One),
             list(0).prop_map(SettingValue::List),
+            (
+                prop_oneof![Just(RateBase::EcbPlus), Just(RateBase::LegalTimes)],
+                "[0-9]{1,2}(\\.[0-9]{1,2})?",
+            )
+                .prop_map(|(base, number)| SettingValue::Rate(RateFormula {
+                    base,
+                    number,
+                    span: Span::default(),
+                })),
         ])
             .prop_map(|(name, value)| StatementKind::Setting(Setting {
                 name: id(name),
@@ -225,6 +234,12 @@ fn statement_kind() -> impl Strategy<Value = StatementKind> {
             StatementKind::Pause(PauseDecl {
                 name,
                 condition,
+                span: Span::default(),
+            })
+        }),
+        1 => (ident(), any::<bool>(), list(1)).prop_map(|(subject, negated, list)| {
+            StatementKind::Scope(ScopeDecl {
+                test: Membership { subject: id(subject), negated, list },
                 span: Span::default(),
             })
         }),

@@ -64,6 +64,32 @@ fn cases() -> Vec<Case> {
             code: Some("dunning::syntax::not-utf8"),
         },
         Case {
+            name: "terminal escape in a rule name",
+            bytes: b"rule \"a\x1b]0;pwned\x07\": when overdue >= 1d then email\n".to_vec(),
+            exit: 1,
+            code: Some("dunning::check::control-character"),
+        },
+        Case {
+            name: "leading tab in a template",
+            bytes: b"when overdue >= 1d then email template \"\treminder\"\n".to_vec(),
+            exit: 1,
+            code: Some("dunning::check::control-character"),
+        },
+        Case {
+            name: "right-to-left override in a rule name",
+            bytes: "rule \"a\u{202E}b\": when overdue >= 1d then email\n"
+                .as_bytes()
+                .to_vec(),
+            exit: 0,
+            code: Some("dunning::check::invisible-character"),
+        },
+        Case {
+            name: "Cyrillic letter in a fact",
+            bytes: "when \u{43E}verdue >= 1d then email\n".as_bytes().to_vec(),
+            exit: 1,
+            code: Some("dunning::syntax::unexpected"),
+        },
+        Case {
             name: "NUL byte",
             bytes: b"when overdue >= 1d\0 then email\n".to_vec(),
             exit: 1,

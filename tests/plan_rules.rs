@@ -609,8 +609,10 @@ fn rule10_partial_payments_reduce_the_open_amount_and_the_penalties() {
     let plan = dunning::plan(&p, data(&invoices, &payments), date("2025-02-16"));
     let line = &plan.actions[0].invoices[0];
     assert_eq!(line.open_amount, dec("600.00"));
-    // 600 × 12.15% × 16 / 365 = 3.19561… → 3.20
-    assert_eq!(line.interest, Some(dec("3.20")));
+    // Interest runs on each day's balance: 1000 for 02-01 to 02-10 (the
+    // payment day included), 600 for 02-11 to 02-16:
+    // (1000 × 10 + 600 × 6) × 12.15% / 365 = 4.52712… → 4.53
+    assert_eq!(line.interest, Some(dec("4.53")));
 }
 
 #[test]
@@ -894,5 +896,93 @@ fn the_plan_carries_declared_attributes_and_a_parameter_takes_an_attribute_value
             .unwrap()
             .ends_with(",Claire Martin,'+33 1 23 45 67 89"),
         "{csv}"
+    );
+}
+
+#[test]
+fn rule7_an_agency_hand_over_is_not_a_contact() {
+    let p = policy(
+        "set cooldown = 7d\n\
+         rule mail: when overdue >= 1d then email\n\
+         rule agency: when overdue >= 5d then collection_agency\n\
+         rule second_mail: when overdue >= 10d and fired agency then email template \"r2\"\n",
+    );
+    let invoices = vec![invoice(
+        &p,
+        "I1",
+        "C1",
+        "2025-01-01",
+        "2025-01-31",
+        "1000.00",
+        &[],
+    )];
+    let days = run_days(&p, &invoices, &[], "2025-02-01", "2025-02-28");
+    let fired: Vec<(String, String)> = days
+        .iter()
+        .map(|(d, _, r)| (d.to_string(), r.clone()))
+        .collect();
+    // The hand-over is not held by the e-mail of 02-01 (a week would be
+    // 02-08), and does not restart the cooldown: the second e-mail goes on
+    // 02-10, not 02-12.
+    assert_eq!(
+        fired,
+        [
+            ("2025-02-01".to_string(), "mail".to_string()),
+            ("2025-02-05".to_string(), "agency".to_string()),
+            ("2025-02-10".to_string(), "second_mail".to_string()),
+        ]
+    );
+}
+
+#[test]
+fn rule8_messages_can_wait_for_business_days_too() {
+    let text = "set calendar = france\nrule mail: when overdue >= 1d then email\n";
+    let p = policy(text);
+    // Due on Friday 2025-05-02: overdue on Saturday 3 May.
+    let invoices = vec![invoice(
+        &p,
+        "I1",
+        "C1",
+        "2025-04-01",
+        "2025-05-02",
+        "100",
+        &[],
+    )];
+    let any_day = run_days(&p, &invoices, &[], "2025-05-03", "2025-05-06");
+    assert_eq!(any_day[0].0, date("2025-05-03"));
+    let p = policy(&format!("{text}set messages_on_business_days = yes\n"));
+    let business = run_days(&p, &invoices, &[], "2025-05-03", "2025-05-06");
+    // Saturday and Sunday wait; Monday 5 May is a business day.
+    assert_eq!(business[0].0, date("2025-05-05"));
+}
+
+#[test]
+fn rule7_a_preventive_reminder_is_not_held_by_the_cooldown() {
+    let p = policy(
+        "set cooldown = 7d\n\
+         rule courtesy: when due_in <= 3d and due_in >= 1d then email template \"avant\"\n\
+         rule first: when overdue >= 2d then email template \"r1\"\n",
+    );
+    // A1 is overdue and reminded on 02-03; A2 falls due on 02-08: its
+    // courtesy window, 02-05 to 02-07, is inside the week after that
+    // reminder. It goes out on 02-05 all the same (it used to be lost), and
+    // counts as a contact: A2's overdue reminder waits until 02-12.
+    let invoices = vec![
+        invoice(&p, "A1", "C1", "2025-01-01", "2025-02-01", "100", &[]),
+        invoice(&p, "A2", "C1", "2025-01-07", "2025-02-08", "100", &[]),
+    ];
+    let fired: Vec<(String, String, String)> =
+        run_days(&p, &invoices, &[], "2025-02-01", "2025-02-20")
+            .into_iter()
+            .map(|(d, i, r)| (d.to_string(), i, r))
+            .collect();
+    let s = |d: &str, i: &str, r: &str| (d.to_string(), i.to_string(), r.to_string());
+    assert_eq!(
+        fired,
+        [
+            s("2025-02-03", "A1", "first"),
+            s("2025-02-05", "A2", "courtesy"),
+            s("2025-02-12", "A2", "first"),
+        ]
     );
 }

@@ -62,9 +62,18 @@ fn check_policy(file: &str) {
     let by_id: HashMap<&str, &dunning::data::Invoice> =
         invoices.iter().map(|i| (i.id.as_str(), i)).collect();
     let mut steps = HashSet::new();
-    let mut contacts: BTreeMap<&str, Vec<NaiveDate>> = BTreeMap::new();
+    let mut contacts: BTreeMap<&str, Vec<(NaiveDate, bool)>> = BTreeMap::new();
     for a in &sim.actions {
-        contacts.entry(a.customer_id).or_default().push(a.date);
+        // Only contacts are spaced out (an agency hand-over or a court
+        // filing is not one), and only overdue ones are held: a preventive
+        // reminder goes out on its day (rule 7).
+        if a.action.is_contact() {
+            let held = a.invoices.iter().any(|l| l.days_overdue > 0);
+            contacts
+                .entry(a.customer_id)
+                .or_default()
+                .push((a.date, held));
+        }
         for line in &a.invoices {
             let inv = by_id[line.invoice_id];
             assert!(
@@ -90,10 +99,16 @@ fn check_policy(file: &str) {
     }
     let cooldown = i64::from(policy.settings.cooldown_days);
     for (customer, mut days) in contacts {
-        days.dedup();
+        // Several actions on one day are one contact, held if any of them is.
+        days.sort();
+        days.dedup_by(|later, first| {
+            let same = later.0 == first.0;
+            first.1 |= same && later.1;
+            same
+        });
         for pair in days.windows(2) {
             assert!(
-                (pair[1] - pair[0]).num_days() >= cooldown,
+                !pair[1].1 || (pair[1].0 - pair[0].0).num_days() >= cooldown,
                 "{file}: {customer} contacted within the cooldown: {pair:?}"
             );
         }

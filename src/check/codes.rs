@@ -250,6 +250,66 @@ must be unique.",
         fix: "attribute segment in [strategic, standard]",
     },
     CodeDoc {
+        code: "dunning::check::penalty-parameter",
+        summary: "an action parameter names a penalty (`indemnity`, `interest`, `interest_rate`, `penalties`)",
+        explanation: "Parameters after `with` are carried along with the action for your tools; \
+they do not change what dunning computes. The late interest and the flat indemnity each action \
+carries come from `set interest_rate` and `set indemnity` (and an invoice whose `customer_type` \
+is `consumer` gets neither), so a parameter of that name would be silently ignored: it is refused.",
+        example: "rule letter: when overdue >= 20d then letter with indemnity = 0 EUR",
+        fix: "rule letter: when overdue >= 20d then letter",
+    },
+    CodeDoc {
+        code: "dunning::check::rate-below-floor",
+        summary: "a fixed interest rate is below three times the legal interest rate in a half-year the rate data cover (warning)",
+        explanation: "Code de commerce L441-10 II: between professionals, the late-payment rate is \
+the ECB main refinancing rate plus 10 points unless the parties agree on another, and an agreed \
+rate may not be lower than three times the legal interest rate (taux de l'intérêt légal, business \
+creditor) of the half-year. The check compares a fixed rate with that floor in every half-year of \
+the built-in legal rate table (data/rates/taux-interet-legal.csv) and names those it is below. \
+`ecb + 10` is the statutory rate and is never warned about.",
+        example: "set interest_rate = 12%",
+        fix: "set interest_rate = ecb + 10",
+    },
+    CodeDoc {
+        code: "dunning::check::control-character",
+        summary: "a rule name, template or parameter holds a control character",
+        explanation: "Names, templates and parameters end up in the plan's CSV, in JSON, in \
+Markdown and on the terminal. A control character (a tab, ESC, BEL, U+0001) there would command the \
+terminal, and the history loader, which refuses control characters in text cells, could not read \
+back the plan that wrote them. Delete the character.",
+        example: "rule \"first\treminder\": when overdue > 1d then email",
+        fix: "rule \"first reminder\": when overdue > 1d then email",
+    },
+    CodeDoc {
+        code: "dunning::check::invisible-character",
+        summary: "a rule name, template or parameter holds an invisible character (warning)",
+        explanation: "Zero-width spaces and joiners, the soft hyphen and the byte-order mark take \
+no room on screen: two rule names that look the same differ, and `fired first` does not find \
+a rule named `first` and a U+200B. Bidirectional overrides and isolates (U+202A to U+202E, U+2066 to U+2069) show text \
+in another order than it is stored. The policy still runs; delete the character.",
+        example: "rule \"first\u{200b}\": when overdue > 1d then email",
+        fix: "rule \"first\": when overdue > 1d then email",
+    },
+    CodeDoc {
+        code: "dunning::check::duplicate-scope",
+        summary: "a policy declares its scope twice",
+        explanation: "A policy has one scope: the invoices it handles when several policies run \
+together. List every value in one `scope` line.",
+        example: "attribute segment in [strategic, key]\nscope segment in [strategic]\nscope segment in [key]\nwhen overdue >= 3d then call",
+        fix: "attribute segment in [strategic, key]\nscope segment in [strategic, key]\nwhen overdue >= 3d then call",
+    },
+    CodeDoc {
+        code: "dunning::check::invalid-scope",
+        summary: "a scope tests something else than an attribute with a list of values",
+        explanation: "When several policies run together, each invoice goes to the one policy whose \
+scope holds. The route is taken from the invoice's row, once for the whole run: a scope tests an \
+attribute declared with a list of values (`attribute segment in [...]`), never a fact such as \
+`overdue` that changes from day to day.",
+        example: "scope overdue in [30d]\nwhen overdue >= 3d then call",
+        fix: "attribute segment in [strategic, key]\nscope segment in [strategic, key]\nwhen overdue >= 3d then call",
+    },
+    CodeDoc {
         code: "dunning::check::no-rules",
         summary: "the policy has no rules (warning)",
         explanation: "A policy without rules never does anything. This is usually an empty or \

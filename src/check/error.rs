@@ -286,6 +286,108 @@ pub enum CheckError {
         first: SourceSpan,
     },
 
+    /// An action parameter names a penalty (`with indemnity = 0 EUR`): the
+    /// penalties come from the settings, and a parameter would be ignored.
+    #[error("an action cannot set `{name}`: the penalties come from the policy's settings")]
+    #[diagnostic(
+        code("dunning::check::penalty-parameter"),
+        help("remove it; `set interest_rate` and `set indemnity` apply to every action, and invoices whose `customer_type` is `consumer` get neither (the indemnity is owed once per invoice by law to professionals)")
+    )]
+    PenaltyParameter {
+        /// The parameter's name.
+        name: String,
+        /// Where it is written.
+        #[label("not an action parameter")]
+        span: SourceSpan,
+    },
+
+    /// A fixed interest rate is below three times the legal interest rate in
+    /// a half-year the built-in rate data cover (warning).
+    #[error("interest rate `{rate}` is below three times the legal interest rate in {half_years}")]
+    #[diagnostic(code("dunning::check::rate-below-floor"), severity(Warning))]
+    RateBelowFloor {
+        /// The rate, as written.
+        rate: String,
+        /// The half-years it is below the floor in: `2024 H1 (15.21%)…`.
+        half_years: String,
+        /// Where it is written.
+        #[label("below the floor of Code de commerce L441-10 II")]
+        span: SourceSpan,
+        /// How to fix it.
+        #[help]
+        help: String,
+    },
+
+    /// A policy declares its scope twice.
+    #[error("the policy's scope is declared twice")]
+    #[diagnostic(
+        code("dunning::check::duplicate-scope"),
+        help("keep one `scope` line; list every value it takes in it")
+    )]
+    DuplicateScope {
+        /// Where it is written.
+        #[label(primary, "declared again here")]
+        span: SourceSpan,
+        /// Where the first one is.
+        #[label("first declared here")]
+        first: SourceSpan,
+    },
+
+    /// A scope tests something else than a declared attribute with a list of values.
+    #[error("a scope tests an attribute declared with a list of values, not `{name}`")]
+    #[diagnostic(code("dunning::check::invalid-scope"))]
+    InvalidScope {
+        /// The name, as written.
+        name: String,
+        /// Where it is written.
+        #[label("{label}")]
+        span: SourceSpan,
+        /// The words under the name.
+        label: String,
+        /// How to fix it.
+        #[help]
+        help: String,
+    },
+
+    // ───────────── text ─────────────
+    /// A name, template or text holds a control character: it would reach
+    /// the plan's CSV and the terminal, and the history could not read it back.
+    #[error("the {what} `{text}` holds a control character ({character})")]
+    #[diagnostic(
+        code("dunning::check::control-character"),
+        help("delete the character; names and templates are printable text")
+    )]
+    ControlCharacter {
+        /// What holds it: a rule name, a template, a parameter.
+        what: String,
+        /// The text, with control characters escaped.
+        text: String,
+        /// The character, in words (`U+001B`).
+        character: String,
+        /// Where it is written.
+        #[label("{character} here")]
+        span: SourceSpan,
+    },
+
+    /// A name holds a character that does not show (warning).
+    #[error("the {what} `{text}` holds an invisible character ({character})")]
+    #[diagnostic(
+        code("dunning::check::invisible-character"),
+        severity(Warning),
+        help("delete it: two names that look the same would differ, and right-to-left overrides show text in another order than it runs")
+    )]
+    InvisibleCharacter {
+        /// What holds it: a rule name, a template, a parameter.
+        what: String,
+        /// The text, with the character escaped.
+        text: String,
+        /// The character, in words (`U+200B ZERO WIDTH SPACE`).
+        character: String,
+        /// Where it is written.
+        #[label("{character} here")]
+        span: SourceSpan,
+    },
+
     // ───────────── analysis (warnings) ─────────────
     /// The policy has no rules (warning).
     #[error("the policy has no rules")]

@@ -91,6 +91,8 @@ pub fn check(parsed: &Parsed) -> Checked {
         // Each statement that failed reported why.
         Err(_reported) => None,
     };
+    let allowed = allowances(&parsed.ast);
+    found.retain(|d| !d.is_warning() || !is_allowed(d, &allowed));
     found.sort_by_key(|d| primary_offset(d).unwrap_or(usize::MAX));
     let mut diagnostics: Vec<PolicyError> = parsed
         .errors
@@ -120,6 +122,60 @@ fn no_rules(policy: &ast::Policy) -> CheckError {
         },
         span: last.unwrap_or_default().into(),
     }
+}
+
+/// The warnings each statement allows: `# dunning: allow within-cooldown`
+/// at the end of the statement, or on a comment line just above it (no
+/// blank line between). Codes are written in full
+/// (`dunning::check::within-cooldown`) or by their last part, separated by
+/// commas or spaces.
+fn allowances(policy: &ast::Policy) -> Vec<(ast::Span, Vec<String>)> {
+    let codes = |comment: &ast::Comment| -> Vec<String> {
+        let text = comment.text.trim();
+        let Some(rest) = text.strip_prefix("dunning:") else {
+            return Vec::new();
+        };
+        let Some(list) = rest.trim_start().strip_prefix("allow") else {
+            return Vec::new();
+        };
+        list.split([',', ' ', '\t'])
+            .filter(|c| !c.is_empty())
+            .map(|c| c.rsplit("::").next().unwrap_or(c).to_string())
+            .collect()
+    };
+    let mut out = Vec::new();
+    let mut above: Vec<String> = Vec::new();
+    for item in &policy.items {
+        if item.blank_line_before {
+            above.clear();
+        }
+        match &item.kind {
+            ast::ItemKind::Comment(c) => above.extend(codes(c)),
+            ast::ItemKind::Statement(s) => {
+                let mut allowed = std::mem::take(&mut above);
+                if let Some(c) = &s.trailing_comment {
+                    allowed.extend(codes(c));
+                }
+                if !allowed.is_empty() {
+                    out.push((s.span, allowed));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Whether a statement allows the warning `d` where it points.
+fn is_allowed(d: &CheckError, allowed: &[(ast::Span, Vec<String>)]) -> bool {
+    let (Some(offset), Some(code)) = (primary_offset(d), d.code()) else {
+        return false;
+    };
+    let code = code.to_string();
+    let short = code.rsplit("::").next().unwrap_or(&code);
+    allowed.iter().any(|(span, codes)| {
+        (span.start..span.end.max(span.start + 1)).contains(&offset)
+            && codes.iter().any(|c| c == short)
+    })
 }
 
 /// Where a diagnostic is about: its primary label, else its first.
@@ -177,6 +233,33 @@ mod tests {
                 "dunning::check::unknown-attribute",
             ]
         );
+    }
+
+    #[test]
+    fn a_comment_allows_a_warning_on_its_statement_only() {
+        let base = "set cooldown = 7d\nwhen overdue > 1d then email\n";
+        let warned = check(&parse(&format!("{base}when overdue > 4d then call\n")));
+        assert_eq!(codes(&warned), ["dunning::check::within-cooldown"]);
+        for allowed in [
+            "when overdue > 4d then call # dunning: allow within-cooldown\n",
+            "# dunning: allow long-wait, within-cooldown\nwhen overdue > 4d then call\n",
+            "when overdue > 4d then call # dunning: allow dunning::check::within-cooldown\n",
+        ] {
+            let checked = check(&parse(&format!("{base}{allowed}")));
+            assert_eq!(codes(&checked), Vec::<String>::new(), "{allowed}");
+        }
+        for not_allowed in [
+            "when overdue > 4d then call # dunning: allow long-wait\n",
+            "# dunning: allow within-cooldown\n\nwhen overdue > 4d then call\n",
+            "when overdue > 4d then call # allow within-cooldown\n",
+        ] {
+            let checked = check(&parse(&format!("{base}{not_allowed}")));
+            assert_eq!(
+                codes(&checked),
+                ["dunning::check::within-cooldown"],
+                "{not_allowed}"
+            );
+        }
     }
 
     #[test]

@@ -16,7 +16,29 @@ pub(crate) enum Kind {
     Currency,
     Bool,
     Date,
-    OneOf(Vec<String>),
+    /// Shared, not copied: a list may have tens of thousands of values and
+    /// the kind is looked up for every comparison.
+    OneOf(std::sync::Arc<OneOf>),
+}
+
+/// The values of `attribute NAME in [...]`: in order, and as a set to
+/// find one in constant time.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) struct OneOf {
+    pub(crate) values: Vec<String>,
+    set: std::collections::HashSet<String>,
+}
+
+impl OneOf {
+    /// The values, in order, without repeats.
+    pub(crate) fn new(values: Vec<String>) -> Self {
+        let set = values.iter().cloned().collect();
+        OneOf { values, set }
+    }
+
+    pub(crate) fn contains(&self, value: &str) -> bool {
+        self.set.contains(value)
+    }
 }
 
 impl Kind {
@@ -44,7 +66,8 @@ impl Kind {
             Kind::Currency => "a currency code such as `EUR`".into(),
             Kind::Bool => "`yes` or `no`".into(),
             Kind::Date => "a date such as `2025-06-30`, or `today`".into(),
-            Kind::OneOf(values) => {
+            Kind::OneOf(one_of) => {
+                let values = &one_of.values;
                 let shown = quoted_list(values.iter().take(6).map(String::as_str));
                 if values.len() > 6 {
                     format!("one of {shown}…")

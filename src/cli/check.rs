@@ -14,17 +14,20 @@ pub(crate) struct Args {
     /// Exit with code 1 when there are warnings, not only errors.
     #[arg(long)]
     deny_warnings: bool,
-    /// Print the long description of a diagnostic code and exit.
-    #[arg(long, value_name = "CODE", conflicts_with_all = ["files"])]
-    explain: Option<String>,
+    /// Print the long description of a diagnostic code and exit; without a code, list every
+    /// code with its summary.
+    #[arg(long, value_name = "CODE", num_args = 0..=1, conflicts_with_all = ["files"])]
+    explain: Option<Option<String>>,
     /// Policy files, or folders to search for `.dunning` files.
     #[arg(required_unless_present = "explain")]
     files: Vec<PathBuf>,
 }
 
 pub(crate) fn run(args: Args) -> Outcome {
-    if let Some(code) = &args.explain {
-        return explain(code);
+    match &args.explain {
+        Some(Some(code)) => return explain(code),
+        Some(None) => return list_codes(),
+        None => {}
     }
     let paths = match files::policies(&args.files) {
         Ok(p) => p,
@@ -32,10 +35,11 @@ pub(crate) fn run(args: Args) -> Outcome {
     };
     let mut outcome = Outcome::Ok;
     let mut flats = Vec::new();
-    let (mut errors, mut warnings) = (0, 0);
+    let (mut errors, mut warnings, mut unread) = (0, 0, 0);
     let color = super::color_stdout();
     for path in &paths {
         let Some(file) = files::read_policy(path, &mut outcome) else {
+            unread += 1;
             continue;
         };
         let diagnostics = file.check().diagnostics;
@@ -47,14 +51,14 @@ pub(crate) fn run(args: Args) -> Outcome {
                 errors += 1;
             }
             match args.format {
-                DiagnosticFormat::Human => print!("{}", renderer.render(d)),
+                DiagnosticFormat::Human => out!("{}", renderer.render(d)),
                 _ => flats.push(renderer.flatten(d)),
             }
         }
     }
     match args.format {
         DiagnosticFormat::Human => {
-            let files = paths.len();
+            let checked = paths.len() - unread;
             let plural = |n: usize, w: &str| {
                 if n == 1 {
                     format!("{n} {w}")
@@ -62,21 +66,29 @@ pub(crate) fn run(args: Args) -> Outcome {
                     format!("{n} {w}s")
                 }
             };
-            println!(
-                "{}, {} in {}",
-                plural(errors, "error"),
-                plural(warnings, "warning"),
-                plural(files, "file")
-            );
+            // A file that could not be read was not checked: saying "0
+            // errors in 1 file" would pass it as clean.
+            let unread = match unread {
+                0 => String::new(),
+                n => format!("; {} could not be read", plural(n, "file")),
+            };
+            if !super::quiet() || errors + warnings > 0 {
+                outln!(
+                    "{}, {} in {}{unread}",
+                    plural(errors, "error"),
+                    plural(warnings, "warning"),
+                    plural(checked, "file")
+                );
+            }
         }
-        DiagnosticFormat::Json => println!("{}", diagnostics::json(&flats)),
+        DiagnosticFormat::Json => outln!("{}", diagnostics::json(&flats)),
         DiagnosticFormat::Github => {
             for f in &flats {
-                println!("{}", render::github::annotation(f));
+                outln!("{}", render::github::annotation(f));
             }
         }
         DiagnosticFormat::Sarif => {
-            println!(
+            outln!(
                 "{}",
                 serde_json::to_string_pretty(&render::sarif::log(&flats)).unwrap_or_default()
             );
@@ -91,7 +103,7 @@ pub(crate) fn run(args: Args) -> Outcome {
 fn explain(code: &str) -> Outcome {
     match dunning::codes::find(code) {
         Some(doc) => {
-            print!("{}", doc.render());
+            out!("{}", doc.render());
             Outcome::Ok
         }
         None => {
@@ -101,4 +113,15 @@ fn explain(code: &str) -> Outcome {
             Outcome::Failed
         }
     }
+}
+
+/// Every code, with its summary: what `--explain CODE` can describe.
+fn list_codes() -> Outcome {
+    let codes = dunning::codes::POLICY.iter().chain(dunning::codes::DATA);
+    let width = codes.clone().map(|c| c.code.len()).max().unwrap_or(0);
+    for doc in codes {
+        outln!("{:width$}  {}", doc.code, doc.summary);
+    }
+    outln!("\n`dunning check --explain CODE` describes one, with an example and its fix.");
+    Outcome::Ok
 }

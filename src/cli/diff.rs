@@ -25,11 +25,12 @@ pub(crate) struct Args {
     #[command(flatten)]
     data: load::DataArgs,
     /// First day replayed.
-    #[arg(long)]
+    #[arg(long, value_parser = super::load::date)]
     from: NaiveDate,
     /// Last day replayed (inclusive).
-    #[arg(long)]
+    #[arg(long, value_parser = super::load::date)]
     to: NaiveDate,
+    /// Output format (`markdown` for a pull-request comment).
     #[arg(long, value_enum, default_value_t = DiffFormat::Table)]
     format: DiffFormat,
     /// Exit with 1 when any invoice gets a different sequence of actions.
@@ -40,23 +41,31 @@ pub(crate) struct Args {
 pub(crate) fn run(args: Args) -> Outcome {
     let result = (|| {
         let range = load::range(args.from, args.to)?;
+        let mut inputs = args.data.inputs(&args.old);
+        inputs.push(("the new policy", args.new.as_path()));
+        load::one_stdin(&inputs)?;
         let old = load::policy(&args.old)?;
         let new = load::policy(&args.new)?;
         // Each policy reads the columns it declares or uses.
-        let old_invoices = load::invoices(&args.data.invoices, &old)?;
-        let new_invoices = load::invoices(&args.data.invoices, &new)?;
-        let old_payments = load::payments(args.data.payments.as_deref(), &old_invoices)?;
-        let new_payments = load::payments(args.data.payments.as_deref(), &new_invoices)?;
+        let import = args.data.import()?;
+        let old_invoices = load::invoices(&args.data.invoices, &old, &import)?;
+        let new_invoices = load::invoices_again(&args.data.invoices, &new, &import)?;
+        let old_payments = load::payments(args.data.payments.as_deref(), &old_invoices, &import)?;
+        let new_payments =
+            load::payments_again(args.data.payments.as_deref(), &new_invoices, &import)?;
         let old_events = load::events(args.data.events.as_deref(), &old_invoices)?;
         let new_events = load::events(args.data.events.as_deref(), &new_invoices)?;
+        let rates = args.data.rates()?;
         let old_data = RunData::new(&old_invoices)
             .with_payments(&old_payments)
-            .with_events(&old_events);
+            .with_events(&old_events)
+            .with_rates(&rates);
         let new_data = RunData::new(&new_invoices)
             .with_payments(&new_payments)
-            .with_events(&new_events);
-        let a = simulate::replay(&old, old_data, range, None, true)?;
-        let b = simulate::replay(&new, new_data, range, None, true)?;
+            .with_events(&new_events)
+            .with_rates(&rates);
+        let a = simulate::replay(&old, old_data, range, None, true, None)?;
+        let b = simulate::replay(&new, new_data, range, None, true, None)?;
         let d = dunning::diff(&a, &b);
         let text = match args.format {
             DiffFormat::Table => render::diff::table(&d),

@@ -16,18 +16,28 @@ pub(crate) struct Args {
     #[arg(long)]
     history: Option<PathBuf>,
     /// The day to explain (YYYY-MM-DD).
-    #[arg(long)]
+    #[arg(long, value_parser = super::load::date)]
     date: NaiveDate,
     /// The invoice to explain.
     #[arg(long)]
     invoice: String,
-    /// Print JSON instead of text.
-    #[arg(long)]
+    /// Output format (`--json` is `--format json`).
+    #[arg(long, value_enum, default_value_t = ExplainFormat::Text)]
+    format: ExplainFormat,
+    /// The same as `--format json`.
+    #[arg(long, conflicts_with = "format")]
     json: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum ExplainFormat {
+    Text,
+    Json,
 }
 
 pub(crate) fn run(args: Args) -> Outcome {
     let result = (|| {
+        load::one_stdin(&args.data.inputs(&args.policy))?;
         let policy = load::policy(&args.policy)?;
         let inputs = load::Inputs::read(&policy, &args.data, args.history.as_deref())?;
         let data = inputs.run_data();
@@ -39,10 +49,10 @@ pub(crate) fn run(args: Args) -> Outcome {
             );
             return Err(Outcome::Found);
         };
-        if args.json {
-            print!("{}", dunning::output::json::explanation(&explanation));
+        if args.json || args.format == ExplainFormat::Json {
+            out!("{}", dunning::output::json::explanation(&explanation));
         } else {
-            print!("{explanation}");
+            out!("{explanation}");
         }
         Ok(())
     })();

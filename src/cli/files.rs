@@ -83,16 +83,14 @@ pub(crate) fn read_policy(path: &Path, outcome: &mut Outcome) -> Option<SourceFi
     }
 }
 
-/// Writes through a temporary file and a rename, so a crash never leaves
-/// half a policy; the file keeps its permissions.
+/// Writes through a temporary file and a rename (see
+/// [`super::output::Sink`]): a crash or a full disk never leaves half a
+/// policy, a symbolic link stays a link (its target is rewritten), and the
+/// file keeps its permissions.
 pub(crate) fn write_atomic(path: &Path, text: &str) -> Result<(), String> {
-    let tmp = path.with_extension("dunning.tmp");
-    std::fs::write(&tmp, text).map_err(|e| format!("cannot write {}: {e}", tmp.display()))?;
-    if let Ok(meta) = std::fs::metadata(path) {
-        let _ = std::fs::set_permissions(&tmp, meta.permissions());
-    }
-    std::fs::rename(&tmp, path).map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        format!("cannot write {}: {e}", path.display())
-    })
+    use std::io::Write;
+    let mut sink = super::output::Sink::create(path)?;
+    sink.write_all(text.as_bytes())
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    sink.commit()
 }

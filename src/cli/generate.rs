@@ -1,11 +1,11 @@
 //! `dunning generate`: a deterministic year of realistic invoices, as CSV.
 
-use std::fs::File;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use dunning::generate::{self, Dataset, GenParams};
 
+use super::output::Sink;
 use super::Outcome;
 
 #[derive(clap::Args, Debug)]
@@ -50,6 +50,13 @@ pub(crate) fn run(args: Args) -> Outcome {
             return Outcome::Failed;
         }
     };
+    let mut outputs = vec![("--out", args.out.as_path())];
+    if let Some(p) = &args.payments_out {
+        outputs.push(("--payments-out", p.as_path()));
+    }
+    if let Err(outcome) = super::output::refuse_overwriting(&outputs, &[]) {
+        return outcome;
+    }
     let mut written = write(&args.out, |w| generate::write_invoices_csv(&data, w));
     if let Some(path) = &args.payments_out {
         written = written.and_then(|()| write(path, |w| generate::write_payments_csv(&data, w)));
@@ -61,17 +68,16 @@ pub(crate) fn run(args: Args) -> Outcome {
         eprintln!("error: {e}");
         return Outcome::Failed;
     }
-    eprintln!("{}", summary(&data, &args));
+    if !super::quiet() {
+        eprintln!("{}", summary(&data, &args));
+    }
     Outcome::Ok
 }
 
 fn write(path: &Path, f: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<(), String> {
-    let fail = |e: io::Error| format!("cannot write {}: {e}", path.display());
-    if path == Path::new("-") {
-        return f(&mut io::stdout().lock()).map_err(fail);
-    }
-    let mut file = File::create(path).map_err(fail)?;
-    f(&mut file).map_err(fail)
+    let mut sink = Sink::create(path)?;
+    f(&mut sink).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    sink.commit()
 }
 
 fn summary(data: &Dataset, args: &Args) -> String {

@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use dunning::data::{AccountEvent, HistoryEntry, Invoice, Payment};
+use dunning::data::{AccountEvent, HistoryEntry, Import, Invoice, Loaded, Payment, Profile};
 use dunning::output::diagnostics::Renderer;
 use dunning::{Policy, RunData, SourceFile};
 
@@ -12,7 +12,7 @@ use super::Outcome;
 /// The data files every command that runs a policy reads.
 #[derive(clap::Args, Debug)]
 pub(crate) struct DataArgs {
-    /// Invoice snapshot (CSV, JSON or YAML).
+    /// Invoice snapshot (CSV, JSON, YAML, or a .xlsx/.xls/.ods workbook).
     #[arg(long)]
     pub(crate) invoices: PathBuf,
     /// Partial payments (`invoice_id,date,amount`).
@@ -22,6 +22,80 @@ pub(crate) struct DataArgs {
     /// disputes, promises, payment plans… applied on their dates.
     #[arg(long)]
     pub(crate) events: Option<PathBuf>,
+    /// Import profile (YAML) saying how the invoice and payment files are written.
+    #[arg(long)]
+    pub(crate) profile: Option<PathBuf>,
+    /// Make the anomalies of real ledgers (prepayments, credit notes, terms
+    /// over 60 days, history of absent invoices) errors instead of warnings.
+    #[arg(long)]
+    pub(crate) strict: bool,
+    /// A newer ECB main refinancing rate file than the one built in
+    /// (`effective_date,rate_percent`, see data/rates/README.md).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) ecb_rates: Option<PathBuf>,
+    /// A newer French legal interest rate file than the one built in
+    /// (`period_start,individual_percent,other_percent`).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) legal_rates: Option<PathBuf>,
+}
+
+impl DataArgs {
+    /// How to read the files: the profile, read and checked, and `--strict`.
+    pub(crate) fn import(&self) -> Result<Import, Outcome> {
+        let profile = match &self.profile {
+            None => Profile::default(),
+            Some(path) => Profile::load(path).map_err(|e| data_error(&e))?,
+        };
+        Ok(Import {
+            profile,
+            strict: self.strict,
+        })
+    }
+
+    /// The rate tables: the built-in ones, each file given replacing its own.
+    pub(crate) fn rates(&self) -> Result<dunning::penalty::Rates, Outcome> {
+        dunning::data::load_rates(self.ecb_rates.as_deref(), self.legal_rates.as_deref())
+            .map_err(|e| data_error(&e))
+    }
+}
+
+impl DataArgs {
+    /// The files read, named as the command line names them: the policy
+    /// and these (for [`super::output::refuse_overwriting`]).
+    pub(crate) fn inputs<'a>(&'a self, policy: &'a Path) -> Vec<(&'static str, &'a Path)> {
+        let mut inputs = vec![
+            ("the policy", policy),
+            ("--invoices", self.invoices.as_path()),
+        ];
+        let optional = [
+            ("--payments", &self.payments),
+            ("--events", &self.events),
+            ("--profile", &self.profile),
+            ("--ecb-rates", &self.ecb_rates),
+            ("--legal-rates", &self.legal_rates),
+        ];
+        for (option, path) in optional {
+            if let Some(p) = path {
+                inputs.push((option, p.as_path()));
+            }
+        }
+        inputs
+    }
+}
+
+/// Standard input can be read once: refuses two inputs given as `-` (a
+/// usage error, exit code 2).
+pub(crate) fn one_stdin(inputs: &[(&str, &Path)]) -> Result<(), Outcome> {
+    let dashes: Vec<&str> = inputs
+        .iter()
+        .filter(|(_, p)| *p == Path::new("-"))
+        .map(|(o, _)| *o)
+        .collect();
+    if let [first, second, ..] = dashes.as_slice() {
+        eprintln!("error: {first} and {second} cannot both be read from standard input (`-`)");
+        return Err(Outcome::Failed);
+    }
+    Ok(())
 }
 
 /// The rows of a run, read for one policy (its attributes type the columns).
@@ -30,6 +104,7 @@ pub(crate) struct Inputs {
     payments: Vec<Payment>,
     events: Vec<AccountEvent>,
     history: Vec<HistoryEntry>,
+    rates: dunning::penalty::Rates,
 }
 
 impl Inputs {
@@ -40,15 +115,18 @@ impl Inputs {
         data: &DataArgs,
         history: Option<&Path>,
     ) -> Result<Inputs, Outcome> {
-        let invoices = self::invoices(&data.invoices, policy)?;
-        let payments = self::payments(data.payments.as_deref(), &invoices)?;
+        let import = data.import()?;
+        let invoices = self::invoices(&data.invoices, policy, &import)?;
+        let payments = self::payments(data.payments.as_deref(), &invoices, &import)?;
         let events = self::events(data.events.as_deref(), &invoices)?;
-        let history = self::history(history, &invoices)?;
+        let history = self::history(history, &invoices, &import)?;
+        let rates = data.rates()?;
         Ok(Inputs {
             invoices,
             payments,
             events,
             history,
+            rates,
         })
     }
 
@@ -58,6 +136,7 @@ impl Inputs {
             .with_payments(&self.payments)
             .with_events(&self.events)
             .with_history(&self.history)
+            .with_rates(&self.rates)
     }
 }
 
@@ -92,11 +171,16 @@ fn data_error(e: &dunning::data::DataErrors) -> Outcome {
     }
 }
 
-/// The invoices, read for `policy`; a warning names the currencies of the
-/// data that the policy's `minimum_amount` does not cover.
-pub(crate) fn invoices(path: &Path, policy: &Policy) -> Result<Vec<Invoice>, Outcome> {
-    let invoices = dunning::data::load_invoices(path, policy).map_err(|e| data_error(&e))?;
-    let uncovered = dunning::data::currencies_without_minimum(policy, &invoices);
+/// The rows, after printing the warnings about them to stderr.
+fn warned<T>(loaded: Loaded<T>) -> T {
+    eprint!("{}", dunning::data::render_warnings(&loaded.warnings));
+    loaded.value
+}
+
+/// A warning names the currencies of the data that the policy's
+/// `minimum_amount` does not cover.
+fn warn_uncovered(path: &Path, policy: &Policy, invoices: &[Invoice]) {
+    let uncovered = dunning::data::currencies_without_minimum(policy, invoices);
     if !uncovered.is_empty() {
         let covered: Vec<String> = policy
             .settings
@@ -119,13 +203,61 @@ pub(crate) fn invoices(path: &Path, policy: &Policy) -> Result<Vec<Invoice>, Out
             );
         }
     }
+}
+
+/// The invoices to chase (credit notes are read, counted in a warning,
+/// and left out: nothing of a run uses them yet).
+pub(crate) fn invoices(
+    path: &Path,
+    policy: &Policy,
+    import: &Import,
+) -> Result<Vec<Invoice>, Outcome> {
+    let invoices = dunning::data::load_invoices_with(path, policy, import)
+        .map(|l| warned(l).invoices)
+        .map_err(|e| data_error(&e))?;
+    warn_uncovered(path, policy, &invoices);
     Ok(invoices)
 }
 
-pub(crate) fn payments(path: Option<&Path>, invoices: &[Invoice]) -> Result<Vec<Payment>, Outcome> {
+/// The invoices read a second time (for another policy's attributes): the
+/// warnings about the data were printed the first time (those about this
+/// policy's minimum amounts are its own).
+pub(crate) fn invoices_again(
+    path: &Path,
+    policy: &Policy,
+    import: &Import,
+) -> Result<Vec<Invoice>, Outcome> {
+    let invoices = dunning::data::load_invoices_with(path, policy, import)
+        .map(|l| l.value.invoices)
+        .map_err(|e| data_error(&e))?;
+    warn_uncovered(path, policy, &invoices);
+    Ok(invoices)
+}
+
+/// The payments read a second time, as `invoices_again`.
+pub(crate) fn payments_again(
+    path: Option<&Path>,
+    invoices: &[Invoice],
+    import: &Import,
+) -> Result<Vec<Payment>, Outcome> {
     match path {
         None => Ok(Vec::new()),
-        Some(p) => dunning::data::load_payments(p, invoices).map_err(|e| data_error(&e)),
+        Some(p) => dunning::data::load_payments_with(p, invoices, import)
+            .map(|l| l.value)
+            .map_err(|e| data_error(&e)),
+    }
+}
+
+pub(crate) fn payments(
+    path: Option<&Path>,
+    invoices: &[Invoice],
+    import: &Import,
+) -> Result<Vec<Payment>, Outcome> {
+    match path {
+        None => Ok(Vec::new()),
+        Some(p) => dunning::data::load_payments_with(p, invoices, import)
+            .map(warned)
+            .map_err(|e| data_error(&e)),
     }
 }
 
@@ -142,11 +274,24 @@ pub(crate) fn events(
 pub(crate) fn history(
     path: Option<&Path>,
     invoices: &[Invoice],
+    import: &Import,
 ) -> Result<Vec<HistoryEntry>, Outcome> {
     match path {
         None => Ok(Vec::new()),
-        Some(p) => dunning::data::load_history(p, invoices).map_err(|e| data_error(&e)),
+        Some(p) => dunning::data::load_history_with(p, invoices, import)
+            .map(warned)
+            .map_err(|e| data_error(&e)),
     }
+}
+
+/// A date on the command line, read as data files read them: exactly
+/// `YYYY-MM-DD` (not `2025-1-1`, `+2025-01-01` or year 0), and a message
+/// that says which format is expected and, when it can, the date meant.
+pub(crate) fn date(text: &str) -> Result<chrono::NaiveDate, String> {
+    dunning::data::parse_date(text).map_err(|p| match miette::Diagnostic::help(&p) {
+        Some(help) => format!("{p}; {help}"),
+        None => p.to_string(),
+    })
 }
 
 /// `--from` to `--to`: `--from` must not come after `--to`, and a year is
@@ -166,14 +311,4 @@ pub(crate) fn range(
         }
         Outcome::Failed
     })
-}
-
-/// Writes to a file, or says why not.
-pub(crate) fn create(path: &Path) -> Result<std::io::BufWriter<std::fs::File>, Outcome> {
-    std::fs::File::create(path)
-        .map(std::io::BufWriter::new)
-        .map_err(|e| {
-            eprintln!("error: cannot write {}: {e}", path.display());
-            Outcome::Failed
-        })
 }

@@ -1,14 +1,34 @@
 //! Command-line interface. Exit codes: 0 success; 1 the input was processed
 //! and found wrong; 2 usage or I/O error.
 
+/// `print!` that never panics: see [`output::write`].
+macro_rules! out {
+    ($($arg:tt)*) => {
+        $crate::cli::output::write(format_args!($($arg)*))
+    };
+}
+
+/// `println!` that never panics: see [`output::write`].
+macro_rules! outln {
+    () => {
+        $crate::cli::output::write(format_args!("\n"))
+    };
+    ($($arg:tt)*) => {{
+        $crate::cli::output::write(format_args!($($arg)*));
+        $crate::cli::output::write(format_args!("\n"));
+    }};
+}
+
 mod check;
 mod diff;
 mod explain;
 mod files;
 mod fmt;
 mod generate;
+mod inspect;
 mod load;
 mod lsp;
+mod output;
 mod plan;
 mod render;
 mod simulate;
@@ -16,17 +36,65 @@ mod test;
 
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 
 #[derive(Parser, Debug)]
 #[command(
     name = "dunning",
-    version,
+    version = VERSION,
     about = "Check, format, run and simulate dunning policies"
 )]
 struct Cli {
+    /// Colour: `auto` colours a terminal unless NO_COLOR is set (FORCE_COLOR colours
+    /// anything).
+    #[arg(long, value_enum, global = true, default_value_t = Color::Auto)]
+    color: Color,
+    /// Print problems only: no summary line when nothing was found, no progress bar, no
+    /// "formatted" lines.
+    #[arg(long, short, global = true)]
+    quiet: bool,
+    /// The largest file read, in MiB: policies, data and test files bigger than this are
+    /// refused rather than read into memory.
+    #[arg(long, global = true, value_name = "MIB", default_value_t = 512)]
+    max_file_size: u64,
     #[command(subcommand)]
     command: Command,
+}
+
+/// `--version`: the package's version, and the commit and its date when
+/// built from a git checkout (`build.rs`).
+const VERSION: &str = match option_env!("DUNNING_COMMIT") {
+    Some(commit) => commit,
+    None => env!("CARGO_PKG_VERSION"),
+};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+/// The global options, set once by [`run`].
+static GLOBAL: std::sync::OnceLock<(Color, bool)> = std::sync::OnceLock::new();
+
+/// Whether `--quiet` was given.
+pub(crate) fn quiet() -> bool {
+    GLOBAL.get().is_some_and(|g| g.1)
+}
+
+/// Whether to colour a stream, from `--color`, then `NO_COLOR` and
+/// `FORCE_COLOR` (set and not empty, as no-color.org and force-color.org
+/// say), then whether it is a terminal.
+fn color(terminal: bool) -> bool {
+    let set = |name: &str| std::env::var_os(name).is_some_and(|v| !v.is_empty());
+    match GLOBAL.get().map_or(Color::Auto, |g| g.0) {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto if set("NO_COLOR") => false,
+        Color::Auto if set("FORCE_COLOR") => true,
+        Color::Auto => terminal,
+    }
 }
 
 #[derive(Subcommand, Debug)]
@@ -49,6 +117,16 @@ enum Command {
     Test(test::Args),
     /// Serve the language server protocol over stdio, for editors.
     Lsp(lsp::Args),
+    /// Guess the import profile of an export (CSV or workbook) and print it as YAML.
+    Inspect(inspect::Args),
+    /// Print a shell completion script (for example `dunning completions bash >
+    /// /etc/bash_completion.d/dunning`).
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff; `dunning man | man -l -`).
+    Man,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -82,6 +160,8 @@ pub(crate) fn run() -> ExitCode {
             return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
         }
     };
+    let _ = GLOBAL.set((cli.color, cli.quiet));
+    dunning::set_max_file_bytes(cli.max_file_size.saturating_mul(1024 * 1024));
     let outcome = match cli.command {
         Command::Check(args) => check::run(args),
         Command::Fmt(args) => fmt::run(args),
@@ -92,18 +172,61 @@ pub(crate) fn run() -> ExitCode {
         Command::Generate(args) => generate::run(args),
         Command::Test(args) => test::run(args),
         Command::Lsp(args) => lsp::run(args),
+        Command::Inspect(args) => inspect::run(args),
+        Command::Completions { shell } => {
+            let mut buf = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "dunning", &mut buf);
+            output::text(&String::from_utf8_lossy(&buf))
+                .err()
+                .unwrap_or(Outcome::Ok)
+        }
+        Command::Man => {
+            let mut buf = Vec::new();
+            match clap_mangen::Man::new(Cli::command()).render(&mut buf) {
+                Ok(()) => output::text(&String::from_utf8_lossy(&buf))
+                    .err()
+                    .unwrap_or(Outcome::Ok),
+                Err(e) => {
+                    eprintln!("error: cannot write the manual page: {e}");
+                    Outcome::Failed
+                }
+            }
+        }
     };
-    outcome.into()
+    outcome.max(output::finish()).into()
 }
 
 /// Whether to colour output written to stderr.
 pub(crate) fn color_stderr() -> bool {
     use std::io::IsTerminal;
-    std::env::var_os("NO_COLOR").is_none() && std::io::stderr().is_terminal()
+    color(std::io::stderr().is_terminal())
 }
 
 /// Whether to colour output written to stdout.
 pub(crate) fn color_stdout() -> bool {
     use std::io::IsTerminal;
-    std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal()
+    color(std::io::stdout().is_terminal())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `--help` explains every option and argument of every command.
+    #[test]
+    fn every_option_of_every_command_has_a_help_line() {
+        let cli = Cli::command();
+        let mut missing = Vec::new();
+        let mut commands: Vec<&clap::Command> = vec![&cli];
+        commands.extend(cli.get_subcommands());
+        for cmd in commands {
+            for arg in cmd.get_arguments() {
+                let id = arg.get_id().as_str();
+                if id != "help" && id != "version" && arg.get_help().is_none() {
+                    missing.push(format!("{} {id}", cmd.get_name()));
+                }
+            }
+        }
+        assert!(missing.is_empty(), "options without help: {missing:?}");
+    }
 }

@@ -25,8 +25,9 @@ pub(crate) struct Args {
     #[arg(long)]
     history: Option<PathBuf>,
     /// The day to plan (YYYY-MM-DD).
-    #[arg(long)]
+    #[arg(long, value_parser = super::load::date)]
     date: NaiveDate,
+    /// Output format: a table, JSON, or the history CSV.
     #[arg(long, value_enum, default_value_t = PlanFormat::Table)]
     format: PlanFormat,
 }
@@ -39,6 +40,7 @@ pub(crate) fn run(args: Args) -> Outcome {
 }
 
 fn plan(args: Args) -> Result<(), Outcome> {
+    load::one_stdin(&args.data.inputs(&args.policy))?;
     let policy = load::policy(&args.policy)?;
     let inputs = load::Inputs::read(&policy, &args.data, args.history.as_deref())?;
     let plan = dunning::plan(&policy, inputs.run_data(), args.date);

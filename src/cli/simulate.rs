@@ -1,14 +1,15 @@
 //! `dunning simulate`: the dry-run of a policy over a range of days.
 
-use std::io::Write;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
 use clap::ValueEnum;
 use dunning::output::csv::ActionWriter;
+use dunning::output::json::ActionsSpill;
 use dunning::{DateRange, ReplayOptions, RunData, Simulation};
 
+use super::output::Sink;
 use super::{load, render, Outcome};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -24,14 +25,16 @@ pub(crate) struct Args {
     #[command(flatten)]
     data: load::DataArgs,
     /// First day replayed.
-    #[arg(long)]
+    #[arg(long, value_parser = super::load::date)]
     from: NaiveDate,
     /// Last day replayed (inclusive).
-    #[arg(long)]
+    #[arg(long, value_parser = super::load::date)]
     to: NaiveDate,
+    /// Output format of the summary.
     #[arg(long, value_enum, default_value_t = SimulateFormat::Table)]
     format: SimulateFormat,
-    /// Write every action to this CSV (the history format of `plan --format csv`).
+    /// Write every action to this CSV (the history format of `plan --format csv`); `-` for
+    /// standard output, the summary then going to stderr.
     #[arg(long)]
     actions_out: Option<PathBuf>,
 }
@@ -50,7 +53,7 @@ impl Progress {
         Progress {
             start: Instant::now(),
             bar: None,
-            enabled: std::io::stderr().is_terminal(),
+            enabled: std::io::stderr().is_terminal() && !super::quiet(),
         }
     }
 
@@ -78,26 +81,36 @@ impl Progress {
     }
 }
 
-/// Replays `policy`, writing actions to `actions_out` as they come, and
-/// keeping them only when `keep`.
+/// Where `simulate --format json` writes its actions while the replay runs.
+pub(crate) type Spill = ActionsSpill<std::io::BufWriter<std::fs::File>>;
+
+/// Replays `policy`, writing actions to `actions_out` and `spill` as they
+/// come, and keeping them only when `keep`.
 pub(crate) fn replay<'a>(
     policy: &'a dunning::Policy,
     data: RunData<'a, '_>,
     range: DateRange,
     actions_out: Option<&std::path::Path>,
     keep: bool,
+    mut spill: Option<&mut Spill>,
 ) -> Result<Simulation<'a>, Outcome> {
     let mut writer = match actions_out {
-        Some(path) => match ActionWriter::with_attributes(
-            load::create(path)?,
-            &dunning::output::csv::attribute_columns(policy),
-        ) {
-            Ok(w) => Some(w),
-            Err(e) => {
-                eprintln!("error: cannot write {}: {e}", path.display());
-                return Err(Outcome::Failed);
+        Some(path) => {
+            let sink = Sink::create(path).map_err(|e| {
+                eprintln!("error: {e}");
+                Outcome::Failed
+            })?;
+            match ActionWriter::with_attributes(
+                sink,
+                &dunning::output::csv::attribute_columns(policy),
+            ) {
+                Ok(w) => Some(w),
+                Err(e) => {
+                    eprintln!("error: cannot write {}: {e}", path.display());
+                    return Err(Outcome::Failed);
+                }
             }
-        },
+        }
         None => None,
     };
     let mut kept = Vec::new();
@@ -113,6 +126,13 @@ pub(crate) fn replay<'a>(
                 }
             }
         }
+        if let Some(s) = spill.as_mut() {
+            for a in &day {
+                if let Err(e) = s.push(a) {
+                    write_error.get_or_insert(e);
+                }
+            }
+        }
         if keep {
             kept.extend(day);
         }
@@ -120,14 +140,19 @@ pub(crate) fn replay<'a>(
         progress.update(done, days);
     });
     progress.finish();
-    if let Some(mut w) = writer {
-        if let Err(e) = w.flush() {
-            write_error.get_or_insert(e);
-        }
-    }
     if let Some(e) = write_error {
         eprintln!("error: cannot write the actions: {e}");
         return Err(Outcome::Failed);
+    }
+    if let Some(w) = writer {
+        let committed = w
+            .into_inner()
+            .map_err(|e| format!("cannot write the actions: {e}"))
+            .and_then(Sink::commit);
+        if let Err(e) = committed {
+            eprintln!("error: {e}");
+            return Err(Outcome::Failed);
+        }
     }
     Ok(Simulation::new(summary, kept))
 }
@@ -135,31 +160,77 @@ pub(crate) fn replay<'a>(
 pub(crate) fn run(args: Args) -> Outcome {
     let result = (|| {
         let range = load::range(args.from, args.to)?;
+        if let Some(out) = &args.actions_out {
+            super::output::refuse_overwriting(
+                &[("--actions-out", out)],
+                &args.data.inputs(&args.policy),
+            )?;
+        }
+        load::one_stdin(&args.data.inputs(&args.policy))?;
         let policy = load::policy(&args.policy)?;
         let inputs = load::Inputs::read(&policy, &args.data, None)?;
-        let keep = args.format == SimulateFormat::Json;
+        let mut spill = match args.format {
+            SimulateFormat::Json => Some(spill()?),
+            SimulateFormat::Table => None,
+        };
         let sim = replay(
             &policy,
             inputs.run_data(),
             range,
             args.actions_out.as_deref(),
-            keep,
+            false,
+            spill.as_mut(),
         )?;
-        let text = match args.format {
-            SimulateFormat::Table => render::simulate::table(&sim.summary),
-            SimulateFormat::Json => dunning::output::json::simulation(&sim),
-        };
-        print_out(&text)
+        let to_stderr = args.actions_out.as_deref() == Some(std::path::Path::new("-"));
+        if let Some(spill) = spill {
+            return write_json(sim, spill, to_stderr);
+        }
+        let text = render::simulate::table(&sim.summary);
+        if to_stderr {
+            // The actions take standard output: the summary goes to stderr.
+            eprint!("{text}");
+            Ok(())
+        } else {
+            print_out(&text)
+        }
     })();
     result.err().unwrap_or(Outcome::Ok)
 }
 
-pub(crate) fn print_out(text: &str) -> Result<(), Outcome> {
-    std::io::stdout()
-        .lock()
-        .write_all(text.as_bytes())
+/// An anonymous temporary file to spill the actions into.
+fn spill() -> Result<Spill, Outcome> {
+    tempfile::tempfile()
+        .map(|f| ActionsSpill::new(std::io::BufWriter::new(f)))
         .map_err(|e| {
-            eprintln!("error: cannot write the output: {e}");
+            eprintln!("error: cannot make a temporary file for the actions: {e}");
             Outcome::Failed
         })
+}
+
+/// `{"summary": …, "actions": [...]}` with the actions read back from the
+/// spill: the JSON of a ten-year replay streams through a file rather than
+/// memory.
+fn write_json(sim: Simulation<'_>, spill: Spill, to_stderr: bool) -> Result<(), Outcome> {
+    use std::io::{Seek, Write};
+    let fail = |e: std::io::Error| {
+        eprintln!("error: cannot write the output: {e}");
+        Outcome::Failed
+    };
+    let (count, file) = spill.finish().map_err(fail)?;
+    let mut file = file.into_inner().map_err(|e| fail(e.into_error()))?;
+    file.rewind().map_err(fail)?;
+    let mut file = std::io::BufReader::new(file);
+    let written = if to_stderr {
+        let mut err = std::io::stderr().lock();
+        dunning::output::json::simulation_spilled(sim.summary, count, &mut file, &mut err)
+    } else {
+        let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+        dunning::output::json::simulation_spilled(sim.summary, count, &mut file, &mut out)
+            .and_then(|()| out.flush())
+    };
+    written.map_err(fail)
+}
+
+pub(crate) fn print_out(text: &str) -> Result<(), Outcome> {
+    super::output::text(text)
 }

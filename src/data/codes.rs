@@ -27,10 +27,10 @@ reason the system reported. This is a usage error (exit code 2), not a problem i
     },
     CodeDoc {
         code: "dunning::data::unknown-format",
-        summary: "a data file's extension is not .csv, .json, .yaml or .yml",
+        summary: "a data file's extension is not .csv, .json, .yaml, .yml or a workbook's",
         explanation: "The format of a data file is chosen by its extension: `.csv` for comma-separated \
-values, `.json` for a JSON list of objects, `.yaml` or `.yml` for a YAML list of mappings. This is a \
-usage error (exit code 2).",
+values, `.json` for a JSON list of objects, `.yaml` or `.yml` for a YAML list of mappings, `.xlsx`, \
+`.xlsm`, `.xls` or `.ods` for a spreadsheet workbook. This is a usage error (exit code 2).",
         example: "dunning plan policy.dunning --invoices invoices.txt --date 2025-03-01",
         fix: "mv invoices.txt invoices.csv",
     },
@@ -39,7 +39,9 @@ usage error (exit code 2).",
         summary: "a data file is not UTF-8 text",
         explanation: "Data files are read as UTF-8. The line named contains a byte that is not UTF-8, \
 usually because the file was saved in Latin-1 or Windows-1252 (a customer name with an accent), or in \
-UTF-16 (\"Unicode text\" in some spreadsheets). Rows that are not UTF-8 are reported one by one.",
+UTF-16 (\"Unicode text\" in some spreadsheets). Rows that are not UTF-8 are reported one by one. An \
+import profile (`--profile`) with `encoding: windows-1252` (or `iso-8859-1`, `utf-16`) reads the file \
+as it is.",
         example: "INV-7,Société Générale,…   (saved as Windows-1252: `é` is the byte 0xE9)",
         fix: "the same file saved as UTF-8 (in a spreadsheet: \"CSV UTF-8\")",
     },
@@ -50,9 +52,31 @@ UTF-16 (\"Unicode text\" in some spreadsheets). Rows that are not UTF-8 are repo
 breaks in between belong to the cell. When that quote never comes, the rest of the file is swallowed \
 into one cell. The message names the line where the quote opens. To write a quote inside a quoted cell, \
 double it. The same code reports a file separated by semicolons (as some spreadsheets export in \
-France): dunning reads comma-separated files only.",
+France) without a profile saying so: an import profile (`--profile`, `delimiter: \";\"`) reads it as \
+it is.",
         example: "invoice_id,customer_id,…\nINV-1,\"Dupont,2025-01-15,…\nINV-2,Martin,2025-01-16,…",
         fix: "invoice_id,customer_id,…\nINV-1,\"Dupont\",2025-01-15,…\nINV-2,Martin,2025-01-16,…",
+    },
+    CodeDoc {
+        code: "dunning::data::bad-profile",
+        summary: "an import profile cannot be read",
+        explanation: "An import profile (`--profile FILE`, YAML) says how an export is written. Every key \
+is optional: `delimiter`, `encoding` (utf-8, windows-1252, iso-8859-1, utf-16), `decimal`, \
+`thousands`, `date_format` (strftime, or a list), `true` and `false` (lists of words), `currency`, \
+`sheet`, `skip_rows` and `columns` (the product's column names to the file's headers). A key that is not \
+one of these, or a value it cannot take, is refused with what it takes. `dunning inspect FILE` prints \
+a profile guessed from a file.",
+        example: "delimeter: \";\"\ndate_format: \"%d/%m/%y%\"",
+        fix: "delimiter: \";\"\ndate_format: \"%d/%m/%Y\"",
+    },
+    CodeDoc {
+        code: "dunning::data::bad-workbook",
+        summary: "a workbook (.xlsx, .xls, .ods) cannot be read, or has no such sheet",
+        explanation: "Workbooks are read directly: the profile's `sheet` (by default the first), its \
+first row after `skip_rows` being the header. The file must be a real workbook (not a CSV renamed \
+.xlsx), and the sheet named must exist: the message lists the sheets.",
+        example: "sheet: Invoices   (the workbook's sheets are `Factures` and `Clients`)",
+        fix: "sheet: Factures",
     },
     CodeDoc {
         code: "dunning::data::bad-json",
@@ -163,7 +187,10 @@ copies from other programs, and would make two ids look equal when they are not.
         summary: "a value is not a date written YYYY-MM-DD",
         explanation: "Dates are written year-month-day with dashes and leading zeros: `2025-01-05`. The \
 date must exist: there is no month 13 and no 30 February. A date with a time, or written day first as \
-in France (`15/01/2025`), is refused with the date to write instead.",
+in France (`15/01/2025`), is refused with the date to write instead (when both numbers could be the \
+month, as in `7/3/2013`, both readings are given). An export that writes dates its own way is read \
+through an import profile (`--profile`, `date_format: \"%d/%m/%Y\"`); the message then gives the \
+profile's layouts.",
         example: "INV-1,C-042,15/01/2025,2025-02-30,12.50,EUR",
         fix: "INV-1,C-042,2025-01-15,2025-02-28,12.50,EUR",
     },
@@ -172,15 +199,22 @@ in France (`15/01/2025`), is refused with the date to write instead.",
         summary: "a value is not an amount written as a decimal with a dot",
         explanation: "Amounts are plain decimals: digits, a dot and up to 9 decimals, with no sign, no \
 thousands separator, no currency symbol and no exponent (`1250.00`). A decimal comma (`12,50`) is refused \
-rather than guessed, since `1,250` could be either. `NaN` and `inf` are not amounts.",
+rather than guessed, since `1,250` could be either. `NaN` and `inf` are not amounts. An export with a \
+decimal comma or a thousands separator is read through an import profile (`decimal: \",\"`, \
+`thousands: \" \"`); the message then says how the profile expects numbers.",
         example: "INV-1,C-042,2025-01-15,2025-02-14,\"1 250,00\",EUR",
         fix: "INV-1,C-042,2025-01-15,2025-02-14,1250.00,EUR",
     },
     CodeDoc {
         code: "dunning::data::amount-not-positive",
         summary: "an invoice or payment amount is zero or negative",
-        explanation: "An invoice to chase and a payment received have positive amounts. Credit notes, \
-refunds and zero invoices are not dunned: leave them out of the file.",
+        explanation: "An invoice to chase and a payment received have positive amounts. A zero \
+invoice or a negative payment is an error. A negative invoice amount is a credit note, and so is a \
+row whose `document_type` column (usually mapped by an import profile) says so (`Avoir`, \
+`Gutschrift`, `credit note`, `CN`…; its amount is then taken as negative): the commands \
+(`plan`, `simulate`…) accept credit notes as documents of the customer, never dunned, with one \
+warning counting them and naming the first rows; with `--strict` (and in policy test files) each is \
+an error.",
         example: "AV-3,C-042,2025-01-15,2025-02-14,-120.00,EUR",
         fix: "(remove the credit note's row)",
     },
@@ -246,8 +280,10 @@ means swapped columns or a typo in the year.",
     CodeDoc {
         code: "dunning::data::paid-before-issue",
         summary: "a paid date or a payment is dated before the invoice's issue date",
-        explanation: "An invoice cannot be paid before it exists: the `paid_date` of an invoice, and the \
-`date` of each of its payments, are on or after its issue date.",
+        explanation: "A payment is dated on or after its invoice's issue date. An invoice's `paid_date` \
+before its issue date is a prepayment, which real ledgers hold: the commands accept it (the invoice is \
+never open) with one warning counting them and naming the first rows; with `--strict` (and in policy \
+test files) each is an error.",
         example: "invoice_id,…,issue_date,due_date,…,paid_date\nINV-1,…,2025-01-15,2025-02-14,…,2024-01-20",
         fix: "invoice_id,…,issue_date,due_date,…,paid_date\nINV-1,…,2025-01-15,2025-02-14,…,2025-01-20",
     },
@@ -255,9 +291,31 @@ means swapped columns or a typo in the year.",
         code: "dunning::data::unknown-invoice",
         summary: "a payment or history row names an invoice the invoice file does not have",
         explanation: "Payments and history rows are checked against the invoice snapshot: each names an \
-invoice of it. An unknown id is a typo, or files from different exports; nothing is dropped silently.",
+invoice of it. An unknown id in a payment is a typo, or files from different exports: an error. A \
+history row of an invoice absent from the snapshot is what an open-items export gives once the invoice \
+is paid and dropped: the commands keep it as history, treat the invoice as closed, and give one \
+warning counting such rows; with `--strict` (and in policy test files) each is an error.",
         example: "invoice_id,date,amount\nINV-404,2025-03-01,100.00",
         fix: "invoice_id,date,amount\nINV-4,2025-03-01,100.00",
+    },
+    CodeDoc {
+        code: "dunning::data::bad-document-type",
+        summary: "a document type is neither an invoice's nor a credit note's",
+        explanation: "The `document_type` column (usually mapped by an import profile to the export's \
+own column) tells invoices from credit notes. Invoices are `invoice`, `inv`, `in`, `facture`, `fa`, \
+`fac`, `rechnung`, `re` or `bill`; credit notes `credit note`, `credit`, `cn`, `cm`, `avoir`, `av`, \
+`gutschrift` or `gs` (any case). Any other value is refused rather than guessed.",
+        example: "invoice_id,…,document_type\nINV-1,…,Proforma",
+        fix: "(leave pro-forma documents out of the file)",
+    },
+    CodeDoc {
+        code: "dunning::data::long-terms",
+        summary: "an invoice is due more than 60 days after its issue date",
+        explanation: "French law (Code de commerce L441-10) caps payment terms at 60 days from the \
+invoice date. Longer terms are accepted with one warning counting them and naming the first rows; with \
+`--strict` (and in policy test files) each is an error.",
+        example: "INV-1,C-042,2025-01-15,2025-04-15,12.50,EUR",
+        fix: "INV-1,C-042,2025-01-15,2025-03-16,12.50,EUR",
     },
     CodeDoc {
         code: "dunning::data::customer-mismatch",
@@ -275,6 +333,17 @@ between contacts would be counted for the wrong customer.",
 `sms`, `call`, `letter`, `registered_letter`, `formal_notice`, `collection_agency`, `legal`.",
         example: "date,customer_id,invoice_id,rule,action\n2025-03-01,C-042,INV-1,first_reminder,mail",
         fix: "date,customer_id,invoice_id,rule,action\n2025-03-01,C-042,INV-1,first_reminder,email",
+    },
+    CodeDoc {
+        code: "dunning::data::bad-rates",
+        summary: "a line of an ECB or legal interest rate file cannot be read",
+        explanation: "`--ecb-rates` and `--legal-rates` replace the rate tables compiled in \
+(data/rates/). The ECB file is `effective_date,rate_percent`, one row per change of the rate; the \
+legal rate file is `period_start,individual_percent,other_percent`, one row per half-year \
+(`YYYY-01-01` or `YYYY-07-01`). Dates are YYYY-MM-DD in ascending order, rates are percents with \
+a dot, no `%` sign.",
+        example: "effective_date,rate_percent\n2025-06-11,2,15%",
+        fix: "effective_date,rate_percent\n2025-06-11,2.15",
     },
     CodeDoc {
         code: "dunning::data::unknown-event",
@@ -377,10 +446,12 @@ mod tests {
             Problem::BadDate {
                 value: s(),
                 reason: s(),
+                expected: s(),
                 help: None,
             },
             Problem::BadAmount {
                 value: s(),
+                expected: s(),
                 help: None,
             },
             Problem::AmountNotPositive {
@@ -392,7 +463,44 @@ mod tests {
                 value: s(),
                 help: s(),
             },
-            Problem::BadBool { value: s() },
+            Problem::BadBool {
+                value: s(),
+                help: s(),
+            },
+            Problem::BadProfile {
+                message: s(),
+                help: None,
+            },
+            Problem::BadWorkbook {
+                message: s(),
+                help: None,
+            },
+            Problem::LongTerms {
+                due: s(),
+                issue: s(),
+                days: 0,
+            },
+            Problem::CreditNoteType { kind: s() },
+            Problem::BadDocumentType {
+                value: s(),
+                help: s(),
+            },
+            Problem::Prepayments {
+                count: 1,
+                rows: s(),
+            },
+            Problem::CreditNotes {
+                count: 1,
+                rows: s(),
+            },
+            Problem::ClosedInvoiceHistory {
+                count: 1,
+                rows: s(),
+            },
+            Problem::LongTermsFound {
+                count: 1,
+                rows: s(),
+            },
             Problem::BadNumber {
                 value: s(),
                 help: None,
@@ -426,6 +534,10 @@ mod tests {
             Problem::UnknownAction {
                 value: s(),
                 help: s(),
+            },
+            Problem::BadRates {
+                message: s(),
+                header: "",
             },
             Problem::UnknownEvent {
                 value: s(),
@@ -471,6 +583,16 @@ mod tests {
                 | Problem::UnknownInvoice { .. }
                 | Problem::CustomerMismatch { .. }
                 | Problem::UnknownAction { .. }
+                | Problem::BadProfile { .. }
+                | Problem::BadWorkbook { .. }
+                | Problem::LongTerms { .. }
+                | Problem::CreditNoteType { .. }
+                | Problem::BadDocumentType { .. }
+                | Problem::Prepayments { .. }
+                | Problem::CreditNotes { .. }
+                | Problem::ClosedInvoiceHistory { .. }
+                | Problem::LongTermsFound { .. }
+                | Problem::BadRates { .. }
                 | Problem::UnknownEvent { .. }
                 | Problem::UnknownCustomer { .. }
                 | Problem::BadEvent { .. } => {}

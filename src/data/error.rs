@@ -148,11 +148,11 @@ pub enum Problem {
         message: String,
     },
 
-    /// A data file's extension is not .csv, .json, .yaml or .yml.
+    /// A data file's extension is not .csv, .json, .yaml, .yml or a workbook's.
     #[error("cannot tell the format of the file from its name")]
     #[diagnostic(
         code("dunning::data::unknown-format"),
-        help("name the file with one of the extensions .csv, .json, .yaml or .yml")
+        help("name the file with one of the extensions .csv, .json, .yaml or .yml, or .xlsx, .xls or .ods for a workbook")
     )]
     UnknownFormat,
 
@@ -189,9 +189,31 @@ pub enum Problem {
     #[error("the header is separated by semicolons, not commas")]
     #[diagnostic(
         code("dunning::data::bad-csv"),
-        help("dunning reads comma-separated files, with a dot in decimal numbers: in a spreadsheet, export as \"CSV (comma delimited)\"")
+        help("read the file as it is with an import profile (`--profile`: `delimiter: \";\"`, and `decimal: \",\"` for decimal commas; `dunning inspect FILE` writes one), or export it as \"CSV (comma delimited)\"")
     )]
     Semicolons,
+
+    /// An import profile cannot be read.
+    #[error("bad import profile: {message}")]
+    #[diagnostic(code("dunning::data::bad-profile"))]
+    BadProfile {
+        /// What is wrong, in words.
+        message: String,
+        /// How to fix it.
+        #[help]
+        help: Option<String>,
+    },
+
+    /// A workbook (.xlsx, .xls, .ods) cannot be read, or has no such sheet.
+    #[error("{message}")]
+    #[diagnostic(code("dunning::data::bad-workbook"))]
+    BadWorkbook {
+        /// What is wrong, in words.
+        message: String,
+        /// How to fix it.
+        #[help]
+        help: Option<String>,
+    },
 
     /// The file is not valid JSON.
     #[error("not valid JSON: {message}")]
@@ -338,24 +360,28 @@ pub enum Problem {
 
     // ───────────── values ─────────────
     /// A value is not a date written YYYY-MM-DD.
-    #[error("`{value}` is not a date{reason} (expected YYYY-MM-DD)")]
+    #[error("`{value}` is not a date{reason} (expected {expected})")]
     #[diagnostic(code("dunning::data::bad-date"))]
     BadDate {
         /// The value, as written.
         value: String,
         /// Empty, or `: February 2025 has 28 days`.
         reason: String,
+        /// `YYYY-MM-DD`, or the layouts of the import profile.
+        expected: String,
         /// How to fix it.
         #[help]
         help: Option<String>,
     },
 
     /// A value is not an amount written as a decimal with a dot.
-    #[error("`{value}` is not an amount (expected a decimal number with a dot, such as 1250.00)")]
+    #[error("`{value}` is not an amount (expected {expected})")]
     #[diagnostic(code("dunning::data::bad-amount"))]
     BadAmount {
         /// The value, as written.
         value: String,
+        /// A decimal number with a dot, or as the import profile writes numbers.
+        expected: String,
         /// How to fix it.
         #[help]
         help: Option<String>,
@@ -396,13 +422,13 @@ pub enum Problem {
 
     /// A value is not true or false.
     #[error("`{value}` is not true or false")]
-    #[diagnostic(
-        code("dunning::data::bad-bool"),
-        help("write true or false (yes/no and 1/0 are also read); an empty cell means false")
-    )]
+    #[diagnostic(code("dunning::data::bad-bool"))]
     BadBool {
         /// The value, as written.
         value: String,
+        /// The words read, by default or as the import profile says.
+        #[help]
+        help: String,
     },
 
     /// An attribute declared `number` holds something else.
@@ -505,6 +531,100 @@ pub enum Problem {
         found: String,
     },
 
+    /// An invoice is due more than 60 days after its issue date (`--strict`).
+    #[error("the due date {due} is {days} days after the issue date {issue}, more than the legal maximum of 60")]
+    #[diagnostic(
+        code("dunning::data::long-terms"),
+        help("French law (L441-10) caps payment terms at 60 days from the invoice: check the dates, or leave out --strict to accept it with a warning")
+    )]
+    LongTerms {
+        /// The due date.
+        due: String,
+        /// The issue date.
+        issue: String,
+        /// Days between them.
+        days: i64,
+    },
+
+    /// A row whose document type says credit note (`--strict`).
+    #[error("the document type `{kind}` makes the row a credit note, not an invoice to chase")]
+    #[diagnostic(
+        code("dunning::data::amount-not-positive"),
+        help("leave out --strict to accept credit notes as documents of their customer, or leave the row out of the file")
+    )]
+    CreditNoteType {
+        /// The document type, as written.
+        kind: String,
+    },
+
+    /// A document type is neither an invoice's nor a credit note's.
+    #[error("`{value}` is not a document type")]
+    #[diagnostic(code("dunning::data::bad-document-type"))]
+    BadDocumentType {
+        /// The value, as written.
+        value: String,
+        /// How to fix it.
+        #[help]
+        help: String,
+    },
+
+    // ───────────── anomalies of real ledgers (warnings) ─────────────
+    /// Invoices paid before their issue date (prepayments), accepted.
+    #[error("{count} invoice{} paid before {} issued (prepayment{}: never open, never dunned), on {rows}", plural(*count), they(*count), plural(*count))]
+    #[diagnostic(
+        code("dunning::data::paid-before-issue"),
+        severity(Warning),
+        help("accepted, as real ledgers hold them; with --strict, each is an error")
+    )]
+    Prepayments {
+        /// How many.
+        count: usize,
+        /// The first rows, in words.
+        rows: String,
+    },
+
+    /// Credit notes (negative amounts), kept as documents of their customer.
+    #[error("{count} credit note{} (a negative amount or a credit-note document type), never dunned: kept as documents of the customer, on {rows}", plural(*count))]
+    #[diagnostic(
+        code("dunning::data::amount-not-positive"),
+        severity(Warning),
+        help("accepted, as real ledgers hold them; with --strict, each is an error")
+    )]
+    CreditNotes {
+        /// How many.
+        count: usize,
+        /// The first rows, in words.
+        rows: String,
+    },
+
+    /// History rows of invoices absent from the snapshot, kept as history.
+    #[error("{count} history row{} of invoices absent from the invoices (paid and dropped from an open-items export: treated as closed), on {rows}", plural(*count))]
+    #[diagnostic(
+        code("dunning::data::unknown-invoice"),
+        severity(Warning),
+        help("accepted, as real ledgers hold them; with --strict, each is an error")
+    )]
+    ClosedInvoiceHistory {
+        /// How many rows.
+        count: usize,
+        /// The first rows, in words.
+        rows: String,
+    },
+
+    /// Invoices due more than 60 days after issue, accepted.
+    #[error("{count} invoice{} due more than 60 days after issue (over the legal maximum, L441-10), on {rows}", plural(*count))]
+    #[diagnostic(
+        code("dunning::data::long-terms"),
+        severity(Warning),
+        help("check the terms agreed with these customers; with --strict, each is an error")
+    )]
+    LongTermsFound {
+        /// How many.
+        count: usize,
+        /// The first rows, in words.
+        rows: String,
+    },
+
     /// A history row's action is not a known action.
     #[error("`{value}` is not an action")]
     #[diagnostic(code("dunning::data::unknown-action"))]
@@ -514,6 +634,19 @@ pub enum Problem {
         /// How to fix it.
         #[help]
         help: String,
+    },
+
+    /// A line of an ECB or legal interest rate file cannot be read.
+    #[error("{message}")]
+    #[diagnostic(
+        code("dunning::data::bad-rates"),
+        help("a rate file starts with the header `{header}`, then one row per date in ascending order, rates in percent such as `4.50` (data/rates/README.md)")
+    )]
+    BadRates {
+        /// What is wrong, quoting the text.
+        message: String,
+        /// The header the file must have.
+        header: &'static str,
     },
 
     /// An events row's event is not a known account event.
@@ -561,6 +694,8 @@ impl Problem {
             Problem::UnclosedQuote | Problem::Semicolons | Problem::BadCsv { .. } => {
                 "dunning::data::bad-csv"
             }
+            Problem::BadProfile { .. } => "dunning::data::bad-profile",
+            Problem::BadWorkbook { .. } => "dunning::data::bad-workbook",
             Problem::BadJson { .. } => "dunning::data::bad-json",
             Problem::BadYaml { .. } => "dunning::data::bad-yaml",
             Problem::NotATable { .. } => "dunning::data::not-a-table",
@@ -587,6 +722,16 @@ impl Problem {
             Problem::UnknownInvoice { .. } => "dunning::data::unknown-invoice",
             Problem::CustomerMismatch { .. } => "dunning::data::customer-mismatch",
             Problem::UnknownAction { .. } => "dunning::data::unknown-action",
+            Problem::Prepayments { .. } => "dunning::data::paid-before-issue",
+            Problem::CreditNotes { .. } | Problem::CreditNoteType { .. } => {
+                "dunning::data::amount-not-positive"
+            }
+            Problem::BadDocumentType { .. } => "dunning::data::bad-document-type",
+            Problem::ClosedInvoiceHistory { .. } => "dunning::data::unknown-invoice",
+            Problem::LongTerms { .. } | Problem::LongTermsFound { .. } => {
+                "dunning::data::long-terms"
+            }
+            Problem::BadRates { .. } => "dunning::data::bad-rates",
             Problem::UnknownEvent { .. } => "dunning::data::unknown-event",
             Problem::UnknownCustomer { .. } => "dunning::data::unknown-customer",
             Problem::BadEvent { .. } => "dunning::data::bad-event",
@@ -613,6 +758,11 @@ pub struct DataErrors {
 impl DataErrors {
     pub(crate) fn new(errors: Vec<DataError>, total: usize) -> Self {
         DataErrors { errors, total }
+    }
+
+    /// One problem about the whole file (a file that cannot be read…).
+    pub fn from_problem(file: &str, problem: Problem) -> Self {
+        DataErrors::file(file, problem)
     }
 
     /// One problem about the whole file.
@@ -685,11 +835,38 @@ impl Diagnostic for DataErrors {
     }
 }
 
+/// An anomaly of real ledgers (SPEC 6): accepted with one warning per
+/// kind, or an error per row with `--strict`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum Anomaly {
+    /// Paid before issued.
+    Prepayment,
+    /// A negative amount.
+    CreditNote,
+    /// Due more than 60 days after issue.
+    LongTerms,
+    /// A history row of an invoice absent from the snapshot.
+    ClosedInvoiceHistory,
+}
+
+/// How many rows a warning about an anomaly names.
+const NAMED_ROWS: usize = 5;
+
+/// The rows of one kind of anomaly: how many, the first few, the column.
+struct Seen {
+    count: usize,
+    first: Vec<Place>,
+    column: Option<Box<str>>,
+}
+
 /// Gathers the errors of one file as it is read.
 pub(crate) struct Collector {
     file: Arc<str>,
     errors: Vec<DataError>,
     total: usize,
+    /// Anomalies are errors (else warnings).
+    strict: bool,
+    anomalies: std::collections::BTreeMap<Anomaly, Seen>,
 }
 
 impl Collector {
@@ -698,7 +875,77 @@ impl Collector {
             file: file.into(),
             errors: Vec::new(),
             total: 0,
+            strict: true,
+            anomalies: std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Anomalies become warnings (`strict` false) or errors.
+    pub(crate) fn with_strict(mut self, strict: bool) -> Self {
+        self.strict = strict;
+        self
+    }
+
+    /// An anomaly: with `--strict`, `error` at this place; otherwise
+    /// counted for one warning of its kind. Returns whether the row is
+    /// still accepted.
+    pub(crate) fn anomaly(
+        &mut self,
+        kind: Anomaly,
+        place: Place,
+        column: Option<&str>,
+        error: impl FnOnce() -> Problem,
+    ) -> bool {
+        if self.strict {
+            self.push(place, column, error());
+            return false;
+        }
+        let seen = self.anomalies.entry(kind).or_insert_with(|| Seen {
+            count: 0,
+            first: Vec::new(),
+            column: column.map(Into::into),
+        });
+        seen.count += 1;
+        if seen.first.len() < NAMED_ROWS {
+            seen.first.push(place);
+        }
+        true
+    }
+
+    /// The warnings of the anomalies met, one per kind.
+    fn warnings(&mut self) -> Vec<DataError> {
+        let anomalies = std::mem::take(&mut self.anomalies);
+        anomalies
+            .into_iter()
+            .map(|(kind, mut seen)| {
+                seen.first.sort();
+                let rows = rows_in_words(&seen.first, seen.count);
+                let count = seen.count;
+                let problem = match kind {
+                    Anomaly::Prepayment => Problem::Prepayments { count, rows },
+                    Anomaly::CreditNote => Problem::CreditNotes { count, rows },
+                    Anomaly::LongTerms => Problem::LongTermsFound { count, rows },
+                    Anomaly::ClosedInvoiceHistory => Problem::ClosedInvoiceHistory { count, rows },
+                };
+                DataError {
+                    at: At {
+                        file: self.file.clone(),
+                        place: Place::File,
+                        column: seen.column,
+                    },
+                    problem,
+                }
+            })
+            .collect()
+    }
+
+    /// The value and the warnings, or every error.
+    pub(crate) fn finish_with_warnings<T>(
+        mut self,
+        value: T,
+    ) -> Result<(T, Vec<DataError>), DataErrors> {
+        let warnings = self.warnings();
+        self.finish(value).map(|v| (v, warnings))
     }
 
     pub(crate) fn push(&mut self, place: Place, column: Option<&str>, problem: Problem) {
@@ -729,6 +976,14 @@ impl Collector {
     }
 }
 
+fn they(n: usize) -> &'static str {
+    if n == 1 {
+        "it was"
+    } else {
+        "they were"
+    }
+}
+
 fn plural(n: usize) -> &'static str {
     if n == 1 {
         ""
@@ -737,7 +992,44 @@ fn plural(n: usize) -> &'static str {
     }
 }
 
-/// A value as messages quote it: control characters escaped, long values cut.
+/// `lines 4, 9 and 12`, `records 2 and 3 and 7 more`.
+fn rows_in_words(first: &[Place], count: usize) -> String {
+    let word = match first.first() {
+        Some(Place::Record(_)) => "record",
+        _ => "line",
+    };
+    let numbers: Vec<String> = first.iter().map(|p| p.number().to_string()).collect();
+    let mut out = format!("{word}{} ", plural(count.max(first.len())));
+    let more = count.saturating_sub(first.len());
+    match numbers.split_last() {
+        Some((last, rest)) if !rest.is_empty() && more == 0 => {
+            out.push_str(&rest.join(", "));
+            out.push_str(" and ");
+            out.push_str(last);
+        }
+        _ => out.push_str(&numbers.join(", ")),
+    }
+    if more > 0 {
+        out.push_str(&format!(" and {more} more"));
+    }
+    out
+}
+
+/// Warnings as plain text, one per line with its code and help.
+pub fn render_warnings(warnings: &[DataError]) -> String {
+    use std::fmt::Write;
+    let mut out = String::new();
+    for w in warnings {
+        let _ = writeln!(out, "warning[{}]: {w}", w.code());
+        if let Some(help) = w.problem.help() {
+            let _ = writeln!(out, "  help: {help}");
+        }
+    }
+    out
+}
+
+/// A value as messages quote it: control and invisible characters escaped,
+/// long values cut.
 pub(crate) fn shown(value: &str) -> String {
     const MAX: usize = 60;
     let mut out = String::new();
@@ -747,14 +1039,7 @@ pub(crate) fn shown(value: &str) -> String {
             out.push_str(&format!("… ({total} characters)"));
             break;
         }
-        match c {
-            '\0' => out.push_str("\\0"),
-            '\t' => out.push_str("\\t"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            c if c.is_control() => out.push_str(&c.escape_unicode().to_string()),
-            c => out.push(c),
-        }
+        crate::words::push_escaped(&mut out, c);
     }
     out
 }

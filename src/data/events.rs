@@ -7,6 +7,7 @@ use foldhash::HashSet;
 
 use super::error::{shown, Collector, DataErrors, Problem};
 use super::fields;
+use super::profile::Profile;
 use super::table::{self, Cells, Format, Header, Sink};
 use super::{AccountEvent, EventKind, Invoice, InvoiceIndex, Until};
 use crate::words::{closest, quoted_list};
@@ -45,7 +46,7 @@ pub fn read_events(
         columns: [None; 6],
         events: Vec::new(),
     };
-    table::read(bytes, format, &mut sink, &mut errors);
+    table::read(bytes, format, &Profile::default(), &mut sink, &mut errors);
     errors.finish(sink.events)
 }
 

@@ -29,14 +29,24 @@ pub(crate) fn date(text: &str) -> Result<NaiveDate, Problem> {
         return Err(Problem::BadDate {
             value: shown(text),
             reason: String::new(),
+            expected: "YYYY-MM-DD".into(),
             help: date_help(text),
         });
     };
     let year = year as i32;
+    if year == 0 {
+        return Err(Problem::BadDate {
+            value: shown(text),
+            reason: ": there is no year 0".into(),
+            expected: "YYYY-MM-DD".into(),
+            help: None,
+        });
+    }
     if !(1..=12).contains(&month) {
         return Err(Problem::BadDate {
             value: shown(text),
             reason: format!(": there is no month {month}"),
+            expected: "YYYY-MM-DD".into(),
             help: None,
         });
     }
@@ -49,6 +59,7 @@ pub(crate) fn date(text: &str) -> Result<NaiveDate, Problem> {
                 MONTHS[month as usize - 1],
                 days_in_month(year, month)
             ),
+            expected: "YYYY-MM-DD".into(),
             help: None,
         }),
     }
@@ -112,7 +123,26 @@ fn date_help(text: &str) -> Option<String> {
         let (y, m, d) = if parts[0].len() == 4 {
             (parts[0], parts[1], parts[2])
         } else if parts[2].len() == 4 {
-            (parts[2], parts[1], parts[0])
+            // Day first (France) or month first (the United States): only
+            // a number above 12 tells which.
+            let (first, second) = (parts[0], parts[1]);
+            let day_first = format!("{}-{second:0>2}-{first:0>2}", parts[2]);
+            let month_first = format!("{}-{first:0>2}-{second:0>2}", parts[2]);
+            let month = |s: &str| s.parse::<u32>().is_ok_and(|n| (1..=12).contains(&n));
+            return match (valid(&day_first), valid(&month_first)) {
+                (true, true) if day_first != month_first && month(first) && month(second) => {
+                    Some(format!(
+                        "dates are written year-month-day with a dash: {day_first} if the day comes first, {month_first} if the month comes first (an import profile's `date_format` reads the export as it is)"
+                    ))
+                }
+                (true, _) => Some(format!(
+                    "dates are written year-month-day with a dash: {day_first}"
+                )),
+                (false, true) => Some(format!(
+                    "dates are written year-month-day with a dash: {month_first} (the month comes first)"
+                )),
+                (false, false) => None,
+            };
         } else {
             return Some("write the year with four digits: YYYY-MM-DD".into());
         };
@@ -126,6 +156,9 @@ fn date_help(text: &str) -> Option<String> {
     None
 }
 
+/// What an amount looks like, for messages.
+pub(crate) const DOT_DECIMAL: &str = "a decimal number with a dot, such as 1250.00";
+
 /// The amount of an invoice or a payment: a plain decimal, positive, at
 /// most `MAX_AMOUNT`.
 pub(crate) fn amount(text: &str) -> Result<Decimal, Problem> {
@@ -133,8 +166,7 @@ pub(crate) fn amount(text: &str) -> Result<Decimal, Problem> {
         if parse_decimal(rest).is_some() {
             return Err(Problem::AmountNotPositive {
                 value: shown(text),
-                help:
-                    "a credit note or a refund is not an invoice to chase; leave it out of the file",
+                help: CREDIT_NOTE_HELP,
             });
         }
     }
@@ -148,9 +180,25 @@ pub(crate) fn amount(text: &str) -> Result<Decimal, Problem> {
         None if too_many_digits(text) => Err(Problem::AmountTooLarge { value: shown(text) }),
         None => Err(Problem::BadAmount {
             value: shown(text),
+            expected: DOT_DECIMAL.into(),
             help: number_help(text),
         }),
     }
+}
+
+/// What a negative invoice amount is, when the reading is strict.
+pub(crate) const CREDIT_NOTE_HELP: &str =
+    "a credit note or a refund is not an invoice to chase; leave it out of the file";
+
+/// An invoice's amount that may be negative (a credit note): otherwise as
+/// `amount`.
+pub(crate) fn signed_amount(text: &str) -> Result<Decimal, Problem> {
+    if let Some(rest) = text.strip_prefix('-') {
+        if let Ok(d) = amount(rest) {
+            return Ok(-d);
+        }
+    }
+    amount(text)
 }
 
 /// The amount of a payment: as an invoice's, with help about refunds.
@@ -282,6 +330,46 @@ pub(crate) fn currency(text: &str) -> Result<Currency, Problem> {
     })
 }
 
+/// Document types read as a credit note, compared without case.
+const CREDIT_NOTE_TYPES: [&str; 12] = [
+    "credit note",
+    "credit-note",
+    "credit_note",
+    "creditnote",
+    "credit memo",
+    "credit",
+    "cn",
+    "cm",
+    "avoir",
+    "av",
+    "gutschrift",
+    "gs",
+];
+
+/// Document types read as an invoice, compared without case.
+const INVOICE_TYPES: [&str; 9] = [
+    "invoice", "inv", "in", "facture", "fa", "fac", "rechnung", "re", "bill",
+];
+
+/// A document type: `true` for a credit note, `false` for an invoice.
+pub(crate) fn document_type(text: &str) -> Result<bool, Problem> {
+    let lower = text.to_lowercase();
+    if CREDIT_NOTE_TYPES.contains(&lower.as_str()) {
+        Ok(true)
+    } else if INVOICE_TYPES.contains(&lower.as_str()) {
+        Ok(false)
+    } else {
+        Err(Problem::BadDocumentType {
+            value: shown(text),
+            help: format!(
+                "write an invoice type ({}) or a credit-note type ({})",
+                INVOICE_TYPES.join(", "),
+                CREDIT_NOTE_TYPES.join(", ")
+            ),
+        })
+    }
+}
+
 /// Yes or no: `true`/`false`, `yes`/`no`, `1`/`0`, in any case.
 pub(crate) fn boolean(text: &str) -> Result<bool, Problem> {
     const TRUE: [&str; 3] = ["true", "yes", "1"];
@@ -291,7 +379,11 @@ pub(crate) fn boolean(text: &str) -> Result<bool, Problem> {
     } else if FALSE.iter().any(|t| t.eq_ignore_ascii_case(text)) {
         Ok(false)
     } else {
-        Err(Problem::BadBool { value: shown(text) })
+        Err(Problem::BadBool {
+            value: shown(text),
+            help: "write true or false (yes/no and 1/0 are also read); an empty cell means false"
+                .into(),
+        })
     }
 }
 
@@ -301,11 +393,7 @@ pub(crate) fn boolean(text: &str) -> Result<bool, Problem> {
 /// starting like a spreadsheet formula (see `output::csv::neutralize`) is
 /// taken off again.
 pub(crate) fn exported_text(text: &str) -> Result<&str, Problem> {
-    let unquoted = match text.strip_prefix('\'') {
-        Some(rest) if rest.starts_with(['=', '+', '-', '@']) => rest,
-        _ => text,
-    };
-    self::text(unquoted)
+    self::text(crate::output::csv::unneutralize(text))
 }
 
 pub(crate) fn text(text: &str) -> Result<&str, Problem> {
@@ -313,12 +401,7 @@ pub(crate) fn text(text: &str) -> Result<&str, Problem> {
         None => Ok(text),
         Some(c) => Err(Problem::BadText {
             value: shown(text),
-            character: match c {
-                '\0' => "NUL".into(),
-                '\t' => "a tab".into(),
-                '\n' | '\r' => "a line break".into(),
-                c => format!("U+{:04X}", u32::from(c)),
-            },
+            character: crate::words::character_name(c),
         }),
     }
 }
@@ -347,6 +430,11 @@ mod tests {
             "`2025-02-30` is not a date: February 2025 has 28 days (expected YYYY-MM-DD)"
         );
         assert_eq!(
+            err(date("0000-01-01")),
+            "`0000-01-01` is not a date: there is no year 0 (expected YYYY-MM-DD)"
+        );
+        assert!(date("+2025-01-01").is_err() && date("2025-1-1").is_err());
+        assert_eq!(
             err(date("2025-13-01")),
             "`2025-13-01` is not a date: there is no month 13 (expected YYYY-MM-DD)"
         );
@@ -355,6 +443,10 @@ mod tests {
             "`2025-04-00` is not a date: April 2025 has 30 days (expected YYYY-MM-DD)"
         );
         assert!(err(date("15/01/2025")).ends_with("year-month-day with a dash: 2025-01-15"));
+        assert!(err(date("12/31/2013")).ends_with("2013-12-31 (the month comes first)"));
+        assert!(err(date("7/3/2013"))
+            .contains("2013-03-07 if the day comes first, 2013-07-03 if the month comes first"));
+        assert!(err(date("7/7/2013")).ends_with("with a dash: 2013-07-07"));
         assert!(err(date("2025-1-5")).ends_with("2025-01-05"));
         assert!(err(date("2025-01-15T10:00:00")).ends_with("without a time: 2025-01-15"));
         assert!(err(date("15/01/25")).ends_with("four digits: YYYY-MM-DD"));

@@ -6,10 +6,11 @@ use std::path::Path;
 
 use rust_decimal::Decimal;
 
-use super::error::{shown, Collector, DataErrors, Place, Problem};
+use super::error::{shown, Anomaly, Collector, DataErrors, Place, Problem};
 use super::fields;
+use super::profile::Profile;
 use super::table::{self, Cells, Format, Header, Sink};
-use super::{AttrValue, Invoice};
+use super::{AttrValue, Import, Invoice, Loaded, Snapshot};
 use crate::money::Currency;
 use crate::policy::{AttrType, Policy};
 use crate::words::{closest, quoted_list};
@@ -26,38 +27,76 @@ pub const REQUIRED_COLUMNS: [&str; 6] = [
 
 /// The columns an invoice file may have; any other column is an attribute.
 /// `disputed`, `promised_until`, `payment_plan`, `insolvent` and `blocked`
-/// give the account state before any account event.
-pub const OPTIONAL_COLUMNS: [&str; 6] = [
+/// give the account state before any account event; `document_type` tells
+/// invoices from credit notes.
+pub const OPTIONAL_COLUMNS: [&str; 7] = [
     "paid_date",
     "disputed",
     "promised_until",
     "payment_plan",
     "insolvent",
     "blocked",
+    "document_type",
 ];
 
-/// Reads and checks an invoice file (`.csv`, `.json`, `.yaml` or `.yml`).
+/// Reads and checks an invoice file (`.csv`, `.json`, `.yaml` or `.yml`,
+/// or a workbook) in the product's own layout, strictly: an anomaly of
+/// real ledgers (a prepayment, a credit note, terms over 60 days) is an
+/// error. [`load_invoices_with`] reads exports through a profile.
 pub fn load_invoices(path: &Path, policy: &Policy) -> Result<Vec<Invoice>, DataErrors> {
-    let (name, bytes, format) = super::read_file(path)?;
-    read_invoices(&name, &bytes, format, policy)
+    load_invoices_with(path, policy, &Import::strict()).map(|l| l.value.invoices)
 }
 
 /// Checks an invoice file's content; `name` is how messages call the file.
 ///
 /// Every row is checked and every problem reported; the invoices are
-/// returned only when there is none.
+/// returned only when there is none. Anomalies are errors, as in
+/// [`load_invoices`].
 pub fn read_invoices(
     name: &str,
     bytes: &[u8],
     format: Format,
     policy: &Policy,
 ) -> Result<Vec<Invoice>, DataErrors> {
-    let mut errors = Collector::new(name);
-    let mut sink = Invoices::new(policy, bytes.len() / 64);
-    table::read(bytes, format, &mut sink, &mut errors);
-    let invoices = sink.finish(&mut errors);
-    errors.finish(invoices)
+    read_invoices_with(name, bytes, format, policy, &Import::strict()).map(|l| l.value.invoices)
 }
+
+/// Reads and checks an invoice file as `import` says: through its profile,
+/// anomalies as warnings (or, `strict`, as errors).
+pub fn load_invoices_with(
+    path: &Path,
+    policy: &Policy,
+    import: &Import,
+) -> Result<Loaded<Snapshot>, DataErrors> {
+    let (name, bytes, format) = super::read_file(path)?;
+    read_invoices_with(&name, &bytes, format, policy, import)
+}
+
+/// Checks an invoice file's content as `import` says.
+pub fn read_invoices_with(
+    name: &str,
+    bytes: &[u8],
+    format: Format,
+    policy: &Policy,
+    import: &Import,
+) -> Result<Loaded<Snapshot>, DataErrors> {
+    let mut errors = Collector::new(name).with_strict(import.strict);
+    let mut sink = Invoices::new(policy, bytes.len() / 64, import);
+    table::read(bytes, format, &import.profile, &mut sink, &mut errors);
+    let credit_notes = std::mem::take(&mut sink.credit_notes);
+    let invoices = sink.finish(&mut errors);
+    let (invoices, warnings) = errors.finish_with_warnings(invoices)?;
+    Ok(Loaded {
+        value: Snapshot {
+            invoices,
+            credit_notes,
+        },
+        warnings,
+    })
+}
+
+/// The longest payment terms French law allows (L441-10), in days.
+const MAX_TERMS_DAYS: i64 = 60;
 
 #[derive(Default)]
 struct Columns {
@@ -73,6 +112,8 @@ struct Columns {
     plan: Option<usize>,
     insolvent: Option<usize>,
     blocked: Option<usize>,
+    /// Tells invoices from credit notes (`document_type`, usually mapped by a profile).
+    document_type: Option<usize>,
     /// Per policy attribute.
     attributes: Vec<Option<usize>>,
 }
@@ -87,10 +128,15 @@ struct Invoices<'p> {
     last_currency: Option<Currency>,
     /// Rows are records of a JSON or YAML list, not CSV lines.
     records: bool,
+    /// Negative amounts, accepted (not `strict`) as the customer's documents.
+    credit_notes: Vec<Invoice>,
+    strict: bool,
+    /// The currency of rows without one, from the profile.
+    default_currency: Option<Currency>,
 }
 
 impl<'p> Invoices<'p> {
-    fn new(policy: &'p Policy, estimate: usize) -> Self {
+    fn new(policy: &'p Policy, estimate: usize, import: &Import) -> Self {
         Invoices {
             policy,
             columns: Columns::default(),
@@ -98,6 +144,9 @@ impl<'p> Invoices<'p> {
             rejected: Vec::new(),
             last_currency: None,
             records: false,
+            credit_notes: Vec::new(),
+            strict: import.strict,
+            default_currency: import.profile.currency,
         }
     }
 
@@ -177,13 +226,18 @@ impl Sink for Invoices<'_> {
             issue: required("issue_date", errors),
             due: required("due_date", errors),
             amount: required("amount", errors),
-            currency: required("currency", errors),
+            currency: if self.default_currency.is_some() {
+                header.find("currency")
+            } else {
+                required("currency", errors)
+            },
             paid: header.find("paid_date"),
             disputed: header.find("disputed"),
             promised: header.find("promised_until"),
             plan: header.find("payment_plan"),
             insolvent: header.find("insolvent"),
             blocked: header.find("blocked"),
+            document_type: header.find("document_type"),
             attributes: Vec::new(),
         };
         for attribute in &self.policy.attributes {
@@ -206,26 +260,51 @@ impl Sink for Invoices<'_> {
         let before = errors.total();
         self.records = matches!(cells.place, Place::Record(_));
         let c = &self.columns;
+        let p = cells.profile;
+        let date = |t: &str| p.date(t);
         let id = cells.required(c.id, "an invoice id", errors, fields::text);
         let customer = cells.required(c.customer, "a customer id", errors, fields::text);
-        let issue = cells.required(c.issue, "a date", errors, fields::date);
-        let due = cells.required(c.due, "a date", errors, fields::date);
-        let amount = cells.required(c.amount, "an amount", errors, fields::amount);
-        let currency_column = c.currency;
-        let paid = cells.optional(c.paid, "a date", errors, fields::date);
-        let disputed = cells.optional(c.disputed, "true or false", errors, fields::boolean);
-        let promised = cells.optional(c.promised, "a date", errors, fields::date);
-        let plan = cells.optional(c.plan, "true or false", errors, fields::boolean);
-        let insolvent = cells.optional(c.insolvent, "true or false", errors, fields::boolean);
-        let blocked = cells.optional(c.blocked, "true or false", errors, fields::boolean);
-        let currency = cells.required(currency_column, "a currency code", errors, |t| {
-            self.currency(t)
+        let issue = cells.required(c.issue, "a date", errors, date);
+        let due = cells.required(c.due, "a date", errors, date);
+        let strict = self.strict;
+        let amount = cells.required(c.amount, "an amount", errors, |t| {
+            if strict {
+                p.decimal(t, fields::amount)
+            } else {
+                p.decimal(t, fields::signed_amount)
+            }
         });
+        let currency_column = c.currency;
+        let paid = cells.optional(c.paid, "a date", errors, date);
+        let disputed = cells.optional(c.disputed, "true or false", errors, |t| p.boolean(t));
+        let promised = cells.optional(c.promised, "a date", errors, date);
+        let plan = cells.optional(c.plan, "true or false", errors, |t| p.boolean(t));
+        let insolvent = cells.optional(c.insolvent, "true or false", errors, |t| p.boolean(t));
+        let blocked = cells.optional(c.blocked, "true or false", errors, |t| p.boolean(t));
+        let typed_credit = cells
+            .optional(
+                c.document_type,
+                "a document type",
+                errors,
+                fields::document_type,
+            )
+            .flatten()
+            .unwrap_or(false);
+        let currency = match self.default_currency {
+            Some(default) => cells
+                .optional(currency_column, "a currency code", errors, |t| {
+                    self.currency(t)
+                })
+                .map(|c| c.unwrap_or(default)),
+            None => cells.required(currency_column, "a currency code", errors, |t| {
+                self.currency(t)
+            }),
+        };
         let c = &self.columns;
         let mut attributes = Vec::with_capacity(c.attributes.len());
         for (attribute, &column) in self.policy.attributes.iter().zip(&c.attributes) {
             let value = cells.optional(column, attribute_expected(&attribute.ty), errors, |t| {
-                attribute_value(&attribute.name, &attribute.ty, t)
+                attribute_value(&attribute.name, &attribute.ty, t, p)
             });
             attributes.push(value.flatten().unwrap_or(AttrValue::Missing));
         }
@@ -241,18 +320,50 @@ impl Sink for Invoices<'_> {
                 );
             }
         }
+        let column = |c: Option<usize>| Some(cells.header.name(c.unwrap_or_default()));
+        if let (Some(issue), Some(due)) = (issue, due) {
+            let days = (due - issue).num_days();
+            if days > MAX_TERMS_DAYS {
+                errors.anomaly(Anomaly::LongTerms, cells.place, column(c.due), || {
+                    Problem::LongTerms {
+                        due: due.to_string(),
+                        issue: issue.to_string(),
+                        days,
+                    }
+                });
+            }
+        }
         if let (Some(issue), Some(Some(paid))) = (issue, paid) {
             if paid < issue {
-                cells.fail(
-                    c.paid.unwrap_or_default(),
-                    errors,
+                errors.anomaly(Anomaly::Prepayment, cells.place, column(c.paid), || {
                     Problem::PaidBeforeIssue {
                         what: "paid date",
                         paid: paid.to_string(),
                         issue: issue.to_string(),
-                    },
-                );
+                    }
+                });
             }
+        }
+        let negative = amount.is_some_and(|a| a.is_sign_negative());
+        let credit_note = negative || typed_credit;
+        // (A typed credit note whose amount was refused is reported once.)
+        if typed_credit && amount.is_some() {
+            let at = c.document_type.unwrap_or_default();
+            let kind = cells.row.get(at).unwrap_or_default().to_string();
+            errors.anomaly(
+                Anomaly::CreditNote,
+                cells.place,
+                column(c.document_type),
+                || Problem::CreditNoteType { kind: shown(&kind) },
+            );
+        } else if negative {
+            // Only read when not strict: `fields::amount` refuses a sign.
+            errors.anomaly(Anomaly::CreditNote, cells.place, column(c.amount), || {
+                Problem::AmountNotPositive {
+                    value: amount.unwrap_or_default().to_string(),
+                    help: fields::CREDIT_NOTE_HELP,
+                }
+            });
         }
         let complete = (id, customer, issue, due, amount, currency, paid, disputed);
         let state = (promised, plan, insolvent, blocked);
@@ -270,7 +381,29 @@ impl Sink for Invoices<'_> {
                 ),
                 (Some(promised_until), Some(plan), Some(insolvent), Some(blocked)),
             ) if errors.total() == before => {
-                self.invoices.push(Invoice {
+                let list = if credit_note {
+                    &mut self.credit_notes
+                } else {
+                    &mut self.invoices
+                };
+                // A credit note's amount is negative, however the export signs it.
+                let amount = if typed_credit && amount.is_sign_positive() {
+                    -amount
+                } else {
+                    amount
+                };
+                // A workbook's number has no written decimals: an amount
+                // gets those of its currency's minor unit, as the CSV
+                // export of the same cell would write it (25000 to 25000.00).
+                let amount = match cells.profile.workbook.then(|| currency.minor_digits()) {
+                    Some(minor) if amount.scale() < minor => {
+                        let mut scaled = amount;
+                        scaled.rescale(minor);
+                        scaled
+                    }
+                    _ => amount,
+                };
+                list.push(Invoice {
                     id: id.to_string(),
                     customer_id: customer.to_string(),
                     issue_date: issue,
@@ -305,13 +438,18 @@ fn attribute_expected(ty: &AttrType) -> &'static str {
 }
 
 /// A non-empty attribute cell, read as the policy types the attribute.
-fn attribute_value(name: &str, ty: &AttrType, text: &str) -> Result<AttrValue, Problem> {
+fn attribute_value(
+    name: &str,
+    ty: &AttrType,
+    text: &str,
+    profile: &Profile,
+) -> Result<AttrValue, Problem> {
     Ok(match ty {
         AttrType::Text => AttrValue::Text(fields::text(text)?.to_string()),
-        AttrType::Number => AttrValue::Number(fields::number(text)?),
-        AttrType::Money => AttrValue::Money(money_attribute(text)?),
-        AttrType::Date => AttrValue::Date(fields::date(text)?),
-        AttrType::Bool => AttrValue::Bool(fields::boolean(text)?),
+        AttrType::Number => AttrValue::Number(profile.decimal(text, fields::number)?),
+        AttrType::Money => AttrValue::Money(profile.decimal(text, money_attribute)?),
+        AttrType::Date => AttrValue::Date(profile.date(text)?),
+        AttrType::Bool => AttrValue::Bool(profile.boolean(text)?),
         AttrType::OneOf(values) => {
             if let Some(v) = values.iter().find(|v| *v == text) {
                 AttrValue::Text(v.clone())
@@ -346,7 +484,11 @@ fn attribute_value(name: &str, ty: &AttrType, text: &str) -> Result<AttrValue, P
 /// A money attribute: a plain decimal (signed), in the invoice's currency.
 fn money_attribute(text: &str) -> Result<Decimal, Problem> {
     fields::number(text).map_err(|p| match p {
-        Problem::BadNumber { value, help } => Problem::BadAmount { value, help },
+        Problem::BadNumber { value, help } => Problem::BadAmount {
+            value,
+            expected: fields::DOT_DECIMAL.into(),
+            help,
+        },
         other => other,
     })
 }

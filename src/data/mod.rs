@@ -42,22 +42,147 @@
 //!   currencies ISO 4217 codes in capitals, yes/no values `true`/`false`,
 //!   `yes`/`no` or `1`/`0` in any case (an empty `disputed` cell is false).
 //!   Stored text (ids, rule names, text attributes) has no control character.
+//!
+//! Those are the product's own files. An export in its own layout is read
+//! through an import [`Profile`] (`load_invoices_with` and the other `_with`
+//! loaders, given an [`Import`]): separator, encoding, decimal mark, date
+//! layouts, yes/no words, title rows, its headers; a workbook (`.xlsx`,
+//! `.xls`, `.ods`) is read directly. Those loaders accept the anomalies of
+//! real ledgers (prepayments, credit notes, terms over 60 days, history of
+//! invoices absent from an open-items export) with one warning per kind,
+//! unless `strict`; the loaders without a profile refuse them.
 
 pub(crate) mod codes;
 mod error;
 mod events;
 mod fields;
 mod history;
+mod inspect;
 mod invoices;
 mod payments;
+mod profile;
+mod rates;
 mod table;
 
-pub use error::{At, DataError, DataErrors, Place, Problem, KEPT, SHOWN};
+pub use error::{render_warnings, At, DataError, DataErrors, Place, Problem, KEPT, SHOWN};
 pub use events::{load_events, read_events, EVENT_COLUMNS};
-pub use history::{load_history, read_history, HISTORY_COLUMNS};
-pub use invoices::{load_invoices, read_invoices, OPTIONAL_COLUMNS, REQUIRED_COLUMNS};
-pub use payments::{load_payments, read_payments, PAYMENT_COLUMNS};
+pub use history::{
+    load_history, load_history_with, read_history, read_history_with, HISTORY_COLUMNS,
+};
+pub use inspect::{inspect, Inspection, PREVIEW_COLUMNS};
+pub use invoices::{
+    load_invoices, load_invoices_with, read_invoices, read_invoices_with, OPTIONAL_COLUMNS,
+    REQUIRED_COLUMNS,
+};
+pub use payments::{
+    load_payments, load_payments_with, read_payments, read_payments_with, PAYMENT_COLUMNS,
+};
+pub use profile::{Profile, TextEncoding, MAPPABLE_COLUMNS, PROFILE_KEYS};
+pub use rates::{load_rates, read_rates};
 pub use table::Format;
+
+/// How to read data files: the profile of the export, and whether the
+/// anomalies of real ledgers are errors.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Import {
+    /// How the files are written; the default is the product's own CSV.
+    pub profile: Profile,
+    /// Anomalies (a prepayment, a credit note, terms over 60 days, history
+    /// of invoices absent from the snapshot) are errors, one per row;
+    /// otherwise each kind is accepted with one warning naming the first rows.
+    pub strict: bool,
+}
+
+impl Import {
+    /// The product's own layout, anomalies as errors: what `load_invoices`
+    /// and the other loaders without a profile read.
+    pub fn strict() -> Self {
+        Import {
+            profile: Profile::default(),
+            strict: true,
+        }
+    }
+}
+
+/// What a loader read, and the warnings about it (anomalies accepted).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Loaded<T> {
+    /// The rows.
+    pub value: T,
+    /// One warning per kind of anomaly met, naming its first rows.
+    pub warnings: Vec<DataError>,
+}
+
+/// An invoice file's documents.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Snapshot {
+    /// The invoices to chase, as `read_invoices` gives them.
+    pub invoices: Vec<Invoice>,
+    /// Credit notes (negative amounts), kept as documents of their customer
+    /// and never dunned themselves; their `amount` is negative.
+    pub credit_notes: Vec<Invoice>,
+}
+
+/// The deepest nesting of flow collections (`[`, `{`) and of `- ` items on
+/// one line a YAML file may have. The YAML parser recurses on nesting: a
+/// 200 KB file of 100,000 `[` took a minute before failing.
+pub const MAX_YAML_NESTING: usize = 64;
+
+/// Where (line, column, 1-based) a YAML text nests deeper than
+/// [`MAX_YAML_NESTING`], found by a scan that does not recurse: brackets
+/// and braces outside quotes and comments, and `- ` items opening on one
+/// line.
+pub fn too_deep_yaml(text: &str) -> Option<(usize, usize)> {
+    let mut depth = 0usize;
+    for (n, line) in text.lines().enumerate() {
+        let mut quote: Option<char> = None;
+        let mut items = 0usize;
+        let mut leading = true;
+        let mut previous = ' ';
+        for (col, c) in line.chars().enumerate() {
+            let at = Some((n + 1, col + 1));
+            match quote {
+                Some(q) => {
+                    if c == q {
+                        quote = None;
+                    }
+                }
+                None => match c {
+                    '#' if previous == ' ' || col == 0 => break,
+                    '"' | '\''
+                        if matches!(previous, ' ' | '[' | '{' | ',' | ':' | '-') || col == 0 =>
+                    {
+                        quote = Some(c)
+                    }
+                    '[' | '{' => {
+                        depth += 1;
+                        if depth + items > MAX_YAML_NESTING {
+                            return at;
+                        }
+                    }
+                    ']' | '}' => depth = depth.saturating_sub(1),
+                    '-' if leading => {
+                        items += 1;
+                        if depth + items > MAX_YAML_NESTING {
+                            return at;
+                        }
+                    }
+                    ' ' | '\t' => {}
+                    _ => leading = false,
+                },
+            }
+            previous = c;
+        }
+    }
+    None
+}
+
+/// A date as data files write it: exactly `YYYY-MM-DD`, a real day, year 1
+/// or later. The error says why and, when it can, which date was meant
+/// (`15/01/2025`: "did you mean 2025-01-15?").
+pub fn parse_date(text: &str) -> Result<chrono::NaiveDate, Problem> {
+    fields::date(text)
+}
 
 use foldhash::HashMap;
 use std::fmt;
@@ -347,17 +472,21 @@ pub struct RunData<'d, 'h> {
     /// on or before their day; a replay starts from those dated before its
     /// first day.
     pub history: &'h [HistoryEntry],
+    /// The ECB and legal rate tables late interest is computed from: the
+    /// shipped ones unless the caller gives newer ones.
+    pub rates: &'d crate::penalty::Rates,
     /// Account events (disputes, promises, plans…), applied on their dates.
     pub events: &'d [AccountEvent],
 }
 
 impl<'d> RunData<'d, 'static> {
-    /// Invoices without payments or history.
+    /// Invoices without payments or history, with the shipped rate tables.
     pub fn new(invoices: &'d [Invoice]) -> Self {
         RunData {
             invoices,
             payments: &[],
             history: &[],
+            rates: crate::penalty::Rates::builtin(),
             events: &[],
         }
     }
@@ -380,8 +509,14 @@ impl<'d, 'h> RunData<'d, 'h> {
             invoices: self.invoices,
             payments: self.payments,
             history,
+            rates: self.rates,
             events: self.events,
         }
+    }
+
+    /// The same data with these rate tables.
+    pub fn with_rates(self, rates: &'d crate::penalty::Rates) -> Self {
+        RunData { rates, ..self }
     }
 }
 
@@ -426,14 +561,24 @@ impl<'i> InvoiceIndex<'i> {
     }
 }
 
-/// A file's name for messages, its bytes and its format (from the extension).
+/// A data file's name, bytes and format (`-`: standard input, whose format
+/// is told from its first character: `[` JSON, `-` YAML, else CSV).
 fn read_file(path: &Path) -> Result<(String, Vec<u8>, Format), DataErrors> {
-    let name = path.display().to_string();
-    let Some(format) = Format::from_path(path) else {
-        return Err(DataErrors::file(&name, Problem::UnknownFormat));
+    let name = crate::source::input_name(path);
+    let stdin = path == Path::new("-");
+    let format = if stdin {
+        None
+    } else {
+        match Format::from_path(path) {
+            Some(f) => Some(f),
+            None => return Err(DataErrors::file(&name, Problem::UnknownFormat)),
+        }
     };
-    match std::fs::read(path) {
-        Ok(bytes) => Ok((name, bytes, format)),
+    match crate::source::read_input(path) {
+        Ok(bytes) => {
+            let format = format.unwrap_or_else(|| Format::sniff(&bytes));
+            Ok((name, bytes, format))
+        }
         Err(e) => Err(DataErrors::file(
             &name,
             Problem::Io {

@@ -5,15 +5,24 @@ use std::path::Path;
 use super::error::{shown, Collector, DataErrors, Problem};
 use super::fields;
 use super::table::{self, Cells, Format, Header, Sink};
-use super::{Invoice, InvoiceIndex, Payment};
+use super::{Import, Invoice, InvoiceIndex, Loaded, Payment};
 
 /// The columns every payment file has; others are ignored.
 pub const PAYMENT_COLUMNS: [&str; 3] = ["invoice_id", "date", "amount"];
 
 /// Reads and checks a payment file against the invoices it pays.
 pub fn load_payments(path: &Path, invoices: &[Invoice]) -> Result<Vec<Payment>, DataErrors> {
+    load_payments_with(path, invoices, &Import::strict()).map(|l| l.value)
+}
+
+/// Reads and checks a payment file through the profile of `import`.
+pub fn load_payments_with(
+    path: &Path,
+    invoices: &[Invoice],
+    import: &Import,
+) -> Result<Loaded<Vec<Payment>>, DataErrors> {
     let (name, bytes, format) = super::read_file(path)?;
-    read_payments(&name, &bytes, format, invoices)
+    read_payments_with(&name, &bytes, format, invoices, import)
 }
 
 /// Checks a payment file's content: each payment names an invoice of
@@ -24,14 +33,26 @@ pub fn read_payments(
     format: Format,
     invoices: &[Invoice],
 ) -> Result<Vec<Payment>, DataErrors> {
-    let mut errors = Collector::new(name);
+    read_payments_with(name, bytes, format, invoices, &Import::strict()).map(|l| l.value)
+}
+
+/// Checks a payment file's content through the profile of `import`.
+pub fn read_payments_with(
+    name: &str,
+    bytes: &[u8],
+    format: Format,
+    invoices: &[Invoice],
+    import: &Import,
+) -> Result<Loaded<Vec<Payment>>, DataErrors> {
+    let mut errors = Collector::new(name).with_strict(import.strict);
     let mut sink = Payments {
         index: InvoiceIndex::new(invoices),
         columns: [None; 3],
         payments: Vec::new(),
     };
-    table::read(bytes, format, &mut sink, &mut errors);
-    errors.finish(sink.payments)
+    table::read(bytes, format, &import.profile, &mut sink, &mut errors);
+    let (value, warnings) = errors.finish_with_warnings(sink.payments)?;
+    Ok(Loaded { value, warnings })
 }
 
 struct Payments<'i> {
@@ -57,8 +78,11 @@ impl Sink for Payments<'_> {
                 help: "a payment must name an invoice of the invoice file; check the id, or that both files are from the same export",
             })
         });
-        let date = cells.required(date_col, "a date", errors, fields::date);
-        let amount = cells.required(amount_col, "an amount", errors, fields::payment_amount);
+        let p = cells.profile;
+        let date = cells.required(date_col, "a date", errors, |t| p.date(t));
+        let amount = cells.required(amount_col, "an amount", errors, |t| {
+            p.decimal(t, fields::payment_amount)
+        });
         if let (Some(invoice), Some(date)) = (invoice, date) {
             if date < invoice.issue_date {
                 cells.fail(

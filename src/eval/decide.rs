@@ -77,6 +77,7 @@ pub(crate) fn facts<'a>(
         date,
         open_amount,
         history: &state.invoices[invoice],
+        paid_on: run.ledger.paid_on(invoice, date),
         last_contact: state.last_contact(run, invoice, date),
         account: run.ledger.account(invoice, date),
         balance: if run.reads_balance {
@@ -90,10 +91,27 @@ pub(crate) fn facts<'a>(
 /// The step due for an invoice: the most advanced rule that holds, above
 /// every step already fired (rule 5: no burst, no going back), or the last
 /// fired one again if it repeats and its interval has passed (rule 3).
+///
+/// An open invoice climbs the ladder of the rules that are not claim rules;
+/// an invoice paid in full, that of the claim rules (`paid_late`), with its
+/// own floor: the most advanced claim rule fired.
 pub(crate) fn due_step(run: &Run<'_>, facts: &Facts<'_>) -> Option<RuleIdx> {
     let history = facts.history;
-    let floor = history.highest;
-    for (index, rule) in run.policy.rules_indexed().rev() {
+    let paid = facts.paid_on.is_some();
+    let floor = if paid {
+        run.policy
+            .rules_indexed()
+            .rev()
+            .map(|(i, _)| i)
+            .find(|&i| run.claim[i] && history.has_fired(i))
+    } else {
+        history.highest
+    };
+    let track = run
+        .policy
+        .rules_indexed()
+        .filter(|(i, _)| run.claim[*i] == paid);
+    for (index, rule) in track.rev() {
         match floor {
             Some(h) if index < h => return None,
             Some(h) if index == h => {
@@ -138,13 +156,16 @@ pub(crate) fn decide(
     date: NaiveDate,
 ) -> Decision {
     let policy = run.policy;
+    // A paid invoice is still evaluated, for the claim rules only, when the
+    // policy has some.
     let open_amount = match run.ledger.status(invoice, date) {
         Status::Open(amount) => amount,
+        Status::Paid(_) | Status::PaidByPayments if run.has_claims => Decimal::ZERO,
         other => return Decision::NotOpen(other),
     };
     let inv = run.ledger.invoice(invoice);
     if let Some(min) = policy.settings.minimum_for(inv.currency) {
-        if open_amount < min.amount {
+        if open_amount < min.amount && !open_amount.is_zero() {
             return Decision::BelowMinimum { open_amount };
         }
     }
@@ -157,7 +178,8 @@ pub(crate) fn decide(
     };
     let kind = policy.rule(rule).action.kind;
     let calendar_kind = policy.settings.calendar;
-    if kind.needs_business_day() && !calendar::is_business_day(calendar_kind, date) {
+    let business_day = policy.settings.needs_business_day(kind);
+    if business_day && !calendar::is_business_day(calendar_kind, date) {
         return Decision::Deferred {
             rule,
             until: calendar::next_business_day(calendar_kind, date),
@@ -165,14 +187,17 @@ pub(crate) fn decide(
         };
     }
     let cooldown = policy.settings.cooldown_days;
-    if cooldown > 0 {
+    // A preventive reminder (not yet overdue) is never held: its window
+    // closes at the due date, and deferring it lost it (one eligible
+    // invoice in nine with the French ladder). It still counts as a contact.
+    if cooldown > 0 && kind.is_contact() && facts.overdue() > 0 {
         if let Some(last) = facts.last_contact {
             // Several actions to one customer on one day are one contact.
             if last < date && (date - last).num_days() < i64::from(cooldown) {
                 let mut until = last
                     .checked_add_days(Days::new(u64::from(cooldown)))
                     .unwrap_or(date);
-                if kind.needs_business_day() {
+                if business_day {
                     until = calendar::next_business_day(calendar_kind, until);
                 }
                 return Decision::Deferred {

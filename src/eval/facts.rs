@@ -60,6 +60,8 @@ pub(crate) struct Facts<'a> {
     pub open_amount: Decimal,
     pub history: &'a InvoiceHistory,
     pub last_contact: Option<NaiveDate>,
+    /// The day the invoice was paid in full, if it was by the day evaluated.
+    pub paid_on: Option<NaiveDate>,
     /// What the account events say on the day.
     pub account: AccountState,
     /// The customer's ledger on the day; computed only for a policy that
@@ -136,6 +138,10 @@ impl<'a> Facts<'a> {
             Fact::Reminders => Actual::Number(Decimal::from(self.history.reminders)),
             Fact::CustomerId => Actual::Text(&inv.customer_id),
             Fact::InvoiceId => Actual::Text(&inv.id),
+            Fact::PaidLate => match self.paid_on {
+                Some(paid) => Actual::Days((paid - inv.due_date).num_days()),
+                None => Actual::Missing,
+            },
             Fact::Attribute(i) => match inv.attributes.get(i.get()) {
                 None | Some(AttrValue::Missing) => Actual::Missing,
                 Some(AttrValue::Text(t)) => Actual::Text(t),

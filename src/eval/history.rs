@@ -18,6 +18,9 @@ pub(crate) struct InvoiceHistory {
     pub highest: Option<RuleIdx>,
     /// Actions taken for this invoice, whatever the rule (older policies included).
     pub reminders: u32,
+    /// The first action taken after the due date: the one that claimed the
+    /// flat indemnity, owed once per invoice.
+    pub first_late_action: Option<NaiveDate>,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -84,7 +87,8 @@ impl State {
             let Some(&i) = run.ledger.index.get(entry.invoice_id.as_str()) else {
                 continue;
             };
-            state.record(run, i, run.policy.rule_index(&entry.rule), entry.date);
+            let rule = run.policy.rule_index(&entry.rule);
+            state.record(run, i, rule, entry.action.is_contact(), entry.date);
         }
         state
     }
@@ -103,16 +107,25 @@ impl State {
     }
 
     /// An action for `invoice` on `date`, by `rule` (`None`: a rule the
-    /// policy no longer has).
+    /// policy no longer has); `contact`: it reached the customer
+    /// (`ActionKind::is_contact`).
     pub fn record(
         &mut self,
         run: &Run<'_>,
         invoice: InvoiceIdx,
         rule: Option<RuleIdx>,
+        contact: bool,
         date: NaiveDate,
     ) {
-        self.invoices[invoice].record(rule, date);
-        let c = run.ledger.customer_of[invoice];
-        self.last_contact[c] = Some(self.last_contact[c].map_or(date, |d| d.max(date)));
+        let history = &mut self.invoices[invoice];
+        history.record(rule, date);
+        if date > run.ledger.invoice(invoice).due_date {
+            history.first_late_action =
+                Some(history.first_late_action.map_or(date, |d| d.min(date)));
+        }
+        if contact {
+            let c = run.ledger.customer_of[invoice];
+            self.last_contact[c] = Some(self.last_contact[c].map_or(date, |d| d.max(date)));
+        }
     }
 }

@@ -295,6 +295,26 @@ impl<'a> Ledger<'a> {
         Status::Open(open)
     }
 
+    /// The day the invoice was paid in full, if it was by `date`: its paid
+    /// date, or the day its payments covered its amount, whichever is first.
+    pub fn paid_on(&self, invoice: InvoiceIdx, date: NaiveDate) -> Option<NaiveDate> {
+        let inv = self.invoice(invoice);
+        let by_date = inv.paid_date.filter(|p| *p <= date);
+        let mut paid = Decimal::ZERO;
+        let by_payments = self.payments[invoice]
+            .iter()
+            .take_while(|(d, _)| *d <= date)
+            .find(|(_, a)| {
+                paid += *a;
+                paid >= inv.amount
+            })
+            .map(|(d, _)| *d);
+        match (by_date, by_payments) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+
     /// The invoice's payments, by date.
     pub fn payments(&self, invoice: InvoiceIdx) -> &[(NaiveDate, Decimal)] {
         &self.payments[invoice]

@@ -281,8 +281,12 @@ impl<'r, 'a> Consolidator<'r, 'a> {
             let inv = ledger.invoice(f.invoice);
             let rule = policy.rule(f.rule);
             let facts = facts(self.run, state, f.invoice, date, f.open_amount);
-            let days_overdue = facts.overdue();
+            // A paid invoice (a claim rule) was late by the days to its payment.
+            let days_overdue = facts
+                .paid_on
+                .map_or(facts.overdue(), |paid| (paid - inv.due_date).num_days());
             let penalties = policy.settings.penalties() && days_overdue > 0;
+            let consumer = self.run.is_consumer(f.invoice);
             let line = InvoiceLine {
                 invoice_index: f.invoice,
                 invoice_id: &inv.id,
@@ -290,16 +294,17 @@ impl<'r, 'a> Consolidator<'r, 'a> {
                 rule: &rule.name,
                 open_amount: f.open_amount,
                 days_overdue,
-                interest: penalties.then(|| {
-                    policy.settings.interest_rate.map_or(Decimal::ZERO, |rate| {
-                        penalty::interest(f.open_amount, rate, days_overdue)
-                    })
-                }),
+                interest: penalties
+                    .then(|| self.interest(f.invoice, consumer, date))
+                    .flatten(),
                 indemnity: penalties.then(|| {
-                    policy
-                        .settings
-                        .indemnity
-                        .map_or(Decimal::ZERO, |m| m.amount)
+                    let claimed = state.invoices[f.invoice]
+                        .first_late_action
+                        .is_some_and(|d| d < date);
+                    match policy.settings.indemnity {
+                        Some(m) if !consumer && !claimed => m.amount,
+                        _ => Decimal::ZERO,
+                    }
                 }),
                 reason: facts.reason(&rule.condition),
                 attributes: policy
@@ -346,6 +351,24 @@ impl<'r, 'a> Consolidator<'r, 'a> {
                 .and(policy.settings.indemnity.map(|m| m.currency));
         }
         actions
+    }
+}
+
+impl Consolidator<'_, '_> {
+    /// The late interest of an invoice on `date`: zero for a consumer or
+    /// without a rate, none when the rate tables do not cover a late day.
+    fn interest(&self, invoice: InvoiceIdx, consumer: bool, date: NaiveDate) -> Option<Decimal> {
+        let Some(rate) = self.run.policy.settings.interest_rate.filter(|_| !consumer) else {
+            return Some(Decimal::ZERO);
+        };
+        let inv = self.run.ledger.invoice(invoice);
+        let debt = penalty::Debt {
+            amount: inv.amount,
+            due_date: inv.due_date,
+            payments: self.run.ledger.payments(invoice),
+            paid_date: inv.paid_date,
+        };
+        penalty::late_interest(&debt, rate, self.run.rates, date).ok()
     }
 }
 

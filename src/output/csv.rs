@@ -24,13 +24,32 @@ pub const HEADER: [&str; 12] = [
 ];
 
 /// A cell a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab or
-/// carriage return first) gets a leading `'`, as OWASP recommends. The
-/// history loader takes the quote off again.
+/// carriage return first) gets a leading `'`, as OWASP recommends; so does
+/// a cell that starts with `'` itself, so that [`unneutralize`] can tell
+/// the quote this added from one of the text's own: the two are exact
+/// inverses (a rule named `'=first` is written `''=first`, read back as
+/// `'=first`).
 pub fn neutralize(cell: &str) -> std::borrow::Cow<'_, str> {
-    match cell.as_bytes().first() {
-        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r') => format!("'{cell}").into(),
-        _ => cell.into(),
+    if needs_quote(cell) {
+        format!("'{cell}").into()
+    } else {
+        cell.into()
     }
+}
+
+/// A cell of a file [`neutralize`] wrote, as it was before.
+pub fn unneutralize(cell: &str) -> &str {
+    match cell.strip_prefix('\'') {
+        Some(rest) if needs_quote(rest) => rest,
+        _ => cell,
+    }
+}
+
+fn needs_quote(cell: &str) -> bool {
+    matches!(
+        cell.as_bytes().first(),
+        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r' | b'\'')
+    )
 }
 
 /// Writes the header and a row per invoice of each action.
@@ -132,6 +151,12 @@ impl<W: Write> ActionWriter<W> {
     /// Writes out what is buffered.
     pub fn flush(&mut self) -> std::io::Result<()> {
         self.csv.flush()
+    }
+
+    /// Flushes, and gives the writer back (a temporary file to rename into
+    /// place once every row is written).
+    pub fn into_inner(self) -> std::io::Result<W> {
+        self.csv.into_inner().map_err(|e| e.into_error())
     }
 
     fn display(&mut self, value: impl std::fmt::Display) -> std::io::Result<()> {

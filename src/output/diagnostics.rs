@@ -152,6 +152,9 @@ impl Diagnostic for Located<'_> {
 pub struct Renderer<'f> {
     file: &'f SourceFile,
     index: LineIndex,
+    /// The text as excerpts show it (see [`safe_excerpt`]).
+    #[cfg(feature = "fancy")]
+    shown: std::borrow::Cow<'f, str>,
     #[cfg(feature = "fancy")]
     handler: GraphicalReportHandler,
 }
@@ -165,6 +168,8 @@ impl<'f> Renderer<'f> {
             file,
             index: LineIndex::new(file.text()),
             #[cfg(feature = "fancy")]
+            shown: safe_excerpt(file.text()),
+            #[cfg(feature = "fancy")]
             handler: handler(color),
         }
     }
@@ -176,7 +181,7 @@ impl<'f> Renderer<'f> {
             diagnostic,
             source: Window {
                 name: self.file.name(),
-                text: self.file.text(),
+                text: &self.shown,
                 index: &self.index,
             },
         };
@@ -280,4 +285,30 @@ pub fn flatten(diagnostic: &dyn Diagnostic, file: &SourceFile) -> Flat {
 pub fn json(flats: &[Flat]) -> String {
     let json = serde_json::json!({ "diagnostics": flats });
     serde_json::to_string_pretty(&json).unwrap_or_default()
+}
+
+/// The policy as the excerpts of a report show it: a control character
+/// (ESC, BEL, but not a tab or a line break) or an invisible one (a
+/// zero-width space, a right-to-left override) becomes as many `?` as it
+/// has bytes, so that the terminal never runs it, the reader sees where it
+/// is, and every byte offset still points at the same place.
+#[cfg(feature = "fancy")]
+fn safe_excerpt(text: &str) -> std::borrow::Cow<'_, str> {
+    // A byte-order mark that starts the file is where it belongs.
+    let unsafe_char = |(i, c): (usize, char)| {
+        (c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+            || (crate::words::is_invisible(c) && !(i == 0 && c == '\u{FEFF}'))
+    };
+    if !text.char_indices().any(unsafe_char) {
+        return text.into();
+    }
+    let mut out = String::with_capacity(text.len());
+    for (i, c) in text.char_indices() {
+        if unsafe_char((i, c)) {
+            out.extend(std::iter::repeat_n('?', c.len_utf8()));
+        } else {
+            out.push(c);
+        }
+    }
+    out.into()
 }

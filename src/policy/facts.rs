@@ -61,6 +61,9 @@ pub enum Fact {
     CustomerId,
     /// `invoice_id`: the invoice's identifier.
     InvoiceId,
+    /// `paid_late`: days between the due date and the day the invoice was
+    /// paid in full; no value while it is unpaid.
+    PaidLate,
     /// A column of the invoice file the policy declares or uses:
     /// `Policy::attributes[i]`.
     Attribute(AttrIdx),
@@ -261,7 +264,7 @@ const fn built_in(
 
 impl Fact {
     /// The built-in facts, in the order of the README's table.
-    pub const BUILT_IN: [Fact; 19] = [
+    pub const BUILT_IN: [Fact; 20] = [
         Fact::Overdue,
         Fact::DueIn,
         Fact::Age,
@@ -281,6 +284,7 @@ impl Fact {
         Fact::CustomerMaxOverdue,
         Fact::CustomerId,
         Fact::InvoiceId,
+        Fact::PaidLate,
     ];
 
     /// The table: one arm per fact, no wildcard.
@@ -414,6 +418,15 @@ impl Fact {
                 "the invoice's identifier",
                 Clock::CONSTANT,
             ),
+            Fact::PaidLate => built_in(
+                "paid_late",
+                Days,
+                "days between the due date and the day the invoice was paid in full (no value while unpaid)",
+                Clock {
+                    moves: Moves::Never,
+                    triggers: &[Trigger::InvoicePayment],
+                },
+            ),
             // A date attribute is its own anchor: compared with `today`, it
             // flips on its date. Any other attribute is constant (it has no
             // date to anchor on).
@@ -493,7 +506,9 @@ mod tests {
                 fact.clock().moves,
                 Moves::DaysSince(_) | Moves::DaysUntil(_)
             );
-            assert_eq!(days, moves, "{fact:?}");
+            // `paid_late` counts the days up to a payment: once it has a
+            // value, it no longer moves.
+            assert_eq!(days && fact != Fact::PaidLate, moves, "{fact:?}");
         }
     }
 }

@@ -48,6 +48,9 @@ pub struct Policy {
     pub pauses: Vec<Pause>,
     /// The ladder, in file order: a later rule is a more advanced step.
     pub rules: Vec<Rule>,
+    /// The invoices this policy handles when several policies run
+    /// together (`scope …`); `None` handles every invoice.
+    pub scope: Option<Scope>,
     /// The lines of the policy's text, to number the lines its spans are
     /// on. Like spans, it takes no part in equality.
     #[serde(skip)]
@@ -102,6 +105,18 @@ impl Policy {
     }
 }
 
+impl Rule {
+    /// A claim rule tests `paid_late`: it is considered for invoices paid
+    /// in full (to claim the penalties of a late payment), and the other
+    /// rules for open invoices only.
+    pub fn is_claim(&self) -> bool {
+        let mut claim = false;
+        self.condition
+            .visit_facts(&mut |f| claim |= f == Fact::PaidLate);
+        claim
+    }
+}
+
 /// The policy-wide settings, each at its default unless the policy sets it.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Settings {
@@ -113,12 +128,25 @@ pub struct Settings {
     /// are not dunned; at most one per currency, none for a currency not
     /// listed.
     pub minimum_amount: Vec<Money>,
-    /// Annual late-payment interest rate, in percent (`12.15` for 12.15 %).
-    pub interest_rate: Option<Decimal>,
+    /// Annual late-payment interest rate: fixed (`12.15%`), or following
+    /// the published rates (`ecb + 10`, `3 x legal`).
+    pub interest_rate: Option<crate::penalty::InterestRate>,
     /// Flat recovery indemnity per invoice (40 EUR in France).
     pub indemnity: Option<Money>,
     /// Disputed invoices are paused (the default, as an ERP's dunning block).
     pub pause_disputed: bool,
+    /// E-mails and text messages wait for a business day too (by default
+    /// they go out any day).
+    pub messages_on_business_days: bool,
+}
+
+impl Settings {
+    /// Whether an action of `kind` waits for a business day under these
+    /// settings: calls and postal mail always, messages when
+    /// `messages_on_business_days` is set.
+    pub fn needs_business_day(&self, kind: ActionKind) -> bool {
+        kind.needs_business_day() || self.messages_on_business_days
+    }
 }
 
 impl Settings {
@@ -140,6 +168,7 @@ impl Default for Settings {
             interest_rate: None,
             indemnity: None,
             pause_disputed: true,
+            messages_on_business_days: false,
         }
     }
 }
@@ -225,6 +254,34 @@ pub struct Pause {
     pub condition: Condition,
     /// The whole `pause` statement.
     pub span: Span,
+}
+
+/// `scope segment in [strategic, key]`: which invoices a policy handles
+/// when several run together. Only an attribute with a list of values may
+/// route, so an invoice's policy never changes during a run.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Scope {
+    /// The attribute tested.
+    pub attribute: AttrIdx,
+    /// Its values that belong to the policy (or, `negated`, that do not).
+    pub values: Vec<String>,
+    /// Written `not in`.
+    pub negated: bool,
+    /// The whole `scope` statement.
+    #[serde(skip)]
+    pub span: Span,
+}
+
+impl Scope {
+    /// The invoice belongs to the policy: its value of the attribute is (or,
+    /// `not in`, is not) one of the values. An empty cell is in no list.
+    pub fn holds(&self, invoice: &crate::data::Invoice) -> bool {
+        let listed = match invoice.attributes.get(self.attribute.get()) {
+            Some(crate::data::AttrValue::Text(v)) => self.values.iter().any(|x| x == v),
+            _ => false,
+        };
+        listed != self.negated
+    }
 }
 
 /// A step of the ladder.
@@ -370,6 +427,22 @@ impl ActionKind {
             ActionKind::FormalNotice => 4,
             ActionKind::CollectionAgency => 5,
             ActionKind::Legal => 6,
+        }
+    }
+
+    /// Whether it reaches the customer: e-mails, texts, calls, letters and
+    /// formal notices are contacts, which the cooldown spaces out and which
+    /// `last_contact` counts. A hand-over to a collection agency or a court
+    /// filing is not: the cooldown never holds it and it does not restart it.
+    pub fn is_contact(self) -> bool {
+        match self {
+            ActionKind::Email
+            | ActionKind::Sms
+            | ActionKind::Call
+            | ActionKind::Letter
+            | ActionKind::RegisteredLetter
+            | ActionKind::FormalNotice => true,
+            ActionKind::CollectionAgency | ActionKind::Legal => false,
         }
     }
 

@@ -187,14 +187,37 @@ impl<'a> Replay<'_, 'a> {
             Some(h) if policy.rule(h).repeat_days.is_some() => h.get(),
             Some(h) => h.get() + 1,
         };
-        let rules = self.rule_clocks.as_slice().get(first..).unwrap_or_default();
-        for m in rules.iter().flatten().chain(&self.pause_clocks) {
+        // A paid invoice is evaluated for the claim rules only (when the
+        // policy has some): their clocks matter, and every one of them.
+        let paid = self.run.has_claims && ledger.paid_on(invoice, day).is_some();
+        let live = |i: RuleIdx| {
+            if paid {
+                self.run.claim[i]
+            } else {
+                i.get() >= first
+            }
+        };
+        let rules = self
+            .rule_clocks
+            .iter_enumerated()
+            .filter(|(i, _)| live(*i))
+            .flat_map(|(_, clocks)| clocks);
+        for m in rules.chain(&self.pause_clocks) {
             let pivot = m.pivot(&anchors);
             if m.on_pivot {
                 consider(pivot);
             }
             if m.after_pivot {
                 consider(pivot.and_then(|p| p.succ_opt()));
+            }
+        }
+        if paid {
+            for (i, rule) in policy.rules_indexed() {
+                if let (true, Some(every), Some(last)) =
+                    (self.run.claim[i], rule.repeat_days, history.last_fired(i))
+                {
+                    consider(add(last, i64::from(every)));
+                }
             }
         }
         // Trigger::AccountEvent (a contact made outside dunning included).
@@ -274,7 +297,8 @@ impl<'a> Replay<'_, 'a> {
             }
             let actions = self.consolidator.consolidate(&state, day, &fired);
             for f in &fired {
-                state.record(self.run, f.invoice, Some(f.rule), day);
+                let contact = self.run.policy.rule(f.rule).action.kind.is_contact();
+                state.record(self.run, f.invoice, Some(f.rule), contact, day);
             }
             if self.watch.customer_contacts {
                 // Trigger::CustomerContact: a contact changes `last_contact`
@@ -289,10 +313,12 @@ impl<'a> Replay<'_, 'a> {
                 if let Some(k2) = day.succ_opt().and_then(|d| self.range.offset(d)) {
                     for c in customers {
                         for &j in &by_customer[c] {
-                            if !matches!(
-                                ledger.status(j, day),
-                                Status::Paid(_) | Status::PaidByPayments
-                            ) {
+                            if self.run.has_claims
+                                || !matches!(
+                                    ledger.status(j, day),
+                                    Status::Paid(_) | Status::PaidByPayments
+                                )
+                            {
                                 schedule(&mut buckets, &mut wake, j, k2);
                             }
                         }

@@ -10,6 +10,7 @@
 
 pub(crate) mod diff;
 mod events;
+pub(crate) mod indicators;
 mod range;
 mod reference;
 pub(crate) mod summary;
@@ -21,8 +22,9 @@ use crate::eval::{Action, Run, State};
 use crate::policy::Policy;
 
 pub use diff::{diff, Diff, InvoiceChange, KindChange};
+pub use indicators::{Indicators, AGE_BUCKETS};
 pub use range::{DateRange, DateRangeError};
-pub use summary::{Context, Crossed, KindFigures, StepFigures, Summary};
+pub use summary::{Context, Crossed, KindFigures, PaidLate, StepFigures, Summary};
 
 /// Every action of a replay, day after day, and what they add up to.
 #[derive(Clone, Debug, Serialize)]

@@ -21,7 +21,8 @@ pub(super) fn run<'a>(
         let fired = fire(run, &state, day);
         sink(consolidator.consolidate(&state, day, &fired));
         for f in &fired {
-            state.record(run, f.invoice, Some(f.rule), day);
+            let contact = run.policy.rule(f.rule).action.kind.is_contact();
+            state.record(run, f.invoice, Some(f.rule), contact, day);
         }
     }
 }

@@ -49,6 +49,29 @@ pub struct Summary {
     pub open_by_last_step: BTreeMap<String, usize>,
     /// Figures from the data, whatever the policy.
     pub context: Context,
+    /// Per currency, the penalties owed on the invoices paid late in the
+    /// range (paid in full between `from` and `to`, after their due date),
+    /// when the policy sets `interest_rate` or `indemnity`.
+    pub paid_late: BTreeMap<Currency, PaidLate>,
+    /// Per currency, the credit team's indicators (README, "Indicators").
+    pub indicators: BTreeMap<Currency, super::Indicators>,
+}
+
+/// The penalties the law gives on invoices paid late (L441-10, D441-5),
+/// whatever the policy claimed: interest to the day of payment and the
+/// indemnity once per invoice; consumers (`customer_type = consumer`) owe
+/// neither.
+#[derive(Clone, Debug, Serialize, PartialEq, Eq, Default)]
+pub struct PaidLate {
+    /// Invoices paid late (consumers included).
+    pub invoices: usize,
+    /// Their late interest, each rounded to the cent, summed.
+    pub interest: Decimal,
+    /// Invoices whose interest the rate tables could not give (a late day
+    /// outside them): not in `interest`.
+    pub interest_unknown: usize,
+    /// The indemnities, once per professional invoice.
+    pub indemnity: Decimal,
 }
 
 /// The volume and workload of one kind of action.
@@ -221,7 +244,15 @@ impl<'r, 'a> SummaryBuilder<'r, 'a> {
                 self.last_step[i] = Some(line.rule_index);
                 // A reminder of an overdue invoice paid right after: the two
                 // crossed. (A preventive e-mail followed by payment did its job.)
-                if let Some(paid) = self.settled[i].filter(|_| line.days_overdue > 0) {
+                // A claim on a paid invoice is not a reminder that crossed a payment.
+                let claim = self
+                    .run
+                    .claim
+                    .as_slice()
+                    .get(line.rule_index.get())
+                    .copied()
+                    .unwrap_or(false);
+                if let Some(paid) = self.settled[i].filter(|_| line.days_overdue > 0 && !claim) {
                     let limit = a
                         .date
                         .checked_add_days(Days::new(CROSSED_DAYS as u64))
@@ -305,7 +336,10 @@ impl<'r, 'a> SummaryBuilder<'r, 'a> {
                 *open_by_last_step.entry(step.to_string()).or_default() += 1;
             }
         }
+        let paid_late = self.paid_late();
         Summary {
+            paid_late,
+            indicators: super::indicators::indicators(ledger, self.from, self.to),
             from: self.from,
             to: self.to,
             invoices: ledger.invoices.len(),
@@ -320,6 +354,46 @@ impl<'r, 'a> SummaryBuilder<'r, 'a> {
             open_by_last_step,
             context: context(ledger, self.from, self.to),
         }
+    }
+
+    /// Penalties owed on the invoices paid late in the range.
+    fn paid_late(&self) -> BTreeMap<Currency, PaidLate> {
+        let (run, ledger) = (self.run, &self.run.ledger);
+        let settings = &run.policy.settings;
+        let mut out: BTreeMap<Currency, PaidLate> = BTreeMap::new();
+        if !settings.penalties() {
+            return out;
+        }
+        for i in ledger.indices() {
+            let inv = ledger.invoice(i);
+            let Some(paid) = self.settled[i] else {
+                continue;
+            };
+            if paid < self.from || paid > self.to || paid <= inv.due_date {
+                continue;
+            }
+            let figures = out.entry(inv.currency).or_default();
+            figures.invoices += 1;
+            if run.is_consumer(i) {
+                continue;
+            }
+            if let Some(rate) = settings.interest_rate {
+                let debt = crate::penalty::Debt {
+                    amount: inv.amount,
+                    due_date: inv.due_date,
+                    payments: ledger.payments(i),
+                    paid_date: Some(paid),
+                };
+                match crate::penalty::late_interest(&debt, rate, run.rates, paid) {
+                    Ok(interest) => figures.interest += interest,
+                    Err(_) => figures.interest_unknown += 1,
+                }
+            }
+            if let Some(m) = settings.indemnity.filter(|m| m.currency == inv.currency) {
+                figures.indemnity += m.amount;
+            }
+        }
+        out
     }
 }
 

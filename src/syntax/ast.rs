@@ -78,7 +78,7 @@ pub struct Comment {
     pub span: Span,
 }
 
-/// A statement: a rule, a setting, an attribute declaration or a pause.
+/// A statement: a rule, a setting, an attribute declaration, a pause or a scope.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Statement {
     /// Which statement.
@@ -100,6 +100,8 @@ pub enum StatementKind {
     Attribute(AttributeDecl),
     /// `pause NAME when …`
     Pause(PauseDecl),
+    /// `scope ATTRIBUTE in […]`
+    Scope(ScopeDecl),
 }
 
 /// A rule: `rule first_reminder: when overdue >= 1d then email`.
@@ -135,6 +137,29 @@ pub enum SettingValue {
     One(Literal),
     /// A list, which no setting takes (the checker says so).
     List(List),
+    /// A rate that follows published rates: `ecb + 10`, `3 x legal`.
+    Rate(RateFormula),
+}
+
+/// `ecb + 10` or `3 x legal`, for `interest_rate`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct RateFormula {
+    /// Which published rate it follows.
+    pub base: RateBase,
+    /// The number as written: points added to the ECB rate, or the factor
+    /// of the legal rate.
+    pub number: String,
+    /// Where it is written.
+    pub span: Span,
+}
+
+/// The published rate a [`RateFormula`] follows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub enum RateBase {
+    /// `ecb + N`: the ECB main refinancing rate plus N points.
+    EcbPlus,
+    /// `N x legal`: N times the French legal interest rate.
+    LegalTimes,
 }
 
 impl SettingValue {
@@ -143,6 +168,7 @@ impl SettingValue {
         match self {
             SettingValue::One(l) => l.span,
             SettingValue::List(l) => l.span,
+            SettingValue::Rate(r) => r.span,
         }
     }
 }
@@ -175,6 +201,16 @@ pub struct PauseDecl {
     pub name: Option<Ident>,
     /// The condition after `when`.
     pub condition: Condition,
+    /// Where it is written.
+    pub span: Span,
+}
+
+/// The invoices a policy handles when several run together:
+/// `scope segment in [strategic, key]`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ScopeDecl {
+    /// The test an invoice passes to be this policy's.
+    pub test: Membership,
     /// Where it is written.
     pub span: Span,
 }

@@ -142,8 +142,11 @@ fn found_at(text: &str, pos: usize) -> (String, usize) {
             .min(2);
         return quote(&rest[..end]);
     }
-    if c.is_control() || c.is_whitespace() {
-        return (format!("the character U+{:04X}", c as u32), c.len_utf8());
+    if c.is_control() || c.is_whitespace() || crate::words::is_invisible(c) {
+        return (
+            format!("the invisible character U+{:04X}", c as u32),
+            c.len_utf8(),
+        );
     }
     (format!("`{c}`"), c.len_utf8())
 }
@@ -167,6 +170,8 @@ const STATEMENT_RULES: &[Rule] = &[
     Rule::kw_attribute,
     Rule::pause_decl,
     Rule::kw_pause,
+    Rule::scope_decl,
+    Rule::kw_scope,
 ];
 
 /// Rules that can start a condition.
@@ -318,11 +323,19 @@ pub(crate) fn describe(rule: &Rule) -> Option<&'static str> {
         Rule::step_name => "the name of a rule",
         Rule::setting => "a setting",
         Rule::setting_name => "a setting such as `cooldown`",
+        // Only `interest_rate` takes one: naming it after every `=` would
+        // mislead more than help.
+        Rule::rate_formula | Rule::rate_ecb | Rule::rate_legal => return None,
+        Rule::kw_ecb => "`ecb`",
+        Rule::kw_legal => "`legal`",
+        Rule::op_plus => "`+`",
+        Rule::op_times => "`x`",
         Rule::attribute_decl => "an attribute declaration",
         Rule::attribute_name => "an attribute name",
         Rule::type_name => "a type (`text`, `number`, `money`, `date` or `bool`)",
         Rule::value_list => "a list of values such as `[strategic, key]`",
         Rule::pause_decl => "a pause",
+        Rule::scope_decl => "a scope (`scope segment in [strategic, key]`)",
         Rule::action => "an action (`email`, `sms`, `call`, `letter`…)",
         Rule::action_name => "an action (`email`, `sms`, `call`, `letter`…)",
         Rule::template => "a template name in quotes",
@@ -364,6 +377,7 @@ pub(crate) fn describe(rule: &Rule) -> Option<&'static str> {
         Rule::kw_set => "`set`",
         Rule::kw_attribute => "`attribute`",
         Rule::kw_pause => "`pause`",
+        Rule::kw_scope => "`scope`",
         Rule::kw_template => "`template`",
         Rule::kw_with => "`with`",
         Rule::kw_repeat => "`repeat`",
@@ -393,6 +407,43 @@ pub(crate) fn describe(rule: &Rule) -> Option<&'static str> {
 }
 
 /// A fix for the mistakes people actually make, where we can tell.
+/// The Latin letter a Cyrillic or Greek letter is drawn like, if any.
+fn lookalike(c: char) -> Option<char> {
+    const PAIRS: [(char, char); 30] = [
+        ('а', 'a'),
+        ('е', 'e'),
+        ('о', 'o'),
+        ('р', 'p'),
+        ('с', 'c'),
+        ('у', 'y'),
+        ('х', 'x'),
+        ('і', 'i'),
+        ('ј', 'j'),
+        ('ѕ', 's'),
+        ('ԁ', 'd'),
+        ('ӏ', 'l'),
+        ('А', 'A'),
+        ('В', 'B'),
+        ('Е', 'E'),
+        ('К', 'K'),
+        ('М', 'M'),
+        ('Н', 'H'),
+        ('О', 'O'),
+        ('Р', 'P'),
+        ('С', 'C'),
+        ('Т', 'T'),
+        ('Х', 'X'),
+        ('ο', 'o'),
+        ('α', 'a'),
+        ('ν', 'v'),
+        ('ι', 'i'),
+        ('κ', 'k'),
+        ('Ο', 'O'),
+        ('Α', 'A'),
+    ];
+    PAIRS.iter().find(|(from, _)| *from == c).map(|(_, to)| *to)
+}
+
 fn hint(text: &str, pos: usize, found: &str, positives: &[Rule]) -> Option<String> {
     let rest = text.get(pos..).unwrap_or("");
     let before = text.get(..pos).unwrap_or("");
@@ -423,6 +474,30 @@ fn hint(text: &str, pos: usize, found: &str, positives: &[Rule]) -> Option<Strin
         if rest.starts_with(symbol) {
             return Some(format!("write `{ascii}` instead of `{symbol}`"));
         }
+    }
+    if let Some(c) = word.chars().find(|c| !c.is_ascii()) {
+        return Some(format!(
+            "`{c}` (U+{:04X}) is not an ASCII letter: names are written with ASCII letters, digits \
+             and `_`{}",
+            c as u32,
+            match lookalike(c) {
+                Some(latin) => format!("; it looks like the Latin `{latin}`, retype it"),
+                None => String::new(),
+            }
+        ));
+    }
+    if rest.starts_with('-') && before.ends_with(|c: char| c.is_ascii_alphanumeric() || c == '_') {
+        let name_start = before
+            .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .map_or(0, |i| i + 1);
+        let tail_end = rest[1..]
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))
+            .map_or(rest.len(), |i| i + 1);
+        let name = format!("{}{}", &before[name_start..], &rest[..tail_end]);
+        return Some(format!(
+            "names cannot contain `-`: write `{}`, or quote the name: `\"{name}\"`",
+            name.replace('-', "_")
+        ));
     }
     if rest.starts_with('-') {
         return Some(

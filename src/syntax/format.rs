@@ -113,6 +113,14 @@ fn statement(out: &mut String, s: &Statement) {
             match &s.value {
                 SettingValue::One(l) => literal(out, l),
                 SettingValue::List(l) => list(out, l),
+                SettingValue::Rate(r) => match r.base {
+                    RateBase::EcbPlus => {
+                        let _ = write!(out, "ecb + {}", r.number);
+                    }
+                    RateBase::LegalTimes => {
+                        let _ = write!(out, "{} x legal", r.number);
+                    }
+                },
             }
         }
         StatementKind::Attribute(a) => {
@@ -135,6 +143,15 @@ fn statement(out: &mut String, s: &Statement) {
             }
             head.push_str("when ");
             broken(out, &head, &p.condition, None);
+        }
+        StatementKind::Scope(scope) => {
+            let _ = write!(out, "scope {}", scope.test.subject.name);
+            out.push_str(if scope.test.negated {
+                " not in "
+            } else {
+                " in "
+            });
+            list(out, &scope.test.list);
         }
     }
 }

@@ -50,7 +50,11 @@ pub(crate) fn parse_items(
                     span,
                 });
             }
-            Rule::rule_stmt | Rule::setting | Rule::attribute_decl | Rule::pause_decl => {
+            Rule::rule_stmt
+            | Rule::setting
+            | Rule::attribute_decl
+            | Rule::pause_decl
+            | Rule::scope_decl => {
                 let statement = visitor.statement(pair.clone())?;
                 let span = statement.span;
                 items.push(Item {
@@ -153,6 +157,7 @@ impl Visitor {
             Rule::setting => StatementKind::Setting(self.visit_setting(pair)?),
             Rule::attribute_decl => StatementKind::Attribute(self.visit_attribute_decl(pair)?),
             Rule::pause_decl => StatementKind::Pause(self.visit_pause_decl(pair)?),
+            Rule::scope_decl => StatementKind::Scope(self.visit_scope_decl(pair)?),
             other => return Err(missing(&format!("statement, got {other:?}"))),
         };
         Ok(Statement {
@@ -216,10 +221,10 @@ impl Visitor {
         let mut inner = pair.into_inner().filter(|p| !is_punct(p.as_rule()));
         let name = inner.next().ok_or_else(|| missing("setting name"))?;
         let value = inner.next().ok_or_else(|| missing("setting value"))?;
-        let value = if value.as_rule() == Rule::list {
-            SettingValue::List(self.visit_list(value)?)
-        } else {
-            SettingValue::One(self.visit_literal(value)?)
+        let value = match value.as_rule() {
+            Rule::list => SettingValue::List(self.visit_list(value)?),
+            Rule::rate_formula => SettingValue::Rate(self.visit_rate(value)?),
+            _ => SettingValue::One(self.visit_literal(value)?),
         };
         Ok(Setting {
             name: self.ident(&name),
@@ -241,6 +246,37 @@ impl Visitor {
         Ok(AttributeDecl {
             name: self.ident(&name),
             ty,
+            span,
+        })
+    }
+
+    fn visit_membership(&self, pair: Pair<'_, Rule>) -> Result<Membership, SyntaxError> {
+        let mut subject = None;
+        let mut negated = false;
+        let mut list = None;
+        for child in pair.into_inner() {
+            match child.as_rule() {
+                Rule::ident => subject = Some(self.ident(&child)),
+                Rule::op_not => negated = true,
+                Rule::list => list = Some(self.visit_list(child)?),
+                _ => {}
+            }
+        }
+        Ok(Membership {
+            subject: subject.ok_or_else(|| missing("membership subject"))?,
+            negated,
+            list: list.ok_or_else(|| missing("membership list"))?,
+        })
+    }
+
+    fn visit_scope_decl(&self, pair: Pair<'_, Rule>) -> Result<ScopeDecl, SyntaxError> {
+        let span = self.span(&pair);
+        let test = pair
+            .into_inner()
+            .find(|p| p.as_rule() == Rule::membership)
+            .ok_or_else(|| missing("scope test"))?;
+        Ok(ScopeDecl {
+            test: self.visit_membership(test)?,
             span,
         })
     }
@@ -355,24 +391,7 @@ impl Visitor {
                     rhs: self.visit_literal(rhs)?,
                 })
             }
-            Rule::membership => {
-                let mut subject = None;
-                let mut negated = false;
-                let mut list = None;
-                for child in pair.into_inner() {
-                    match child.as_rule() {
-                        Rule::ident => subject = Some(self.ident(&child)),
-                        Rule::op_not => negated = true,
-                        Rule::list => list = Some(self.visit_list(child)?),
-                        _ => {}
-                    }
-                }
-                ConditionKind::Member(Membership {
-                    subject: subject.ok_or_else(|| missing("membership subject"))?,
-                    negated,
-                    list: list.ok_or_else(|| missing("membership list"))?,
-                })
-            }
+            Rule::membership => ConditionKind::Member(self.visit_membership(pair)?),
             Rule::fired => {
                 let name = pair
                     .into_inner()
@@ -412,6 +431,25 @@ impl Visitor {
             .map(|p| self.visit_literal(p))
             .collect::<Result<_, _>>()?;
         Ok(List { items, span })
+    }
+
+    /// `ecb + 10` or `3 x legal`.
+    fn visit_rate(&self, pair: Pair<'_, Rule>) -> Result<RateFormula, SyntaxError> {
+        let span = self.span(&pair);
+        let formula = pair.into_inner().next().ok_or_else(|| missing("rate"))?;
+        let base = match formula.as_rule() {
+            Rule::rate_ecb => RateBase::EcbPlus,
+            _ => RateBase::LegalTimes,
+        };
+        let number = formula
+            .into_inner()
+            .find(|p| p.as_rule() == Rule::number)
+            .ok_or_else(|| missing("rate number"))?;
+        Ok(RateFormula {
+            base,
+            number: number.as_str().to_string(),
+            span,
+        })
     }
 
     fn visit_literal(&self, pair: Pair<'_, Rule>) -> Result<Literal, SyntaxError> {
@@ -507,6 +545,7 @@ fn is_punct(rule: Rule) -> bool {
             | Rule::kw_attribute
             | Rule::kw_in
             | Rule::kw_pause
+            | Rule::kw_scope
             | Rule::kw_when
     )
 }

@@ -249,6 +249,7 @@ impl Shift for Statement {
                 match &mut setting.value {
                     SettingValue::One(l) => l.shift(by),
                     SettingValue::List(l) => l.shift(by),
+                    SettingValue::Rate(r) => moved(&mut r.span, by),
                 }
             }
             StatementKind::Attribute(decl) => {
@@ -263,6 +264,11 @@ impl Shift for Statement {
                 moved(&mut pause.span, by);
                 pause.name.shift(by);
                 pause.condition.shift(by);
+            }
+            StatementKind::Scope(scope) => {
+                moved(&mut scope.span, by);
+                scope.test.subject.shift(by);
+                scope.test.list.shift(by);
             }
         }
     }
@@ -328,6 +334,7 @@ mod tests {
         "set cooldown = 7d\n",
         "attribute s in [a, b]\n",
         "pause p when disputed\n",
+        "scope s in [a]\n",
         "rule b: when fired a then call template \"x\" with copy = \"é\"\n",
         "when ",
         "≥",

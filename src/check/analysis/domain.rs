@@ -555,6 +555,9 @@ fn var_of(fact: Fact, currency: Option<Currency>) -> Option<Var> {
         }
         Fact::CustomerId => Var::CustomerId,
         Fact::InvoiceId => Var::InvoiceId,
+        // Claim rules (on paid invoices) stand outside the ladder the
+        // analysis reasons about.
+        Fact::PaidLate => return None,
         // Days since a step, the customer's ledger: what the analysis does
         // not reason about.
         Fact::Since(_)

@@ -37,6 +37,9 @@ struct RuleFacts {
     needs_later: Option<usize>,
     /// The rule holds only for disputed invoices, and those are paused.
     only_paused_disputes: bool,
+    /// A claim rule (it tests `paid_late`): it runs on paid invoices only,
+    /// outside the ladder of open invoices the analysis reasons about.
+    claim: bool,
 }
 
 /// The warnings about a checked policy with at least one rule.
@@ -61,6 +64,19 @@ pub(crate) fn analyze(policy: &Policy) -> Vec<CheckError> {
 }
 
 fn rule_facts(domain: &Domain<'_>, index: usize, rule: &crate::policy::Rule) -> RuleFacts {
+    if rule.is_claim() {
+        // Holds for no open invoice: no day, no bound, never a step of the ladder.
+        return RuleFacts {
+            dnf: Some(Vec::new()),
+            never: true,
+            entry: None,
+            ranges: Some(Vec::new()),
+            bounds: Vec::new(),
+            needs_later: None,
+            only_paused_disputes: false,
+            claim: true,
+        };
+    }
     let dnf = domain.dnf(&rule.condition, false);
     let needs_later = dnf
         .as_deref()
@@ -85,6 +101,7 @@ fn rule_facts(domain: &Domain<'_>, index: usize, rule: &crate::policy::Rule) -> 
         bounds,
         needs_later,
         only_paused_disputes,
+        claim: false,
     }
 }
 

@@ -36,7 +36,7 @@ pub(super) fn shadowed(
             continue;
         };
         for (j, hull) in hulls.iter().enumerate().skip(i + 1) {
-            let Some((lo_j, hi_j)) = *hull else {
+            let Some((lo_j, hi_j)) = (*hull).filter(|_| !facts[j].claim) else {
                 continue;
             };
             let covers_lo = match (lo_i, lo_j) {
@@ -148,13 +148,14 @@ pub(super) fn within_cooldown(policy: &Policy, facts: &[RuleFacts], out: &mut Ve
     if cooldown == 0 {
         return;
     }
+    let contact = |r: usize| policy.rules[r].action.kind.is_contact();
     for j in 0..facts.len() {
         let Some(ej) = facts[j].entry else { continue };
-        if facts[j].never {
+        if facts[j].never || !contact(j) {
             continue;
         }
         let previous = (0..j)
-            .filter(|&i| !facts[i].never)
+            .filter(|&i| !facts[i].never && contact(i))
             .filter_map(|i| facts[i].entry.filter(|&e| e < ej).map(|e| (e, i)))
             .filter(|&(_, i)| compatible(&facts[i], &facts[j]))
             .max();

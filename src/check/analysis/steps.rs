@@ -12,7 +12,7 @@ use crate::policy::{ActionKind, Policy};
 
 pub(super) fn never_fires(policy: &Policy, facts: &[RuleFacts], out: &mut Vec<CheckError>) {
     for (i, f) in facts.iter().enumerate() {
-        if !f.never {
+        if !f.never || f.claim {
             continue;
         }
         if let Some(j) = f.needs_later {
@@ -267,9 +267,11 @@ pub(super) fn within_cooldown(
     if cooldown == 0 {
         return;
     }
+    // Only contacts are spaced out by the cooldown (`ActionKind::is_contact`).
+    let contact = |r: usize| policy.rules[r].action.kind.is_contact();
     for j in 0..facts.len() {
         let Some(ej) = facts[j].entry else { continue };
-        if facts[j].never {
+        if facts[j].never || !contact(j) {
             continue;
         }
         // The latest earlier step about the same invoices: try the latest first.
@@ -277,7 +279,7 @@ pub(super) fn within_cooldown(
             .of(j)
             .iter()
             .copied()
-            .filter(|&i| i < j && !facts[i].never)
+            .filter(|&i| i < j && !facts[i].never && contact(i))
             .filter_map(|i| facts[i].entry.filter(|&e| e < ej).map(|e| (e, i)))
             .collect();
         earlier.sort_unstable_by(|a, b| b.cmp(a));
@@ -311,7 +313,7 @@ pub(super) fn within_cooldown(
     }
     for (r, rule) in policy.rules.iter().enumerate() {
         match rule.repeat_days {
-            Some(every) if (every as i64) < cooldown && !facts[r].never => {
+            Some(every) if (every as i64) < cooldown && !facts[r].never && contact(r) => {
                 out.push(CheckError::WithinCooldown {
                     message: format!(
                         "{} repeats every {} {}, within the {cooldown}-day cooldown",

@@ -127,10 +127,11 @@ impl<'p> Resolver<'p> {
             },
             ast::AttributeTypeExpr::OneOf(list) => {
                 let mut values = Vec::new();
+                let mut seen = std::collections::HashSet::new();
                 for item in &list.items {
                     match &item.kind {
                         LiteralKind::Ident(v) | LiteralKind::String(v) => {
-                            if !values.contains(v) {
+                            if seen.insert(v.as_str()) {
                                 values.push(v.clone());
                                 value_spans.push(item.span);
                             }
@@ -151,7 +152,7 @@ impl<'p> Resolver<'p> {
                         }
                     }
                 }
-                Kind::OneOf(values)
+                Kind::OneOf(std::sync::Arc::new(names::OneOf::new(values)))
             }
         };
         let spans = AttributeSpans {
@@ -175,7 +176,7 @@ impl<'p> Resolver<'p> {
             Kind::Money => AttrType::Money,
             Kind::Date => AttrType::Date,
             Kind::Bool => AttrType::Bool,
-            Kind::OneOf(values) => AttrType::OneOf(values.clone()),
+            Kind::OneOf(one_of) => AttrType::OneOf(one_of.values.clone()),
             // Never produced for attributes (see `values::kind_of_literal`).
             Kind::Days | Kind::Currency => AttrType::Text,
         };
@@ -196,6 +197,7 @@ impl<'p> Resolver<'p> {
         let settings = self.settings(policy);
         let mut pauses = Vec::new();
         let mut rules = Vec::new();
+        let mut scope: Option<Scope> = None;
         let mut rule_index = 0;
         for statement in policy.statements() {
             match &statement.kind {
@@ -211,12 +213,28 @@ impl<'p> Resolver<'p> {
                         .name
                         .as_ref()
                         .map_or_else(|| format!("pause-{}", pauses.len() + 1), |n| n.name.clone());
-                    if let Ok(condition) = self.condition(&pause.condition) {
+                    let printable = match &pause.name {
+                        Some(n) => self.printable("pause name", &n.name, n.span),
+                        None => Ok(()),
+                    };
+                    let condition = self.condition(&pause.condition);
+                    if let (Ok(()), Ok(condition)) = (printable, condition) {
                         pauses.push(Pause {
                             name,
                             condition,
                             span: pause.span,
                         });
+                    }
+                }
+                StatementKind::Scope(decl) => {
+                    if let Some(first) = &scope {
+                        let first = first.span;
+                        let _ = self.report(CheckError::DuplicateScope {
+                            span: decl.span.into(),
+                            first: first.into(),
+                        });
+                    } else if let Ok(checked) = self.scope(decl) {
+                        scope = Some(checked);
                     }
                 }
                 StatementKind::Setting(_) | StatementKind::Attribute(_) => {}
@@ -228,18 +246,24 @@ impl<'p> Resolver<'p> {
             attributes: self.attributes.clone(),
             pauses,
             rules,
+            scope,
             lines: LineIndex::new(self.source),
         })
     }
 
     fn rule(&mut self, rule: &ast::RuleStmt, index: usize) -> Result<Rule, Reported> {
         // Every part is resolved, even after a failure, to report everything.
+        let name = match &rule.name {
+            Some(n) => self.printable("rule name", &n.name, n.span),
+            None => Ok(()),
+        };
         let condition = self.condition(&rule.condition);
         let action = self.action(&rule.action);
         let repeat_days = match &rule.repeat {
             None => Ok(None),
             Some(lit) => self.repeat(lit).map(Some),
         };
+        name?;
         Ok(Rule {
             name: rule_name(rule, index),
             condition: condition?,
@@ -252,6 +276,66 @@ impl<'p> Resolver<'p> {
                 action: rule.action.span,
                 repeat: rule.repeat.as_ref().map(|r| r.span),
             },
+        })
+    }
+
+    /// `scope ATTRIBUTE in [values]`: the attribute must be declared with
+    /// a list of values, so that the route of an invoice is known from its
+    /// row alone and never changes during a run.
+    fn scope(&mut self, decl: &ast::ScopeDecl) -> Result<Scope, Reported> {
+        let subject = &decl.test.subject;
+        let declared = self
+            .attribute_index
+            .get(&subject.name)
+            .copied()
+            .filter(|&i| matches!(self.attribute_kinds[i], Kind::OneOf(_)));
+        let Some(index) = declared else {
+            let (label, help) = if Fact::named(&subject.name)
+                .is_some_and(|f| f.built_in().is_some())
+            {
+                (
+                    "a built-in fact, which may change from day to day".to_string(),
+                    "route with an attribute of the invoices, such as `scope segment in [strategic, key]`".to_string(),
+                )
+            } else {
+                (
+                    "not an attribute declared with a list of values".to_string(),
+                    format!(
+                        "declare it with its values: `attribute {} in [a, b]`",
+                        subject.name
+                    ),
+                )
+            };
+            return Err(self.report(CheckError::InvalidScope {
+                name: subject.name.clone(),
+                span: subject.span.into(),
+                label,
+                help,
+            }));
+        };
+        // The values are checked as in a condition (undeclared values, types).
+        let kind = self.attribute_kinds[index].clone();
+        let values: Vec<Result<_, Reported>> = decl
+            .test
+            .list
+            .items
+            .iter()
+            .map(|item| self.value(&kind, item, &subject.name))
+            .collect();
+        let values = values
+            .into_iter()
+            .collect::<Result<Vec<_>, _>>()?
+            .into_iter()
+            .filter_map(|v| match v {
+                crate::policy::Value::Text(t) => Some(t),
+                _ => None,
+            })
+            .collect();
+        Ok(Scope {
+            attribute: AttrIdx::new(index),
+            values,
+            negated: decl.test.negated,
+            span: decl.span,
         })
     }
 
@@ -285,6 +369,32 @@ impl<'p> Resolver<'p> {
                 ),
             }));
         };
+        // The penalties come from the settings and the law: a parameter
+        // that looks like it changes them would be carried along unread.
+        if let Some(p) = action
+            .params
+            .iter()
+            .find(|p| PENALTY_PARAMS.contains(&p.name.name.as_str()))
+        {
+            return Err(self.report(CheckError::PenaltyParameter {
+                name: p.name.name.clone(),
+                span: p.span.into(),
+            }));
+        }
+        let mut printable = match &action.template {
+            Some(t) => self.printable("template", &t.name, t.span),
+            None => Ok(()),
+        };
+        for p in &action.params {
+            if let LiteralKind::String(text) = &p.value.kind {
+                printable = printable.and(self.printable(
+                    &format!("value of `{}`", p.name.name),
+                    text,
+                    p.value.span,
+                ));
+            }
+        }
+        printable?;
         let params = action
             .params
             .iter()
@@ -308,11 +418,48 @@ impl<'p> Resolver<'p> {
         })
     }
 
+    /// Text the plan writes out (names, templates, parameters): a control
+    /// character is an error, since the terminal would run it and the
+    /// history could not read the plan back; an invisible character is a
+    /// warning, since two names that look the same would differ.
+    fn printable(&mut self, what: &str, text: &str, span: Span) -> Result<(), Reported> {
+        let found = text.chars().find(|c| c.is_control());
+        let Some(c) = found.or_else(|| text.chars().find(|&c| crate::words::is_invisible(c)))
+        else {
+            return Ok(());
+        };
+        let (what, text, character) = (
+            what.to_string(),
+            crate::words::escaped(text),
+            crate::words::character_name(c),
+        );
+        if c.is_control() {
+            Err(self.report(CheckError::ControlCharacter {
+                what,
+                text,
+                character,
+                span: span.into(),
+            }))
+        } else {
+            let _warned = self.report(CheckError::InvisibleCharacter {
+                what,
+                text,
+                character,
+                span: span.into(),
+            });
+            Ok(())
+        }
+    }
+
     /// The text of the policy a span covers.
     fn text(&self, span: Span) -> &'p str {
         self.source.get(span.start..span.end).unwrap_or("")
     }
 }
+
+/// Parameter names an action may not take: the penalties it carries come
+/// from `set interest_rate` and `set indemnity`, and from the customer's type.
+const PENALTY_PARAMS: [&str; 4] = ["indemnity", "interest", "interest_rate", "penalties"];
 
 /// The name of the `index`-th rule (0-based): its own, or `rule-N`.
 pub(crate) fn rule_name(rule: &ast::RuleStmt, index: usize) -> String {

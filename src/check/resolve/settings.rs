@@ -14,6 +14,7 @@ use super::super::names;
 use super::super::reported::Reported;
 use super::Resolver;
 use crate::money::{parse_decimal, Money};
+use crate::penalty::{HalfYear, InterestRate, Rates};
 use crate::policy::{CalendarKind, Settings};
 use crate::span::Span;
 use crate::syntax::ast::{self, LiteralKind, StatementKind};
@@ -27,17 +28,19 @@ pub(crate) enum SettingName {
     InterestRate,
     Indemnity,
     PauseDisputed,
+    MessagesOnBusinessDays,
 }
 
 impl SettingName {
     /// Every setting, in the README's order.
-    pub(crate) const ALL: [SettingName; 6] = [
+    pub(crate) const ALL: [SettingName; 7] = [
         SettingName::Cooldown,
         SettingName::Calendar,
         SettingName::MinimumAmount,
         SettingName::InterestRate,
         SettingName::Indemnity,
         SettingName::PauseDisputed,
+        SettingName::MessagesOnBusinessDays,
     ];
 
     /// Name, what it takes (for messages), a value to show in a fix.
@@ -50,11 +53,16 @@ impl SettingName {
                 "an amount such as `50 EUR`, or one per currency: `[20 EUR, 25 USD]`",
                 "20 EUR",
             ),
-            SettingName::InterestRate => {
-                ("interest_rate", "a percentage such as `12.15%`", "12.15%")
-            }
+            SettingName::InterestRate => (
+                "interest_rate",
+                "a percentage such as `12.15%`, `ecb + 10` or `3 x legal`",
+                "ecb + 10",
+            ),
             SettingName::Indemnity => ("indemnity", "an amount such as `40 EUR`", "40 EUR"),
             SettingName::PauseDisputed => ("pause_disputed", "`yes` or `no`", "yes"),
+            SettingName::MessagesOnBusinessDays => {
+                ("messages_on_business_days", "`yes` or `no`", "yes")
+            }
         }
     }
 
@@ -89,12 +97,13 @@ impl SettingName {
     /// its settings reference, held to this by a test).
     const fn meaning(self) -> &'static str {
         match self {
-            SettingName::Cooldown => "minimum gap between two contacts with one customer; a step that would break it is deferred, not skipped; several actions to one customer on the same day count as one contact",
+            SettingName::Cooldown => "minimum gap between two contacts with one customer (agency hand-overs and court filings are not contacts; preventive reminders, due on or before the due date, are not held); a step that would break it is deferred, not skipped; several actions to one customer on the same day count as one contact",
             SettingName::Calendar => "business days for calls and letters: `france` skips weekends and French public holidays (Easter-based ones included)",
             SettingName::MinimumAmount => "invoices with a smaller open amount than the minimum of their currency are not dunned; a currency without a minimum has none, and `plan`, `explain`, `simulate` and `diff` warn about the currencies of the data that no minimum covers",
-            SettingName::InterestRate => "annual late-payment interest, shown with each action: open amount × rate × days overdue / 365",
-            SettingName::Indemnity => "flat recovery indemnity per invoice (40 EUR in France, Code de commerce L441-10)",
+            SettingName::InterestRate => "annual late-payment interest, shown with each action: on each late day's unpaid balance, at the rate of that day's half-year, / 365 (rule 10); `ecb + 10` is the French statutory rate; a fixed rate below three times the legal rate of a half-year the built-in data cover is warned about (`rate-below-floor`)",
+            SettingName::Indemnity => "flat recovery indemnity per invoice (40 EUR in France, Code de commerce L441-10 and D441-5), claimed once per invoice: on its first action after the due date",
             SettingName::PauseDisputed => "pause disputed invoices",
+            SettingName::MessagesOnBusinessDays => "e-mails and text messages wait for a business day of the `calendar` too, like calls and letters",
         }
     }
 
@@ -173,10 +182,15 @@ impl Resolver<'_> {
     ) -> Result<(), Reported> {
         let value = match value {
             ast::SettingValue::One(value) => value,
+            ast::SettingValue::Rate(formula) if key == SettingName::InterestRate => {
+                settings.interest_rate = Some(self.rate_formula(formula)?);
+                return Ok(());
+            }
             ast::SettingValue::List(list) if key == SettingName::MinimumAmount => {
                 return self.minimum_amounts(list, settings);
             }
             ast::SettingValue::List(list) => return Err(self.invalid_setting(key, list.span, None)),
+            other => return Err(self.invalid_setting(key, other.span(), None)),
         };
         match (key, &value.kind) {
             (SettingName::Cooldown, LiteralKind::Duration { .. }) => {
@@ -209,31 +223,92 @@ impl Resolver<'_> {
                 settings.indemnity = Some(self.money(amount, currency, value.span)?);
             }
             (SettingName::InterestRate, LiteralKind::Percent(p)) => match parse_decimal(p) {
-                Some(rate) if rate <= Decimal::ONE_HUNDRED => settings.interest_rate = Some(rate),
+                Some(rate) if rate <= Decimal::ONE_HUNDRED => {
+                    self.below_floor(rate, value.span);
+                    settings.interest_rate = Some(InterestRate::Fixed(rate))
+                }
                 _ => {
                     return Err(self.out_of_range(
                         "interest rate",
                         value.span,
                         "at most 100%",
                         Some(
-                            "the French default is the ECB rate plus 10 points, e.g. `12.15%`"
-                                .into(),
+                            "the French default is the ECB rate plus 10 points: `ecb + 10`".into(),
                         ),
                     ))
                 }
             },
             (SettingName::PauseDisputed, LiteralKind::Bool(b)) => settings.pause_disputed = *b,
+            (SettingName::MessagesOnBusinessDays, LiteralKind::Bool(b)) => {
+                settings.messages_on_business_days = *b
+            }
             (
                 SettingName::Cooldown
                 | SettingName::Calendar
                 | SettingName::MinimumAmount
                 | SettingName::Indemnity
                 | SettingName::InterestRate
-                | SettingName::PauseDisputed,
+                | SettingName::PauseDisputed
+                | SettingName::MessagesOnBusinessDays,
                 _,
             ) => return Err(self.invalid_setting(key, value.span, None)),
         }
         Ok(())
+    }
+
+    /// Warns when a fixed `rate` is below three times the legal rate of a
+    /// half-year the built-in data cover: L441-10 II lets the parties agree
+    /// on a rate, but not one below that floor.
+    fn below_floor(&mut self, rate: Decimal, span: Span) {
+        let three = Decimal::from(3);
+        let below: Vec<(chrono::NaiveDate, Decimal)> = Rates::builtin()
+            .legal_half_years()
+            .filter_map(|(start, legal)| {
+                let floor = legal.checked_mul(three)?;
+                (rate < floor).then_some((start, floor))
+            })
+            .collect();
+        let Some(&(worst_start, worst)) = below.iter().max_by_key(|(_, f)| *f) else {
+            return;
+        };
+        let listed: Vec<String> = below
+            .iter()
+            .map(|(start, floor)| format!("{} ({floor}%)", HalfYear(*start)))
+            .collect();
+        let _ = self.report(CheckError::RateBelowFloor {
+            rate: self.text(span).to_string(),
+            half_years: crate::words::and_list(&listed),
+            span: span.into(),
+            help: format!(
+                "an agreed rate may not be lower than three times the legal interest rate \
+                 ({worst}% in {}); write `set interest_rate = ecb + 10` for the statutory rate, \
+                 or a rate of at least {worst}%",
+                HalfYear(worst_start)
+            ),
+        });
+    }
+
+    /// `ecb + N` (N at most 100 points) or `N x legal` (N at most 10).
+    fn rate_formula(&mut self, formula: &ast::RateFormula) -> Result<InterestRate, Reported> {
+        let (limit, max, make): (_, Decimal, fn(Decimal) -> InterestRate) = match formula.base {
+            ast::RateBase::EcbPlus => (
+                "at most 100 points",
+                Decimal::ONE_HUNDRED,
+                InterestRate::EcbPlus,
+            ),
+            ast::RateBase::LegalTimes => {
+                ("at most 10 times", Decimal::TEN, InterestRate::LegalTimes)
+            }
+        };
+        match parse_decimal(&formula.number) {
+            Some(n) if n <= max => Ok(make(n)),
+            _ => Err(self.out_of_range(
+                "interest rate",
+                formula.span,
+                limit,
+                Some("the French default is the ECB rate plus 10 points: `ecb + 10`".into()),
+            )),
+        }
     }
 
     /// `set minimum_amount = [20 EUR, 20 GBP, 25 USD]`: one amount per currency.

@@ -48,8 +48,9 @@ impl Resolver<'_> {
             (Kind::Currency, LiteralKind::Ident(c) | LiteralKind::String(c)) => {
                 self.currency(c, literal.span).map(Value::Currency)
             }
-            (Kind::OneOf(values), LiteralKind::Ident(v) | LiteralKind::String(v)) => {
-                if values.contains(v) {
+            (Kind::OneOf(one_of), LiteralKind::Ident(v) | LiteralKind::String(v)) => {
+                let values = &one_of.values;
+                if one_of.contains(v) {
                     return Ok(Value::Text(v.clone()));
                 }
                 let declared_at = self

@@ -59,6 +59,10 @@ impl Index {
                     }
                 }
                 StatementKind::Pause(pause) => index.condition(&pause.condition),
+                StatementKind::Scope(scope) => {
+                    index.push(&scope.test.subject, Role::Subject);
+                    index.values(&scope.test.subject.name, scope.test.list.items.iter());
+                }
             }
         }
         index

@@ -183,6 +183,15 @@ pub(super) fn symbols(doc: &mut Document) -> DocumentSymbolResponse {
                     SymbolKind::CONSTANT,
                     pause.name.as_ref().map_or(pause.span, |n| n.span),
                 ),
+                StatementKind::Scope(scope) => (
+                    "scope".to_string(),
+                    source
+                        .get(scope.test.subject.span.start..scope.test.list.span.end)
+                        .unwrap_or("")
+                        .to_string(),
+                    SymbolKind::NAMESPACE,
+                    scope.test.subject.span,
+                ),
             };
             #[allow(deprecated)]
             DocumentSymbol {

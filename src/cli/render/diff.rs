@@ -104,11 +104,15 @@ pub(crate) fn markdown(d: &Diff) -> String {
     if !d.examples.is_empty() {
         let _ = writeln!(out, "\n<details><summary>Examples</summary>\n");
         for ex in &d.examples {
-            let _ = writeln!(out, "**{}** (customer {})\n", ex.invoice_id, ex.customer_id);
+            let _ = writeln!(
+                out,
+                "**{}** (customer {})\n",
+                md(&ex.invoice_id),
+                md(&ex.customer_id)
+            );
             let _ = writeln!(out, "| old | new |\n|---|---|");
             for i in 0..ex.old.len().max(ex.new.len()) {
-                let cell =
-                    |v: &Vec<String>| v.get(i).map_or(String::new(), |s| s.replace('|', "\\|"));
+                let cell = |v: &Vec<String>| v.get(i).map_or(String::new(), |s| md(s));
                 let _ = writeln!(out, "| {} | {} |", cell(&ex.old), cell(&ex.new));
             }
             out.push('\n');
@@ -116,4 +120,44 @@ pub(crate) fn markdown(d: &Diff) -> String {
         let _ = writeln!(out, "</details>");
     }
     out
+}
+
+/// Text from the data or the policy (ids, templates) as Markdown shows it
+/// and nothing more: no `@mention` pings anyone, no `![](url)` loads an
+/// image, no `<!--` hides the rest of the comment, no `|` breaks the table.
+/// HTML's special characters and `@` become entities; the punctuation
+/// that makes emphasis, code, links, images and cells is escaped with a
+/// backslash (dates, `relance-1` and `first_reminder` are left as they are:
+/// GitHub does not emphasize inside a word).
+fn md(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '@' => out.push_str("&#64;"),
+            '\\' | '`' | '*' | '[' | ']' | '!' | '|' | '~' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if c.is_control() => out.extend(c.escape_unicode()),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::md;
+
+    #[test]
+    fn markdown_cells_are_inert() {
+        assert_eq!(md("@someone"), "&#64;someone");
+        assert_eq!(md("![](http://x/y.png)"), "\\!\\[\\](http://x/y.png)");
+        assert_eq!(md("x<!--"), "x&lt;\\!--");
+        assert_eq!(md("a|b"), "a\\|b");
+        assert_eq!(md("I0042"), "I0042");
+    }
 }

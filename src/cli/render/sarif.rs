@@ -34,7 +34,7 @@ pub(crate) fn log(flats: &[Flat]) -> serde_json::Value {
                 "message": { "text": text },
                 "locations": [{
                     "physicalLocation": {
-                        "artifactLocation": { "uri": f.file },
+                        "artifactLocation": { "uri": uri(&f.file) },
                         "region": {
                             "startLine": f.line,
                             "startColumn": f.column,
@@ -56,7 +56,43 @@ pub(crate) fn log(flats: &[Flat]) -> serde_json::Value {
                 "informationUri": "https://example.invalid/dunning",
                 "rules": rules,
             }},
+            // Columns count characters, not SARIF's default UTF-16 units.
+            "columnKind": "unicodeCodePoints",
             "results": results,
         }]
     })
+}
+
+/// A path as a SARIF `uri` (RFC 3986): each byte outside the unreserved
+/// characters and `/` percent-encoded; an absolute path as a `file://` URI,
+/// a relative one as a relative reference (to the folder the tool ran in).
+fn uri(path: &str) -> String {
+    let mut out = String::with_capacity(path.len() + 8);
+    if path.starts_with('/') {
+        out.push_str("file://");
+    }
+    for b in path.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {
+                out.push(char::from(b))
+            }
+            b => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::uri;
+
+    #[test]
+    fn paths_become_uris() {
+        assert_eq!(uri("policies/a.dunning"), "policies/a.dunning");
+        assert_eq!(
+            uri("my policies/#1 é.dunning"),
+            "my%20policies/%231%20%C3%A9.dunning"
+        );
+        assert_eq!(uri("/tmp/a b.dunning"), "file:///tmp/a%20b.dunning");
+    }
 }

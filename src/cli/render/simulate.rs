@@ -87,5 +87,50 @@ pub(crate) fn table(s: &Summary) -> String {
         show(c.paid_on_time_percent, "%"),
         show(c.average_days_late, " days"),
     );
+    let pct = |d: Option<rust_decimal::Decimal>| {
+        d.map_or_else(|| "n/a".to_string(), |d| format!("{d:.2}%"))
+    };
+    for (currency, i) in &s.indicators {
+        let _ = writeln!(
+            out,
+            "Indicators ({currency}): disputed {} of {} invoices issued ({}, {} of their value); recovered {} of invoiced, {} of due; CEI {}; average days late counting unpaid {}",
+            i.disputed,
+            i.issued,
+            pct(i.dispute_rate_percent),
+            pct(i.dispute_value_percent),
+            pct(i.recovery_invoiced_percent),
+            pct(i.recovery_due_percent),
+            pct(i.cei_percent),
+            show(i.average_days_late_with_unpaid, " days"),
+        );
+        let aged: Vec<String> = dunning::AGE_BUCKETS
+            .iter()
+            .zip(&i.aged)
+            .map(|(label, amount)| format!("{label}: {amount:.2}"))
+            .collect();
+        let _ = writeln!(
+            out,
+            "Aged balance at the end ({currency}): {}",
+            aged.join(", ")
+        );
+    }
+    for (currency, p) in &s.paid_late {
+        let unknown = if p.interest_unknown > 0 {
+            format!(
+                " ({} without a rate in the rate tables)",
+                p.interest_unknown
+            )
+        } else {
+            String::new()
+        };
+        let _ = writeln!(
+            out,
+            "Penalties owed on invoices paid late in the range ({currency}): {} invoice{}, interest {:.2}{unknown}, indemnities {:.2}",
+            p.invoices,
+            if p.invoices == 1 { "" } else { "s" },
+            p.interest,
+            p.indemnity,
+        );
+    }
     out
 }

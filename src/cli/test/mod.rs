@@ -2,8 +2,8 @@
 //!
 //! Human output (the default) prints one line per case, a diff for each
 //! failure, the coverage report with `--coverage`, and always ends with the
-//! line `N passed, N failed`. With `--format junit` or `--format sarif`, stdout is only the
-//! JUnit XML document and the rest (summary, coverage) goes to stderr.
+//! line `N passed, N failed`. With `--format junit`, `sarif` or `json`, stdout is only the
+//! report and the rest (summary, coverage) goes to stderr.
 //!
 //! Exit codes: 0 every case passed (and coverage is at least
 //! `--min-coverage`); 1 a case failed, a test file is invalid (bad YAML,
@@ -26,8 +26,10 @@ use super::{render, Outcome};
 pub(crate) enum TestFormat {
     Human,
     Junit,
-    /// SARIF 2.1.0: each failed case as a result on its test file.
+    /// SARIF 2.1.0: each failed case as a result on its test file, at the case's line.
     Sarif,
+    /// JSON: every file and case with its status, and the counts.
+    Json,
 }
 
 const AFTER_HELP: &str = "\
@@ -52,7 +54,7 @@ join the history before the next day. Quote ids that look like numbers.
 
 Exit codes: 0 all passed; 1 a case failed, a test file is invalid, or the
 coverage is below --min-coverage; 2 a file cannot be read. The last line of
-the output is always `N passed, N failed` (on stderr with --format junit or sarif,
+the output is always `N passed, N failed` (on stderr with --format junit, sarif or json,
 whose stdout is only the report).";
 
 #[derive(clap::Args, Debug)]
@@ -67,6 +69,9 @@ pub(crate) struct Args {
     /// Exit with code 1 when less than P percent of the rules fired (implies --coverage).
     #[arg(long, value_name = "P")]
     min_coverage: Option<f64>,
+    /// Run only the cases whose name contains this text.
+    #[arg(long, value_name = "TEXT")]
+    filter: Option<String>,
     /// Test files (`.yaml`, `.yml`), or folders to search for them.
     #[arg(required = true)]
     paths: Vec<PathBuf>,
@@ -84,13 +89,16 @@ pub(crate) fn run(args: Args) -> Outcome {
         Err(e) => {
             eprintln!("error: {e}");
             if args.format == TestFormat::Junit {
-                print!("{}", render::junit::render(&Run::default()));
+                out!("{}", render::junit::render(&Run::default()));
                 eprintln!("0 passed, 1 failed");
             } else if args.format == TestFormat::Sarif {
-                print!("{}", sarif(&Run::default()));
+                out!("{}", sarif(&Run::default()));
+                eprintln!("0 passed, 1 failed");
+            } else if args.format == TestFormat::Json {
+                out!("{}", json(&Run::default()));
                 eprintln!("0 passed, 1 failed");
             } else {
-                println!("0 passed, 1 failed");
+                outln!("0 passed, 1 failed");
             }
             return Outcome::Failed;
         }
@@ -98,13 +106,16 @@ pub(crate) fn run(args: Args) -> Outcome {
     if files.is_empty() {
         eprintln!("warning: no test files (.yaml, .yml) found");
     }
-    let run = runner::run(&files);
+    let run = runner::run(&files, args.filter.as_deref());
     let machine = args.format != TestFormat::Human;
     let mut report = String::new();
     for f in &run.files {
         match &f.outcome {
             Err(e) => {
-                eprintln!("error: {}", e.message.trim_end());
+                eprintln!(
+                    "error: {}",
+                    dunning::output::terminal_safe(e.message.trim_end())
+                );
             }
             Ok(cases) => {
                 for c in cases {
@@ -144,14 +155,16 @@ pub(crate) fn run(args: Args) -> Outcome {
     let (passed, failed) = run.counts();
     report.push_str(&format!("{passed} passed, {failed} failed\n"));
     match args.format {
-        TestFormat::Junit => print!("{}", render::junit::render(&run)),
-        TestFormat::Sarif => print!("{}", sarif(&run)),
+        TestFormat::Junit => out!("{}", render::junit::render(&run)),
+        TestFormat::Sarif => out!("{}", sarif(&run)),
+        TestFormat::Json => out!("{}", json(&run)),
         TestFormat::Human => {}
     }
+    let report = dunning::output::terminal_safe(&report);
     if machine {
         eprint!("{report}");
     } else {
-        print!("{report}");
+        out!("{report}");
     }
     outcome
 }
@@ -159,14 +172,18 @@ pub(crate) fn run(args: Args) -> Outcome {
 /// The failed cases and unreadable test files as a SARIF log, for
 /// code-scanning dashboards (same shape as `dunning check --format sarif`).
 fn sarif(run: &Run) -> String {
-    let flat = |file: &std::path::Path, code: &str, message: String, help: Option<String>| Flat {
+    let flat = |file: &std::path::Path,
+                line: Option<usize>,
+                code: &str,
+                message: String,
+                help: Option<String>| Flat {
         file: file.display().to_string(),
         severity: "error",
         code: code.to_string(),
         message,
-        line: 1,
+        line: line.unwrap_or(1),
         column: 1,
-        end_line: 1,
+        end_line: line.unwrap_or(1),
         end_column: 1,
         help,
     };
@@ -175,6 +192,7 @@ fn sarif(run: &Run) -> String {
         match &f.outcome {
             Err(e) => flats.push(flat(
                 &f.path,
+                None,
                 "dunning::test::invalid-file",
                 e.message.trim_end().to_string(),
                 None,
@@ -185,6 +203,7 @@ fn sarif(run: &Run) -> String {
                         Status::Passed => {}
                         Status::Failed { diff } => flats.push(flat(
                             &f.path,
+                            c.line,
                             "dunning::test::failed",
                             format!(
                                 "test case `{}` failed: the actions differ (- expected, + actual)",
@@ -194,6 +213,7 @@ fn sarif(run: &Run) -> String {
                         )),
                         Status::Error { message } => flats.push(flat(
                             &f.path,
+                            c.line,
                             "dunning::test::error",
                             format!("test case `{}` could not run", c.name),
                             Some(message.trim_end().to_string()),
@@ -204,6 +224,41 @@ fn sarif(run: &Run) -> String {
         }
     }
     serde_json::to_string_pretty(&render::sarif::log(&flats)).unwrap_or_default() + "\n"
+}
+
+/// The run as JSON: each file with its cases (name, line, status, and the
+/// diff or message), or the error that kept it from running; the counts.
+fn json(run: &Run) -> String {
+    use serde_json::json;
+    let files: Vec<_> = run
+        .files
+        .iter()
+        .map(|f| match &f.outcome {
+            Err(e) => json!({
+                "file": f.path.display().to_string(),
+                "error": e.message.trim_end(),
+            }),
+            Ok(cases) => json!({
+                "file": f.path.display().to_string(),
+                "cases": cases.iter().map(|c| {
+                    let (status, detail) = match &c.status {
+                        Status::Passed => ("passed", None),
+                        Status::Failed { diff } => ("failed", Some(diff.trim_end())),
+                        Status::Error { message } => ("error", Some(message.trim_end())),
+                    };
+                    json!({
+                        "name": c.name,
+                        "line": c.line,
+                        "status": status,
+                        "detail": detail,
+                    })
+                }).collect::<Vec<_>>(),
+            }),
+        })
+        .collect();
+    let (passed, failed) = run.counts();
+    let doc = json!({ "files": files, "passed": passed, "failed": failed });
+    serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n"
 }
 
 fn indent(text: &str) -> String {

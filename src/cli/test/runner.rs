@@ -86,6 +86,8 @@ pub(crate) enum Status {
 #[derive(Debug, Clone)]
 pub(crate) struct CaseResult {
     pub name: String,
+    /// The line of the test file the case starts on, when known.
+    pub line: Option<usize>,
     pub status: Status,
     pub time: Duration,
 }
@@ -121,7 +123,10 @@ pub(crate) fn collect(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
 /// `policy` or `cases`) are skipped; a file that does not parse is kept, so
 /// that its error is reported.
 fn looks_like_a_test_file(path: &Path) -> bool {
-    let Ok(text) = std::fs::read_to_string(path) else {
+    let Some(text) = dunning::read_input(path)
+        .ok()
+        .and_then(|b| String::from_utf8(b).ok())
+    else {
         return true;
     };
     match serde_yaml::from_str::<serde_yaml::Value>(&text) {
@@ -134,9 +139,9 @@ fn looks_like_a_test_file(path: &Path) -> bool {
 }
 
 /// Runs every case of one test file, recording fired rules in `coverage`.
-pub(crate) fn run_file(path: &Path, coverage: &mut Coverage) -> FileResult {
+pub(crate) fn run_file(path: &Path, coverage: &mut Coverage, filter: Option<&str>) -> FileResult {
     let start = Instant::now();
-    let outcome = run_file_inner(path, coverage);
+    let outcome = run_file_inner(path, coverage, filter);
     FileResult {
         path: path.to_path_buf(),
         outcome,
@@ -152,16 +157,29 @@ fn content_error(message: String) -> FileError {
     FileError { message, io: false }
 }
 
-fn run_file_inner(path: &Path, coverage: &mut Coverage) -> Result<Vec<CaseResult>, FileError> {
+fn run_file_inner(
+    path: &Path,
+    coverage: &mut Coverage,
+    filter: Option<&str>,
+) -> Result<Vec<CaseResult>, FileError> {
     let shown = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|e| io_error(format!("cannot read {shown}: {e}")))?;
+    let bytes =
+        dunning::read_input(path).map_err(|e| io_error(format!("cannot read {shown}: {e}")))?;
     let text = std::str::from_utf8(&bytes)
         .map_err(|e| content_error(format!("{shown}: not UTF-8 text ({e})")))?;
+    if let Some((line, column)) = dunning::data::too_deep_yaml(text) {
+        return Err(content_error(format!(
+            "{shown}:{line}:{column}: nested more than {} levels deep; a test file is a few levels of lists and mappings",
+            dunning::data::MAX_YAML_NESTING
+        )));
+    }
     let spec: FileSpec = serde_yaml::from_str(text)
         .map_err(|e| content_error(format!("{shown}: not a valid test file: {e}")))?;
     let base = path.parent().unwrap_or(Path::new(""));
-    let policy_path = normalize(&base.join(&spec.policy));
-    let policy = load_policy(&base.join(&spec.policy), &policy_path).map_err(|e| FileError {
+    let policy_file = reference(base, &spec.policy, &["dunning"])
+        .map_err(|e| content_error(format!("{shown}: policy: {e}")))?;
+    let policy_path = normalize(&policy_file);
+    let policy = load_policy(&policy_file, &policy_path).map_err(|e| FileError {
         message: format!("{shown}: {}", e.message),
         io: e.io,
     })?;
@@ -176,27 +194,67 @@ fn run_file_inner(path: &Path, coverage: &mut Coverage) -> Result<Vec<CaseResult
             fired: BTreeSet::new(),
         });
     let defaults = spec.data();
+    let lines = case_lines(text, spec.cases.len());
     let mut results = Vec::new();
     let mut names = BTreeSet::new();
-    for case in &spec.cases {
+    for (i, raw) in spec.cases.iter().enumerate() {
         let start = Instant::now();
-        let status = if !names.insert(case.name.as_str()) {
-            Status::Error {
+        let name = raw
+            .get("name")
+            .and_then(|n| n.as_str())
+            .map_or_else(|| format!("case {}", i + 1), str::to_string);
+        if filter.is_some_and(|f| !name.contains(f)) {
+            continue;
+        }
+        let status = match serde_yaml::from_value::<CaseSpec>(raw.clone()) {
+            Err(e) => Status::Error {
+                message: format!("{shown}: case {name:?} is not a valid test case: {e}"),
+            },
+            Ok(case) if !names.insert(case.name.clone()) => Status::Error {
                 message: format!("{shown}: two cases are named {:?}", case.name),
-            }
-        } else {
-            match run_case(&shown, base, &policy, case, &defaults, &mut entry.fired) {
+            },
+            Ok(case) => match run_case(&shown, base, &policy, &case, &defaults, &mut entry.fired) {
                 Ok(s) => s,
                 Err(message) => Status::Error { message },
-            }
+            },
         };
         results.push(CaseResult {
-            name: case.name.clone(),
+            name,
+            line: lines.get(i).copied(),
             status,
             time: start.elapsed(),
         });
     }
     Ok(results)
+}
+
+/// The line each case starts on: the lines that open an item of the
+/// `cases:` list (`  - name: …`, `  -`). Unknown (empty) when the file
+/// writes its cases another way and the count does not match.
+fn case_lines(text: &str, cases: usize) -> Vec<usize> {
+    let mut in_cases = false;
+    let mut found = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        let unindented = !line.starts_with([' ', '\t']) && !line.trim().is_empty();
+        if unindented && !line.starts_with('#') {
+            in_cases = line.trim_end().starts_with("cases:");
+            continue;
+        }
+        let trimmed = line.trim_start();
+        let indent = line.len() - trimmed.len();
+        if in_cases && (trimmed == "-" || trimmed.starts_with("- ")) {
+            // Items of `cases:` share the smallest indentation seen.
+            match found.first() {
+                Some(&(_, first)) if indent > first => {}
+                _ => found.push((n + 1, indent)),
+            }
+        }
+    }
+    if found.len() == cases {
+        found.into_iter().map(|(n, _)| n).collect()
+    } else {
+        Vec::new()
+    }
 }
 
 /// `a/b/../c` as `a/c`, for messages only (lexical: files are opened by the
@@ -224,8 +282,8 @@ fn normalize(path: &Path) -> PathBuf {
 /// Reads `path`, calling it `shown` in messages.
 fn load_policy(path: &Path, shown: &Path) -> Result<Policy, FileError> {
     let name = shown.display().to_string();
-    let bytes =
-        std::fs::read(path).map_err(|e| io_error(format!("cannot read the policy {name}: {e}")))?;
+    let bytes = dunning::read_input(path)
+        .map_err(|e| io_error(format!("cannot read the policy {name}: {e}")))?;
     let file = SourceFile::from_bytes(&name, &bytes);
     let checked = file.check();
     let renderer = Renderer::new(&file, false);
@@ -270,8 +328,54 @@ fn with_attributes(value: &serde_yaml::Value, policy: &Policy) -> serde_yaml::Va
     value
 }
 
-fn data_file(base: &Path, file: &str) -> PathBuf {
-    base.join(file)
+/// How a test file's data files are read: through its `profile` (a file
+/// relative to it, or written inline), strictly (an anomaly is an error).
+fn import(
+    base: &Path,
+    shown: &str,
+    profile: &Option<serde_yaml::Value>,
+) -> Result<data::Import, String> {
+    let profile = match profile {
+        None => Ok(data::Profile::default()),
+        Some(serde_yaml::Value::String(file)) => {
+            data::Profile::load(&reference(base, file, &["yaml", "yml"])?)
+        }
+        Some(inline) => {
+            let text = serde_yaml::to_string(inline).map_err(|e| e.to_string())?;
+            data::Profile::from_yaml(&format!("{shown} (profile)"), &text)
+        }
+    };
+    Ok(data::Import {
+        profile: profile.map_err(|e| e.render(20).trim_end().to_string())?,
+        strict: true,
+    })
+}
+
+/// A data file a test file names: see [`reference`].
+fn data_file(base: &Path, file: &str) -> Result<PathBuf, String> {
+    reference(
+        base,
+        file,
+        &["csv", "json", "yaml", "yml", "xlsx", "xlsm", "xls", "ods"],
+    )
+}
+
+/// A file a test file names (its policy, its data files), relative to the
+/// test file's folder: it must have one of `extensions`, and be a regular
+/// file (`dunning::read_input`). A test file from a pull request must not
+/// make `dunning test` read `/proc/self/environ` or `../../etc/passwd` and
+/// print it in a message or in JUnit.
+fn reference(base: &Path, file: &str, extensions: &[&str]) -> Result<PathBuf, String> {
+    let path = Path::new(file);
+    let extension = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+    if !extensions.iter().any(|x| extension.eq_ignore_ascii_case(x)) {
+        let list: Vec<String> = extensions.iter().map(|x| format!(".{x}")).collect();
+        return Err(format!(
+            "{file:?} does not end with {}; test files name policies and data files only",
+            list.join(", ")
+        ));
+    }
+    Ok(base.join(path))
 }
 
 fn one_source<'a>(
@@ -338,6 +442,7 @@ fn run_case(
     let days = days(shown, case)?;
     let data = case.data(defaults);
     let label = |what: &str| format!("{shown} (case {:?}, {what})", case.name);
+    let import = import(base, shown, &data.profile).map_err(in_case)?;
 
     let invoices: Vec<Invoice> =
         match one_source("invoices", &data.invoices, &data.invoices_file).map_err(in_case)? {
@@ -352,7 +457,10 @@ fn run_case(
                 Format::Yaml,
                 policy,
             ),
-            Some(Err(f)) => data::load_invoices(&data_file(base, f), policy),
+            Some(Err(f)) => {
+                data::load_invoices_with(&data_file(base, f).map_err(in_case)?, policy, &import)
+                    .map(|l| l.value.invoices)
+            }
         }
         .map_err(|e| e.render(20).trim_end().to_string())?;
     let payments: Vec<Payment> =
@@ -364,7 +472,10 @@ fn run_case(
                 Format::Yaml,
                 &invoices,
             ),
-            Some(Err(f)) => data::load_payments(&data_file(base, f), &invoices),
+            Some(Err(f)) => {
+                data::load_payments_with(&data_file(base, f).map_err(in_case)?, &invoices, &import)
+                    .map(|l| l.value)
+            }
         }
         .map_err(|e| e.render(20).trim_end().to_string())?;
     let events: Vec<AccountEvent> =
@@ -376,7 +487,7 @@ fn run_case(
                 Format::Yaml,
                 &invoices,
             ),
-            Some(Err(f)) => data::load_events(&data_file(base, f), &invoices),
+            Some(Err(f)) => data::load_events(&data_file(base, f).map_err(in_case)?, &invoices),
         }
         .map_err(|e| e.render(20).trim_end().to_string())?;
     let mut history: Vec<HistoryEntry> =
@@ -388,7 +499,7 @@ fn run_case(
                 Format::Yaml,
                 &invoices,
             ),
-            Some(Err(f)) => data::load_history(&data_file(base, f), &invoices),
+            Some(Err(f)) => data::load_history(&data_file(base, f).map_err(in_case)?, &invoices),
         }
         .map_err(|e| e.render(20).trim_end().to_string())?;
 
@@ -497,10 +608,11 @@ impl Run {
 }
 
 /// Runs every test file.
-pub(crate) fn run(files: &[PathBuf]) -> Run {
+/// Runs every case of `files` (with `filter`, those whose name contains it).
+pub(crate) fn run(files: &[PathBuf], filter: Option<&str>) -> Run {
     let mut run = Run::default();
     for f in files {
-        let r = run_file(f, &mut run.coverage);
+        let r = run_file(f, &mut run.coverage, filter);
         run.files.push(r);
     }
     run

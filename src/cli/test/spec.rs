@@ -28,7 +28,13 @@ pub(crate) struct FileSpec {
     pub history: Option<serde_yaml::Value>,
     #[serde(default)]
     pub history_file: Option<String>,
-    pub cases: Vec<CaseSpec>,
+    /// The import profile of the invoice and payment files: a profile
+    /// file (relative to the test file) or the profile itself.
+    #[serde(default)]
+    pub profile: Option<serde_yaml::Value>,
+    /// Each read on its own ([`CaseSpec`]), so that a mistake in one case
+    /// fails that case only.
+    pub cases: Vec<serde_yaml::Value>,
 }
 
 impl FileSpec {
@@ -42,6 +48,7 @@ impl FileSpec {
             events_file: self.events_file.clone(),
             history: self.history.clone(),
             history_file: self.history_file.clone(),
+            profile: self.profile.clone(),
         }
     }
 }
@@ -101,6 +108,7 @@ impl CaseSpec {
             events_file,
             history,
             history_file,
+            profile: defaults.profile.clone(),
         }
     }
 }
@@ -117,6 +125,8 @@ pub(crate) struct DataSpec {
     pub events_file: Option<String>,
     pub history: Option<serde_yaml::Value>,
     pub history_file: Option<String>,
+    /// The test file's `profile`, for data files.
+    pub profile: Option<serde_yaml::Value>,
 }
 
 /// One test case.

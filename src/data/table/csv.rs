@@ -8,6 +8,7 @@ use csv::StringRecord;
 use super::{not_utf8, Cells, Header, Row, Sink};
 use crate::data::error::{shown, Collector, Place, Problem};
 use crate::data::fields;
+use crate::data::profile::Profile;
 
 /// CSV records with one record of lookahead, so that the last record can be
 /// checked for a quote that was never closed before it is used.
@@ -27,13 +28,18 @@ struct CsvRecords<'a> {
     cursor: (usize, usize),
     /// The header's names, once read, to name columns in UTF-8 errors.
     names: Option<Vec<String>>,
+    /// The separator.
+    delimiter: u8,
+    /// The line of `bytes[0]` in the file (lines skipped before the header).
+    first_line: usize,
 }
 
 impl<'a> CsvRecords<'a> {
-    fn new(bytes: &'a [u8]) -> Self {
+    fn new(bytes: &'a [u8], delimiter: u8, first_line: usize) -> Self {
         let reader = csv::ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)
+            .delimiter(delimiter)
             .from_reader(bytes);
         CsvRecords {
             reader,
@@ -42,8 +48,10 @@ impl<'a> CsvRecords<'a> {
             next: StringRecord::new(),
             next_ready: None,
             line: 0,
-            cursor: (0, 1),
+            cursor: (0, first_line),
             names: None,
+            delimiter,
+            first_line,
         }
     }
 
@@ -56,7 +64,7 @@ impl<'a> CsvRecords<'a> {
             offset += 1;
         }
         if offset < self.cursor.0 {
-            self.cursor = (0, 1);
+            self.cursor = (0, self.first_line);
         }
         let (from, line) = self.cursor;
         let line = line + bytes[from..offset].iter().filter(|&&b| b == b'\n').count();
@@ -133,7 +141,7 @@ impl<'a> CsvRecords<'a> {
             while start < self.bytes.len() && matches!(self.bytes[start], b'\r' | b'\n') {
                 start += 1;
             }
-            if let Some((offset, field)) = unclosed_quote(&self.bytes[start..]) {
+            if let Some((offset, field)) = unclosed_quote(&self.bytes[start..], self.delimiter) {
                 let line = self.line_at(start + offset);
                 let column = self
                     .names
@@ -154,7 +162,7 @@ impl<'a> CsvRecords<'a> {
 
 /// In the raw text of a CSV file's last record: the offset of a quote that
 /// opens a field and is never closed, and the field's index.
-fn unclosed_quote(raw: &[u8]) -> Option<(usize, usize)> {
+fn unclosed_quote(raw: &[u8], delimiter: u8) -> Option<(usize, usize)> {
     let mut open: Option<usize> = None;
     let mut field = 0;
     let mut at_field_start = true;
@@ -177,7 +185,7 @@ fn unclosed_quote(raw: &[u8]) -> Option<(usize, usize)> {
                 open = Some(i);
                 at_field_start = false;
             }
-            b',' => {
+            b if b == delimiter => {
                 field += 1;
                 at_field_start = true;
             }
@@ -192,7 +200,7 @@ fn unclosed_quote(raw: &[u8]) -> Option<(usize, usize)> {
     open.map(|o| (o, field))
 }
 
-fn check_header(names: &[String], line: usize, errors: &mut Collector) {
+pub(super) fn check_header(names: &[String], line: usize, errors: &mut Collector) {
     let mut seen: HashMap<&str, usize> = HashMap::new();
     for (i, name) in names.iter().enumerate() {
         if name.is_empty() {
@@ -216,8 +224,26 @@ fn check_header(names: &[String], line: usize, errors: &mut Collector) {
     }
 }
 
-pub(super) fn read_csv(bytes: &[u8], sink: &mut impl Sink, errors: &mut Collector) {
-    let mut records = CsvRecords::new(bytes);
+/// The bytes after the first `n` lines, and the line they start on.
+fn skip_lines(bytes: &[u8], n: usize) -> (&[u8], usize) {
+    let mut rest = bytes;
+    for _ in 0..n {
+        match rest.iter().position(|&b| b == b'\n') {
+            Some(i) => rest = &rest[i + 1..],
+            None => rest = &[],
+        }
+    }
+    (rest, n + 1)
+}
+
+pub(super) fn read_csv(
+    bytes: &[u8],
+    profile: &Profile,
+    sink: &mut impl Sink,
+    errors: &mut Collector,
+) {
+    let (bytes, first_line) = skip_lines(bytes, profile.skip_rows);
+    let mut records = CsvRecords::new(bytes, profile.delimiter, first_line);
     if !records.advance(errors) {
         if errors.total() == 0 {
             errors.push(
@@ -231,7 +257,7 @@ pub(super) fn read_csv(bytes: &[u8], sink: &mut impl Sink, errors: &mut Collecto
         return;
     }
     let names = records.names.clone().unwrap_or_default();
-    if names.len() == 1 && names[0].contains(';') {
+    if names.len() == 1 && names[0].contains(';') && profile.delimiter == b',' {
         errors.push(Place::Line(records.line()), None, Problem::Semicolons);
         return;
     }
@@ -243,7 +269,10 @@ pub(super) fn read_csv(bytes: &[u8], sink: &mut impl Sink, errors: &mut Collecto
         return;
     }
     check_header(&names, records.line(), errors);
-    let header = Header::new(names, "column");
+    let named = names.iter().filter(|n| !n.is_empty()).count();
+    let title_like = named == 1 && names.len() > 1;
+    let mut header = Header::new(names, "column", profile);
+    header.title_like = title_like;
     sink.header(&header, errors);
     let skip_header_rows = sink.skips_repeated_header();
     let width = header.names.len();
@@ -277,6 +306,7 @@ pub(super) fn read_csv(bytes: &[u8], sink: &mut impl Sink, errors: &mut Collecto
             row: Row::Csv(record),
             place,
             header: &header,
+            profile,
         };
         sink.row(&cells, errors);
     }
@@ -288,10 +318,18 @@ mod tests {
 
     #[test]
     fn finds_unclosed_quotes() {
-        assert_eq!(unclosed_quote(b"a,\"b,c\nd,e"), Some((2, 1)));
-        assert_eq!(unclosed_quote(b"a,\"b\"\"c\",d\n"), None);
-        assert_eq!(unclosed_quote(b"a,b\"c,d"), None);
-        assert_eq!(unclosed_quote(b"\"a"), Some((0, 0)));
-        assert_eq!(unclosed_quote(b"a,\"multi\nline\",b\n"), None);
+        assert_eq!(unclosed_quote(b"a,\"b,c\nd,e", b','), Some((2, 1)));
+        assert_eq!(unclosed_quote(b"a,\"b\"\"c\",d\n", b','), None);
+        assert_eq!(unclosed_quote(b"a,b\"c,d", b','), None);
+        assert_eq!(unclosed_quote(b"\"a", b','), Some((0, 0)));
+        assert_eq!(unclosed_quote(b"a,\"multi\nline\",b\n", b','), None);
+        assert_eq!(unclosed_quote(b"a;\"b;c", b';'), Some((2, 1)));
+    }
+
+    #[test]
+    fn skips_title_lines() {
+        assert_eq!(skip_lines(b"title\r\n\nh\n", 2), (&b"h\n"[..], 3));
+        assert_eq!(skip_lines(b"title", 2), (&b""[..], 3));
+        assert_eq!(skip_lines(b"h\n", 0), (&b"h\n"[..], 1));
     }
 }

@@ -12,10 +12,14 @@ use std::path::Path;
 use ::csv::StringRecord;
 
 use super::error::{shown, Collector, Place, Problem};
+use super::profile::{Profile, TextEncoding};
 use crate::words::closest;
 
 mod csv;
 mod records;
+mod workbook;
+
+pub(crate) use workbook::sheet_rows;
 
 /// The layout of a data file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -26,17 +30,36 @@ pub enum Format {
     Json,
     /// A YAML list of mappings, as for JSON.
     Yaml,
+    /// A spreadsheet workbook (`.xlsx`, `.xlsm`, `.xls`, `.ods`), one
+    /// sheet read as a table: a header row, then rows.
+    Workbook,
 }
 
 impl Format {
-    /// From the file's extension: `.csv`, `.json`, `.yaml` or `.yml` (any case).
+    /// From the file's extension: `.csv`, `.json`,
+    /// `.yaml` or `.yml`, `.xlsx`, `.xlsm`, `.xls` or `.ods` (any case).
     pub fn from_path(path: &Path) -> Option<Format> {
         let ext = path.extension()?.to_str()?.to_ascii_lowercase();
         match ext.as_str() {
             "csv" => Some(Format::Csv),
             "json" => Some(Format::Json),
             "yaml" | "yml" => Some(Format::Yaml),
+            "xlsx" | "xlsm" | "xlsb" | "xls" | "ods" => Some(Format::Workbook),
             _ => None,
+        }
+    }
+}
+
+impl Format {
+    /// The format of data without a name (standard input), from its first
+    /// character that is not a space or a byte-order mark: `[` or `{` is
+    /// JSON, `-` or `---` YAML, anything else CSV.
+    pub fn sniff(bytes: &[u8]) -> Format {
+        let text = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
+        match text.iter().find(|b| !b.is_ascii_whitespace()) {
+            Some(b'[' | b'{') => Format::Json,
+            Some(b'-') => Format::Yaml,
+            _ => Format::Csv,
         }
     }
 }
@@ -47,6 +70,7 @@ impl fmt::Display for Format {
             Format::Csv => "CSV",
             Format::Json => "JSON",
             Format::Yaml => "YAML",
+            Format::Workbook => "workbook",
         })
     }
 }
@@ -57,15 +81,38 @@ pub(crate) struct Header {
     index: HashMap<String, usize>,
     /// "column" for CSV, "field" for JSON and YAML.
     word: &'static str,
+    /// The product's column names the profile maps, to the file's headers.
+    mapped: HashMap<String, String>,
+    /// The row read as the header has one named cell among empty ones: a
+    /// title line (`Export des factures;;;;`), the header further down.
+    pub(crate) title_like: bool,
 }
 
 impl Header {
-    fn new(names: Vec<String>, word: &'static str) -> Self {
+    fn new(names: Vec<String>, word: &'static str, profile: &Profile) -> Self {
         let mut index = HashMap::with_capacity(names.len());
         for (i, name) in names.iter().enumerate() {
             index.entry(name.clone()).or_insert(i);
         }
-        Header { names, index, word }
+        let mut mapped = HashMap::new();
+        for (product, file) in &profile.columns {
+            // The mapped column answers to the product's name (a column of
+            // the file that has the product's name itself is then only an
+            // attribute no one asks for). A file without the mapped header
+            // may still have the product's own column: one profile serves
+            // both the invoice and the payment export.
+            if let Some(i) = index.get(file).copied() {
+                index.insert(product.clone(), i);
+            }
+            mapped.insert(product.clone(), file.clone());
+        }
+        Header {
+            names,
+            index,
+            word,
+            mapped,
+            title_like: false,
+        }
     }
 
     pub(crate) fn name(&self, column: usize) -> &str {
@@ -86,8 +133,21 @@ impl Header {
         if let Some(i) = self.find(name) {
             return Some(i);
         }
+        let (name, why) = match self.mapped.get(name) {
+            Some(file) => (
+                file.as_str(),
+                format!("{}; the profile maps `{name}` to it", why()),
+            ),
+            None => (name, why()),
+        };
         let present = self.names.iter().filter(|n| !n.is_empty());
-        let help = if let Some(near) = closest(name, present.clone().map(String::as_str)) {
+        let help = if self.title_like {
+            // `Export des factures;;;;` or a sheet's title cell: the header is further down.
+            format!(
+                "the first line, `{}`, looks like a title: an import profile's `skip_rows` says how many lines come before the header",
+                shown(present.clone().next().map_or("", String::as_str))
+            )
+        } else if let Some(near) = closest(name, present.clone().map(String::as_str)) {
             let case = if near.eq_ignore_ascii_case(name) {
                 " (names are compared exactly, case included)"
             } else {
@@ -121,7 +181,7 @@ impl Header {
             Problem::MissingColumn {
                 column: name.to_string(),
                 word: self.word,
-                why: why(),
+                why,
                 help,
             },
         );
@@ -152,7 +212,7 @@ pub(crate) enum Row<'r> {
 impl<'r> Row<'r> {
     /// The cell of a column, with surrounding spaces trimmed; empty when
     /// the row has no such cell.
-    fn get(&self, column: usize) -> Result<&'r str, Problem> {
+    pub(crate) fn get(&self, column: usize) -> Result<&'r str, Problem> {
         match self {
             Row::Csv(record) => Ok(record.get(column).unwrap_or("").trim()),
             Row::Record(cells) => match cells.get(column) {
@@ -173,6 +233,8 @@ pub(crate) struct Cells<'r> {
     pub row: Row<'r>,
     pub place: Place,
     pub header: &'r Header,
+    /// How the file writes values.
+    pub profile: &'r Profile,
 }
 
 impl<'r> Cells<'r> {
@@ -272,19 +334,54 @@ pub(crate) trait Sink {
 }
 
 /// Reads a whole file into the sink, reporting every problem.
-pub(crate) fn read(bytes: &[u8], format: Format, sink: &mut impl Sink, errors: &mut Collector) {
+pub(crate) fn read(
+    bytes: &[u8],
+    format: Format,
+    profile: &Profile,
+    sink: &mut impl Sink,
+    errors: &mut Collector,
+) {
+    if format == Format::Workbook {
+        workbook::read_workbook(bytes, profile, sink, errors);
+        return;
+    }
+    let decoded;
+    let bytes = match profile.encoding {
+        TextEncoding::Utf8 => bytes,
+        encoding => match encoding.decode(bytes) {
+            Some(text) => {
+                decoded = text;
+                decoded.as_bytes()
+            }
+            None => {
+                errors.push(
+                    Place::File,
+                    None,
+                    Problem::BadCsv {
+                        message: format!(
+                            "the text is not valid {} as the profile says",
+                            encoding.as_str()
+                        ),
+                    },
+                );
+                return;
+            }
+        },
+    };
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     if bytes.iter().all(u8::is_ascii_whitespace) {
         let help = match format {
             Format::Csv => "a CSV file starts with a header line naming its columns",
             Format::Json | Format::Yaml => "write a list of records; `[]` for none",
+            Format::Workbook => "a workbook has a sheet with a header row",
         };
         errors.push(Place::File, None, Problem::EmptyFile { help: help.into() });
         return;
     }
     match format {
-        Format::Csv => csv::read_csv(bytes, sink, errors),
-        Format::Json | Format::Yaml => records::read_records(bytes, format, sink, errors),
+        Format::Csv => csv::read_csv(bytes, profile, sink, errors),
+        Format::Json | Format::Yaml => records::read_records(bytes, format, profile, sink, errors),
+        Format::Workbook => {}
     }
 }
 
@@ -296,9 +393,9 @@ pub(super) fn not_utf8(bytes: &[u8], at: usize) -> Problem {
         .map_or_else(|| "?".to_string(), |b| format!("0x{b:02X}"));
     let utf16 = bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF");
     let help = if utf16 {
-        "the file is in UTF-16 (\"Unicode text\"); save it as UTF-8 (in a spreadsheet: \"CSV UTF-8\")"
+        "the file is in UTF-16 (\"Unicode text\"): read it with `encoding: utf-16` in an import profile (`--profile`), or save it as UTF-8 (in a spreadsheet: \"CSV UTF-8\")"
     } else {
-        "save the file as UTF-8 (in a spreadsheet: \"CSV UTF-8\"); it looks saved in another encoding such as Latin-1 or Windows-1252"
+        "it looks saved in another encoding such as Latin-1 or Windows-1252: read it with `encoding: windows-1252` in an import profile (`--profile`), or save it as UTF-8 (in a spreadsheet: \"CSV UTF-8\")"
     };
     Problem::NotUtf8 {
         byte,

@@ -8,6 +8,7 @@ use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAcces
 
 use super::{not_utf8, Cell, Cells, Format, Header, Row, Sink};
 use crate::data::error::{shown, Collector, Place, Problem};
+use crate::data::profile::Profile;
 
 /// The whole document: a list of records, or something else.
 enum Document {
@@ -227,6 +228,7 @@ fn split_location(message: &str, line: usize, column: usize) -> String {
 pub(super) fn read_records(
     bytes: &[u8],
     format: Format,
+    profile: &Profile,
     sink: &mut impl Sink,
     errors: &mut Collector,
 ) {
@@ -239,6 +241,23 @@ pub(super) fn read_records(
             return;
         }
     };
+    if format == Format::Yaml {
+        if let Some((line, column)) = crate::data::too_deep_yaml(text) {
+            let message = format!(
+                "nested more than {} levels deep (column {column})",
+                crate::data::MAX_YAML_NESTING
+            );
+            errors.push(
+                Place::Line(line),
+                None,
+                Problem::BadYaml {
+                    message,
+                    help: Some("a data file is a list of flat records".into()),
+                },
+            );
+            return;
+        }
+    }
     let document = match format {
         Format::Json => serde_json::from_str::<Document>(text).map_err(|e| {
             let message = split_location(&e.to_string(), e.line(), e.column());
@@ -296,7 +315,7 @@ pub(super) fn read_records(
             }
         }
     }
-    let header = Header::new(names, "field");
+    let header = Header::new(names, "field", profile);
     let any_object = records.iter().any(|r| matches!(r, Record::Fields(_)));
     if any_object {
         // (With no object at all, each record is reported as not one, and
@@ -361,6 +380,7 @@ pub(super) fn read_records(
             row: Row::Record(&cells),
             place,
             header: &header,
+            profile,
         };
         sink.row(&view, errors);
     }

@@ -1,0 +1,144 @@
+//! The credit team's indicators over a range (SPEC section 5), from the data
+//! alone, per currency: disputes, recovery, the collection effectiveness
+//! index, the aged balance at the end and the days late counting the
+//! invoices still unpaid. Definitions are the README's ("Indicators").
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use rust_decimal::{Decimal, RoundingStrategy};
+use serde::Serialize;
+
+use super::summary::settled_on;
+use crate::eval::{Ledger, Status};
+use crate::money::Currency;
+
+/// The indicators of one currency.
+#[derive(Clone, Debug, Default, Serialize, PartialEq, Eq)]
+pub struct Indicators {
+    /// Invoices issued in the range.
+    pub issued: usize,
+    /// Their amount.
+    pub issued_amount: Decimal,
+    /// Of them, the disputed ones.
+    pub disputed: usize,
+    /// Their amount.
+    pub disputed_amount: Decimal,
+    /// Disputed over issued, by count, in percent.
+    pub dispute_rate_percent: Option<Decimal>,
+    /// Disputed over issued, by value, in percent.
+    pub dispute_value_percent: Option<Decimal>,
+    /// Of the invoices issued in the range, what was paid by the end over
+    /// what was invoiced, in percent.
+    pub recovery_invoiced_percent: Option<Decimal>,
+    /// Of the invoices due in the range, what was paid by the end over what
+    /// fell due, in percent.
+    pub recovery_due_percent: Option<Decimal>,
+    /// Collection effectiveness index, in percent: receivables at the start
+    /// plus sales minus receivables at the end, over receivables at the
+    /// start plus sales minus receivables not yet due at the end.
+    pub cei_percent: Option<Decimal>,
+    /// What is open at the end, by days past the due date: not due, 1–30,
+    /// 31–60, 61–90, over 90.
+    pub aged: [Decimal; 5],
+    /// Of the invoices due in the range, the average days paid after the
+    /// due date, the unpaid ones counting the days to the end.
+    pub average_days_late_with_unpaid: Option<Decimal>,
+}
+
+/// The labels of `Indicators::aged`.
+pub const AGE_BUCKETS: [&str; 5] = ["not due", "1-30", "31-60", "61-90", "over 90"];
+
+fn percent(num: Decimal, den: Decimal) -> Option<Decimal> {
+    (den > Decimal::ZERO).then(|| {
+        (num * Decimal::ONE_HUNDRED / den)
+            .round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
+    })
+}
+
+/// What is left to pay on `invoice` at the end of `day` (zero when not issued or paid).
+fn open_on(ledger: &Ledger<'_>, invoice: crate::eval::InvoiceIdx, day: NaiveDate) -> Decimal {
+    match ledger.status(invoice, day) {
+        Status::Open(amount) => amount,
+        _ => Decimal::ZERO,
+    }
+}
+
+/// The indicators of the range `from`–`to`, per currency.
+pub(crate) fn indicators(
+    ledger: &Ledger<'_>,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> BTreeMap<Currency, Indicators> {
+    #[derive(Default)]
+    struct Acc {
+        out: Indicators,
+        collected_issued: Decimal,
+        due_amount: Decimal,
+        collected_due: Decimal,
+        start_receivables: Decimal,
+        end_receivables: Decimal,
+        end_current: Decimal,
+        due_count: i64,
+        days_late: i64,
+    }
+    let before = from.pred_opt().unwrap_or(from);
+    let mut acc: BTreeMap<Currency, Acc> = BTreeMap::new();
+    for i in ledger.indices() {
+        let inv = ledger.invoice(i);
+        let a = acc.entry(inv.currency).or_default();
+        let open_end = open_on(ledger, i, to);
+        a.start_receivables += open_on(ledger, i, before);
+        a.end_receivables += open_end;
+        if inv.due_date >= to {
+            a.end_current += open_end;
+        }
+        if open_end > Decimal::ZERO {
+            let late = (to - inv.due_date).num_days();
+            let bucket = match late {
+                ..=0 => 0,
+                1..=30 => 1,
+                31..=60 => 2,
+                61..=90 => 3,
+                _ => 4,
+            };
+            a.out.aged[bucket] += open_end;
+        }
+        if inv.issue_date >= from && inv.issue_date <= to {
+            a.out.issued += 1;
+            a.out.issued_amount += inv.amount;
+            a.collected_issued += inv.amount - open_end;
+            if inv.disputed {
+                a.out.disputed += 1;
+                a.out.disputed_amount += inv.amount;
+            }
+        }
+        if inv.due_date >= from && inv.due_date <= to {
+            a.due_amount += inv.amount;
+            a.collected_due += inv.amount - open_end;
+            a.due_count += 1;
+            let end = settled_on(ledger, i).filter(|d| *d <= to).unwrap_or(to);
+            a.days_late += (end - inv.due_date).num_days().max(0);
+        }
+    }
+    acc.into_iter()
+        .map(|(currency, a)| {
+            let mut out = a.out;
+            out.dispute_rate_percent =
+                percent(Decimal::from(out.disputed), Decimal::from(out.issued));
+            out.dispute_value_percent = percent(out.disputed_amount, out.issued_amount);
+            out.recovery_invoiced_percent = percent(a.collected_issued, out.issued_amount);
+            out.recovery_due_percent = percent(a.collected_due, a.due_amount);
+            let sales = out.issued_amount;
+            out.cei_percent = percent(
+                a.start_receivables + sales - a.end_receivables,
+                a.start_receivables + sales - a.end_current,
+            );
+            out.average_days_late_with_unpaid = (a.due_count > 0).then(|| {
+                (Decimal::from(a.days_late) / Decimal::from(a.due_count))
+                    .round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
+            });
+            (currency, out)
+        })
+        .collect()
+}
