@@ -220,10 +220,11 @@ an error.",
     },
     CodeDoc {
         code: "dunning::data::amount-too-large",
-        summary: "an amount or number is above 10^18",
+        summary: "an amount or number is above 10^18, or the amounts of a file total more than 10^24",
         explanation: "Amounts and numbers are limited to 10^18, far above any real invoice and far below \
 where exact decimal arithmetic could overflow. A value this large is almost always a misplaced column \
-(an IBAN, a phone number) or a lost decimal point.",
+(an IBAN, a phone number) or a lost decimal point. The amounts of one file may add up to at most 10^24, \
+so that every sum of money (balances, totals per currency, interest over the years) stays exact.",
         example: "INV-1,C-042,2025-01-15,2025-02-14,76300060190000000000001,EUR",
         fix: "INV-1,C-042,2025-01-15,2025-02-14,1250.00,EUR",
     },
@@ -459,6 +460,7 @@ mod tests {
                 help: "",
             },
             Problem::AmountTooLarge { value: s() },
+            Problem::TotalTooLarge,
             Problem::BadCurrency {
                 value: s(),
                 help: s(),
@@ -573,6 +575,7 @@ mod tests {
                 | Problem::BadAmount { .. }
                 | Problem::AmountNotPositive { .. }
                 | Problem::AmountTooLarge { .. }
+                | Problem::TotalTooLarge
                 | Problem::BadCurrency { .. }
                 | Problem::BadBool { .. }
                 | Problem::BadNumber { .. }

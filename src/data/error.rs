@@ -409,6 +409,16 @@ pub enum Problem {
         value: String,
     },
 
+    /// The amounts of a file add up past `MAX_TOTAL` (10^24) at this row:
+    /// every sum of money (a customer's balance, a total per currency, the
+    /// interest of a range) stays exact only below it.
+    #[error("the amounts of the file add up to more than 10^24 at this row, the largest total the sums of money hold exactly")]
+    #[diagnostic(
+        code("dunning::data::amount-too-large"),
+        help("no real ledger comes near it: check for an export repeated many times or a column of other numbers read as amounts")
+    )]
+    TotalTooLarge,
+
     /// A value is not an ISO 4217 currency code.
     #[error("`{value}` is not an ISO 4217 currency code")]
     #[diagnostic(code("dunning::data::bad-currency"))]
@@ -711,7 +721,9 @@ impl Problem {
             Problem::BadDate { .. } => "dunning::data::bad-date",
             Problem::BadAmount { .. } => "dunning::data::bad-amount",
             Problem::AmountNotPositive { .. } => "dunning::data::amount-not-positive",
-            Problem::AmountTooLarge { .. } => "dunning::data::amount-too-large",
+            Problem::AmountTooLarge { .. } | Problem::TotalTooLarge => {
+                "dunning::data::amount-too-large"
+            }
             Problem::BadCurrency { .. } => "dunning::data::bad-currency",
             Problem::BadBool { .. } => "dunning::data::bad-bool",
             Problem::BadNumber { .. } => "dunning::data::bad-number",

@@ -49,6 +49,7 @@ pub fn read_payments_with(
         index: InvoiceIndex::new(invoices),
         columns: [None; 3],
         payments: Vec::new(),
+        total: fields::Total::default(),
     };
     table::read(bytes, format, &import.profile, &mut sink, &mut errors);
     let (value, warnings) = errors.finish_with_warnings(sink.payments)?;
@@ -59,6 +60,8 @@ struct Payments<'i> {
     index: InvoiceIndex<'i>,
     columns: [Option<usize>; 3],
     payments: Vec<Payment>,
+    /// The amounts so far, bounded so that every sum of money is exact.
+    total: fields::Total,
 }
 
 impl Sink for Payments<'_> {
@@ -83,6 +86,9 @@ impl Sink for Payments<'_> {
         let amount = cells.required(amount_col, "an amount", errors, |t| {
             p.decimal(t, fields::payment_amount)
         });
+        if let Some(problem) = amount.and_then(|a| self.total.add(a)) {
+            cells.fail(amount_col.unwrap_or_default(), errors, problem);
+        }
         if let (Some(invoice), Some(date)) = (invoice, date) {
             if date < invoice.issue_date {
                 cells.fail(
