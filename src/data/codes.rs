@@ -403,6 +403,7 @@ mod tests {
                 help: s(),
             },
             Problem::UnclosedQuote,
+            Problem::TextAfterQuote { value: s() },
             Problem::Semicolons,
             Problem::BadCsv { message: s() },
             Problem::BadJson { message: s() },
@@ -557,6 +558,7 @@ mod tests {
                 | Problem::UnknownFormat
                 | Problem::NotUtf8 { .. }
                 | Problem::UnclosedQuote
+                | Problem::TextAfterQuote { .. }
                 | Problem::Semicolons
                 | Problem::BadCsv { .. }
                 | Problem::BadJson { .. }

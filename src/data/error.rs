@@ -177,6 +177,18 @@ pub enum Problem {
     )]
     UnclosedQuote,
 
+    /// Text follows the closing quote of a CSV value (`"C"D`): a reader
+    /// that glued it on (`CD`) would change the value.
+    #[error("`{value}`: text follows the quote that closes the value")]
+    #[diagnostic(
+        code("dunning::data::bad-csv"),
+        help("quote the whole value and double each quote inside it: \"\"\"C\"\"D\" is the text \"C\"D")
+    )]
+    TextAfterQuote {
+        /// The raw value, as written.
+        value: String,
+    },
+
     /// The CSV text cannot be split into cells.
     #[error("{message}")]
     #[diagnostic(code("dunning::data::bad-csv"))]
@@ -701,9 +713,10 @@ impl Problem {
             Problem::Io { .. } => "dunning::data::io",
             Problem::UnknownFormat => "dunning::data::unknown-format",
             Problem::NotUtf8 { .. } => "dunning::data::not-utf8",
-            Problem::UnclosedQuote | Problem::Semicolons | Problem::BadCsv { .. } => {
-                "dunning::data::bad-csv"
-            }
+            Problem::UnclosedQuote
+            | Problem::TextAfterQuote { .. }
+            | Problem::Semicolons
+            | Problem::BadCsv { .. } => "dunning::data::bad-csv",
             Problem::BadProfile { .. } => "dunning::data::bad-profile",
             Problem::BadWorkbook { .. } => "dunning::data::bad-workbook",
             Problem::BadJson { .. } => "dunning::data::bad-json",
