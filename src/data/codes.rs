@@ -319,6 +319,15 @@ invoice date. Longer terms are accepted with one warning counting them and namin
         fix: "INV-1,C-042,2025-01-15,2025-03-16,12.50,EUR",
     },
     CodeDoc {
+        code: "dunning::data::currency-mismatch",
+        summary: "a payment's currency is not its invoice's",
+        explanation: "A payment file may have a `currency` column. A payment settles its invoice in the \
+invoice's currency: a payment in another currency would lower the open amount by a number of other units \
+(100 USD settling 100 EUR). Record the amount the accounts credited to the invoice, in its currency.",
+        example: "invoice_id,date,amount,currency\nINV-1,2025-03-01,100.00,USD",
+        fix: "invoice_id,date,amount,currency\nINV-1,2025-03-01,92.40,EUR",
+    },
+    CodeDoc {
         code: "dunning::data::customer-mismatch",
         summary: "a history row gives an invoice another customer than the invoice file",
         explanation: "Each history row repeats the invoice's customer, as the plan wrote it. When it \
@@ -529,6 +538,11 @@ mod tests {
                 issue: s(),
             },
             Problem::UnknownInvoice { id: s(), help: "" },
+            Problem::CurrencyMismatch {
+                invoice: s(),
+                expected: s(),
+                found: s(),
+            },
             Problem::CustomerMismatch {
                 invoice: s(),
                 expected: s(),
@@ -587,6 +601,7 @@ mod tests {
                 | Problem::PaidBeforeIssue { .. }
                 | Problem::UnknownInvoice { .. }
                 | Problem::CustomerMismatch { .. }
+                | Problem::CurrencyMismatch { .. }
                 | Problem::UnknownAction { .. }
                 | Problem::BadProfile { .. }
                 | Problem::BadWorkbook { .. }

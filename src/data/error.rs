@@ -553,6 +553,22 @@ pub enum Problem {
         found: String,
     },
 
+    /// A payment file's `currency` column gives a payment another currency
+    /// than its invoice's: applied as is, 100 USD would settle 100 EUR.
+    #[error("invoice `{invoice}` is in {expected}, the payment in {found}")]
+    #[diagnostic(
+        code("dunning::data::currency-mismatch"),
+        help("a payment settles its invoice in the invoice's currency: convert it as the accounts did (the amount credited to the invoice), or check the invoice id")
+    )]
+    CurrencyMismatch {
+        /// The invoice id.
+        invoice: String,
+        /// The invoice's currency.
+        expected: String,
+        /// The payment's currency.
+        found: String,
+    },
+
     /// An invoice is due more than 60 days after its issue date (`--strict`).
     #[error("the due date {due} is {days} days after the issue date {issue}, more than the legal maximum of 60")]
     #[diagnostic(
@@ -746,6 +762,7 @@ impl Problem {
             Problem::PaidBeforeIssue { .. } => "dunning::data::paid-before-issue",
             Problem::UnknownInvoice { .. } => "dunning::data::unknown-invoice",
             Problem::CustomerMismatch { .. } => "dunning::data::customer-mismatch",
+            Problem::CurrencyMismatch { .. } => "dunning::data::currency-mismatch",
             Problem::UnknownAction { .. } => "dunning::data::unknown-action",
             Problem::Prepayments { .. } => "dunning::data::paid-before-issue",
             Problem::CreditNotes { .. } | Problem::CreditNoteType { .. } => {

@@ -384,7 +384,7 @@ mod tests {
 
     #[test]
     fn finds_text_after_a_closing_quote() {
-        assert_eq!(text_after_quote(b"\"C\"D,x\n", b','), Some((0, 0, 5)));
+        assert_eq!(text_after_quote(b"\"C\"D,x\n", b','), Some((0, 0, 4)));
         assert_eq!(text_after_quote(b"a,\"b\" ,c", b','), Some((2, 1, 4)));
         assert_eq!(text_after_quote(b"a,\"b\"\"c\",d\r\n", b','), None);
         assert_eq!(text_after_quote(b"a,\"multi\nline\",b\n", b','), None);
