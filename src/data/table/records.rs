@@ -214,6 +214,50 @@ impl<'de> Deserialize<'de> for Cell {
     }
 }
 
+/// The first plain value a YAML reader would turn into something else than
+/// its text, which a CSV file of the same cells would not: `0x10` (read as
+/// 16), `0o17` (15), `0b11` (3), and a `!!binary` value (its bytes, not
+/// its text). Its line, the message and the help. A scan of each line's
+/// value after `key: ` or `- `; quoted values are text already.
+fn yaml_changed_value(text: &str) -> Option<(usize, String, String)> {
+    for (n, line) in text.lines().enumerate() {
+        let mut rest = line.trim_start();
+        while let Some(r) = rest.strip_prefix("- ") {
+            rest = r.trim_start();
+        }
+        let value = match rest.find(": ") {
+            Some(at) if !rest.starts_with(['"', '\'']) => &rest[at + 2..],
+            _ => rest,
+        };
+        let value = value.split(" #").next().unwrap_or("").trim();
+        if value.starts_with("!!binary") {
+            return Some((
+                n + 1,
+                format!("`{}`: a `!!binary` value is bytes, not text", shown(value)),
+                "write the value as plain text".into(),
+            ));
+        }
+        let digits = value.strip_prefix(['-', '+']).unwrap_or(value);
+        let base = match digits.get(..2) {
+            Some("0x") => Some(("hexadecimal", 16)),
+            Some("0o") => Some(("octal", 8)),
+            Some("0b") => Some(("binary", 2)),
+            _ => None,
+        };
+        if let Some((name, radix)) = base {
+            let body = &digits[2..];
+            if !body.is_empty() && body.chars().all(|c| c.is_digit(radix)) {
+                return Some((
+                    n + 1,
+                    format!("`{}` is a {name} number in YAML, read as another number", shown(value)),
+                    format!("quote it (\"{value}\") to keep it as written; a number is written in decimal"),
+                ));
+            }
+        }
+    }
+    None
+}
+
 /// `message at line 3 column 5, more` → `message, more (column 5)`: the
 /// line is given by the place.
 fn split_location(message: &str, line: usize, column: usize) -> String {
@@ -253,6 +297,19 @@ pub(super) fn read_records(
                 Problem::BadYaml {
                     message,
                     help: Some("a data file is a list of flat records".into()),
+                },
+            );
+            return;
+        }
+    }
+    if format == Format::Yaml {
+        if let Some((line, message, help)) = yaml_changed_value(text) {
+            errors.push(
+                Place::Line(line),
+                None,
+                Problem::BadYaml {
+                    message,
+                    help: Some(help),
                 },
             );
             return;
@@ -389,6 +446,17 @@ pub(super) fn read_records(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn finds_yaml_values_read_as_other_values() {
+        let line = |t: &str| yaml_changed_value(t).map(|(l, ..)| l);
+        assert_eq!(line("- invoice_id: 0o17\n"), Some(1));
+        assert_eq!(line("- a: b\n  customer_id: 0x10 # hex\n"), Some(2));
+        assert_eq!(line("- a: b\n  c: !!binary aGVsbG8=\n"), Some(2));
+        assert_eq!(line("- - 0b11\n"), Some(1));
+        assert_eq!(line("- invoice_id: \"0x10\"\n  id2: '0o17'\n"), None);
+        assert_eq!(line("- invoice_id: 0x1G\n  n: 017\n  m: 0xcafe-1\n"), None);
+    }
 
     #[test]
     fn counts_significant_digits() {
