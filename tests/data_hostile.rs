@@ -215,3 +215,19 @@ fn a_file_whose_amounts_total_past_ten_to_the_twenty_fourth_is_refused() {
     assert_eq!(err.total(), 1);
     assert_eq!(err.errors()[0].line(), Some(1_000_002));
 }
+
+/// Issue 11, item 5: a JSON number is read from its text, as a CSV cell
+/// is: `89.90` stays `89.90` (not the double 89.9), 16 digits stay exact.
+#[test]
+fn json_numbers_are_read_as_written() {
+    let policy = policy();
+    for (written, read) in [
+        ("89.90", "89.90"),
+        ("1234567890123.4567", "1234567890123.4567"),
+    ] {
+        let json = GOOD_JSON.replace("100.5", written);
+        let invoices =
+            data::read_invoices("i.json", json.as_bytes(), Format::Json, &policy).unwrap();
+        assert_eq!(invoices[0].amount.to_string(), read);
+    }
+}

@@ -166,12 +166,13 @@ for an empty cell. An object or a list cannot be read as a date, an amount or an
     },
     CodeDoc {
         code: "dunning::data::imprecise-number",
-        summary: "a JSON or YAML number has too many digits to be read exactly",
-        explanation: "Numbers in JSON and YAML are read as binary floating point, which holds 15 \
-significant decimal digits exactly. Money is exact in dunning, so a number with more digits is refused \
-rather than rounded. Write such a value as a string: it is then read digit for digit.",
-        example: "{\"amount\": 1234567890123.4567}",
-        fix: "{\"amount\": \"1234567890123.4567\"}",
+        summary: "a YAML number has too many digits to be read exactly",
+        explanation: "Numbers in YAML are read as binary floating point, which holds 15 significant \
+decimal digits exactly. Money is exact in dunning, so a number with more digits is refused rather than \
+rounded. Write such a value as a string: it is then read digit for digit. (A JSON number is read from \
+its text, digit for digit.)",
+        example: "amount: 1234567890123.4567",
+        fix: "amount: \"1234567890123.4567\"",
     },
     CodeDoc {
         code: "dunning::data::bad-text",

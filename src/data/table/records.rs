@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 use std::fmt;
+use std::marker::PhantomData;
 
 use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
@@ -39,18 +40,24 @@ macro_rules! scalar_kind {
     };
 }
 
-impl<'de> Deserialize<'de> for Document {
+/// A document whose values are read as `C`: `Cell` (YAML), `JsonCell`.
+struct DocumentOf<C>(Document, PhantomData<C>);
+
+/// A record whose values are read as `C`.
+struct RecordOf<C>(Record, PhantomData<C>);
+
+impl<'de, C: Deserialize<'de> + Into<Cell>> Deserialize<'de> for DocumentOf<C> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
+        struct V<C>(PhantomData<C>);
+        impl<'de, C: Deserialize<'de> + Into<Cell>> Visitor<'de> for V<C> {
             type Value = Document;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
                 f.write_str("a list of records")
             }
             fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Document, A::Error> {
                 let mut records = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1 << 20));
-                while let Some(r) = seq.next_element::<Record>()? {
-                    records.push(r);
+                while let Some(r) = seq.next_element::<RecordOf<C>>()? {
+                    records.push(r.0);
                 }
                 Ok(Document::Records(records))
             }
@@ -72,22 +79,23 @@ impl<'de> Deserialize<'de> for Document {
                 visit_str: &str => "a text"
             );
         }
-        d.deserialize_any(V)
+        d.deserialize_any(V::<C>(PhantomData))
+            .map(|doc| DocumentOf(doc, PhantomData))
     }
 }
 
-impl<'de> Deserialize<'de> for Record {
+impl<'de, C: Deserialize<'de> + Into<Cell>> Deserialize<'de> for RecordOf<C> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
+        struct V<C>(PhantomData<C>);
+        impl<'de, C: Deserialize<'de> + Into<Cell>> Visitor<'de> for V<C> {
             type Value = Record;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
                 f.write_str("a record")
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Record, A::Error> {
                 let mut fields = Vec::with_capacity(map.size_hint().unwrap_or(8).min(64));
-                while let Some((k, v)) = map.next_entry::<Key, Cell>()? {
-                    fields.push((k.0, v));
+                while let Some((k, v)) = map.next_entry::<Key, C>()? {
+                    fields.push((k.0, v.into()));
                 }
                 Ok(Record::Fields(fields))
             }
@@ -109,7 +117,33 @@ impl<'de> Deserialize<'de> for Record {
                 visit_str: &str => "a text"
             );
         }
-        d.deserialize_any(V)
+        d.deserialize_any(V::<C>(PhantomData))
+            .map(|r| RecordOf(r, PhantomData))
+    }
+}
+
+/// A JSON value read from its text: a number stays as written (`89.90`,
+/// not the double 89.9; `1e3` is refused as a CSV cell would be), instead
+/// of going through a float.
+struct JsonCell(Cell);
+
+impl From<JsonCell> for Cell {
+    fn from(c: JsonCell) -> Cell {
+        c.0
+    }
+}
+
+impl<'de> Deserialize<'de> for JsonCell {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let raw = Box::<serde_json::value::RawValue>::deserialize(d)?;
+        let text = raw.get();
+        Ok(JsonCell(match text.as_bytes().first() {
+            Some(b'"') => Cell::Text(serde_json::from_str(text).map_err(de::Error::custom)?),
+            Some(b'n') => Cell::Empty,
+            Some(b'{') => Cell::Nested("an object"),
+            Some(b'[') => Cell::Nested("a list"),
+            _ => Cell::Text(text.to_string()),
+        }))
     }
 }
 
@@ -316,21 +350,25 @@ pub(super) fn read_records(
         }
     }
     let document = match format {
-        Format::Json => serde_json::from_str::<Document>(text).map_err(|e| {
-            let message = split_location(&e.to_string(), e.line(), e.column());
-            (e.line(), Problem::BadJson { message })
-        }),
-        _ => serde_yaml::from_str::<Document>(text).map_err(|e| {
-            let (line, column) = e.location().map_or((0, 0), |l| (l.line(), l.column()));
-            let message = split_location(&e.to_string(), line, column);
-            (
-                line,
-                Problem::BadYaml {
-                    message,
-                    help: None,
-                },
-            )
-        }),
+        Format::Json => serde_json::from_str::<DocumentOf<JsonCell>>(text)
+            .map(|d| d.0)
+            .map_err(|e| {
+                let message = split_location(&e.to_string(), e.line(), e.column());
+                (e.line(), Problem::BadJson { message })
+            }),
+        _ => serde_yaml::from_str::<DocumentOf<Cell>>(text)
+            .map(|d| d.0)
+            .map_err(|e| {
+                let (line, column) = e.location().map_or((0, 0), |l| (l.line(), l.column()));
+                let message = split_location(&e.to_string(), line, column);
+                (
+                    line,
+                    Problem::BadYaml {
+                        message,
+                        help: None,
+                    },
+                )
+            }),
     };
     let records = match document {
         Ok(Document::Records(r)) => r,
