@@ -771,3 +771,45 @@ fn the_largest_amounts_give_exact_penalties_or_say_why_not() {
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("(1 too large to compute exactly)"), "{out}");
 }
+
+/// Issue 11, item 17: a file that cannot be written in full (the disk is
+/// full, or the file size limit is reached) is not left behind, nor is its
+/// temporary file, and the command exits 2 saying so. The limit is set by
+/// the shell (`ulimit -f`, with SIGXFSZ ignored so that the write fails
+/// with EFBIG rather than killing the process): no privilege needed.
+#[test]
+fn a_file_that_cannot_be_written_in_full_leaves_nothing_behind() {
+    let Ok(sh) = which_sh() else {
+        println!("skipped: no /bin/sh to set a file size limit");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let bin = assert_cmd::cargo::cargo_bin("dunning");
+    let script = format!(
+        "ulimit -f 8 && trap '' XFSZ && exec '{}' generate --invoices 2000 --out big.csv",
+        bin.display()
+    );
+    let out = Command::new(sh)
+        .arg("-c")
+        .arg(script)
+        .current_dir(dir.path())
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("big.csv"), "{err}");
+    let left: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(left.is_empty(), "left behind: {left:?}");
+}
+
+fn which_sh() -> Result<&'static str, ()> {
+    if Path::new("/bin/sh").exists() {
+        Ok("/bin/sh")
+    } else {
+        Err(())
+    }
+}
