@@ -125,8 +125,13 @@ enum Command {
         /// The shell.
         shell: clap_complete::Shell,
     },
-    /// Print the manual page (roff; `dunning man | man -l -`).
-    Man,
+    /// Print the manual page (roff; `dunning man | man -l -`), or a
+    /// command's (`dunning man check`).
+    Man {
+        /// The command whose page to print (`check`, `simulate`…); none for
+        /// the page of `dunning` itself.
+        command: Option<String>,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -180,9 +185,35 @@ pub(crate) fn run() -> ExitCode {
                 .err()
                 .unwrap_or(Outcome::Ok)
         }
-        Command::Man => {
+        Command::Man { command } => {
+            let top = Cli::command();
+            let page = match command {
+                None => clap_mangen::Man::new(top),
+                Some(name) => match top.find_subcommand(&name) {
+                    Some(sub) => {
+                        let title = format!("dunning-{name}");
+                        let sub = sub
+                            .clone()
+                            .bin_name(format!("dunning {name}"))
+                            .version(VERSION);
+                        clap_mangen::Man::new(sub).title(title)
+                    }
+                    None => {
+                        let names: Vec<String> = top
+                            .get_subcommands()
+                            .map(|c| format!("`{}`", c.get_name()))
+                            .collect();
+                        eprintln!(
+                            "error: `{}` is not a command of dunning; the commands are {}",
+                            dunning::output::terminal_safe(&name),
+                            names.join(", ")
+                        );
+                        return Outcome::Failed.max(output::finish()).into();
+                    }
+                },
+            };
             let mut buf = Vec::new();
-            match clap_mangen::Man::new(Cli::command()).render(&mut buf) {
+            match page.render(&mut buf) {
                 Ok(()) => output::text(&String::from_utf8_lossy(&buf))
                     .err()
                     .unwrap_or(Outcome::Ok),

@@ -115,7 +115,7 @@ pub(crate) fn table(s: &Summary) -> String {
         );
     }
     for (currency, p) in &s.paid_late {
-        let unknown = if p.interest_unknown > 0 {
+        let mut unknown = if p.interest_unknown > 0 {
             format!(
                 " ({} without a rate in the rate tables)",
                 p.interest_unknown
@@ -123,6 +123,12 @@ pub(crate) fn table(s: &Summary) -> String {
         } else {
             String::new()
         };
+        if p.interest_too_large > 0 {
+            unknown.push_str(&format!(
+                " ({} too large to compute exactly)",
+                p.interest_too_large
+            ));
+        }
         let _ = writeln!(
             out,
             "Penalties owed on invoices paid late in the range ({currency}): {} invoice{}, interest {:.2}{unknown}, indemnities {:.2}",
