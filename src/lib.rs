@@ -56,6 +56,8 @@ pub mod data;
 mod eval;
 pub mod generate;
 mod idx;
+#[cfg(feature = "ledger")]
+pub mod ledger;
 pub mod money;
 pub mod output;
 pub mod penalty;
