@@ -46,7 +46,7 @@ pub enum LedgerError {
         known: i64,
     },
     /// Another run holds the ledger.
-    #[error("the ledger `{path}` is in use by another run; gave up after {seconds} s")]
+    #[error("the ledger `{path}` is in use by another run; gave up after {waited}")]
     #[diagnostic(
         code("dunning::ledger::busy"),
         help("wait for the other run to finish, then run again (it records nothing twice)")
@@ -54,8 +54,8 @@ pub enum LedgerError {
     Busy {
         /// The ledger's path.
         path: String,
-        /// How long the run waited.
-        seconds: u64,
+        /// How long the run waited: `5 s`, `200 ms`.
+        waited: String,
     },
     /// The day is before the last day recorded.
     #[error("cannot run {date}: the ledger's last run is {last}")]
@@ -71,8 +71,8 @@ pub enum LedgerError {
     },
     /// The first run would send steps beyond the ladder's first.
     #[error(
-        "first run: {beyond} of {total} actions are beyond the first step `{first}` ({counts}); \
-         nothing was recorded"
+        "first run: {beyond} of {total} invoices would get a step beyond the first, `{first}` \
+         ({counts}); nothing was recorded"
     )]
     #[diagnostic(
         code("dunning::ledger::first-run"),
@@ -85,9 +85,9 @@ pub enum LedgerError {
     FirstRun {
         /// The ladder's first step.
         first: String,
-        /// Actions of the plan.
+        /// Invoices of the plan.
         total: usize,
-        /// Those of a later step.
+        /// Those at a later step.
         beyond: usize,
         /// Invoices per step: `first_reminder: 12, formal_notice: 52`.
         counts: String,

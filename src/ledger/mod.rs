@@ -244,7 +244,7 @@ impl Ledger {
         match e.sqlite_error_code() {
             Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => LedgerError::Busy {
                 path: self.name(),
-                seconds: self.wait.as_secs(),
+                waited: waited(self.wait),
             },
             Some(ErrorCode::NotADatabase) => self.foreign("the file is not an SQLite database"),
             Some(ErrorCode::DatabaseCorrupt) => self.foreign("the database is damaged"),
@@ -455,13 +455,22 @@ impl Ledger {
     }
 }
 
+/// A wait in words: `5 s`, `200 ms`.
+fn waited(wait: Duration) -> String {
+    if wait.subsec_millis() == 0 {
+        format!("{} s", wait.as_secs())
+    } else {
+        format!("{} ms", wait.as_millis())
+    }
+}
+
 fn error_of(path: &Path, wait: Duration, e: rusqlite::Error) -> LedgerError {
     let ledger_path = path.display().to_string();
     use rusqlite::ErrorCode;
     match e.sqlite_error_code() {
         Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => LedgerError::Busy {
             path: ledger_path,
-            seconds: wait.as_secs(),
+            waited: waited(wait),
         },
         Some(ErrorCode::NotADatabase | ErrorCode::DatabaseCorrupt) => LedgerError::Foreign {
             path: ledger_path,
@@ -922,4 +931,73 @@ fn parse_history(file: &str, bytes: &[u8]) -> Result<Vec<Vec<String>>, LedgerErr
         rows.push(row);
     }
     Ok(rows)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+    use super::*;
+
+    /// A ledger of the first schema version, with a recorded action, is
+    /// brought up to date when opened: its history is kept, and what the
+    /// later versions add (renames) works on it.
+    #[test]
+    fn a_ledger_of_the_first_version_is_migrated() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("v1.db");
+        let conn = Connection::open(&path).unwrap();
+        conn.execute_batch(schema::MIGRATIONS[0]).unwrap();
+        conn.pragma_update(None, "user_version", 1).unwrap();
+        conn.pragma_update(None, "application_id", schema::APPLICATION_ID)
+            .unwrap();
+        conn.execute_batch(
+            "INSERT INTO runs (kind, status, date, started_at, tool_version, actions) \
+             VALUES ('run', 'recorded', '2025-03-03', '2025-03-03T06:00:00Z', '0.1.0', 1);
+             INSERT INTO actions (run_id, date, customer_id, invoice_id, rule, action, template, \
+             open_amount, currency, days_overdue, interest, indemnity, reason) \
+             VALUES (1, '2025-03-03', 'C-1', 'A', 'second', 'letter', '', '100', 'EUR', '31', \
+             '', '', 'overdue 31 days >= 15 days');",
+        )
+        .unwrap();
+        drop(conn);
+        let mut ledger = Ledger::open(&path, Duration::from_secs(1)).unwrap();
+        assert_eq!(
+            ledger.identity().unwrap(),
+            (schema::APPLICATION_ID, schema::VERSION)
+        );
+        assert_eq!(ledger.runs().unwrap().len(), 1);
+        ledger.rename("second", "relance_2").unwrap();
+        let mut out = Vec::new();
+        ledger.export(&mut out).unwrap();
+        assert!(String::from_utf8(out)
+            .unwrap()
+            .contains("2025-03-03,C-1,A,second,letter"));
+        // Opening again migrates nothing more.
+        drop(ledger);
+        let ledger = Ledger::open(&path, Duration::from_secs(1)).unwrap();
+        assert_eq!(ledger.identity().unwrap().1, schema::VERSION);
+    }
+
+    /// Every migration applies to the schema before it (each version from
+    /// the first is reachable).
+    #[test]
+    fn each_migration_applies_in_turn() {
+        for version in 0..schema::MIGRATIONS.len() {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("ledger.db");
+            let conn = Connection::open(&path).unwrap();
+            for sql in &schema::MIGRATIONS[..version] {
+                conn.execute_batch(sql).unwrap();
+            }
+            conn.pragma_update(None, "user_version", version as i64)
+                .unwrap();
+            if version > 0 {
+                conn.pragma_update(None, "application_id", schema::APPLICATION_ID)
+                    .unwrap();
+            }
+            drop(conn);
+            let ledger = Ledger::open(&path, Duration::from_secs(1)).unwrap();
+            assert_eq!(ledger.identity().unwrap().1, schema::VERSION);
+        }
+    }
 }
