@@ -145,6 +145,9 @@ fn runs_killed_at_random_points_leave_the_ledger_whole() {
     let export = dunning(dir.path(), &strings(&["ledger", "export"]));
     assert_eq!(export.code, 0, "{}", export.stderr);
     assert_eq!(export.stdout, simulated(from, day.pred_opt().unwrap()));
+    let verified = dunning(dir.path(), &strings(&["ledger", "verify"]));
+    assert_eq!(verified.code, 0, "{}", verified.stderr);
+    assert!(verified.stdout.starts_with("ok: "), "{}", verified.stdout);
 }
 
 /// Two runs of the same day at once: both end well, one records, the

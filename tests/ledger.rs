@@ -508,3 +508,55 @@ fn every_ledger_code_is_documented_and_in_the_readme() {
         );
     }
 }
+
+/// The hash chain holds after runs, and breaks at the first action
+/// changed, deleted or whose run's provenance is rewritten.
+#[test]
+fn an_action_edited_outside_dunning_breaks_the_chain() {
+    let policy = policy_text(LADDER);
+    let invoices = invoices(&policy);
+    let data = dunning::RunData::new(&invoices);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("dunning.db");
+    let mut ledger = open_at(&path);
+    let p = Provenance {
+        policy_file: "policy.dunning".into(),
+        policy_hash: ledger::sha256(LADDER.as_bytes()),
+        inputs: vec![(
+            "--invoices".into(),
+            "open.csv".into(),
+            Some(ledger::sha256(INVOICES.as_bytes())),
+        )],
+    };
+    for date in ["2025-03-05", "2025-03-06", "2025-03-20"] {
+        ledger::run_day(
+            &mut ledger,
+            &policy,
+            data,
+            options(d(date), Start::FirstStep),
+            &p,
+        )
+        .unwrap();
+    }
+    let (n, head) = ledger.verify().unwrap();
+    assert_eq!(n, 7);
+    assert_eq!(head.len(), 64);
+    let tamper = |sql: &str| {
+        let copy = dir.path().join("copy.db");
+        std::fs::copy(&path, &copy).unwrap();
+        rusqlite::Connection::open(&copy)
+            .unwrap()
+            .execute_batch(sql)
+            .unwrap();
+        open_at(&copy).verify().unwrap_err()
+    };
+    let e = tamper("UPDATE actions SET action = 'email' WHERE id = 4");
+    insta::assert_snapshot!(
+        "tampered",
+        e.render().replace(&dir.path().display().to_string(), "DIR")
+    );
+    let e = tamper("DELETE FROM actions WHERE id = 2");
+    assert!(matches!(e, LedgerError::Tampered { id: 3, .. }), "{e:?}");
+    let e = tamper("UPDATE runs SET policy_hash = 'x' WHERE id = 2");
+    assert!(matches!(e, LedgerError::Tampered { id: 4, .. }), "{e:?}");
+}

@@ -44,6 +44,11 @@ enum Command {
         #[command(flatten)]
         ledger: LedgerArgs,
     },
+    /// Check the hash chain of every recorded action (tamper evidence).
+    Verify {
+        #[command(flatten)]
+        ledger: LedgerArgs,
+    },
     /// Declare that a rule was renamed: its history counts as the new name's.
     Rename {
         /// The name in the ledger.
@@ -157,6 +162,11 @@ fn command(command: Command) -> Result<(), Outcome> {
                 .import(&name, &bytes, &provenance)
                 .map_err(|e| failed(&e))?;
             eprintln!("imported {n} history rows into {}", ledger.ledger.display());
+            Ok(())
+        }
+        Command::Verify { ledger } => {
+            let (n, head) = ledger.open()?.verify().map_err(|e| failed(&e))?;
+            outln!("ok: {n} actions, chain head sha256:{head}");
             Ok(())
         }
         Command::Rename { old, new, ledger } => {

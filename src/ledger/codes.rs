@@ -110,6 +110,16 @@ differ, and the old one must be in the ledger. Exit code 1.",
         fix: "dunning ledger rename second_reminder relance_2",
     },
     CodeDoc {
+        code: "dunning::ledger::tampered",
+        summary: "the ledger's hash chain is broken: it was edited outside dunning",
+        explanation: "Each recorded action keeps a SHA-256 hash of the previous action's hash, of \
+its run's provenance (time, policy hash, input hashes) and of its own cells. `dunning ledger \
+verify` recomputes the chain: an action changed, removed or inserted by another program breaks it \
+at that action. Exit code 1.",
+        example: "sqlite3 dunning.db \"UPDATE actions SET action = 'email' WHERE id = 12\"; dunning ledger verify",
+        fix: "cp backup/dunning.db dunning.db; dunning ledger verify",
+    },
+    CodeDoc {
         code: "dunning::ledger::database",
         summary: "SQLite failed (full disk, read-only file)",
         explanation: "The ledger could not be read or written for a reason of the system: the disk \

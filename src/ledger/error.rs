@@ -141,6 +141,23 @@ pub enum LedgerError {
         /// Why.
         reason: String,
     },
+    /// An action's hash does not follow from the one before: the ledger
+    /// was edited outside dunning.
+    #[error("the ledger `{path}` was altered: action #{id} ({date}, invoice `{invoice}`) does not match its hash")]
+    #[diagnostic(
+        code("dunning::ledger::tampered"),
+        help("restore the ledger from a backup; every action from #{id} on is unproven")
+    )]
+    Tampered {
+        /// The ledger's path.
+        path: String,
+        /// The first action whose hash is wrong.
+        id: i64,
+        /// Its date.
+        date: String,
+        /// Its invoice.
+        invoice: String,
+    },
     /// SQLite failed in another way (a full disk, a read-only file).
     #[error("the ledger `{path}`: {reason}")]
     #[diagnostic(code("dunning::ledger::database"))]
@@ -166,6 +183,7 @@ impl LedgerError {
             LedgerError::NotEmpty { .. } => "dunning::ledger::not-empty",
             LedgerError::BadHistory { .. } => "dunning::ledger::bad-history",
             LedgerError::BadRename { .. } => "dunning::ledger::bad-rename",
+            LedgerError::Tampered { .. } => "dunning::ledger::tampered",
             LedgerError::Database { .. } => "dunning::ledger::database",
         }
     }
@@ -179,7 +197,8 @@ impl LedgerError {
             | LedgerError::UnknownRule { .. }
             | LedgerError::NotEmpty { .. }
             | LedgerError::BadHistory { .. }
-            | LedgerError::BadRename { .. } => 1,
+            | LedgerError::BadRename { .. }
+            | LedgerError::Tampered { .. } => 1,
             _ => 2,
         }
     }

@@ -314,6 +314,7 @@ impl Ledger {
                 .map_err(|e| error_of(&self.path, self.wait, e))?;
         }
         tx.pragma_update(None, "application_id", schema::APPLICATION_ID)
+            .and_then(|()| chain(&tx, true).map(|_| ()))
             .and_then(|()| tx.commit())
             .map_err(|e| error_of(&self.path, self.wait, e))
     }
@@ -416,6 +417,31 @@ impl Ledger {
         )
         .and_then(|_| tx.commit())
         .map_err(err)
+    }
+
+    /// Checks the hash chain of every action: the number of actions and
+    /// the last hash (the chain's head, to note elsewhere), or
+    /// [`LedgerError::Tampered`] at the first action that does not match.
+    pub fn verify(&self) -> Result<(usize, String), LedgerError> {
+        match chain(&self.conn, false).map_err(|e| self.error(e))? {
+            Ok(head) => Ok(head),
+            Err(id) => {
+                let (date, invoice) = self
+                    .conn
+                    .query_row(
+                        "SELECT date, invoice_id FROM actions WHERE id = ?1",
+                        [id],
+                        |r| Ok((r.get(0)?, r.get(1)?)),
+                    )
+                    .map_err(|e| self.error(e))?;
+                Err(LedgerError::Tampered {
+                    path: self.name(),
+                    id,
+                    date,
+                    invoice,
+                })
+            }
+        }
     }
 
     /// Records a run that failed before it could plan (its inputs could not
@@ -725,12 +751,24 @@ const COLUMNS: &str = "date, customer_id, invoice_id, rule, action, template, op
                        currency, days_overdue, interest, indemnity, reason";
 
 fn insert_rows(conn: &Connection, run: i64, rows: &[Vec<String>]) -> rusqlite::Result<()> {
+    let mut previous: String = conn
+        .query_row(
+            "SELECT hash FROM actions ORDER BY id DESC LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .or_else(|e| match e {
+            rusqlite::Error::QueryReturnedNoRows => Ok(String::new()),
+            e => Err(e),
+        })?;
+    let provenance = run_provenance(conn, run)?;
     let mut insert = conn.prepare(&format!(
-        "INSERT INTO actions (run_id, {COLUMNS}) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"
+        "INSERT INTO actions (run_id, {COLUMNS}, hash) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)"
     ))?;
     for row in rows {
         let cell = |i: usize| row.get(i).map_or("", String::as_str);
+        let hash = link(&previous, run, &provenance, row);
         insert.execute(params![
             run,
             cell(0),
@@ -745,9 +783,78 @@ fn insert_rows(conn: &Connection, run: i64, rows: &[Vec<String>]) -> rusqlite::R
             cell(9),
             cell(10),
             cell(11),
+            hash,
         ])?;
+        previous = hash;
     }
     Ok(())
+}
+
+/// What of a run its actions' hashes cover: when it ran and what produced
+/// it.
+fn run_provenance(conn: &Connection, run: i64) -> rusqlite::Result<String> {
+    conn.query_row(
+        "SELECT kind, started_at, tool_version, policy_file, policy_hash, inputs, start \
+         FROM runs WHERE id = ?1",
+        [run],
+        |r| {
+            let mut fields = Vec::with_capacity(7);
+            for i in 0..7 {
+                fields.push(r.get::<_, String>(i)?);
+            }
+            Ok(fields.join("\u{1f}"))
+        },
+    )
+}
+
+/// One link of the chain: the SHA-256 of the previous hash, the run, its
+/// provenance and the action's cells, separated by a unit separator.
+fn link(previous: &str, run: i64, provenance: &str, cells: &[String]) -> String {
+    let mut text = format!("{previous}\u{1e}{run}\u{1e}{provenance}\u{1e}");
+    text.push_str(&cells.join("\u{1f}"));
+    sha256(text.as_bytes())
+}
+
+/// Walks the chain in the order of recording. With `fill`, actions without
+/// a hash (recorded before schema version 3) get theirs; otherwise the
+/// first action whose hash is wrong is returned. Gives the number of
+/// actions and the last hash, or the id of the first wrong one.
+fn chain(conn: &Connection, fill: bool) -> rusqlite::Result<Result<(usize, String), i64>> {
+    let mut select = conn.prepare(&format!(
+        "SELECT id, run_id, {COLUMNS}, hash FROM actions ORDER BY id"
+    ))?;
+    let rows: Vec<(i64, i64, Vec<String>, String)> = select
+        .query_map([], |r| {
+            let mut cells = Vec::with_capacity(12);
+            for i in 2..=13 {
+                cells.push(r.get::<_, String>(i)?);
+            }
+            Ok((r.get(0)?, r.get(1)?, cells, r.get(14)?))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut previous = String::new();
+    let mut provenances: std::collections::HashMap<i64, String> = Default::default();
+    for (id, run, cells, hash) in &rows {
+        let provenance = match provenances.get(run) {
+            Some(p) => p.clone(),
+            None => {
+                let p = run_provenance(conn, *run).unwrap_or_default();
+                provenances.insert(*run, p.clone());
+                p
+            }
+        };
+        let expected = link(&previous, *run, &provenance, cells);
+        if fill && hash.is_empty() {
+            conn.execute(
+                "UPDATE actions SET hash = ?1 WHERE id = ?2",
+                params![expected, id],
+            )?;
+        } else if *hash != expected {
+            return Ok(Err(*id));
+        }
+        previous = expected;
+    }
+    Ok(Ok((rows.len(), previous)))
 }
 
 /// The recorded rows (dated before `before`, of one invoice), by date then
@@ -966,6 +1073,8 @@ mod tests {
             (schema::APPLICATION_ID, schema::VERSION)
         );
         assert_eq!(ledger.runs().unwrap().len(), 1);
+        // The action recorded before the chain existed is chained.
+        assert_eq!(ledger.verify().unwrap().0, 1);
         ledger.rename("second", "relance_2").unwrap();
         let mut out = Vec::new();
         ledger.export(&mut out).unwrap();

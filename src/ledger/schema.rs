@@ -48,6 +48,10 @@ pub(crate) const MIGRATIONS: &[&str] = &[
         new TEXT NOT NULL,
         declared_at TEXT NOT NULL
     );",
+    // 3: the hash chain (`dunning ledger verify`): each action's hash
+    // covers the previous one's, its run's provenance and its cells. Rows
+    // of earlier versions are chained when migrated (`Ledger::migrate`).
+    "ALTER TABLE actions ADD COLUMN hash TEXT NOT NULL DEFAULT '';",
 ];
 
 /// The version this build writes.
