@@ -296,6 +296,24 @@ fn mornings_from_the_command_line() {
     let ran = dunning(d, &small_run("2025-03-06", &[]));
     assert_eq!(ran.code, 0, "{}", ran.stderr);
     assert_eq!(planned.stdout, ran.stdout);
+    // `explain --ledger` knows what was recorded.
+    let explained = dunning(
+        d,
+        &strings(&[
+            "explain",
+            "policy.dunning",
+            "--invoices",
+            "open.csv",
+            "--ledger",
+            "dunning.db",
+            "--date",
+            "2025-03-07",
+            "--invoice",
+            "A",
+        ]),
+    );
+    assert_eq!(explained.code, 0, "{}", explained.stderr);
+    assert!(explained.stdout.contains("second"), "{}", explained.stdout);
 
     // A renamed rule is refused until the rename is declared.
     std::fs::write(
@@ -344,8 +362,21 @@ fn mornings_from_the_command_line() {
         log.stdout
     );
 
+    std::fs::write(
+        d.join("report.csv"),
+        "date,invoice_id,rule,status,reference\n2025-03-05,A,first,delivered,R-1\n",
+    )
+    .unwrap();
+    let marked = dunning(d, &strings(&["ledger", "mark", "report.csv"]));
+    assert_eq!(marked.code, 0, "{}", marked.stderr);
     let show = dunning(d, &strings(&["ledger", "show", "A"]));
-    assert_eq!(show.stdout.lines().count(), 2, "{}", show.stdout);
+    assert!(
+        show.stdout
+            .contains("    delivered on 2025-03-05, reference R-1"),
+        "{}",
+        show.stdout
+    );
+    assert_eq!(show.stdout.lines().count(), 3, "{}", show.stdout);
     assert!(
         show.stdout.starts_with("2025-03-05 email"),
         "{}",

@@ -560,3 +560,66 @@ fn an_action_edited_outside_dunning_breaks_the_chain() {
     let e = tamper("UPDATE runs SET policy_hash = 'x' WHERE id = 2");
     assert!(matches!(e, LedgerError::Tampered { id: 4, .. }), "{e:?}");
 }
+
+/// What the mailing service reports is recorded; an action that failed or
+/// came back is planned again by the next run (the retry rule), one that
+/// was delivered is not.
+#[test]
+fn a_failed_send_is_planned_again_the_next_morning() {
+    let policy = policy_text(LADDER);
+    let invoices = invoices(&policy);
+    let data = dunning::RunData::new(&invoices);
+    let dir = tempfile::tempdir().unwrap();
+    let mut ledger = open(&dir);
+    let p = Provenance::default();
+    let day = ledger::run_day(
+        &mut ledger,
+        &policy,
+        data,
+        options(d("2025-02-05"), Start::Refuse),
+        &p,
+    )
+    .unwrap();
+    assert_eq!(steps(&day), [("A".to_string(), "first".to_string())]);
+    let report = "date,invoice_id,rule,status,reference,status_date\n\
+                  2025-02-05,A,first,failed,MSG-1,2025-02-06\n";
+    assert_eq!(ledger.mark("report.csv", report.as_bytes()).unwrap(), 1);
+    let story = ledger.invoice("A").unwrap();
+    assert_eq!(
+        story[0].marks,
+        [(
+            "failed".to_string(),
+            "MSG-1".to_string(),
+            "2025-02-06".to_string()
+        )]
+    );
+    let retried = ledger::run_day(
+        &mut ledger,
+        &policy,
+        data,
+        options(d("2025-02-07"), Start::Refuse),
+        &p,
+    )
+    .unwrap();
+    assert_eq!(steps(&retried), [("A".to_string(), "first".to_string())]);
+    let delivered = "date,invoice_id,rule,status\n2025-02-07,A,first,delivered\n";
+    ledger.mark("report.csv", delivered.as_bytes()).unwrap();
+    let next = ledger::run_day(
+        &mut ledger,
+        &policy,
+        data,
+        options(d("2025-02-08"), Start::Refuse),
+        &p,
+    )
+    .unwrap();
+    assert!(steps(&next).is_empty(), "{:?}", steps(&next));
+    // The chain still holds: marks are beside the actions, not in them.
+    assert_eq!(ledger.verify().unwrap().0, 2);
+
+    let unknown = "date,invoice_id,rule,status\n2025-02-07,A,second,delivered\n";
+    let e = ledger.mark("report.csv", unknown.as_bytes()).unwrap_err();
+    insta::assert_snapshot!("bad-mark", e.render());
+    let lost = "date,invoice_id,rule,status\n2025-02-07,A,first,lost\n";
+    let e = ledger.mark("report.csv", lost.as_bytes()).unwrap_err();
+    assert_eq!(e.code(), "dunning::ledger::bad-mark");
+}

@@ -44,6 +44,15 @@ enum Command {
         #[command(flatten)]
         ledger: LedgerArgs,
     },
+    /// Record what the mailing or letter service reported (CSV:
+    /// `date,invoice_id,rule,status[,reference,status_date]`); a failed or returned action is
+    /// planned again by the next run.
+    Mark {
+        /// The report CSV.
+        file: PathBuf,
+        #[command(flatten)]
+        ledger: LedgerArgs,
+    },
     /// Check the hash chain of every recorded action (tamper evidence).
     Verify {
         #[command(flatten)]
@@ -110,19 +119,27 @@ fn command(command: Command) -> Result<(), Outcome> {
                 eprintln!("the ledger has no action for invoice `{invoice}`");
                 return Err(Outcome::Found);
             }
-            for (run, cells) in rows {
-                let cell = |i: usize| cells.get(i).map_or("", String::as_str);
+            for story in rows {
+                let cell = |i: usize| story.cells.get(i).map_or("", String::as_str);
                 outln!(
-                    "{} {} {} (rule {}, run #{run}): {} {} open, {} days overdue; {}",
+                    "{} {} {} (rule {}, run #{}): {} {} open, {} days overdue; {}",
                     cell(0),
                     cell(4),
                     cell(5),
                     cell(3),
+                    story.run,
                     cell(6),
                     cell(7),
                     cell(8),
                     cell(11)
                 );
+                for (status, reference, date) in &story.marks {
+                    if reference.is_empty() {
+                        outln!("    {status} on {date}");
+                    } else {
+                        outln!("    {status} on {date}, reference {reference}");
+                    }
+                }
             }
             Ok(())
         }
@@ -162,6 +179,22 @@ fn command(command: Command) -> Result<(), Outcome> {
                 .import(&name, &bytes, &provenance)
                 .map_err(|e| failed(&e))?;
             eprintln!("imported {n} history rows into {}", ledger.ledger.display());
+            Ok(())
+        }
+        Command::Mark { file, ledger } => {
+            super::output::refuse_overwriting(
+                &[("--ledger", &ledger.ledger)],
+                &[("the report", &file)],
+            )?;
+            let bytes = dunning::read_input(&file).map_err(|e| {
+                eprintln!("error: cannot read {}: {e}", file.display());
+                Outcome::Failed
+            })?;
+            let n = ledger
+                .open()?
+                .mark(&dunning::input_name(&file), &bytes)
+                .map_err(|e| failed(&e))?;
+            eprintln!("marked {n} actions in {}", ledger.ledger.display());
             Ok(())
         }
         Command::Verify { ledger } => {

@@ -102,6 +102,17 @@ this way when they no longer fit the export (an invoice moved to another custome
         fix: "date,customer_id,invoice_id,rule,action\n2025-03-01,C-1,INV-1,first,email",
     },
     CodeDoc {
+        code: "dunning::ledger::bad-mark",
+        summary: "a row of `ledger mark` is wrong or names no recorded action",
+        explanation: "`dunning ledger mark FILE.csv` records what the mailing or letter service \
+reported: the header names `date`, `invoice_id`, `rule` and `status` (and may name `reference` and \
+`status_date`); each row names a recorded action by its date, invoice and rule, and a status among \
+`sent`, `delivered`, `failed` and `returned`. Nothing of the file is recorded when a row is wrong. \
+Exit code 1.",
+        example: "date,invoice_id,rule,status,reference\n2025-03-03,INV-1,formal_notice,lost,1A2345",
+        fix: "date,invoice_id,rule,status,reference\n2025-03-03,INV-1,formal_notice,returned,1A2345",
+    },
+    CodeDoc {
         code: "dunning::ledger::bad-rename",
         summary: "`ledger rename` with names that say nothing",
         explanation: "A rename maps a rule name found in the ledger to another name: the two must \

@@ -130,6 +130,20 @@ pub enum LedgerError {
         /// What is wrong.
         message: String,
     },
+    /// A row of `ledger mark`'s file is wrong, or names no recorded action.
+    #[error("{file}:{line}: {message}")]
+    #[diagnostic(
+        code("dunning::ledger::bad-mark"),
+        help("a row is `date,invoice_id,rule,status[,reference,status_date]`: the date, invoice and rule of a recorded action, and sent, delivered, failed or returned")
+    )]
+    BadMark {
+        /// The file.
+        file: String,
+        /// The line (1 is the header).
+        line: usize,
+        /// What is wrong.
+        message: String,
+    },
     /// `ledger rename` with names that say nothing.
     #[error("cannot rename `{old}` to `{new}`: {reason}")]
     #[diagnostic(code("dunning::ledger::bad-rename"))]
@@ -183,6 +197,7 @@ impl LedgerError {
             LedgerError::NotEmpty { .. } => "dunning::ledger::not-empty",
             LedgerError::BadHistory { .. } => "dunning::ledger::bad-history",
             LedgerError::BadRename { .. } => "dunning::ledger::bad-rename",
+            LedgerError::BadMark { .. } => "dunning::ledger::bad-mark",
             LedgerError::Tampered { .. } => "dunning::ledger::tampered",
             LedgerError::Database { .. } => "dunning::ledger::database",
         }
@@ -198,7 +213,8 @@ impl LedgerError {
             | LedgerError::NotEmpty { .. }
             | LedgerError::BadHistory { .. }
             | LedgerError::BadRename { .. }
-            | LedgerError::Tampered { .. } => 1,
+            | LedgerError::Tampered { .. }
+            | LedgerError::BadMark { .. } => 1,
             _ => 2,
         }
     }

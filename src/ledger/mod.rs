@@ -129,6 +129,18 @@ pub struct RunRecord {
     pub error: Option<String>,
 }
 
+/// An action of an invoice's story ([`Ledger::invoice`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Story {
+    /// The run that recorded it.
+    pub run: i64,
+    /// Its history row ([`crate::output::csv::HEADER`]'s cells).
+    pub cells: Vec<String>,
+    /// What the mailing service reported, oldest first: `(status,
+    /// reference, date)`.
+    pub marks: Vec<(String, String, String)>,
+}
+
 /// What [`run_day`] did.
 #[derive(Debug)]
 pub enum Recorded {
@@ -262,16 +274,15 @@ impl Ledger {
         Ok(())
     }
 
-    /// `(application_id, user_version)`.
+    /// `(application_id, user_version)`, read in one statement (one
+    /// snapshot: another process may be creating the ledger).
     fn identity(&self) -> Result<(i64, i64), LedgerError> {
-        let id: i64 = self
-            .conn
-            .query_row("PRAGMA application_id", [], |r| r.get(0))
-            .map_err(|e| self.error(e))?;
-        let version: i64 = self
-            .conn
-            .query_row("PRAGMA user_version", [], |r| r.get(0))
-            .map_err(|e| self.error(e))?;
+        let (id, version) = read_identity(&self.conn).map_err(|e| self.error(e))?;
+        self.check_identity(id, version)?;
+        Ok((id, version))
+    }
+
+    fn check_identity(&self, id: i64, version: i64) -> Result<(), LedgerError> {
         if id != schema::APPLICATION_ID && !(id == 0 && version == 0) {
             return Err(self.foreign("another program's database"));
         }
@@ -282,41 +293,48 @@ impl Ledger {
                 known: schema::VERSION,
             });
         }
-        Ok((id, version))
+        Ok(())
     }
 
-    /// Applies the migrations the file lacks, in one transaction.
+    /// Applies the migrations the file lacks, in one transaction that
+    /// holds the write lock (two runs creating the ledger at once: the
+    /// second finds it made).
     fn migrate(&mut self) -> Result<(), LedgerError> {
-        let (id, version) = self.identity()?;
+        let (_, version) = self.identity()?;
         if version == schema::VERSION {
             return Ok(());
         }
-        if id == 0 {
-            let tables: i64 = self
-                .conn
-                .query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))
-                .map_err(|e| self.error(e))?;
-            if tables > 0 {
-                return Err(self.foreign("another program's database"));
-            }
-        }
+        let (path, wait) = (self.path.clone(), self.wait);
+        let err = |e| error_of(&path, wait, e);
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(|e| error_of(&self.path, self.wait, e))?;
-        // Read again under the lock: another process may have migrated.
-        let now: i64 = tx
-            .query_row("PRAGMA user_version", [], |r| r.get(0))
-            .map_err(|e| error_of(&self.path, self.wait, e))?;
+            .map_err(err)?;
+        let (id, now) = read_identity(&tx).map_err(err)?;
+        let foreign = || LedgerError::Foreign {
+            path: path.display().to_string(),
+            reason: "another program's database".into(),
+        };
+        if id != schema::APPLICATION_ID && !(id == 0 && now == 0) {
+            return Err(foreign());
+        }
+        if now == 0 {
+            let tables: i64 = tx
+                .query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))
+                .map_err(err)?;
+            if tables > 0 {
+                return Err(foreign());
+            }
+        }
         for (n, sql) in schema::MIGRATIONS.iter().enumerate().skip(now as usize) {
             tx.execute_batch(sql)
                 .and_then(|()| tx.pragma_update(None, "user_version", n as i64 + 1))
-                .map_err(|e| error_of(&self.path, self.wait, e))?;
+                .map_err(err)?;
         }
         tx.pragma_update(None, "application_id", schema::APPLICATION_ID)
             .and_then(|()| chain(&tx, true).map(|_| ()))
             .and_then(|()| tx.commit())
-            .map_err(|e| error_of(&self.path, self.wait, e))
+            .map_err(err)
     }
 
     /// Every run, oldest first.
@@ -340,10 +358,103 @@ impl Ledger {
         history(&self.conn, invoices, None).map_err(|e| self.unwrap_history(e))
     }
 
-    /// The actions recorded for one invoice, with the run of each, oldest
-    /// first: `(run, history row)`.
-    pub fn invoice(&self, invoice_id: &str) -> Result<Vec<(i64, Vec<String>)>, LedgerError> {
-        rows(&self.conn, None, Some(invoice_id)).map_err(|e| self.error(e))
+    /// Every action recorded for one invoice (failed sends too), with its
+    /// run and marks, oldest first.
+    pub fn invoice(&self, invoice_id: &str) -> Result<Vec<Story>, LedgerError> {
+        story(&self.conn, invoice_id).map_err(|e| self.error(e))
+    }
+
+    /// Records what the mailing or letter service reported of actions (a
+    /// CSV: `date,invoice_id,rule,status[,reference,status_date]`), all rows
+    /// or none. Gives the number of rows recorded.
+    pub fn mark(&mut self, file: &str, bytes: &[u8]) -> Result<usize, LedgerError> {
+        let bad = |line: usize, message: String| LedgerError::BadMark {
+            file: file.into(),
+            line,
+            message,
+        };
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .from_reader(bytes);
+        let mut records = reader.records();
+        let header: Vec<String> = match records.next() {
+            None => return Ok(0),
+            Some(r) => r
+                .map_err(|e| bad(1, e.to_string()))?
+                .iter()
+                .map(|h| h.trim().trim_start_matches('\u{feff}').to_string())
+                .collect(),
+        };
+        let column = |name: &str| header.iter().position(|h| h == name);
+        let required = ["date", "invoice_id", "rule", "status"];
+        let mut at = Vec::new();
+        for name in required {
+            at.push(
+                column(name).ok_or_else(|| bad(1, format!("the header has no `{name}` column")))?,
+            );
+        }
+        let (reference, status_date) = (column("reference"), column("status_date"));
+        let (path, wait) = (self.path.clone(), self.wait);
+        let err = |e| error_of(&path, wait, e);
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(err)?;
+        let mut n = 0;
+        for (i, record) in records.enumerate() {
+            let line = i + 2;
+            let record = record.map_err(|e| bad(line, e.to_string()))?;
+            let cell = |p: usize| record.get(p).unwrap_or("").trim();
+            let date = crate::data::parse_date(cell(at[0]))
+                .map_err(|e| bad(line, format!("`date`: {e}")))?;
+            let status = cell(at[3]);
+            if !["sent", "delivered", "failed", "returned"].contains(&status) {
+                return Err(bad(line, format!("unknown status `{status}`")));
+            }
+            let status_date = match status_date.map(cell).filter(|c| !c.is_empty()) {
+                Some(d) => crate::data::parse_date(d)
+                    .map_err(|e| bad(line, format!("`status_date`: {e}")))?
+                    .to_string(),
+                None => date.to_string(),
+            };
+            let action: Option<i64> = tx
+                .query_row(
+                    "SELECT id FROM actions WHERE date = ?1 AND invoice_id = ?2 AND rule = ?3 \
+                     ORDER BY id DESC LIMIT 1",
+                    params![date.to_string(), cell(at[1]), cell(at[2])],
+                    |r| r.get(0),
+                )
+                .or_else(|e| match e {
+                    rusqlite::Error::QueryReturnedNoRows => Ok(None),
+                    e => Err(e),
+                })
+                .map_err(err)?;
+            let Some(action) = action else {
+                return Err(bad(
+                    line,
+                    format!(
+                        "no action of rule `{}` for invoice `{}` on {date} in the ledger",
+                        cell(at[2]),
+                        cell(at[1])
+                    ),
+                ));
+            };
+            tx.execute(
+                "INSERT INTO marks (action_id, status, reference, status_date, marked_at) \
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![
+                    action,
+                    status,
+                    reference.map_or("", cell),
+                    status_date,
+                    now()
+                ],
+            )
+            .map_err(err)?;
+            n += 1;
+        }
+        tx.commit().map_err(err)?;
+        Ok(n)
     }
 
     /// Takes an existing history CSV into a ledger without runs: the first
@@ -488,6 +599,15 @@ fn waited(wait: Duration) -> String {
     } else {
         format!("{} ms", wait.as_millis())
     }
+}
+
+fn read_identity(conn: &Connection) -> rusqlite::Result<(i64, i64)> {
+    conn.query_row(
+        "SELECT (SELECT application_id FROM pragma_application_id), \
+         (SELECT user_version FROM pragma_user_version)",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )
 }
 
 fn error_of(path: &Path, wait: Duration, e: rusqlite::Error) -> LedgerError {
@@ -865,9 +985,18 @@ fn rows(
     invoice: Option<&str>,
 ) -> rusqlite::Result<Vec<(i64, Vec<String>)>> {
     let before = before.map_or_else(|| "9999-99-99".to_string(), |d| d.to_string());
+    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    // An action whose last mark says it failed or came back is not done:
+    // the history leaves it out, so the next run plans its step again.
+    let done = if version >= 4 {
+        "AND coalesce((SELECT status FROM marks m WHERE m.action_id = actions.id \
+         ORDER BY m.id DESC LIMIT 1), '') NOT IN ('failed', 'returned')"
+    } else {
+        ""
+    };
     let mut select = conn.prepare(&format!(
         "SELECT run_id, {COLUMNS} FROM actions WHERE date < ?1 AND (?2 IS NULL OR invoice_id = ?2) \
-         ORDER BY date, id"
+         {done} ORDER BY date, id"
     ))?;
     let rows = select.query_map(params![before, invoice], |r| {
         let mut cells = Vec::with_capacity(12);
@@ -877,6 +1006,37 @@ fn rows(
         Ok((r.get::<_, i64>(0)?, cells))
     })?;
     rows.collect()
+}
+
+/// Every action of an invoice, done or not, with its marks.
+fn story(conn: &Connection, invoice: &str) -> rusqlite::Result<Vec<Story>> {
+    let mut select = conn.prepare(&format!(
+        "SELECT id, run_id, {COLUMNS} FROM actions WHERE invoice_id = ?1 ORDER BY date, id"
+    ))?;
+    let actions: Vec<(i64, i64, Vec<String>)> = select
+        .query_map([invoice], |r| {
+            let mut cells = Vec::with_capacity(12);
+            for i in 2..=13 {
+                cells.push(r.get::<_, String>(i)?);
+            }
+            Ok((r.get(0)?, r.get(1)?, cells))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut marks = conn.prepare(
+        "SELECT status, reference, status_date FROM marks WHERE action_id = ?1 ORDER BY id",
+    )?;
+    let mut out = Vec::new();
+    for (id, run, cells) in actions {
+        let marked = marks
+            .query_map([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        out.push(Story {
+            run,
+            cells,
+            marks: marked,
+        });
+    }
+    Ok(out)
 }
 
 fn write_rows(rows: &[(i64, Vec<String>)], out: impl std::io::Write) -> csv::Result<()> {

@@ -52,6 +52,17 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     // covers the previous one's, its run's provenance and its cells. Rows
     // of earlier versions are chained when migrated (`Ledger::migrate`).
     "ALTER TABLE actions ADD COLUMN hash TEXT NOT NULL DEFAULT '';",
+    // 4: what the mailing or letter service reported of each action
+    // (`dunning ledger mark`); the last mark of an action is its state.
+    "CREATE TABLE marks (
+        id INTEGER PRIMARY KEY,
+        action_id INTEGER NOT NULL REFERENCES actions (id),
+        status TEXT NOT NULL CHECK (status IN ('sent', 'delivered', 'failed', 'returned')),
+        reference TEXT NOT NULL,
+        status_date TEXT NOT NULL,
+        marked_at TEXT NOT NULL
+    );
+    CREATE INDEX marks_by_action ON marks (action_id);",
 ];
 
 /// The version this build writes.
