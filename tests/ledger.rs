@@ -623,3 +623,68 @@ fn a_failed_send_is_planned_again_the_next_morning() {
     let e = ledger.mark("report.csv", lost.as_bytes()).unwrap_err();
     assert_eq!(e.code(), "dunning::ledger::bad-mark");
 }
+
+/// 30 mornings on the ERP's open-items export of each day (the invoices
+/// issued and not yet paid in full that day: paid ones are dropped), with
+/// one day run twice: each day's recorded plan is `plan --history` with
+/// the history exported the evening before, and the day run twice records
+/// nothing the second time.
+#[test]
+fn thirty_mornings_on_open_items_exports_equal_plan_with_the_exported_history() {
+    let policy = policy("small_invoices.dunning");
+    let sample = sample(&policy);
+    let dir = tempfile::tempdir().unwrap();
+    let mut ledger = open(&dir);
+    let mut day = d("2025-04-01");
+    for n in 0..30 {
+        let open: Vec<Invoice> = sample
+            .invoices
+            .iter()
+            .filter(|i| i.issue_date <= day && i.paid_date.is_none_or(|p| p > day))
+            .cloned()
+            .collect();
+        let ids: std::collections::HashSet<&str> = open.iter().map(|i| i.id.as_str()).collect();
+        let payments: Vec<Payment> = sample
+            .payments
+            .iter()
+            .filter(|p| ids.contains(p.invoice_id.as_str()) && p.date <= day)
+            .cloned()
+            .collect();
+        let data = dunning::RunData::new(&open).with_payments(&payments);
+        let evening = export(&ledger);
+        let history = dunning::data::read_history_with(
+            "history.csv",
+            evening.as_bytes(),
+            dunning::data::Format::Csv,
+            &open,
+            &dunning::data::Import::default(),
+        )
+        .unwrap()
+        .value;
+        let planned = csv(&dunning::plan(&policy, data.with_history(&history), day).actions);
+        let ran = ledger::run_day(
+            &mut ledger,
+            &policy,
+            data,
+            options(day, Start::CatchUp),
+            &Provenance::default(),
+        )
+        .unwrap();
+        assert!(matches!(ran.recorded, Recorded::Now(_)));
+        assert_eq!(csv(&ran.plan.actions), planned, "{day}");
+        if n == 10 {
+            let again = ledger::run_day(
+                &mut ledger,
+                &policy,
+                data,
+                options(day, Start::CatchUp),
+                &Provenance::default(),
+            )
+            .unwrap();
+            assert!(matches!(again.recorded, Recorded::Already(_)));
+            assert_eq!(csv(&again.plan.actions), planned, "{day}");
+        }
+        day = day.succ_opt().unwrap();
+    }
+    assert_eq!(ledger.runs().unwrap().len(), 30);
+}
