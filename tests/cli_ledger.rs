@@ -383,6 +383,46 @@ fn mornings_from_the_command_line() {
         show.stdout
     );
 
+    // `simulate --ledger` starts from the ledger and gives what the next
+    // mornings record.
+    std::fs::copy(d.join("dunning.db"), d.join("before.db")).unwrap();
+    let mut invoices = std::fs::read_to_string(d.join("open.csv")).unwrap();
+    invoices.push_str("C,C-3,2025-02-18,2025-03-20,100.00,EUR\n");
+    std::fs::write(d.join("open.csv"), invoices).unwrap();
+    let simulated = dunning(
+        d,
+        &strings(&[
+            "simulate",
+            "policy.dunning",
+            "--invoices",
+            "open.csv",
+            "--ledger",
+            "before.db",
+            "--from",
+            "2025-03-21",
+            "--to",
+            "2025-04-05",
+            "--actions-out",
+            "-",
+        ]),
+    );
+    assert_eq!(simulated.code, 0, "{}", simulated.stderr);
+    let mut recorded = String::new();
+    for day in 21..=36 {
+        let date = NaiveDate::from_ymd_opt(2025, 3, 1).unwrap() + chrono::Days::new(day - 1);
+        let out = dunning(d, &small_run(&date.to_string(), &[]));
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        recorded.extend(out.stdout.lines().skip(1).map(|l| format!("{l}\n")));
+    }
+    let simulated_rows: String = simulated
+        .stdout
+        .lines()
+        .skip(1)
+        .map(|l| format!("{l}\n"))
+        .collect();
+    assert!(!recorded.is_empty());
+    assert_eq!(simulated_rows, recorded);
+
     // Export, then import into a new ledger: the same history.
     let export = dunning(d, &strings(&["ledger", "export", "--out", "history.csv"]));
     assert_eq!(export.code, 0, "{}", export.stderr);
