@@ -26,11 +26,13 @@ mod files;
 mod fmt;
 mod generate;
 mod inspect;
+mod ledger;
 mod load;
 mod lsp;
 mod output;
 mod plan;
 mod render;
+mod run;
 mod simulate;
 mod test;
 
@@ -105,6 +107,11 @@ enum Command {
     Fmt(fmt::Args),
     /// The actions for one day.
     Plan(plan::Args),
+    /// Every morning: plan the day from the ledger's history, record it and print it, in one
+    /// transaction.
+    Run(run::Args),
+    /// The ledger of `run`: its runs, an invoice's story, the history CSV, imports and renames.
+    Ledger(ledger::Args),
     /// Why each rule did or did not fire for one invoice on one day.
     Explain(explain::Args),
     /// Replay a range of days (a dry-run over past invoices) and summarize it.
@@ -171,6 +178,8 @@ pub(crate) fn run() -> ExitCode {
         Command::Check(args) => check::run(args),
         Command::Fmt(args) => fmt::run(args),
         Command::Plan(args) => plan::run(args),
+        Command::Run(args) => run::run(args),
+        Command::Ledger(args) => ledger::run(args),
         Command::Explain(args) => explain::run(args),
         Command::Simulate(args) => simulate::run(args),
         Command::Diff(args) => diff::run(args),
