@@ -17,8 +17,10 @@ pub(crate) enum PlanFormat {
 
 #[derive(clap::Args, Debug)]
 pub(crate) struct Args {
-    /// The policy file.
-    policy: PathBuf,
+    /// The policy file; several files or a folder run as one book, each
+    /// invoice routed to the policy whose `scope` holds.
+    #[arg(required = true)]
+    policies: Vec<PathBuf>,
     #[command(flatten)]
     data: load::DataArgs,
     /// What was already done: the CSV of earlier plans, appended day after day.
@@ -40,20 +42,17 @@ pub(crate) fn run(args: Args) -> Outcome {
 }
 
 fn plan(args: Args) -> Result<(), Outcome> {
-    load::one_stdin(&args.data.inputs(&args.policy))?;
-    let policy = load::policy(&args.policy)?;
-    let inputs = load::Inputs::read(&policy, &args.data, args.history.as_deref())?;
-    let plan = dunning::plan(&policy, inputs.run_data(), args.date);
+    load::one_stdin(&args.data.inputs_of(&args.policies))?;
+    let book = load::Book::read(&args.policies, &args.data, args.history.as_deref())?;
+    let plan = dunning::plan_book(&book.policies(), &book.run_data(), args.date);
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let written = match args.format {
         PlanFormat::Table => out.write_all(render::plan::table(&plan).as_bytes()),
         PlanFormat::Json => out.write_all(dunning::output::json::plan(&plan).as_bytes()),
-        PlanFormat::Csv => dunning::output::csv::write_for(
-            &dunning::output::csv::attribute_columns(&policy),
-            &plan.actions,
-            &mut out,
-        ),
+        PlanFormat::Csv => {
+            dunning::output::csv::write_for(&book.attribute_columns(), &plan.actions, &mut out)
+        }
     };
     written.map_err(|e| {
         eprintln!("error: cannot write the plan: {e}");
