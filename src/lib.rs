@@ -14,6 +14,7 @@
 //! | plan | [`plan`] | [`Policy`], [`RunData`], a day | [`Plan`]: that day's [`Action`]s |
 //! | explain | [`explain`] | [`Policy`], [`RunData`], a day, an invoice | [`Explanation`] |
 //! | replay | [`replay`], [`simulate`] | [`Policy`], [`RunData`], a [`DateRange`] | each day's actions, a [`Summary`]; a [`Simulation`] |
+//! | book | [`data::route`], then [`plan_book`], [`replay_book`] | several policies (`scope`), each with the invoices routed to it | one [`Plan`]; a [`Simulation`] per policy, contacts counted across them |
 //! | diff | [`diff`] | two [`Simulation`]s | [`Diff`] |
 //! | ledger | [`ledger::run_day`] (feature `ledger`) | a [`ledger::Ledger`], [`Policy`], [`RunData`], a day | the day's [`Plan`], recorded in the ledger (once a day) |
 //! | output | [`output`] | any of the above | JSON, the history CSV, diagnostics located in their file |
@@ -77,9 +78,9 @@ pub use eval::{
 };
 pub use policy::Policy;
 pub use simulate::{
-    diff, replay, simulate, Context, Crossed, DateRange, DateRangeError, Diff, Engine, Indicators,
-    InvoiceChange, KindChange, KindFigures, PaidLate, ReplayOptions, Simulation, StepFigures,
-    Summary, AGE_BUCKETS,
+    diff, plan_book, replay, replay_book, simulate, Context, Crossed, DateRange, DateRangeError,
+    Diff, Engine, Indicators, InvoiceChange, KindChange, KindFigures, PaidLate, ReplayOptions,
+    Simulation, StepFigures, Summary, AGE_BUCKETS,
 };
 pub use source::{
     input_name, max_file_bytes, read_input, set_max_file_bytes, SourceFile, DEFAULT_MAX_FILE_BYTES,

@@ -409,3 +409,101 @@ fn fast_replay_with_claim_rules_on_paid_invoices() {
         "only {claims} claims: the test data pay too few invoices late"
     );
 }
+
+/// A book of two random policies, the first taking the strategic invoices
+/// (`scope`), the second the rest: the replay of the book, on both engines
+/// and several threads, is the book's `plan` run every morning with the
+/// previous days' actions fed back, contacts counted across the policies.
+fn compare_book(seed: u64) {
+    let scoped = random_policy(seed).replacen(
+        "attribute review: date\n",
+        "attribute review: date\nscope segment in [strategic]\n",
+        1,
+    );
+    let rest = random_policy(seed.wrapping_add(1));
+    let policies = [policy(&scoped), policy(&rest)];
+    let (all_a, payments, events) = random_data(&policies[0], seed ^ 0xb00c, 80);
+    let (all_b, _, _) = random_data(&policies[1], seed ^ 0xb00c, 80);
+    let events = if seed % 4 == 3 { Vec::new() } else { events };
+    let members = [
+        dunning::data::Member {
+            name: "scoped.dunning",
+            policy: &policies[0],
+        },
+        dunning::data::Member {
+            name: "rest.dunning",
+            policy: &policies[1],
+        },
+    ];
+    let route = dunning::data::route(
+        "invoices.csv",
+        dunning::data::Format::Csv,
+        &members,
+        &[&all_a, &all_b],
+    )
+    .expect("every invoice routed");
+    let routed = [
+        dunning::data::routed_to(all_a, &route, 0),
+        dunning::data::routed_to(all_b, &route, 1),
+    ];
+    let refs = [&policies[0], &policies[1]];
+    let book_data = || -> Vec<RunData<'_, '_>> {
+        routed
+            .iter()
+            .map(|inv| data(inv, &payments).with_events(&events))
+            .collect()
+    };
+    let days = range("2025-01-01", "2025-03-31");
+    let flatten = |sims: Vec<dunning::Simulation<'_>>| {
+        let mut rows: Vec<_> = sims
+            .iter()
+            .flat_map(|s| history_of(&s.actions))
+            .map(|h| (h.date, h.invoice_id, h.rule))
+            .collect();
+        rows.sort();
+        rows
+    };
+    let reference = flatten(dunning::replay_book(
+        &refs,
+        &book_data(),
+        days,
+        ReplayOptions::default().engine(Engine::EveryDay),
+    ));
+    for threads in [1, 3] {
+        let fast = flatten(dunning::replay_book(
+            &refs,
+            &book_data(),
+            days,
+            ReplayOptions::default().threads(threads),
+        ));
+        assert_eq!(fast, reference, "seed {seed}, {threads} threads");
+    }
+    let mut history = Vec::new();
+    let mut daily = Vec::new();
+    for day in days.days() {
+        let with_history: Vec<RunData<'_, '_>> = book_data()
+            .into_iter()
+            .map(|d| d.with_history(&history))
+            .collect();
+        let plan = dunning::plan_book(&refs, &with_history, day);
+        let rows = as_history(&plan);
+        daily.extend(
+            rows.iter()
+                .map(|h| (h.date, h.invoice_id.clone(), h.rule.clone())),
+        );
+        history.extend(rows);
+    }
+    daily.sort();
+    assert_eq!(
+        daily, reference,
+        "seed {seed}, policies:\n{scoped}\n---\n{rest}"
+    );
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+    #[test]
+    fn a_book_replay_equals_its_daily_plans(seed in any::<u64>()) {
+        compare_book(seed);
+    }
+}

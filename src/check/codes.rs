@@ -302,10 +302,13 @@ together. List every value in one `scope` line.",
     CodeDoc {
         code: "dunning::check::invalid-scope",
         summary: "a scope tests something else than an attribute with a list of values",
-        explanation: "When several policies run together, each invoice goes to the one policy whose \
-scope holds. The route is taken from the invoice's row, once for the whole run: a scope tests an \
-attribute declared with a list of values (`attribute segment in [...]`), never a fact such as \
-`overdue` that changes from day to day.",
+        explanation: "Given several policies (a folder, or several files), `plan` and `simulate` run \
+them as one book: each invoice goes to the one policy whose scope holds, and a policy without `scope` \
+takes the invoices no scope holds for; an invoice that none or several policies take is an error \
+(`unrouted`, `ambiguous-route`). The route is taken from the invoice's row, once for the whole run: a \
+scope tests an attribute declared with a list of values (`attribute segment in [...]`, every value of \
+the data listed, since each policy of a book reads every row), never a fact such as `overdue` that \
+changes from day to day. A policy given alone runs on every invoice, its scope aside.",
         example: "scope overdue in [30d]\nwhen overdue >= 3d then call",
         fix: "attribute segment in [strategic, key]\nscope segment in [strategic, key]\nwhen overdue >= 3d then call",
     },

@@ -83,6 +83,23 @@ impl DataArgs {
     }
 }
 
+impl DataArgs {
+    /// [`DataArgs::inputs`] with every policy file given.
+    pub(crate) fn inputs_of<'a>(
+        &'a self,
+        policies: &'a [PathBuf],
+    ) -> Vec<(&'static str, &'a Path)> {
+        let mut inputs = match policies.first() {
+            Some(first) => self.inputs(first),
+            None => Vec::new(),
+        };
+        for p in policies.iter().skip(1) {
+            inputs.push(("the policy", p.as_path()));
+        }
+        inputs
+    }
+}
+
 /// Standard input can be read once: refuses two inputs given as `-` (a
 /// usage error, exit code 2).
 pub(crate) fn one_stdin(inputs: &[(&str, &Path)]) -> Result<(), Outcome> {
@@ -322,4 +339,126 @@ pub(crate) fn range(
         }
         Outcome::Failed
     })
+}
+
+/// Several policies run as one book (`scope`): each with the invoices
+/// routed to it, and the book's payments, events and history.
+pub(crate) struct Book {
+    /// The policy files, as given (folders expanded).
+    pub(crate) names: Vec<String>,
+    pub(crate) policies: Vec<Policy>,
+    inputs: Vec<Inputs>,
+}
+
+impl Book {
+    /// The policies of `paths` (folders expanded), checked, and the data
+    /// routed between them. `None` when there is a single policy: it runs on
+    /// every invoice, as before books existed.
+    pub(crate) fn read(
+        paths: &[PathBuf],
+        data: &DataArgs,
+        history: Option<&Path>,
+    ) -> Result<Book, Outcome> {
+        let files = super::files::policies(paths)?;
+        let mut policies = Vec::with_capacity(files.len());
+        let mut failed = None;
+        for file in &files {
+            match policy(file) {
+                Ok(p) => policies.push(p),
+                Err(o) => failed = Some(failed.map_or(o, |f: Outcome| f.max(o))),
+            }
+        }
+        if let Some(o) = failed {
+            return Err(o);
+        }
+        let names: Vec<String> = files.iter().map(|f| f.display().to_string()).collect();
+        let import = data.import()?;
+        if let [one] = policies.as_slice() {
+            let inputs = Inputs::read(one, data, history)?;
+            return Ok(Book {
+                names,
+                policies,
+                inputs: vec![inputs],
+            });
+        }
+        let mut read = Vec::with_capacity(policies.len());
+        for (i, p) in policies.iter().enumerate() {
+            read.push(if i == 0 {
+                invoices(&data.invoices, p, &import)?
+            } else {
+                invoices_again(&data.invoices, p, &import)?
+            });
+        }
+        let members: Vec<dunning::data::Member<'_>> = names
+            .iter()
+            .zip(&policies)
+            .map(|(name, policy)| dunning::data::Member { name, policy })
+            .collect();
+        let slices: Vec<&[Invoice]> = read.iter().map(Vec::as_slice).collect();
+        let format =
+            dunning::data::Format::from_path(&data.invoices).unwrap_or(dunning::data::Format::Csv);
+        let file = data.invoices.display().to_string();
+        let route =
+            dunning::data::route(&file, format, &members, &slices).map_err(|e| data_error(&e))?;
+        let all = read.first().cloned().unwrap_or_default();
+        let payments = self::payments(data.payments.as_deref(), &all, &import)?;
+        let events = self::events(data.events.as_deref(), &all)?;
+        let history = self::history(history, &all, &import)?;
+        let rates = data.rates()?;
+        let inputs = read
+            .into_iter()
+            .enumerate()
+            .map(|(p, invoices)| Inputs {
+                invoices: dunning::data::routed_to(invoices, &route, p),
+                payments: payments.clone(),
+                events: events.clone(),
+                history: history.clone(),
+                rates: rates.clone(),
+            })
+            .collect();
+        Ok(Book {
+            names,
+            policies,
+            inputs,
+        })
+    }
+
+    /// The history read from the ledger of `dunning run` instead of a file.
+    /// A book's policies share one history, which the ledger does not yet
+    /// give them: refused (exit code 2) rather than read partly.
+    pub(crate) fn history_from_ledger(&mut self, path: &Path) -> Result<(), Outcome> {
+        match self.inputs.as_mut_slice() {
+            [one] => one.history_from_ledger(path),
+            _ => {
+                eprintln!(
+                    "error: --ledger reads the history of one policy; run the policies of a book \
+                     with --history (the ledger of several policies is not built yet)"
+                );
+                Err(Outcome::Failed)
+            }
+        }
+    }
+
+    /// The policies, as the library takes them.
+    pub(crate) fn policies(&self) -> Vec<&Policy> {
+        self.policies.iter().collect()
+    }
+
+    /// Each policy's rows, as the library takes them.
+    pub(crate) fn run_data(&self) -> Vec<RunData<'_, '_>> {
+        self.inputs.iter().map(Inputs::run_data).collect()
+    }
+
+    /// The attribute columns of the plan's CSV: every policy's, each once.
+    pub(crate) fn attribute_columns(&self) -> Vec<&str> {
+        let mut columns: Vec<&str> = Vec::new();
+        for p in &self.policies {
+            for c in dunning::output::csv::attribute_columns(p) {
+                if !columns.contains(&c) {
+                    columns.push(c);
+                }
+            }
+        }
+        columns
+    }
 }

@@ -17,8 +17,10 @@ pub(crate) enum PlanFormat {
 
 #[derive(clap::Args, Debug)]
 pub(crate) struct Args {
-    /// The policy file.
-    policy: PathBuf,
+    /// The policy file; several files or a folder run as one book, each
+    /// invoice routed to the policy whose `scope` holds.
+    #[arg(required = true)]
+    policies: Vec<PathBuf>,
     #[command(flatten)]
     data: load::DataArgs,
     /// What was already done: the CSV of earlier plans, appended day after day.
@@ -43,19 +45,19 @@ pub(crate) fn run(args: Args) -> Outcome {
 }
 
 fn plan(args: Args) -> Result<(), Outcome> {
-    load::one_stdin(&args.data.inputs(&args.policy))?;
-    let policy = load::policy(&args.policy)?;
-    let mut inputs = load::Inputs::read(&policy, &args.data, args.history.as_deref())?;
+    load::one_stdin(&args.data.inputs_of(&args.policies))?;
+    let mut book = load::Book::read(&args.policies, &args.data, args.history.as_deref())?;
     if let Some(path) = &args.ledger {
-        inputs.history_from_ledger(path)?;
+        book.history_from_ledger(path)?;
     }
-    let plan = dunning::plan(&policy, inputs.run_data(), args.date);
-    print(&policy, &plan, args.format)
+    let plan = dunning::plan_book(&book.policies(), &book.run_data(), args.date);
+    print(&book.attribute_columns(), &plan, args.format)
 }
 
-/// Prints a plan in a format (`run` prints its day's the same way).
+/// Prints a plan in a format, with `columns` (the policies' attributes) in
+/// its CSV (`run` prints its day's the same way).
 pub(crate) fn print(
-    policy: &dunning::Policy,
+    columns: &[&str],
     plan: &dunning::Plan<'_>,
     format: PlanFormat,
 ) -> Result<(), Outcome> {
@@ -64,11 +66,7 @@ pub(crate) fn print(
     let written = match format {
         PlanFormat::Table => out.write_all(render::plan::table(plan).as_bytes()),
         PlanFormat::Json => out.write_all(dunning::output::json::plan(plan).as_bytes()),
-        PlanFormat::Csv => dunning::output::csv::write_for(
-            &dunning::output::csv::attribute_columns(policy),
-            &plan.actions,
-            &mut out,
-        ),
+        PlanFormat::Csv => dunning::output::csv::write_for(columns, &plan.actions, &mut out),
     };
     written.map_err(|e| {
         eprintln!("error: cannot write the plan: {e}");

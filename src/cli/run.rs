@@ -162,7 +162,11 @@ fn morning(args: Args) -> Result<(), Outcome> {
         ),
         Recorded::DryRun => eprintln!("dry run: nothing recorded"),
     }
-    super::plan::print(&policy, &day.plan, args.format)
+    super::plan::print(
+        &dunning::output::csv::attribute_columns(&policy),
+        &day.plan,
+        args.format,
+    )
 }
 
 fn start_name(start: Start) -> &'static str {

@@ -20,8 +20,10 @@ pub(crate) enum SimulateFormat {
 
 #[derive(clap::Args, Debug)]
 pub(crate) struct Args {
-    /// The policy file.
-    policy: PathBuf,
+    /// The policy file; several files or a folder run as one book, each
+    /// invoice routed to the policy whose `scope` holds.
+    #[arg(required = true)]
+    policies: Vec<PathBuf>,
     #[command(flatten)]
     data: load::DataArgs,
     /// First day replayed.
@@ -164,25 +166,28 @@ pub(crate) fn run(args: Args) -> Outcome {
     let result = (|| {
         let range = load::range(args.from, args.to)?;
         if let Some(out) = &args.actions_out {
-            let mut inputs = args.data.inputs(&args.policy);
+            let mut inputs = args.data.inputs_of(&args.policies);
             if let Some(ledger) = &args.ledger {
                 inputs.push(("--ledger", ledger.as_path()));
             }
             super::output::refuse_overwriting(&[("--actions-out", out)], &inputs)?;
         }
-        load::one_stdin(&args.data.inputs(&args.policy))?;
-        let policy = load::policy(&args.policy)?;
-        let mut inputs = load::Inputs::read(&policy, &args.data, None)?;
+        load::one_stdin(&args.data.inputs_of(&args.policies))?;
+        let mut book = load::Book::read(&args.policies, &args.data, None)?;
         if let Some(path) = &args.ledger {
-            inputs.history_from_ledger(path)?;
+            book.history_from_ledger(path)?;
         }
+        if book.policies.len() > 1 {
+            return simulate_book(&book, range, &args);
+        }
+        let policy = &book.policies[0];
         let mut spill = match args.format {
             SimulateFormat::Json => Some(spill()?),
             SimulateFormat::Table => None,
         };
         let sim = replay(
-            &policy,
-            inputs.run_data(),
+            policy,
+            book.run_data()[0],
             range,
             args.actions_out.as_deref(),
             false,
@@ -202,6 +207,61 @@ pub(crate) fn run(args: Args) -> Outcome {
         }
     })();
     result.err().unwrap_or(Outcome::Ok)
+}
+
+/// `simulate` of several policies: each policy's summary under its name,
+/// the actions of all in one CSV.
+fn simulate_book(book: &load::Book, range: DateRange, args: &Args) -> Result<(), Outcome> {
+    let sims = dunning::replay_book(
+        &book.policies(),
+        &book.run_data(),
+        range,
+        ReplayOptions::default(),
+    );
+    let to_stderr = args.actions_out.as_deref() == Some(std::path::Path::new("-"));
+    if let Some(path) = &args.actions_out {
+        let mut actions: Vec<&dunning::Action> = sims.iter().flat_map(|s| &s.actions).collect();
+        actions.sort_by(|a, b| (a.date, a.order_key()).cmp(&(b.date, b.order_key())));
+        let written = Sink::create(path)
+            .map_err(|e| e.to_string())
+            .and_then(|sink| {
+                let mut w = ActionWriter::with_attributes(sink, &book.attribute_columns())
+                    .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+                for a in actions {
+                    w.write(a)
+                        .map_err(|e| format!("cannot write the actions: {e}"))?;
+                }
+                w.into_inner()
+                    .map_err(|e| format!("cannot write the actions: {e}"))
+                    .and_then(Sink::commit)
+            });
+        if let Err(e) = written {
+            eprintln!("error: {e}");
+            return Err(Outcome::Failed);
+        }
+    }
+    let named: Vec<(&str, &Simulation)> = book
+        .names
+        .iter()
+        .map(String::as_str)
+        .zip(sims.iter())
+        .collect();
+    let text = match args.format {
+        SimulateFormat::Json => dunning::output::json::book_simulation(&named),
+        SimulateFormat::Table => named
+            .iter()
+            .map(|(name, sim)| {
+                format!("Policy {name}\n\n{}", render::simulate::table(&sim.summary))
+            })
+            .collect::<Vec<_>>()
+            .join("\n"),
+    };
+    if to_stderr {
+        eprint!("{text}");
+        Ok(())
+    } else {
+        print_out(&text)
+    }
 }
 
 /// An anonymous temporary file to spill the actions into.

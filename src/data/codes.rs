@@ -384,6 +384,20 @@ not before the event's date.",
         example: "date,invoice_id,customer_id,event,until,note\n2025-03-01,INV-1,,promise,,",
         fix: "date,invoice_id,customer_id,event,until,note\n2025-03-01,INV-1,,promise,2025-03-31,",
     },
+    CodeDoc {
+        code: "dunning::data::unrouted",
+        summary: "no policy of a book takes an invoice",
+        explanation: "Given several policies (a folder, or several files), `plan` and `simulate` send each invoice to the one policy whose `scope` holds for it; a policy without `scope` takes the invoices that no scope holds for. When every policy has a scope and none holds for an invoice, nobody would chase it: the run stops, naming each such invoice (file and line), rather than drop it silently.",
+        example: "# strategic.dunning\nattribute segment in [strategic, key, standard]\nscope segment in [strategic, key]\n\n# invoices.csv: a `standard` invoice, and no policy without scope\ninvoice_id,customer_id,issue_date,due_date,amount,currency,segment\nINV-1,C-1,2025-01-02,2025-02-01,100.00,EUR,standard",
+        fix: "# standard.dunning: a policy without `scope` takes the rest\nrule reminder: when overdue >= 5d then email",
+    },
+    CodeDoc {
+        code: "dunning::data::ambiguous-route",
+        summary: "several policies of a book take an invoice",
+        explanation: "An invoice goes to exactly one policy of a book: the one whose `scope` holds for it, or else the one policy without `scope`. Two scopes that hold for the same invoice, or two policies without `scope` when no scope holds, would chase it twice: the run stops, naming each such invoice (file and line) and the policies that take it.",
+        example: "# strategic.dunning\nscope segment in [strategic, key]\n# key.dunning\nscope segment in [key]",
+        fix: "# strategic.dunning\nscope segment in [strategic]\n# key.dunning\nscope segment in [key]",
+    },
 ];
 
 #[cfg(test)]
@@ -566,6 +580,14 @@ mod tests {
                 message: s(),
                 help: s(),
             },
+            Problem::Unrouted {
+                invoice: s(),
+                policies: s(),
+            },
+            Problem::AmbiguousRoute {
+                invoice: s(),
+                policies: s(),
+            },
         ];
         for p in &all {
             match p {
@@ -616,7 +638,9 @@ mod tests {
                 | Problem::BadRates { .. }
                 | Problem::UnknownEvent { .. }
                 | Problem::UnknownCustomer { .. }
-                | Problem::BadEvent { .. } => {}
+                | Problem::BadEvent { .. }
+                | Problem::Unrouted { .. }
+                | Problem::AmbiguousRoute { .. } => {}
             }
         }
         all

@@ -720,6 +720,35 @@ pub enum Problem {
         #[help]
         help: String,
     },
+
+    // ───────────── a book of several policies ─────────────
+    /// No policy of a book takes an invoice: no scope holds for it, and
+    /// every policy has a scope.
+    #[error("invoice `{invoice}` is in the scope of no policy: {policies}")]
+    #[diagnostic(
+        code("dunning::data::unrouted"),
+        help("add a policy without `scope` to handle the rest, or widen a scope to this invoice's value")
+    )]
+    Unrouted {
+        /// The invoice's id.
+        invoice: String,
+        /// The policies, by name, with their scopes.
+        policies: String,
+    },
+
+    /// Several policies of a book take an invoice: two scopes hold for it,
+    /// or two policies have no scope.
+    #[error("invoice `{invoice}` is taken by several policies: {policies}")]
+    #[diagnostic(
+        code("dunning::data::ambiguous-route"),
+        help("an invoice goes to one policy: make the scopes disjoint, and give at most one policy no `scope`")
+    )]
+    AmbiguousRoute {
+        /// The invoice's id.
+        invoice: String,
+        /// The policies that take it, by name.
+        policies: String,
+    },
 }
 
 impl Problem {
@@ -777,6 +806,8 @@ impl Problem {
             Problem::UnknownEvent { .. } => "dunning::data::unknown-event",
             Problem::UnknownCustomer { .. } => "dunning::data::unknown-customer",
             Problem::BadEvent { .. } => "dunning::data::bad-event",
+            Problem::Unrouted { .. } => "dunning::data::unrouted",
+            Problem::AmbiguousRoute { .. } => "dunning::data::ambiguous-route",
         }
     }
 

@@ -62,6 +62,7 @@ mod invoices;
 mod payments;
 mod profile;
 mod rates;
+mod route;
 mod table;
 
 pub use error::{render_warnings, At, DataError, DataErrors, Place, Problem, KEPT, SHOWN};
@@ -79,6 +80,7 @@ pub use payments::{
 };
 pub use profile::{Profile, TextEncoding, MAPPABLE_COLUMNS, PROFILE_KEYS};
 pub use rates::{load_rates, read_rates};
+pub use route::{route, routed_to, Member};
 pub use table::Format;
 
 /// How to read data files: the profile of the export, and whether the

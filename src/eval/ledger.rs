@@ -72,6 +72,9 @@ struct Events {
     customers: Vec<Vec<Change>>,
     /// Per customer, the days of contacts made outside dunning.
     contacts: Vec<Vec<NaiveDate>>,
+    /// Per customer, the days the book's other policies contacted it
+    /// (`Ledger::set_book_contacts`); empty outside a book.
+    book: Vec<Vec<NaiveDate>>,
 }
 
 impl<'a> Ledger<'a> {
@@ -217,18 +220,52 @@ impl<'a> Ledger<'a> {
         customer: CustomerIdx,
         date: NaiveDate,
     ) -> Option<NaiveDate> {
-        let contacts = self.events.contacts.get(customer.get())?;
-        let n = contacts.partition_point(|d| *d <= date);
-        n.checked_sub(1).map(|k| contacts[k])
+        let outside = self
+            .events
+            .contacts
+            .get(customer.get())
+            .and_then(|contacts| {
+                let n = contacts.partition_point(|d| *d <= date);
+                n.checked_sub(1).map(|k| contacts[k])
+            });
+        // The book's other policies decide from the same morning's state:
+        // their contacts of the day itself are the same contact, not an
+        // earlier one.
+        let book = self.events.book.get(customer.get()).and_then(|days| {
+            let n = days.partition_point(|d| *d < date);
+            n.checked_sub(1).map(|k| days[k])
+        });
+        outside.max(book)
+    }
+
+    /// The days the other policies of a book contacted each customer
+    /// (customers not in this ledger are ignored): they count for the
+    /// cooldown and `last_contact` from the next day on.
+    pub fn set_book_contacts(&mut self, contacts: &[(&str, NaiveDate)]) {
+        let by_id: HashMap<&str, CustomerIdx> = self
+            .customers
+            .iter_enumerated()
+            .map(|(c, id)| (*id, c))
+            .collect();
+        let mut book = vec![Vec::new(); self.customers.len()];
+        let mut any = false;
+        for (customer, date) in contacts {
+            if let Some(c) = by_id.get(customer) {
+                book[c.get()].push(*date);
+                any = true;
+            }
+        }
+        for days in &mut book {
+            days.sort_unstable();
+            days.dedup();
+        }
+        self.events.book = if any { book } else { Vec::new() };
     }
 
     /// The first day after `day` on which an account event may change the
     /// invoice's decision: an event of the invoice or its customer (a
     /// contact included), or the day after a block's end.
     pub fn next_event_change(&self, invoice: InvoiceIdx, day: NaiveDate) -> Option<NaiveDate> {
-        if self.events.invoices.is_empty() {
-            return None;
-        }
         let c = self.customer_of[invoice].get();
         let mut best: Option<NaiveDate> = None;
         let mut consider = |d: Option<NaiveDate>| {
@@ -238,6 +275,14 @@ impl<'a> Ledger<'a> {
                 }
             }
         };
+        if let Some(days) = self.events.book.get(c) {
+            // A book contact counts from the day after it.
+            let after = days.iter().filter_map(|d| d.succ_opt());
+            consider(after.filter(|d| *d > day).min());
+        }
+        if self.events.invoices.is_empty() {
+            return best;
+        }
         for e in self.events.invoices[invoice.get()]
             .iter()
             .chain(&self.events.customers[c])
@@ -341,6 +386,7 @@ impl Events {
             invoices: vec![Vec::new(); customer_of.len()],
             customers: vec![Vec::new(); customers.len()],
             contacts: vec![Vec::new(); customers.len()],
+            book: Vec::new(),
         };
         for e in data.events {
             let invoice = e

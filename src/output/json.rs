@@ -19,6 +19,27 @@ pub fn simulation(simulation: &Simulation) -> String {
     pretty(simulation)
 }
 
+/// A book's replay: `{"policies": [{"policy": NAME, "summary": {…},
+/// "actions": [...]}]}`, one entry per policy, named as given.
+pub fn book_simulation(simulations: &[(&str, &Simulation)]) -> String {
+    #[derive(Serialize)]
+    struct Entry<'s, 'a> {
+        policy: &'s str,
+        #[serde(flatten)]
+        simulation: &'s Simulation<'a>,
+    }
+    #[derive(Serialize)]
+    struct Book<'s, 'a> {
+        policies: Vec<Entry<'s, 'a>>,
+    }
+    pretty(&Book {
+        policies: simulations
+            .iter()
+            .map(|(policy, simulation)| Entry { policy, simulation })
+            .collect(),
+    })
+}
+
 /// The actions of a replay written out one by one as they come, for
 /// [`simulation_spilled`]: a long replay's JSON needs no memory that grows
 /// with its number of actions.

@@ -8,6 +8,7 @@
 //! (`reference`): every open invoice every day, simple and slow, which the
 //! property tests compare the fast one with.
 
+mod book;
 pub(crate) mod diff;
 mod events;
 pub(crate) mod indicators;
@@ -21,6 +22,7 @@ use crate::data::RunData;
 use crate::eval::{Action, Run, State};
 use crate::policy::Policy;
 
+pub use book::{plan_book, replay_book};
 pub use diff::{diff, Diff, InvoiceChange, KindChange};
 pub use indicators::{Indicators, AGE_BUCKETS};
 pub use range::{DateRange, DateRangeError};
@@ -103,19 +105,30 @@ pub fn replay<'a>(
     options: ReplayOptions,
     on_day: &mut dyn FnMut(Vec<Action<'a>>),
 ) -> Summary {
-    let run = Run::new(policy, data);
+    replay_run(&Run::new(policy, data), data, range, options, on_day)
+}
+
+/// [`replay`] of a run already indexed (a book's policy, with the other
+/// policies' contacts in its ledger).
+fn replay_run<'a>(
+    run: &Run<'a>,
+    data: RunData<'a, '_>,
+    range: DateRange,
+    options: ReplayOptions,
+    on_day: &mut dyn FnMut(Vec<Action<'a>>),
+) -> Summary {
     let start = match range.from().pred_opt() {
-        Some(before) => State::from_history(&run, data.history, before),
-        None => State::empty(&run),
+        Some(before) => State::from_history(run, data.history, before),
+        None => State::empty(run),
     };
-    let mut summary = summary::SummaryBuilder::new(&run, range);
+    let mut summary = summary::SummaryBuilder::new(run, range);
     let mut sink = |day: Vec<Action<'a>>| {
         summary.add(&day);
         on_day(day);
     };
     match options.engine {
-        Engine::EventDriven => events::run(&run, &start, range, options.threads, &mut sink),
-        Engine::EveryDay => reference::run(&run, &start, range, &mut sink),
+        Engine::EventDriven => events::run(run, &start, range, options.threads, &mut sink),
+        Engine::EveryDay => reference::run(run, &start, range, &mut sink),
     }
     summary.finish()
 }
