@@ -9,9 +9,21 @@ pub const POLICY: &[CodeDoc] = crate::check::codes::CODES;
 /// The codes of data files: invoices, payments, history.
 pub const DATA: &[CodeDoc] = crate::data::codes::CODES;
 
+/// The codes of templates and of the company file (`dunning::template::…`).
+pub const TEMPLATE: &[CodeDoc] = crate::document::CODES;
+
 /// The documentation of a code, policy or data, written in full
 /// (`dunning::check::shadowed`), without the `dunning::` prefix
 /// (`check::shadowed`) or by its last part (`shadowed`).
 pub fn find(code: &str) -> Option<&'static CodeDoc> {
-    crate::check::codes::find(code).or_else(|| crate::data::codes::find(code))
+    crate::check::codes::find(code)
+        .or_else(|| crate::data::codes::find(code))
+        .or_else(|| {
+            let full = match code.trim() {
+                c if c.starts_with("dunning::") => c.to_string(),
+                c if c.contains("::") => format!("dunning::{c}"),
+                c => format!("dunning::template::{c}"),
+            };
+            TEMPLATE.iter().find(|d| d.code == full)
+        })
 }

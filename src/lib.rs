@@ -16,6 +16,7 @@
 //! | replay | [`replay`], [`simulate`] | [`Policy`], [`RunData`], a [`DateRange`] | each day's actions, a [`Summary`]; a [`Simulation`] |
 //! | diff | [`diff`] | two [`Simulation`]s | [`Diff`] |
 //! | output | [`output`] | any of the above | JSON, the history CSV, diagnostics located in their file |
+//! | documents | [`document::check`], [`document::render_plan`] | [`Policy`], a [`document::Templates`] folder, a [`Plan`] | template errors; the day's e-mails, letters and work lists |
 //!
 //! A file on disk goes through [`SourceFile`]: [`SourceFile::read`], then
 //! [`SourceFile::check`], then [`output::diagnostics::Renderer`].
@@ -53,6 +54,7 @@ pub mod calendar;
 mod check;
 pub mod codes;
 pub mod data;
+pub mod document;
 mod eval;
 pub mod generate;
 mod idx;
