@@ -205,26 +205,26 @@ fn penalty(
     let basis = match settings.interest_rate {
         None => String::new(),
         Some(InterestRate::EcbPlus(points)) if fr => format!(
-            "taux de refinancement de la Banque centrale européenne majoré de {} points (article L441-10 du Code de commerce)",
+            "taux de refinancement de la Banque centrale européenne majoré de {} points, article L441-10 du Code de commerce",
             points.normalize()
         ),
         Some(InterestRate::EcbPlus(points)) => format!(
-            "the European Central Bank's main refinancing rate plus {} points (French Commercial Code, article L441-10)",
+            "the European Central Bank's main refinancing rate plus {} points, French Commercial Code, article L441-10",
             points.normalize()
         ),
         Some(InterestRate::LegalTimes(f)) if fr => format!(
-            "{} fois le taux d'intérêt légal (article L441-10 du Code de commerce)",
+            "{} fois le taux d'intérêt légal, article L441-10 du Code de commerce",
             f.normalize()
         ),
         Some(InterestRate::LegalTimes(f)) => format!(
-            "{} times the French legal interest rate (French Commercial Code, article L441-10)",
+            "{} times the French legal interest rate, French Commercial Code, article L441-10",
             f.normalize()
         ),
         Some(InterestRate::Fixed(_)) if fr => {
-            "taux contractuel prévu par nos conditions générales (article L441-10 du Code de commerce)".into()
+            "taux contractuel prévu par nos conditions générales, article L441-10 du Code de commerce".into()
         }
         Some(InterestRate::Fixed(_)) => {
-            "the contractual rate of our terms of sale (French Commercial Code, article L441-10)".into()
+            "the contractual rate of our terms of sale, French Commercial Code, article L441-10".into()
         }
     };
     let indemnity = settings

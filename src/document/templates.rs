@@ -461,7 +461,7 @@ fn check_file(policy: &Policy, templates: &Templates, file: &str) -> Vec<Templat
         if var.fields.is_empty() || top == "params" {
             continue;
         }
-        let fields: Vec<&str> = var
+        let mut fields: Vec<&str> = var
             .fields
             .iter()
             .flat_map(|f| {
@@ -474,6 +474,8 @@ fn check_file(policy: &Policy, templates: &Templates, file: &str) -> Vec<Templat
                 }
             })
             .collect();
+        let mut seen = BTreeSet::new();
+        fields.retain(|f| seen.insert(*f));
         if !fields.contains(&field) {
             let full = format!("{top}.{field}");
             errors.push(unknown(file, text, &full, field, fields.into_iter()));
