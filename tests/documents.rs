@@ -1,4 +1,5 @@
 //! Documents: the shipped templates rendered for fixture customers in both
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 //! languages, e-mails parsed back, template checks and their diagnostics,
 //! hostile templates, determinism.
 
