@@ -1,7 +1,8 @@
 //! Documents: the shipped templates rendered for fixture customers in both
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 //! languages, e-mails parsed back, template checks and their diagnostics,
 //! hostile templates, determinism.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::path::Path;
 
