@@ -12,12 +12,23 @@ pub const DATA: &[CodeDoc] = crate::data::codes::CODES;
 /// The codes of the daily run's ledger (`dunning run`, `dunning ledger`).
 #[cfg(feature = "ledger")]
 pub const LEDGER: &[CodeDoc] = crate::ledger::CODES;
+/// The codes of templates and of the company file (`dunning::template::…`).
+pub const TEMPLATE: &[CodeDoc] = crate::document::CODES;
 
 /// The documentation of a code, policy or data, written in full
 /// (`dunning::check::shadowed`), without the `dunning::` prefix
 /// (`check::shadowed`) or by its last part (`shadowed`).
 pub fn find(code: &str) -> Option<&'static CodeDoc> {
-    let found = crate::check::codes::find(code).or_else(|| crate::data::codes::find(code));
+    let found = crate::check::codes::find(code)
+        .or_else(|| crate::data::codes::find(code))
+        .or_else(|| {
+            let full = match code.trim() {
+                c if c.starts_with("dunning::") => c.to_string(),
+                c if c.contains("::") => format!("dunning::{c}"),
+                c => format!("dunning::template::{c}"),
+            };
+            TEMPLATE.iter().find(|d| d.code == full)
+        });
     #[cfg(feature = "ledger")]
     let found = found.or_else(|| crate::ledger::find(code));
     found

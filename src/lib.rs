@@ -18,6 +18,7 @@
 //! | diff | [`diff`] | two [`Simulation`]s | [`Diff`] |
 //! | ledger | [`ledger::run_day`] (feature `ledger`) | a [`ledger::Ledger`], [`Policy`], [`RunData`], a day | the day's [`Plan`], recorded in the ledger (once a day) |
 //! | output | [`output`] | any of the above | JSON, the history CSV, diagnostics located in their file |
+//! | documents | [`document::check`], [`document::render_plan`] | [`Policy`], a [`document::Templates`] folder, a [`Plan`] | template errors; the day's e-mails, letters and work lists |
 //!
 //! A file on disk goes through [`SourceFile`]: [`SourceFile::read`], then
 //! [`SourceFile::check`], then [`output::diagnostics::Renderer`].
@@ -55,6 +56,7 @@ pub mod calendar;
 mod check;
 pub mod codes;
 pub mod data;
+pub mod document;
 mod eval;
 pub mod generate;
 mod idx;

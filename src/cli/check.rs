@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use dunning::output::diagnostics::{self, Renderer};
 
-use super::{files, render, DiagnosticFormat, Outcome};
+use super::{documents, files, render, DiagnosticFormat, Outcome};
 
 #[derive(clap::Args, Debug)]
 pub(crate) struct Args {
@@ -18,6 +18,8 @@ pub(crate) struct Args {
     /// code with its summary.
     #[arg(long, value_name = "CODE", num_args = 0..=1, conflicts_with_all = ["files"])]
     explain: Option<Option<String>>,
+    #[command(flatten)]
+    templates: super::documents::TemplateArgs,
     /// Policy files, or folders to search for `.dunning` files.
     #[arg(required_unless_present = "explain")]
     files: Vec<PathBuf>,
@@ -42,7 +44,8 @@ pub(crate) fn run(args: Args) -> Outcome {
             unread += 1;
             continue;
         };
-        let diagnostics = file.check().diagnostics;
+        let checked = file.check();
+        let diagnostics = checked.diagnostics;
         let renderer = Renderer::new(&file, color);
         for d in &diagnostics {
             if d.is_warning() {
@@ -53,6 +56,28 @@ pub(crate) fn run(args: Args) -> Outcome {
             match args.format {
                 DiagnosticFormat::Human => out!("{}", renderer.render(d)),
                 _ => flats.push(renderer.flatten(d)),
+            }
+        }
+        // The templates the policy names, when it has a templates folder.
+        let Some(policy) = checked.policy else {
+            continue;
+        };
+        let (templates, template_errors) = match args.templates.load(path) {
+            Ok(Some(t)) => {
+                let errors = dunning::document::check(&policy, file.text(), &t);
+                (Some(t), errors)
+            }
+            Ok(None) => (None, Vec::new()),
+            Err(e) => (None, vec![e]),
+        };
+        let company = args.templates.company(path).err();
+        for e in template_errors.iter().chain(&company) {
+            errors += 1;
+            match args.format {
+                DiagnosticFormat::Human => {
+                    out!("{}", documents::render(e, &file, templates.as_ref(), color))
+                }
+                _ => flats.push(documents::flatten(e, &file, templates.as_ref())),
             }
         }
     }
@@ -120,7 +145,8 @@ fn list_codes() -> Outcome {
     let codes = dunning::codes::POLICY
         .iter()
         .chain(dunning::codes::DATA)
-        .chain(dunning::codes::LEDGER);
+        .chain(dunning::codes::LEDGER)
+        .chain(dunning::codes::TEMPLATE);
     let width = codes.clone().map(|c| c.code.len()).max().unwrap_or(0);
     for doc in codes {
         outln!("{:width$}  {}", doc.code, doc.summary);

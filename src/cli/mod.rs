@@ -21,6 +21,7 @@ macro_rules! outln {
 
 mod check;
 mod diff;
+mod documents;
 mod explain;
 mod files;
 mod fmt;

@@ -138,6 +138,9 @@ pub struct Settings {
     /// E-mails and text messages wait for a business day too (by default
     /// they go out any day).
     pub messages_on_business_days: bool,
+    /// Days from the plan's day to the new deadline a letter gives the
+    /// customer (`set payment_deadline = 8d`; 8 by default).
+    pub payment_deadline_days: u32,
 }
 
 impl Settings {
@@ -169,6 +172,7 @@ impl Default for Settings {
             indemnity: None,
             pause_disputed: true,
             messages_on_business_days: false,
+            payment_deadline_days: 8,
         }
     }
 }

@@ -29,11 +29,12 @@ pub(crate) enum SettingName {
     Indemnity,
     PauseDisputed,
     MessagesOnBusinessDays,
+    PaymentDeadline,
 }
 
 impl SettingName {
     /// Every setting, in the README's order.
-    pub(crate) const ALL: [SettingName; 7] = [
+    pub(crate) const ALL: [SettingName; 8] = [
         SettingName::Cooldown,
         SettingName::Calendar,
         SettingName::MinimumAmount,
@@ -41,6 +42,7 @@ impl SettingName {
         SettingName::Indemnity,
         SettingName::PauseDisputed,
         SettingName::MessagesOnBusinessDays,
+        SettingName::PaymentDeadline,
     ];
 
     /// Name, what it takes (for messages), a value to show in a fix.
@@ -63,6 +65,7 @@ impl SettingName {
             SettingName::MessagesOnBusinessDays => {
                 ("messages_on_business_days", "`yes` or `no`", "yes")
             }
+            SettingName::PaymentDeadline => ("payment_deadline", "a duration such as `8d`", "8d"),
         }
     }
 
@@ -77,7 +80,7 @@ impl SettingName {
     /// A valid value, or the number the user wrote with the unit it lacks.
     fn example(self, number: Option<&str>) -> String {
         match (self, number) {
-            (SettingName::Cooldown, Some(n)) => format!("{n}d"),
+            (SettingName::Cooldown | SettingName::PaymentDeadline, Some(n)) => format!("{n}d"),
             (SettingName::InterestRate, Some(n)) => format!("{n}%"),
             (SettingName::MinimumAmount | SettingName::Indemnity, Some(n)) => format!("{n} EUR"),
             _ => self.about().2.to_string(),
@@ -104,6 +107,7 @@ impl SettingName {
             SettingName::Indemnity => "flat recovery indemnity per invoice (40 EUR in France, Code de commerce L441-10 and D441-5), claimed once per invoice: on its first action after the due date",
             SettingName::PauseDisputed => "pause disputed invoices",
             SettingName::MessagesOnBusinessDays => "e-mails and text messages wait for a business day of the `calendar` too, like calls and letters",
+            SettingName::PaymentDeadline => "the new deadline a letter or e-mail gives the customer, counted from the day of the plan: the templates' `deadline`",
         }
     }
 
@@ -238,6 +242,18 @@ impl Resolver<'_> {
                     ))
                 }
             },
+            (SettingName::PaymentDeadline, LiteralKind::Duration { .. }) => {
+                let days = self.days(value, "a payment deadline")?;
+                if days > 365 {
+                    return Err(self.out_of_range(
+                        "payment deadline",
+                        value.span,
+                        "at most 365 days",
+                        None,
+                    ));
+                }
+                settings.payment_deadline_days = u32::try_from(days).unwrap_or(u32::MAX);
+            }
             (SettingName::PauseDisputed, LiteralKind::Bool(b)) => settings.pause_disputed = *b,
             (SettingName::MessagesOnBusinessDays, LiteralKind::Bool(b)) => {
                 settings.messages_on_business_days = *b
@@ -249,7 +265,8 @@ impl Resolver<'_> {
                 | SettingName::Indemnity
                 | SettingName::InterestRate
                 | SettingName::PauseDisputed
-                | SettingName::MessagesOnBusinessDays,
+                | SettingName::MessagesOnBusinessDays
+                | SettingName::PaymentDeadline,
                 _,
             ) => return Err(self.invalid_setting(key, value.span, None)),
         }
