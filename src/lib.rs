@@ -69,7 +69,7 @@ mod words;
 pub use check::{check, CheckError, Checked, Fix, PolicyError};
 pub use data::RunData;
 pub use eval::{
-    Action, CustomerIdx, Decision, DeferredBy, Explanation, InvoiceIdx, InvoiceLine, Plan,
+    Action, CustomerIdx, Decision, DeferredBy, Expired, Explanation, InvoiceIdx, InvoiceLine, Plan,
     RuleExplanation, Status,
 };
 pub use policy::Policy;
@@ -103,5 +103,6 @@ pub fn explain(
     let run = eval::Run::new(policy, data);
     let index = *run.ledger.index.get(invoice_id)?;
     let state = eval::State::from_history(&run, data.history, date);
-    Some(eval::explain::explain(&run, &state, index, date))
+    let expired = eval::explain::expired_before(&run, data.history, index, date);
+    Some(eval::explain::explain(&run, &state, index, date, &expired))
 }

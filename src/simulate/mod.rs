@@ -113,11 +113,11 @@ pub fn replay<'a>(
         summary.add(&day);
         on_day(day);
     };
-    match options.engine {
+    let expired = match options.engine {
         Engine::EventDriven => events::run(&run, &start, range, options.threads, &mut sink),
         Engine::EveryDay => reference::run(&run, &start, range, &mut sink),
-    }
-    summary.finish()
+    };
+    summary.finish(&expired)
 }
 
 /// Replays every day of `range` and keeps every action.

@@ -43,6 +43,10 @@ pub struct Summary {
     pub crossed_payment: usize,
     /// The first ten of them.
     pub crossed_examples: Vec<Crossed>,
+    /// Steps the cooldown deferred that were no longer due when it ended
+    /// (their window closed, or a later step became due) on an invoice
+    /// still open: reminders lost to the cooldown. Per step in `steps`.
+    pub expired_while_deferred: usize,
     /// Invoices open at the end, by their last step (`none` if no step fired).
     pub open_at_end: usize,
     /// Per last step (`none` if no step fired): invoices open at the end.
@@ -98,6 +102,9 @@ pub struct StepFigures {
     pub action: String,
     /// Invoices it fired for.
     pub invoices: usize,
+    /// Times it was due, deferred by the cooldown, and no longer due when
+    /// the cooldown ended (the invoice still open).
+    pub expired_while_deferred: usize,
 }
 
 /// An action followed by the invoice's payment within three days.
@@ -273,8 +280,16 @@ impl<'r, 'a> SummaryBuilder<'r, 'a> {
         }
     }
 
-    pub fn finish(self) -> Summary {
+    /// The summary, with the steps that expired while the cooldown
+    /// deferred them.
+    pub fn finish(self, expired: &[crate::eval::deferral::Expired]) -> Summary {
         let (policy, ledger) = (self.run.policy, &self.run.ledger);
+        let mut expired_by_rule: IdxVec<RuleIdx, usize> = IdxVec::filled(0, policy.rules.len());
+        for e in expired {
+            if let Some(n) = expired_by_rule.get_mut(e.rule) {
+                *n += 1;
+            }
+        }
         let business = business_days(policy.settings.calendar, self.from, self.to);
         let mut by_kind = BTreeMap::new();
         for kind in ActionKind::ALL {
@@ -319,10 +334,12 @@ impl<'r, 'a> SummaryBuilder<'r, 'a> {
             .rules
             .iter()
             .zip(self.reached.iter())
-            .map(|(r, set)| StepFigures {
+            .zip(expired_by_rule.iter())
+            .map(|((r, set), expired)| StepFigures {
                 rule: r.name.clone(),
                 action: r.action.kind.to_string(),
                 invoices: set.iter().filter(|b| **b).count(),
+                expired_while_deferred: *expired,
             })
             .collect();
         let mut open_at_end = 0;
@@ -350,6 +367,7 @@ impl<'r, 'a> SummaryBuilder<'r, 'a> {
             steps,
             crossed_payment: self.crossed,
             crossed_examples: self.crossed_examples,
+            expired_while_deferred: expired.len(),
             open_at_end,
             open_by_last_step,
             context: context(ledger, self.from, self.to),

@@ -46,15 +46,26 @@ pub(crate) fn table(s: &Summary) -> String {
     }
     let _ = writeln!(out, "Actions by month\n{t}\n");
 
-    let mut t = super::table(&["step", "action", "invoices reaching it"]);
+    let mut t = super::table(&[
+        "step",
+        "action",
+        "invoices reaching it",
+        "expired while deferred",
+    ]);
     for step in &s.steps {
         t.add_row(vec![
             step.rule.clone(),
             step.action.clone(),
             step.invoices.to_string(),
+            step.expired_while_deferred.to_string(),
         ]);
     }
     let _ = writeln!(out, "Ladder\n{t}\n");
+    let _ = writeln!(
+        out,
+        "Steps expired while deferred by the cooldown (no longer due when it ended): {}",
+        s.expired_while_deferred
+    );
 
     let _ = writeln!(
         out,
