@@ -21,8 +21,8 @@ use crate::data::RunData;
 use crate::eval::{Action, Run, State};
 use crate::policy::Policy;
 
-pub use diff::{diff, Diff, InvoiceChange, KindChange};
-pub use indicators::{Indicators, AGE_BUCKETS};
+pub use diff::{diff, Diff, IndicatorChange, InvoiceChange, KindChange};
+pub use indicators::{Indicators, AGE_BUCKETS, NO_SEGMENT};
 pub use range::{DateRange, DateRangeError};
 pub use summary::{Context, Crossed, KindFigures, PaidLate, StepFigures, Summary};
 

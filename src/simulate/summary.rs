@@ -59,6 +59,10 @@ pub struct Summary {
     pub paid_late: BTreeMap<Currency, PaidLate>,
     /// Per currency, the credit team's indicators (README, "Indicators").
     pub indicators: BTreeMap<Currency, super::Indicators>,
+    /// The same per value of the `segment` attribute, when the policy
+    /// declares it (invoices without one under `(none)`).
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub indicators_by_segment: BTreeMap<String, BTreeMap<Currency, super::Indicators>>,
 }
 
 /// The penalties the law gives on invoices paid late (L441-10, D441-5),
@@ -357,6 +361,7 @@ impl<'r, 'a> SummaryBuilder<'r, 'a> {
         Summary {
             paid_late,
             indicators: super::indicators::indicators(ledger, self.from, self.to),
+            indicators_by_segment: super::indicators::by_segment(self.run, self.from, self.to),
             from: self.from,
             to: self.to,
             invoices: ledger.invoices.len(),

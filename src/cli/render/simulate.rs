@@ -101,7 +101,12 @@ pub(crate) fn table(s: &Summary) -> String {
     let pct = |d: Option<rust_decimal::Decimal>| {
         d.map_or_else(|| "n/a".to_string(), |d| format!("{d:.2}%"))
     };
-    for (currency, i) in &s.indicators {
+    let segments = s.indicators_by_segment.iter().flat_map(|(segment, by)| {
+        by.iter()
+            .map(move |(currency, i)| (format!("{currency}, segment {segment}"), i))
+    });
+    let all = s.indicators.iter().map(|(c, i)| (c.to_string(), i));
+    for (currency, i) in all.chain(segments) {
         let _ = writeln!(
             out,
             "Indicators ({currency}): disputed {} of {} invoices issued ({}, {} of their value); recovered {} of invoiced, {} of due; CEI {}; average days late counting unpaid {}",
