@@ -54,16 +54,41 @@ fn indicators_match_a_hand_computation() {
 /// The fixture above, with A and B in segment `key`, C in `small` and D
 /// without a segment.
 fn segmented(p: &dunning::Policy) -> (Vec<dunning::data::Invoice>, Vec<dunning::data::Payment>) {
-    let mut a = invoice(p, "A", "C1", "2025-02-01", "2025-03-03", "1000", &[("segment", "key")]);
+    let mut a = invoice(
+        p,
+        "A",
+        "C1",
+        "2025-02-01",
+        "2025-03-03",
+        "1000",
+        &[("segment", "key")],
+    );
     a.paid_date = Some(date("2025-03-13"));
-    let mut b = invoice(p, "B", "C2", "2025-03-05", "2025-03-10", "500", &[("segment", "key")]);
+    let mut b = invoice(
+        p,
+        "B",
+        "C2",
+        "2025-03-05",
+        "2025-03-10",
+        "500",
+        &[("segment", "key")],
+    );
     b.disputed = true;
-    let c = invoice(p, "C", "C3", "2025-03-10", "2025-04-09", "2000", &[("segment", "small")]);
+    let c = invoice(
+        p,
+        "C",
+        "C3",
+        "2025-03-10",
+        "2025-04-09",
+        "2000",
+        &[("segment", "small")],
+    );
     let d = invoice(p, "D", "C4", "2025-01-01", "2025-01-31", "300", &[]);
     (vec![a, b, c, d], vec![payment("C", "2025-03-20", "500")])
 }
 
-const SEGMENTED: &str = "attribute segment in [key, small]\nrule mail: when overdue >= 1d then email\n";
+const SEGMENTED: &str =
+    "attribute segment in [key, small]\nrule mail: when overdue >= 1d then email\n";
 
 #[test]
 fn indicators_per_segment_match_a_hand_computation() {
@@ -93,7 +118,10 @@ fn indicators_per_segment_match_a_hand_computation() {
     assert_eq!(key.recovery_due_percent, Some(dec("66.67")));
     // Start 1,000 (A) + sales 500 − end 500 (B), over 1,500 − nothing not yet due.
     assert_eq!(key.cei_percent, Some(dec("66.67")));
-    assert_eq!(key.aged, [dec("0"), dec("500"), dec("0"), dec("0"), dec("0")]);
+    assert_eq!(
+        key.aged,
+        [dec("0"), dec("500"), dec("0"), dec("0"), dec("0")]
+    );
     assert_eq!(key.average_days_late_with_unpaid, Some(dec("15.50")));
     // small: C, 500 of 2,000 paid, due after the range.
     let small = seg("small");
@@ -103,13 +131,19 @@ fn indicators_per_segment_match_a_hand_computation() {
     assert_eq!(small.recovery_due_percent, None);
     // Start 0 + sales 2,000 − end 1,500, over 2,000 − 1,500 not yet due.
     assert_eq!(small.cei_percent, Some(dec("100.00")));
-    assert_eq!(small.aged, [dec("1500"), dec("0"), dec("0"), dec("0"), dec("0")]);
+    assert_eq!(
+        small.aged,
+        [dec("1500"), dec("0"), dec("0"), dec("0"), dec("0")]
+    );
     assert_eq!(small.average_days_late_with_unpaid, None);
     // No segment: D, unpaid since January, 59 days late at the end.
     let none = seg("(none)");
     assert_eq!((none.issued, none.dispute_rate_percent), (0, None));
     assert_eq!(none.cei_percent, Some(dec("0.00")));
-    assert_eq!(none.aged, [dec("0"), dec("0"), dec("300"), dec("0"), dec("0")]);
+    assert_eq!(
+        none.aged,
+        [dec("0"), dec("0"), dec("300"), dec("0"), dec("0")]
+    );
     // The segments add up to the currency's figures.
     let all = &summary.indicators[&eur];
     assert_eq!(all.issued, key.issued + small.issued + none.issued);
@@ -121,7 +155,15 @@ fn indicators_per_segment_match_a_hand_computation() {
 #[test]
 fn without_a_segment_attribute_there_are_no_segment_indicators() {
     let p = policy("rule mail: when overdue >= 1d then email\n");
-    let invoices = vec![invoice(&p, "A", "C1", "2025-02-01", "2025-03-03", "1000", &[])];
+    let invoices = vec![invoice(
+        &p,
+        "A",
+        "C1",
+        "2025-02-01",
+        "2025-03-03",
+        "1000",
+        &[],
+    )];
     let summary = dunning::replay(
         &p,
         RunData::new(&invoices),
@@ -160,7 +202,10 @@ fn diff_shows_each_indicator_before_and_after() {
         Some((Some(dec("300")), Some(dec("300")), Some(dec("0"))))
     );
     // Penalties: only the new policy sets them; A was paid late.
-    assert_eq!(row(None, "invoices paid late"), Some((None, Some(dec("1")), None)));
+    assert_eq!(
+        row(None, "invoices paid late"),
+        Some((None, Some(dec("1")), None))
+    );
     assert_eq!(
         row(None, "penalties owed: indemnities"),
         Some((None, Some(dec("40")), None))

@@ -78,8 +78,14 @@ pub struct PaidLate {
     /// Invoices whose interest the rate tables could not give (a late day
     /// outside them): not in `interest`.
     pub interest_unknown: usize,
-    /// The indemnities, once per professional invoice.
+    /// The indemnities in this currency (the policy's `indemnity`
+    /// currency), once per professional invoice paid late whatever the
+    /// invoice's currency: the law fixes it at 40 EUR (D441-5), also on an
+    /// invoice in dollars, and it is never converted.
     pub indemnity: Decimal,
+    /// Of those indemnities, how many are on invoices in another currency
+    /// (counted under their own currency in `invoices`).
+    pub indemnity_other_currencies: usize,
 }
 
 /// The volume and workload of one kind of action.
@@ -412,8 +418,12 @@ impl<'r, 'a> SummaryBuilder<'r, 'a> {
                     Err(_) => figures.interest_unknown += 1,
                 }
             }
-            if let Some(m) = settings.indemnity.filter(|m| m.currency == inv.currency) {
-                figures.indemnity += m.amount;
+            if let Some(m) = settings.indemnity {
+                let own = out.entry(m.currency).or_default();
+                own.indemnity += m.amount;
+                if m.currency != inv.currency {
+                    own.indemnity_other_currencies += 1;
+                }
             }
         }
         out

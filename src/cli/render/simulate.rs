@@ -139,9 +139,14 @@ pub(crate) fn table(s: &Summary) -> String {
         } else {
             String::new()
         };
+        let other = match p.indemnity_other_currencies {
+            0 => String::new(),
+            1 => " (1 on an invoice in another currency)".to_string(),
+            n => format!(" ({n} on invoices in other currencies)"),
+        };
         let _ = writeln!(
             out,
-            "Penalties owed on invoices paid late in the range ({currency}): {} invoice{}, interest {:.2}{unknown}, indemnities {:.2}",
+            "Penalties owed on invoices paid late in the range ({currency}): {} invoice{}, interest {:.2}{unknown}, indemnities {:.2}{other}",
             p.invoices,
             if p.invoices == 1 { "" } else { "s" },
             p.interest,
