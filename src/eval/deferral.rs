@@ -9,13 +9,14 @@
 //! invoice on every day its decision can change, so it sees the same
 //! sequence of distinct decisions as the every-day engine.
 
+use std::collections::HashMap;
+
 use chrono::NaiveDate;
 use serde::Serialize;
 
 use super::decide::{Decision, DeferredBy};
 use super::ledger::{InvoiceIdx, Status};
 use super::Run;
-use crate::idx::IdxVec;
 use crate::policy::RuleIdx;
 
 /// A step deferred by the cooldown that expired before it could fire.
@@ -33,17 +34,17 @@ pub struct Expired {
     pub expired_on: NaiveDate,
 }
 
-/// Per invoice, the step the cooldown holds back, since when.
-#[derive(Clone, Debug)]
+/// Per invoice, the step the cooldown holds back, since when. A map: few
+/// invoices wait at a time, and each shard of a replay of a million
+/// invoices keeps one.
+#[derive(Clone, Debug, Default)]
 pub(crate) struct Deferrals {
-    pending: IdxVec<InvoiceIdx, Option<(RuleIdx, NaiveDate)>>,
+    pending: HashMap<InvoiceIdx, (RuleIdx, NaiveDate)>,
 }
 
 impl Deferrals {
-    pub fn new(invoices: usize) -> Self {
-        Deferrals {
-            pending: IdxVec::filled(None, invoices),
-        }
+    pub fn new() -> Self {
+        Deferrals::default()
     }
 
     /// The decision for `invoice` on `day`, after those of the days before
@@ -55,10 +56,10 @@ impl Deferrals {
         day: NaiveDate,
         decision: &Decision,
     ) -> Option<Expired> {
-        let pending = self.pending[invoice];
+        let pending = self.pending.get(&invoice).copied();
         // Paid (or not open for another reason): not lost, settled.
         if !matches!(run.ledger.status(invoice, day), Status::Open(_)) {
-            self.pending[invoice] = None;
+            self.pending.remove(&invoice);
             return None;
         }
         let (next, still) = match *decision {
@@ -78,7 +79,10 @@ impl Deferrals {
             Decision::Nothing => (None, None),
             Decision::NotOpen(_) => (None, None),
         };
-        self.pending[invoice] = next;
+        match next {
+            Some(p) => self.pending.insert(invoice, p),
+            None => self.pending.remove(&invoice),
+        };
         match (pending, decision) {
             (Some(_), Decision::Paused { .. } | Decision::BelowMinimum { .. }) => None,
             (Some((rule, since)), _) if still != Some(rule) => Some(Expired {

@@ -82,7 +82,7 @@ pub(crate) fn expired_before(
         .collect();
     later.sort_by_key(|e| e.date);
     let mut later = later.into_iter().peekable();
-    let mut deferrals = Deferrals::new(run.ledger.invoices.len());
+    let mut deferrals = Deferrals::new();
     let mut out = Vec::new();
     let mut day = start;
     while day < date {

@@ -254,7 +254,7 @@ impl<'a> Replay<'_, 'a> {
     ) -> Vec<Expired> {
         let ledger = &self.run.ledger;
         let mut state = start.clone();
-        let mut deferrals = Deferrals::new(ledger.invoices.len());
+        let mut deferrals = Deferrals::new();
         let mut expired = Vec::new();
         let mut buckets: Vec<Vec<InvoiceIdx>> = vec![Vec::new(); self.range.len()];
         let mut wake: IdxVec<InvoiceIdx, u32> = IdxVec::filled(NEVER, ledger.invoices.len());

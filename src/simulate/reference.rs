@@ -22,7 +22,7 @@ pub(super) fn run<'a>(
 ) -> Vec<Expired> {
     let consolidator = Consolidator::new(run);
     let mut state = start.clone();
-    let mut deferrals = Deferrals::new(run.ledger.invoices.len());
+    let mut deferrals = Deferrals::new();
     let mut expired = Vec::new();
     for day in range.days() {
         let decisions: Vec<Decision> = (0..run.ledger.invoices.len())
