@@ -7,8 +7,8 @@
 //! | stage | function | takes | gives |
 //! | --- | --- | --- | --- |
 //! | syntax | [`parse`] | the text of a `.dunning` file | [`Parsed`]: the [`ast`] of what parsed, a [`SyntaxError`] per statement that did not |
-//! | format | [`format()`] | [`Parsed`] | the canonical text, or a [`FormatError`] |
-//! | reparse | [`reparse`] | the previous [`Parsed`], the edited text | what [`parse`] gives, reusing the statements the edit left alone |
+//! | format | [`format()`], [`format_reusing`] | [`Parsed`] (and the parse of an earlier canonical text) | the canonical text (parsed), or a [`FormatError`] |
+//! | reparse | [`reparse`], [`reparse_owned`] | the previous [`Parsed`], the edited text | what [`parse`] gives, reusing the statements the edit left alone |
 //! | check | [`check`] | [`Parsed`] | [`Checked`]: the [`Policy`] if nothing is wrong, and every [`PolicyError`] |
 //! | data | [`data::load_invoices`], … ([`data::load_invoices_with`] and the other `_with` loaders for exports read through a [`data::Profile`]; [`data::inspect`] guesses one) | files, and the policy (for its attributes) | invoices, payments, account events, history: a [`RunData`] |
 //! | plan | [`plan`] | [`Policy`], [`RunData`], a day | [`Plan`]: that day's [`Action`]s |
@@ -82,7 +82,9 @@ pub use source::{
     input_name, max_file_bytes, read_input, set_max_file_bytes, SourceFile, DEFAULT_MAX_FILE_BYTES,
 };
 pub use span::{LineIndex, Span};
-pub use syntax::{ast, format, parse, reparse, FormatError, Parsed, SyntaxError};
+pub use syntax::{
+    ast, format, format_reusing, parse, reparse, reparse_owned, FormatError, Parsed, SyntaxError,
+};
 
 /// The action plan for one day (SPEC section 4). The history of `data` is
 /// what was already done (entries dated after `date` are ignored).

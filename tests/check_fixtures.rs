@@ -144,8 +144,8 @@ fn every_code_is_documented_in_the_readme() {
         .expect("README.md exists");
     for code in CODES.iter().chain(dunning::codes::DATA) {
         assert!(
-            doc.contains(&format!("`{}`", code.code)),
-            "README.md does not list `{}`",
+            doc.contains(&format!("| <a id=\"{}\"></a>`{}` |", code.anchor(), code.code)),
+            "README.md does not list `{}` in a row of its own, with its anchor (the row its url() links to)",
             code.code
         );
     }

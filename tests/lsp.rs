@@ -261,6 +261,84 @@ fn a_session_of_diagnostics_fixes_completion_hover_formatting_and_rename() {
     assert_eq!(status.code(), Some(0));
 }
 
+/// `since NAME` names a rule as `fired NAME` does: hover shows the rule,
+/// completion offers the rule names, references and rename include it.
+#[test]
+fn since_references_a_rule_like_fired() {
+    const SINCE: &str = "\
+rule notice: when overdue >= 30d then formal_notice
+rule court: when since notice >= 15d and fired notice then legal
+";
+    let (mut client, _) = Client::start(BINARY);
+    client.open(SINCE);
+    assert_eq!(client.diagnostics(), json!([]));
+    let hover = client.at("textDocument/hover", 1, 25);
+    insta::assert_snapshot!(
+        "hover_on_since",
+        hover["result"]["contents"]["value"].as_str().unwrap()
+    );
+    let references = client.at("textDocument/references", 1, 25);
+    insta::assert_yaml_snapshot!("references_from_since", references["result"]);
+    let definition = client.at("textDocument/definition", 1, 25);
+    assert_eq!(definition["result"]["range"], range_json([0, 5, 0, 11]));
+    let rename = client.request(
+        "textDocument/rename",
+        json!({
+            "textDocument": { "uri": URI },
+            "position": { "line": 1, "character": 25 },
+            "newName": "mise_en_demeure",
+        }),
+    );
+    insta::assert_snapshot!(
+        "rename_from_since",
+        apply(SINCE, &rename["result"]["changes"][URI])
+    );
+    client.change([2, 0, 2, 0], "rule x: when since ");
+    let completion = client.at("textDocument/completion", 2, 19);
+    assert_eq!(
+        labels(&completion),
+        ["notice (rule, step 1)", "court (rule, step 2)"],
+        "{completion}"
+    );
+    assert_eq!(client.stop().code(), Some(0));
+}
+
+/// Each formatting reuses the last one's result to check itself: after
+/// edits (and a refusal in between), it is still the `fmt` layout of the
+/// text as it is now.
+#[test]
+fn formatting_after_edits_is_the_layout_of_the_current_text() {
+    let (mut client, _) = Client::start(BINARY);
+    let mut text =
+        "set   cooldown=7d\nrule a:when overdue>=1d then email\nwhen overdue>=9d\n  then call\n"
+            .to_string();
+    client.open(&text);
+    let format = |client: &mut Client| {
+        client.request(
+            "textDocument/formatting",
+            json!({ "textDocument": { "uri": URI }, "options": { "tabSize": 4, "insertSpaces": true } }),
+        )
+    };
+    for (range, with) in [
+        ([1, 23, 1, 23], "5"),
+        ([0, 0, 0, 0], "rule x: when => email\n"),
+        ([0, 0, 1, 0], "# head\n"),
+        ([4, 0, 4, 0], "  and amount>5 EUR\n"),
+    ] {
+        client.change(range, with);
+        text = apply(
+            &text,
+            &json!([{ "range": range_json(range), "newText": with }]),
+        );
+        let answer = format(&mut client);
+        match dunning::format(&dunning::parse(&text)) {
+            Ok(formatted) => assert_eq!(answer["result"][0]["newText"], json!(formatted), "{text}"),
+            Err(_) => assert_eq!(answer["error"]["code"], json!(-32803), "{answer}"),
+        }
+    }
+    assert_eq!(client.stop().code(), Some(0));
+}
+
 /// Columns are UTF-16 code units: a name after `é` (one unit, two bytes)
 /// and `𝄞` (two units, four bytes) is found where the client says.
 #[test]

@@ -31,6 +31,7 @@ const SNIPPETS: &[&str] = &[
     "𝄞",
     "\n",
     "\r\n",
+    "\r",
     "rule x: when ",
     "rule x: when overdue > 1d then call\n",
     "[",
@@ -74,18 +75,27 @@ const METHODS: &[&str] = &[
     "textDocument/rename",
 ];
 
-/// The protocol position of a byte offset: line, and UTF-16 column.
+/// The protocol position of a byte offset: line, and UTF-16 column. Lines
+/// end at `\n`, `\r\n` or a lone `\r`.
 fn position(text: &str, offset: usize) -> (u32, u32) {
     let before = &text[..offset];
-    let line = before.matches('\n').count();
-    let start = before.rfind('\n').map_or(0, |i| i + 1);
+    let breaks = before
+        .char_indices()
+        .filter(|&(i, c)| c == '\n' || (c == '\r' && !text[i + 1..].starts_with('\n')));
+    let (line, start) = breaks.fold((0, 0), |(n, _), (i, _)| (n + 1, i + 1));
     (line as u32, before[start..].encode_utf16().count() as u32)
+}
+
+/// Whether a protocol position can name byte offset `at`: a char boundary,
+/// not between the `\r` and `\n` of a line break.
+fn nameable(text: &str, at: usize) -> bool {
+    text.is_char_boundary(at) && !(text[..at].ends_with('\r') && text[at..].starts_with('\n'))
 }
 
 /// A char boundary of `text`, at random.
 fn boundary(rng: &mut ChaCha8Rng, text: &str) -> usize {
     let mut at = rng.random_range(0..=text.len());
-    while !text.is_char_boundary(at) {
+    while !nameable(text, at) {
         at -= 1;
     }
     at
@@ -103,7 +113,7 @@ fn fuzz(seed: u64, policy: &str, edits: usize) {
         let mut end = start;
         if rng.random_bool(0.5) {
             end = (start + rng.random_range(0..24)).min(text.len());
-            while !text.is_char_boundary(end) {
+            while !nameable(&text, end) {
                 end += 1;
             }
         }

@@ -448,7 +448,7 @@ fn hint(text: &str, pos: usize, found: &str, positives: &[Rule]) -> Option<Strin
     let rest = text.get(pos..).unwrap_or("");
     let before = text.get(..pos).unwrap_or("");
     let before_trim = before.trim_end();
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let line_start = before.rfind(['\n', '\r']).map_or(0, |i| i + 1);
     let line_before = &before[line_start..];
     let wants = |r: Rule| positives.contains(&r);
     let word: &str = {

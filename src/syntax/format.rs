@@ -29,17 +29,27 @@ pub enum FormatError {
 /// The policy in the canonical layout, refusing to return text that does
 /// not parse back to the same policy with the same comments.
 pub fn format(parsed: &Parsed) -> Result<String, FormatError> {
+    // The canonical text parsed back reusing the statements already in
+    // their canonical layout: an editor formats a formatted file on every save.
+    format_reusing(parsed, parsed).map(|again| again.source)
+}
+
+/// [`format()`], giving the canonical text parsed; the check that it parses
+/// back to the same policy reuses the statements of `canonical`, the parse
+/// of an earlier canonical text (an earlier result), as [`reparse`](super::reparse)
+/// does. A language server formats each version of a file it is sent: with
+/// the last version's result, only the statements edited since are parsed
+/// again, however far the file is from the canonical layout.
+pub fn format_reusing(parsed: &Parsed, canonical: &Parsed) -> Result<Parsed, FormatError> {
     if !parsed.is_ok() {
         return Err(FormatError::Syntax(parsed.errors.clone()));
     }
     let formatted = parsed.ast.to_string();
-    // The same as `parse(&formatted)`, reusing the statements already in
-    // their canonical layout: an editor formats a formatted file on every save.
-    let again = super::reparse(parsed, &formatted);
+    let again = super::reparse(canonical, &formatted);
     if !again.is_ok() || again.ast != parsed.ast {
         return Err(FormatError::NotPreserved);
     }
-    Ok(formatted)
+    Ok(again)
 }
 
 /// The canonical layout of the tree, whatever made it.
@@ -347,4 +357,33 @@ pub(crate) fn is_keyword(word: &str) -> bool {
             | "or"
             | "not"
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::syntax::parse;
+
+    /// Reusing an earlier canonical parse gives what `format` gives, the
+    /// text and its parse, after an edit anywhere.
+    #[test]
+    fn formatting_reusing_an_earlier_result_is_formatting() {
+        let messy = "set   cooldown=7d\nwhen overdue>1d then email # a\n\n\
+                     rule b :  when overdue >= 15d and amount>5 EUR then call\n";
+        let first = format_reusing(&parse(messy), &parse(messy)).unwrap();
+        assert_eq!(first.source(), format(&parse(messy)).unwrap());
+        let edited = messy.replace("15d", "20d").replace("# a", "# b");
+        let again = format_reusing(&parse(&edited), &first).unwrap();
+        assert_eq!(again.source(), format(&parse(&edited)).unwrap());
+        assert_eq!(again.ast, parse(again.source()).ast);
+        assert!(
+            again.source().contains("overdue >= 20d"),
+            "{}",
+            again.source()
+        );
+        assert!(matches!(
+            format_reusing(&parse("when overdue => 1d then email"), &first),
+            Err(FormatError::Syntax(_))
+        ));
+    }
 }

@@ -10,8 +10,8 @@ mod reparse;
 mod split;
 
 pub use error::SyntaxError;
-pub use format::{format, FormatError};
-pub use reparse::reparse;
+pub use format::{format, format_reusing, FormatError};
+pub use reparse::{reparse, reparse_owned};
 
 use ast::{Item, Policy};
 use parser::Rule;
@@ -156,7 +156,7 @@ fn finish(mut items: Vec<Item>, text: &str, errors: Vec<SyntaxError>, broken: Br
     for item in &mut items {
         if let Some(end) = previous_end {
             let between = text.get(end..item.span.start).unwrap_or("");
-            item.blank_line_before = between.matches('\n').count() >= 2;
+            item.blank_line_before = split::line_breaks(between) >= 2;
         }
         previous_end = Some(item.span.end);
     }

@@ -108,7 +108,7 @@ fn attach_trailing_comments(items: &mut Vec<Item>, file_text: &str) {
                 let between = file_text
                     .get(statement.span.end..comment.span.start)
                     .unwrap_or("\n");
-                if statement.trailing_comment.is_none() && !between.contains('\n') {
+                if statement.trailing_comment.is_none() && super::split::line_breaks(between) == 0 {
                     *span = span.to(comment.span);
                     statement.trailing_comment = Some(comment.clone());
                     continue;

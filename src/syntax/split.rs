@@ -3,7 +3,8 @@
 //!
 //! The cut follows the grammar's layout rule: a statement starts on a line
 //! that is not indented, and continues on the indented lines after it. A
-//! comment line or a blank line ends it.
+//! comment line or a blank line ends it. A line ends where the grammar's
+//! `NEWLINE` ends one: at `\n`, `\r\n`, or a `\r` on its own.
 
 use std::ops::Range;
 
@@ -14,7 +15,7 @@ pub(crate) fn statements(text: &str) -> Vec<Range<usize>> {
     let mut chunks: Vec<Range<usize>> = Vec::new();
     let mut current: Option<Range<usize>> = None;
     let mut start = 0;
-    for line in text.split_inclusive('\n') {
+    for line in lines(text) {
         let end = start + line.len();
         let content = line.trim_end_matches(['\n', '\r']);
         let trimmed = content.trim_start_matches([' ', '\t', '\u{FEFF}']);
@@ -34,6 +35,39 @@ pub(crate) fn statements(text: &str) -> Vec<Range<usize>> {
     }
     chunks.extend(current);
     chunks
+}
+
+/// The lines of `text`, each with its line break: a lone `\r` breaks a line
+/// for the grammar (pest's `NEWLINE`), so it must here too, or a statement
+/// cut out here would not parse as it does in the whole file.
+fn lines(text: &str) -> impl Iterator<Item = &str> {
+    let bytes = text.as_bytes();
+    let mut start = 0;
+    std::iter::from_fn(move || {
+        if start >= bytes.len() {
+            return None;
+        }
+        let end = match bytes[start..]
+            .iter()
+            .position(|&b| b == b'\n' || b == b'\r')
+        {
+            None => bytes.len(),
+            Some(i) if bytes[start + i] == b'\r' && bytes.get(start + i + 1) == Some(&b'\n') => {
+                start + i + 2
+            }
+            Some(i) => start + i + 1,
+        };
+        let line = &text[start..end];
+        start = end;
+        Some(line)
+    })
+}
+
+/// How many line breaks `text` holds, counted as the grammar counts them.
+pub(crate) fn line_breaks(text: &str) -> usize {
+    lines(text)
+        .filter(|line| line.ends_with(['\n', '\r']))
+        .count()
 }
 
 /// The error for a statement whose parentheses or `not`s nest deeper than
@@ -146,6 +180,18 @@ mod tests {
         assert_eq!(
             cut("when a then call\r\nwhen b then sms\r\n"),
             ["when a then call", "when b then sms"]
+        );
+    }
+
+    #[test]
+    fn a_lone_carriage_return_is_a_line_break() {
+        assert_eq!(
+            cut("\r# note\rwhen a then call\r  and b then sms\r\n\rset c = 1d"),
+            ["# note", "when a then call\r  and b then sms", "set c = 1d"]
+        );
+        assert_eq!(
+            lines("a\rb\r\nc\n\r").collect::<Vec<_>>(),
+            ["a\r", "b\r\n", "c\n", "\r"]
         );
     }
 

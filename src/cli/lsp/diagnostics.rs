@@ -10,7 +10,7 @@ use std::sync::mpsc;
 use lsp_server::{Message, Notification};
 use lsp_types::notification::{Notification as _, PublishDiagnostics};
 use lsp_types::{
-    CodeAction, CodeActionKind, CodeActionOrCommand, CodeActionParams, Diagnostic,
+    CodeAction, CodeActionKind, CodeActionOrCommand, CodeActionParams, CodeDescription, Diagnostic,
     DiagnosticRelatedInformation, DiagnosticSeverity, Location, NumberOrString,
     PublishDiagnosticsParams, Range, TextEdit, Uri, WorkspaceEdit,
 };
@@ -44,7 +44,7 @@ struct FixData {
 /// Checks documents as the jobs come, until the server drops the queue.
 /// Of several jobs queued for one document, only the last is done.
 pub(super) fn work(jobs: &mpsc::Receiver<Job>, published: &Published, publish: impl Fn(Message)) {
-    // The last parse of each document, reused by the next (`dunning::reparse`).
+    // The last parse of each document, taken by the next (`dunning::reparse_owned`).
     let mut parses: HashMap<String, dunning::Parsed> = HashMap::new();
     while let Ok(first) = jobs.recv() {
         let mut latest: Vec<Job> = Vec::new();
@@ -58,8 +58,8 @@ pub(super) fn work(jobs: &mpsc::Receiver<Job>, published: &Published, publish: i
         for job in latest {
             let (uri, version, diagnostics, found) = match job {
                 Job::Check { uri, version, text } => {
-                    let parsed = match parses.get(uri.as_str()) {
-                        Some(previous) => dunning::reparse(previous, &text),
+                    let parsed = match parses.remove(uri.as_str()) {
+                        Some(previous) => dunning::reparse_owned(previous, &text),
                         None => dunning::parse(&text),
                     };
                     let (diagnostics, found) = check(&uri, &parsed, text);
@@ -165,7 +165,13 @@ fn convert(
             DiagnosticSeverity::ERROR
         }),
         code: d.code().map(|c| NumberOrString::String(c.to_string())),
-        code_description: None,
+        // The code's documentation (its `--explain` text in the README),
+        // which clients open from the code.
+        code_description: d
+            .code()
+            .and_then(|c| dunning::codes::find(&c.to_string()))
+            .and_then(|doc| doc.url().parse().ok())
+            .map(|href| CodeDescription { href }),
         source: Some("dunning".into()),
         message,
         related_information: (!related.is_empty()).then_some(related),

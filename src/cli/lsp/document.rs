@@ -10,9 +10,13 @@ pub(super) struct Document {
     pub version: i32,
     pub text: Text,
     syntax: Option<Syntax>,
-    /// The last parse, of an older text: the next parse reuses its
-    /// statements that the edits left alone (`dunning::reparse`).
+    /// The last parse, of an older text: the next parse takes its
+    /// statements that the edits left alone (`dunning::reparse_owned`).
     stale: Option<dunning::Parsed>,
+    /// The parse of the text last formatted in the canonical layout: the
+    /// next formatting checks its result reusing its statements
+    /// (`dunning::format_reusing`).
+    pub canonical: Option<dunning::Parsed>,
 }
 
 /// The document parsed, and its names.
@@ -28,6 +32,7 @@ impl Document {
             text: Text::new(text),
             syntax: None,
             stale: None,
+            canonical: None,
         }
     }
 
@@ -44,7 +49,7 @@ impl Document {
         let stale = &mut self.stale;
         let syntax = self.syntax.get_or_insert_with(|| {
             let parsed = match stale.take() {
-                Some(previous) => dunning::reparse(&previous, self.text.as_str()),
+                Some(previous) => dunning::reparse_owned(previous, self.text.as_str()),
                 None => dunning::parse(self.text.as_str()),
             };
             let index = Index::new(&parsed.ast);

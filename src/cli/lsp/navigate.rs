@@ -14,13 +14,27 @@ use super::document::Document;
 use super::index::Role;
 
 /// The whole text in the canonical layout: no edit when it already is.
+/// The check of the result reuses the last formatting's (a 5,000-rule file
+/// far from the layout would be parsed whole again on every request).
 pub(super) fn format(doc: &mut Document) -> Result<Vec<TextEdit>, String> {
+    let canonical = doc.canonical.take();
     let (text, syntax) = doc.syntax();
-    let formatted = dunning::format(&syntax.parsed).map_err(|e| e.to_string())?;
-    if formatted == text.as_str() {
-        return Ok(Vec::new());
-    }
-    Ok(vec![TextEdit::new(text.whole(), formatted)])
+    let formatted =
+        match dunning::format_reusing(&syntax.parsed, canonical.as_ref().unwrap_or(&syntax.parsed))
+        {
+            Ok(formatted) => formatted,
+            Err(e) => {
+                doc.canonical = canonical;
+                return Err(e.to_string());
+            }
+        };
+    let edits = if formatted.source() == text.as_str() {
+        Vec::new()
+    } else {
+        vec![TextEdit::new(text.whole(), formatted.source().to_string())]
+    };
+    doc.canonical = Some(formatted);
+    Ok(edits)
 }
 
 /// The rule name at the cursor (where it is defined or used).

@@ -13,8 +13,14 @@ pub(super) struct Text {
 
 impl Text {
     pub(super) fn new(text: String) -> Text {
+        // A line ends at `\n`, `\r\n` or a lone `\r`, for the protocol as
+        // for the grammar.
+        let bytes = text.as_bytes();
         let starts = std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .chain(bytes.iter().enumerate().filter_map(|(i, &b)| {
+                let ends = b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n'));
+                ends.then_some(i + 1)
+            }))
             .collect();
         Text { text, starts }
     }
@@ -34,8 +40,8 @@ impl Text {
         let end = self
             .starts
             .get(at.line as usize + 1)
-            .map_or(self.text.len(), |next| next - 1);
-        let line = self.text[start..end].trim_end_matches('\r');
+            .map_or(self.text.len(), |&next| next);
+        let line = self.text[start..end].trim_end_matches(['\n', '\r']);
         let end = start + line.len();
         let mut units = 0u32;
         for (i, c) in line.char_indices() {
@@ -112,6 +118,17 @@ mod tests {
         assert_eq!(text.offset(Position::new(1, 99)), 10);
         assert_eq!(text.offset(Position::new(9, 0)), 16);
         assert_eq!(text.position(99), Position::new(2, 4));
+    }
+
+    #[test]
+    fn a_lone_carriage_return_ends_a_line() {
+        let text = Text::new("a\rbc\r\nd\r".to_string());
+        assert_eq!(text.position(2), Position::new(1, 0));
+        assert_eq!(text.position(6), Position::new(2, 0));
+        assert_eq!(text.position(8), Position::new(3, 0));
+        assert_eq!(text.offset(Position::new(0, 9)), 1);
+        assert_eq!(text.offset(Position::new(1, 9)), 4);
+        assert_eq!(text.offset(Position::new(2, 9)), 7);
     }
 
     #[test]
