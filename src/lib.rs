@@ -15,6 +15,7 @@
 //! | explain | [`explain`] | [`Policy`], [`RunData`], a day, an invoice | [`Explanation`] |
 //! | replay | [`replay`], [`simulate`] | [`Policy`], [`RunData`], a [`DateRange`] | each day's actions, a [`Summary`]; a [`Simulation`] |
 //! | diff | [`diff`] | two [`Simulation`]s | [`Diff`] |
+//! | ledger | [`ledger::run_day`] (feature `ledger`) | a [`ledger::Ledger`], [`Policy`], [`RunData`], a day | the day's [`Plan`], recorded in the ledger (once a day) |
 //! | output | [`output`] | any of the above | JSON, the history CSV, diagnostics located in their file |
 //!
 //! A file on disk goes through [`SourceFile`]: [`SourceFile::read`], then
@@ -56,6 +57,8 @@ pub mod data;
 mod eval;
 pub mod generate;
 mod idx;
+#[cfg(feature = "ledger")]
+pub mod ledger;
 pub mod money;
 pub mod output;
 pub mod penalty;

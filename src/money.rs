@@ -81,6 +81,13 @@ impl fmt::Display for Money {
 /// invoice, far below where decimal arithmetic could overflow.
 pub const MAX_AMOUNT: Decimal = Decimal::from_parts(2_808_348_672, 232_830_643, 0, false, 0); // 10^18
 
+/// The largest total the amounts of one file may reach: a million invoices
+/// of `MAX_AMOUNT`. Below it every sum the tool makes is exact: totals and
+/// balances (at most 10^24), a total × the days of a range (3,661), the
+/// interest of every invoice summed (at most about 10^24 × 1.05 × 10,000
+/// years), all under the 7.9 × 10^28 a decimal holds.
+pub const MAX_TOTAL: Decimal = Decimal::from_parts(2_701_131_776, 466_537_709, 54_210, false, 0); // 10^24
+
 /// Reads a plain decimal such as `1234.56`: digits, at most one dot, no
 /// sign, no exponent, no thousands separator.
 pub fn parse_decimal(text: &str) -> Option<Decimal> {
@@ -108,6 +115,14 @@ mod tests {
         assert!(Currency::parse("EUX").is_none());
         assert!(Currency::parse("eur").is_none());
         assert!(Currency::parse("EURO").is_none());
+    }
+
+    #[test]
+    fn max_total_is_ten_to_the_twenty_fourth() {
+        assert_eq!(
+            MAX_TOTAL,
+            Decimal::from_str("1000000000000000000000000").unwrap()
+        );
     }
 
     #[test]

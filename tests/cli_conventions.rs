@@ -65,6 +65,23 @@ fn man_page_is_roff_and_lists_the_commands() {
     }
 }
 
+/// Issue 11: a page per command, with its options.
+#[test]
+fn man_prints_a_command_page_and_refuses_an_unknown_command() {
+    let (code, out, err) = run(dunning().args(["man", "simulate"]));
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains(".TH dunning-simulate 1"), "{out}");
+    assert!(out.contains("dunning simulate"), "{out}");
+    assert!(out.contains("actions\\-out"), "{out}");
+    let (code, out, err) = run(dunning().args(["man", "nope"]));
+    assert_eq!(code, 2);
+    assert!(out.is_empty());
+    assert!(
+        err.contains("`nope` is not a command of dunning; the commands are `check`"),
+        "{err}"
+    );
+}
+
 #[test]
 fn check_explain_without_a_code_lists_every_code() {
     let (code, out, _) = run(dunning().args(["check", "--explain"]));

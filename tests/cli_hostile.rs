@@ -715,3 +715,101 @@ fn the_events_profile_and_rate_files_are_inputs_too() {
         );
     }
 }
+
+/// Issue 11, item 4: 20,000 invoices of 10^18 EUR at 100% interest, paid
+/// after 3,622 late days, give the exact total (each invoice's interest
+/// rounded to the cent, summed); an amount whose interest has more digits
+/// than an exact decimal holds is counted apart, never rounded or zero.
+#[test]
+fn the_largest_amounts_give_exact_penalties_or_say_why_not() {
+    let dir = tempfile::tempdir().unwrap();
+    let policy = "set interest_rate = 100%\nrule r: when overdue >= 1d then email template \"x\"\n";
+    std::fs::write(dir.path().join("p.dunning"), policy).unwrap();
+    let mut csv =
+        String::from("invoice_id,customer_id,issue_date,due_date,amount,currency,paid_date\n");
+    for i in 0..20_000 {
+        csv.push_str(&format!(
+            "I{i},C{},2015-01-01,2015-01-31,1000000000000000000,EUR,2024-12-31\n",
+            i % 100
+        ));
+    }
+    csv.push_str("J,C,2015-01-01,2015-01-31,999999999999999999.999999999,EUR,2024-12-31\n");
+    std::fs::write(dir.path().join("i.csv"), csv).unwrap();
+    let args = [
+        "simulate",
+        "p.dunning",
+        "--invoices",
+        "i.csv",
+        "--from",
+        "2015-01-01",
+        "--to",
+        "2024-12-31",
+        "--format",
+        "json",
+    ];
+    let (code, out, err) = run_in(dir.path(), &args, None);
+    assert_eq!(code, 0, "{err}");
+    let json: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let eur = &json["summary"]["paid_late"]["EUR"];
+    // 10^18 × 100% × 3622 / 365 = 9923287671232876712.33 (to the cent), × 20,000.
+    assert_eq!(eur["interest"], "198465753424657534246600.00");
+    assert_eq!(eur["invoices"], 20_001);
+    assert_eq!(eur["interest_too_large"], 1);
+    assert_eq!(eur["interest_unknown"], 0);
+
+    let text = [
+        "simulate",
+        "p.dunning",
+        "--invoices",
+        "i.csv",
+        "--from",
+        "2015-01-01",
+        "--to",
+        "2024-12-31",
+    ];
+    let (code, out, err) = run_in(dir.path(), &text, None);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("(1 too large to compute exactly)"), "{out}");
+}
+
+/// Issue 11, item 17: a file that cannot be written in full (the disk is
+/// full, or the file size limit is reached) is not left behind, nor is its
+/// temporary file, and the command exits 2 saying so. The limit is set by
+/// the shell (`ulimit -f`, with SIGXFSZ ignored so that the write fails
+/// with EFBIG rather than killing the process): no privilege needed.
+#[test]
+fn a_file_that_cannot_be_written_in_full_leaves_nothing_behind() {
+    let Ok(sh) = which_sh() else {
+        println!("skipped: no /bin/sh to set a file size limit");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let bin = assert_cmd::cargo::cargo_bin("dunning");
+    let script = format!(
+        "ulimit -f 8 && trap '' XFSZ && exec '{}' generate --invoices 2000 --out big.csv",
+        bin.display()
+    );
+    let out = Command::new(sh)
+        .arg("-c")
+        .arg(script)
+        .current_dir(dir.path())
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("big.csv"), "{err}");
+    let left: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(left.is_empty(), "left behind: {left:?}");
+}
+
+fn which_sh() -> Result<&'static str, ()> {
+    if Path::new("/bin/sh").exists() {
+        Ok("/bin/sh")
+    } else {
+        Err(())
+    }
+}

@@ -173,3 +173,61 @@ fn huge_numbers_in_json_and_yaml_are_errors() {
         assert!(result.is_err(), "{amount}");
     }
 }
+
+/// Issue 11, item 4: the amounts of a file are bounded in total (10^24),
+/// so that no sum of money (balances, totals per currency, interest) can
+/// overflow or lose a digit: a million invoices of 10^18 load, one more is
+/// refused at its row, naming the amount column.
+#[test]
+fn a_file_whose_amounts_total_past_ten_to_the_twenty_fourth_is_refused() {
+    let policy = dunning::check(&dunning::parse("when overdue > 15d then call\n"))
+        .policy
+        .unwrap();
+    let header = "invoice_id,customer_id,issue_date,due_date,amount,currency\n";
+    let rows = |n: usize| {
+        let mut csv = String::from(header);
+        for i in 0..n {
+            csv.push_str(&format!(
+                "I{i},C,2025-01-15,2025-02-14,1000000000000000000,EUR\n"
+            ));
+        }
+        csv
+    };
+    let at_bound = rows(1_000_000);
+    let invoices = data::read_invoices("i.csv", at_bound.as_bytes(), Format::Csv, &policy);
+    assert_eq!(invoices.map(|i| i.len()).ok(), Some(1_000_000));
+
+    let past = rows(1_000_001);
+    let err = data::read_invoices("i.csv", past.as_bytes(), Format::Csv, &policy).unwrap_err();
+    assert_eq!(err.total(), 1);
+    let e = &err.errors()[0];
+    assert_eq!(e.code(), "dunning::data::amount-too-large");
+    assert_eq!((e.line(), e.column()), (Some(1_000_002), Some("amount")));
+    assert!(e.to_string().contains("more than 10^24"), "{e}");
+
+    // Payments too: a million and one payments of 10^18 on one invoice.
+    let one = data::read_invoices("i.csv", rows(1).as_bytes(), Format::Csv, &policy).unwrap();
+    let mut payments = String::from("invoice_id,date,amount\n");
+    for _ in 0..1_000_001 {
+        payments.push_str("I0,2025-02-01,1000000000000000000\n");
+    }
+    let err = data::read_payments("p.csv", payments.as_bytes(), Format::Csv, &one).unwrap_err();
+    assert_eq!(err.total(), 1);
+    assert_eq!(err.errors()[0].line(), Some(1_000_002));
+}
+
+/// Issue 11, item 5: a JSON number is read from its text, as a CSV cell
+/// is: `89.90` stays `89.90` (not the double 89.9), 16 digits stay exact.
+#[test]
+fn json_numbers_are_read_as_written() {
+    let policy = policy();
+    for (written, read) in [
+        ("89.90", "89.90"),
+        ("1234567890123.4567", "1234567890123.4567"),
+    ] {
+        let json = GOOD_JSON.replace("100.5", written);
+        let invoices =
+            data::read_invoices("i.json", json.as_bytes(), Format::Json, &policy).unwrap();
+        assert_eq!(invoices[0].amount.to_string(), read);
+    }
+}

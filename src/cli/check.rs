@@ -117,7 +117,10 @@ fn explain(code: &str) -> Outcome {
 
 /// Every code, with its summary: what `--explain CODE` can describe.
 fn list_codes() -> Outcome {
-    let codes = dunning::codes::POLICY.iter().chain(dunning::codes::DATA);
+    let codes = dunning::codes::POLICY
+        .iter()
+        .chain(dunning::codes::DATA)
+        .chain(dunning::codes::LEDGER);
     let width = codes.clone().map(|c| c.code.len()).max().unwrap_or(0);
     for doc in codes {
         outln!("{:width$}  {}", doc.code, doc.summary);

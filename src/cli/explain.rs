@@ -13,8 +13,11 @@ pub(crate) struct Args {
     #[command(flatten)]
     data: load::DataArgs,
     /// What was already done: the CSV of earlier plans.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "ledger")]
     history: Option<PathBuf>,
+    /// What was already done, read from the ledger of `dunning run` (read only).
+    #[arg(long, value_name = "PATH")]
+    ledger: Option<PathBuf>,
     /// The day to explain (YYYY-MM-DD).
     #[arg(long, value_parser = super::load::date)]
     date: NaiveDate,
@@ -39,7 +42,10 @@ pub(crate) fn run(args: Args) -> Outcome {
     let result = (|| {
         load::one_stdin(&args.data.inputs(&args.policy))?;
         let policy = load::policy(&args.policy)?;
-        let inputs = load::Inputs::read(&policy, &args.data, args.history.as_deref())?;
+        let mut inputs = load::Inputs::read(&policy, &args.data, args.history.as_deref())?;
+        if let Some(path) = &args.ledger {
+            inputs.history_from_ledger(path)?;
+        }
         let data = inputs.run_data();
         let Some(explanation) = dunning::explain(&policy, data, args.date, &args.invoice) else {
             eprintln!(

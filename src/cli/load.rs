@@ -130,6 +130,17 @@ impl Inputs {
         })
     }
 
+    /// The history read from a ledger (read only) rather than a file.
+    pub(crate) fn history_from_ledger(&mut self, path: &Path) -> Result<(), Outcome> {
+        let ledger =
+            dunning::ledger::Ledger::open_read_only(path, std::time::Duration::from_secs(5))
+                .map_err(|e| super::run::failed(&e))?;
+        self.history = ledger
+            .history(&self.invoices)
+            .map_err(|e| super::run::failed(&e))?;
+        Ok(())
+    }
+
     /// The rows, as the library takes them.
     pub(crate) fn run_data(&self) -> RunData<'_, '_> {
         RunData::new(&self.invoices)

@@ -26,11 +26,13 @@ mod files;
 mod fmt;
 mod generate;
 mod inspect;
+mod ledger;
 mod load;
 mod lsp;
 mod output;
 mod plan;
 mod render;
+mod run;
 mod simulate;
 mod test;
 
@@ -105,6 +107,11 @@ enum Command {
     Fmt(fmt::Args),
     /// The actions for one day.
     Plan(plan::Args),
+    /// Every morning: plan the day from the ledger's history, record it and print it, in one
+    /// transaction.
+    Run(run::Args),
+    /// The ledger of `run`: its runs, an invoice's story, the history CSV, imports and renames.
+    Ledger(ledger::Args),
     /// Why each rule did or did not fire for one invoice on one day.
     Explain(explain::Args),
     /// Replay a range of days (a dry-run over past invoices) and summarize it.
@@ -125,8 +132,13 @@ enum Command {
         /// The shell.
         shell: clap_complete::Shell,
     },
-    /// Print the manual page (roff; `dunning man | man -l -`).
-    Man,
+    /// Print the manual page (roff; `dunning man | man -l -`), or a
+    /// command's (`dunning man check`).
+    Man {
+        /// The command whose page to print (`check`, `simulate`…); none for
+        /// the page of `dunning` itself.
+        command: Option<String>,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -166,6 +178,8 @@ pub(crate) fn run() -> ExitCode {
         Command::Check(args) => check::run(args),
         Command::Fmt(args) => fmt::run(args),
         Command::Plan(args) => plan::run(args),
+        Command::Run(args) => run::run(args),
+        Command::Ledger(args) => ledger::run(args),
         Command::Explain(args) => explain::run(args),
         Command::Simulate(args) => simulate::run(args),
         Command::Diff(args) => diff::run(args),
@@ -180,9 +194,35 @@ pub(crate) fn run() -> ExitCode {
                 .err()
                 .unwrap_or(Outcome::Ok)
         }
-        Command::Man => {
+        Command::Man { command } => {
+            let top = Cli::command();
+            let page = match command {
+                None => clap_mangen::Man::new(top),
+                Some(name) => match top.find_subcommand(&name) {
+                    Some(sub) => {
+                        let title = format!("dunning-{name}");
+                        let sub = sub
+                            .clone()
+                            .bin_name(format!("dunning {name}"))
+                            .version(VERSION);
+                        clap_mangen::Man::new(sub).title(title)
+                    }
+                    None => {
+                        let names: Vec<String> = top
+                            .get_subcommands()
+                            .map(|c| format!("`{}`", c.get_name()))
+                            .collect();
+                        eprintln!(
+                            "error: `{}` is not a command of dunning; the commands are {}",
+                            dunning::output::terminal_safe(&name),
+                            names.join(", ")
+                        );
+                        return Outcome::Failed.max(output::finish()).into();
+                    }
+                },
+            };
             let mut buf = Vec::new();
-            match clap_mangen::Man::new(Cli::command()).render(&mut buf) {
+            match page.render(&mut buf) {
                 Ok(()) => output::text(&String::from_utf8_lossy(&buf))
                     .err()
                     .unwrap_or(Outcome::Ok),

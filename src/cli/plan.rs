@@ -22,8 +22,11 @@ pub(crate) struct Args {
     #[command(flatten)]
     data: load::DataArgs,
     /// What was already done: the CSV of earlier plans, appended day after day.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "ledger")]
     history: Option<PathBuf>,
+    /// What was already done, read from the ledger of `dunning run` (read only).
+    #[arg(long, value_name = "PATH")]
+    ledger: Option<PathBuf>,
     /// The day to plan (YYYY-MM-DD).
     #[arg(long, value_parser = super::load::date)]
     date: NaiveDate,
@@ -42,15 +45,27 @@ pub(crate) fn run(args: Args) -> Outcome {
 fn plan(args: Args) -> Result<(), Outcome> {
     load::one_stdin(&args.data.inputs(&args.policy))?;
     let policy = load::policy(&args.policy)?;
-    let inputs = load::Inputs::read(&policy, &args.data, args.history.as_deref())?;
+    let mut inputs = load::Inputs::read(&policy, &args.data, args.history.as_deref())?;
+    if let Some(path) = &args.ledger {
+        inputs.history_from_ledger(path)?;
+    }
     let plan = dunning::plan(&policy, inputs.run_data(), args.date);
+    print(&policy, &plan, args.format)
+}
+
+/// Prints a plan in a format (`run` prints its day's the same way).
+pub(crate) fn print(
+    policy: &dunning::Policy,
+    plan: &dunning::Plan<'_>,
+    format: PlanFormat,
+) -> Result<(), Outcome> {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
-    let written = match args.format {
-        PlanFormat::Table => out.write_all(render::plan::table(&plan).as_bytes()),
-        PlanFormat::Json => out.write_all(dunning::output::json::plan(&plan).as_bytes()),
+    let written = match format {
+        PlanFormat::Table => out.write_all(render::plan::table(plan).as_bytes()),
+        PlanFormat::Json => out.write_all(dunning::output::json::plan(plan).as_bytes()),
         PlanFormat::Csv => dunning::output::csv::write_for(
-            &dunning::output::csv::attribute_columns(&policy),
+            &dunning::output::csv::attribute_columns(policy),
             &plan.actions,
             &mut out,
         ),

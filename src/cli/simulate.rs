@@ -37,6 +37,9 @@ pub(crate) struct Args {
     /// standard output, the summary then going to stderr.
     #[arg(long)]
     actions_out: Option<PathBuf>,
+    /// Start from what the ledger of `dunning run` records before --from (read only).
+    #[arg(long, value_name = "PATH")]
+    ledger: Option<PathBuf>,
 }
 
 /// A progress bar on stderr, shown only when stderr is a terminal and the
@@ -161,14 +164,18 @@ pub(crate) fn run(args: Args) -> Outcome {
     let result = (|| {
         let range = load::range(args.from, args.to)?;
         if let Some(out) = &args.actions_out {
-            super::output::refuse_overwriting(
-                &[("--actions-out", out)],
-                &args.data.inputs(&args.policy),
-            )?;
+            let mut inputs = args.data.inputs(&args.policy);
+            if let Some(ledger) = &args.ledger {
+                inputs.push(("--ledger", ledger.as_path()));
+            }
+            super::output::refuse_overwriting(&[("--actions-out", out)], &inputs)?;
         }
         load::one_stdin(&args.data.inputs(&args.policy))?;
         let policy = load::policy(&args.policy)?;
-        let inputs = load::Inputs::read(&policy, &args.data, None)?;
+        let mut inputs = load::Inputs::read(&policy, &args.data, None)?;
+        if let Some(path) = &args.ledger {
+            inputs.history_from_ledger(path)?;
+        }
         let mut spill = match args.format {
             SimulateFormat::Json => Some(spill()?),
             SimulateFormat::Table => None,

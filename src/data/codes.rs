@@ -166,12 +166,13 @@ for an empty cell. An object or a list cannot be read as a date, an amount or an
     },
     CodeDoc {
         code: "dunning::data::imprecise-number",
-        summary: "a JSON or YAML number has too many digits to be read exactly",
-        explanation: "Numbers in JSON and YAML are read as binary floating point, which holds 15 \
-significant decimal digits exactly. Money is exact in dunning, so a number with more digits is refused \
-rather than rounded. Write such a value as a string: it is then read digit for digit.",
-        example: "{\"amount\": 1234567890123.4567}",
-        fix: "{\"amount\": \"1234567890123.4567\"}",
+        summary: "a YAML number has too many digits to be read exactly",
+        explanation: "Numbers in YAML are read as binary floating point, which holds 15 significant \
+decimal digits exactly. Money is exact in dunning, so a number with more digits is refused rather than \
+rounded. Write such a value as a string: it is then read digit for digit. (A JSON number is read from \
+its text, digit for digit.)",
+        example: "amount: 1234567890123.4567",
+        fix: "amount: \"1234567890123.4567\"",
     },
     CodeDoc {
         code: "dunning::data::bad-text",
@@ -220,10 +221,11 @@ an error.",
     },
     CodeDoc {
         code: "dunning::data::amount-too-large",
-        summary: "an amount or number is above 10^18",
+        summary: "an amount or number is above 10^18, or the amounts of a file total more than 10^24",
         explanation: "Amounts and numbers are limited to 10^18, far above any real invoice and far below \
 where exact decimal arithmetic could overflow. A value this large is almost always a misplaced column \
-(an IBAN, a phone number) or a lost decimal point.",
+(an IBAN, a phone number) or a lost decimal point. The amounts of one file may add up to at most 10^24, \
+so that every sum of money (balances, totals per currency, interest over the years) stays exact.",
         example: "INV-1,C-042,2025-01-15,2025-02-14,76300060190000000000001,EUR",
         fix: "INV-1,C-042,2025-01-15,2025-02-14,1250.00,EUR",
     },
@@ -318,6 +320,15 @@ invoice date. Longer terms are accepted with one warning counting them and namin
         fix: "INV-1,C-042,2025-01-15,2025-03-16,12.50,EUR",
     },
     CodeDoc {
+        code: "dunning::data::currency-mismatch",
+        summary: "a payment's currency is not its invoice's",
+        explanation: "A payment file may have a `currency` column. A payment settles its invoice in the \
+invoice's currency: a payment in another currency would lower the open amount by a number of other units \
+(100 USD settling 100 EUR). Record the amount the accounts credited to the invoice, in its currency.",
+        example: "invoice_id,date,amount,currency\nINV-1,2025-03-01,100.00,USD",
+        fix: "invoice_id,date,amount,currency\nINV-1,2025-03-01,92.40,EUR",
+    },
+    CodeDoc {
         code: "dunning::data::customer-mismatch",
         summary: "a history row gives an invoice another customer than the invoice file",
         explanation: "Each history row repeats the invoice's customer, as the plan wrote it. When it \
@@ -402,6 +413,7 @@ mod tests {
                 help: s(),
             },
             Problem::UnclosedQuote,
+            Problem::TextAfterQuote { value: s() },
             Problem::Semicolons,
             Problem::BadCsv { message: s() },
             Problem::BadJson { message: s() },
@@ -459,6 +471,7 @@ mod tests {
                 help: "",
             },
             Problem::AmountTooLarge { value: s() },
+            Problem::TotalTooLarge,
             Problem::BadCurrency {
                 value: s(),
                 help: s(),
@@ -526,6 +539,11 @@ mod tests {
                 issue: s(),
             },
             Problem::UnknownInvoice { id: s(), help: "" },
+            Problem::CurrencyMismatch {
+                invoice: s(),
+                expected: s(),
+                found: s(),
+            },
             Problem::CustomerMismatch {
                 invoice: s(),
                 expected: s(),
@@ -555,6 +573,7 @@ mod tests {
                 | Problem::UnknownFormat
                 | Problem::NotUtf8 { .. }
                 | Problem::UnclosedQuote
+                | Problem::TextAfterQuote { .. }
                 | Problem::Semicolons
                 | Problem::BadCsv { .. }
                 | Problem::BadJson { .. }
@@ -573,6 +592,7 @@ mod tests {
                 | Problem::BadAmount { .. }
                 | Problem::AmountNotPositive { .. }
                 | Problem::AmountTooLarge { .. }
+                | Problem::TotalTooLarge
                 | Problem::BadCurrency { .. }
                 | Problem::BadBool { .. }
                 | Problem::BadNumber { .. }
@@ -582,6 +602,7 @@ mod tests {
                 | Problem::PaidBeforeIssue { .. }
                 | Problem::UnknownInvoice { .. }
                 | Problem::CustomerMismatch { .. }
+                | Problem::CurrencyMismatch { .. }
                 | Problem::UnknownAction { .. }
                 | Problem::BadProfile { .. }
                 | Problem::BadWorkbook { .. }

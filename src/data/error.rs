@@ -177,6 +177,18 @@ pub enum Problem {
     )]
     UnclosedQuote,
 
+    /// Text follows the closing quote of a CSV value (`"C"D`): a reader
+    /// that glued it on (`CD`) would change the value.
+    #[error("`{value}`: text follows the quote that closes the value")]
+    #[diagnostic(
+        code("dunning::data::bad-csv"),
+        help("quote the whole value and double each quote inside it: \"\"\"C\"\"D\" is the text \"C\"D")
+    )]
+    TextAfterQuote {
+        /// The raw value, as written.
+        value: String,
+    },
+
     /// The CSV text cannot be split into cells.
     #[error("{message}")]
     #[diagnostic(code("dunning::data::bad-csv"))]
@@ -409,6 +421,16 @@ pub enum Problem {
         value: String,
     },
 
+    /// The amounts of a file add up past `MAX_TOTAL` (10^24) at this row:
+    /// every sum of money (a customer's balance, a total per currency, the
+    /// interest of a range) stays exact only below it.
+    #[error("the amounts of the file add up to more than 10^24 at this row, the largest total the sums of money hold exactly")]
+    #[diagnostic(
+        code("dunning::data::amount-too-large"),
+        help("no real ledger comes near it: check for an export repeated many times or a column of other numbers read as amounts")
+    )]
+    TotalTooLarge,
+
     /// A value is not an ISO 4217 currency code.
     #[error("`{value}` is not an ISO 4217 currency code")]
     #[diagnostic(code("dunning::data::bad-currency"))]
@@ -528,6 +550,22 @@ pub enum Problem {
         /// What was expected.
         expected: String,
         /// What was found instead.
+        found: String,
+    },
+
+    /// A payment file's `currency` column gives a payment another currency
+    /// than its invoice's: applied as is, 100 USD would settle 100 EUR.
+    #[error("invoice `{invoice}` is in {expected}, the payment in {found}")]
+    #[diagnostic(
+        code("dunning::data::currency-mismatch"),
+        help("a payment settles its invoice in the invoice's currency: convert it as the accounts did (the amount credited to the invoice), or check the invoice id")
+    )]
+    CurrencyMismatch {
+        /// The invoice id.
+        invoice: String,
+        /// The invoice's currency.
+        expected: String,
+        /// The payment's currency.
         found: String,
     },
 
@@ -691,9 +729,10 @@ impl Problem {
             Problem::Io { .. } => "dunning::data::io",
             Problem::UnknownFormat => "dunning::data::unknown-format",
             Problem::NotUtf8 { .. } => "dunning::data::not-utf8",
-            Problem::UnclosedQuote | Problem::Semicolons | Problem::BadCsv { .. } => {
-                "dunning::data::bad-csv"
-            }
+            Problem::UnclosedQuote
+            | Problem::TextAfterQuote { .. }
+            | Problem::Semicolons
+            | Problem::BadCsv { .. } => "dunning::data::bad-csv",
             Problem::BadProfile { .. } => "dunning::data::bad-profile",
             Problem::BadWorkbook { .. } => "dunning::data::bad-workbook",
             Problem::BadJson { .. } => "dunning::data::bad-json",
@@ -711,7 +750,9 @@ impl Problem {
             Problem::BadDate { .. } => "dunning::data::bad-date",
             Problem::BadAmount { .. } => "dunning::data::bad-amount",
             Problem::AmountNotPositive { .. } => "dunning::data::amount-not-positive",
-            Problem::AmountTooLarge { .. } => "dunning::data::amount-too-large",
+            Problem::AmountTooLarge { .. } | Problem::TotalTooLarge => {
+                "dunning::data::amount-too-large"
+            }
             Problem::BadCurrency { .. } => "dunning::data::bad-currency",
             Problem::BadBool { .. } => "dunning::data::bad-bool",
             Problem::BadNumber { .. } => "dunning::data::bad-number",
@@ -721,6 +762,7 @@ impl Problem {
             Problem::PaidBeforeIssue { .. } => "dunning::data::paid-before-issue",
             Problem::UnknownInvoice { .. } => "dunning::data::unknown-invoice",
             Problem::CustomerMismatch { .. } => "dunning::data::customer-mismatch",
+            Problem::CurrencyMismatch { .. } => "dunning::data::currency-mismatch",
             Problem::UnknownAction { .. } => "dunning::data::unknown-action",
             Problem::Prepayments { .. } => "dunning::data::paid-before-issue",
             Problem::CreditNotes { .. } | Problem::CreditNoteType { .. } => {

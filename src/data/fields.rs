@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use super::error::{shown, Problem};
-use crate::money::{parse_decimal, Currency, MAX_AMOUNT};
+use crate::money::{parse_decimal, Currency, MAX_AMOUNT, MAX_TOTAL};
 
 /// A strict `YYYY-MM-DD` date.
 pub(crate) fn date(text: &str) -> Result<NaiveDate, Problem> {
@@ -158,6 +158,35 @@ fn date_help(text: &str) -> Option<String> {
 
 /// What an amount looks like, for messages.
 pub(crate) const DOT_DECIMAL: &str = "a decimal number with a dot, such as 1250.00";
+
+/// The running total of a file's amounts (their absolute values), to
+/// refuse the row past which sums of money would stop being exact
+/// (`MAX_TOTAL`). Reports that row only: the next rows add nothing new.
+#[derive(Default)]
+pub(crate) struct Total {
+    sum: Decimal,
+    reported: bool,
+}
+
+impl Total {
+    /// Adds `amount`; the problem to report when the total goes past
+    /// `MAX_TOTAL` for the first time.
+    pub(crate) fn add(&mut self, amount: Decimal) -> Option<Problem> {
+        if self.reported {
+            return None;
+        }
+        match self.sum.checked_add(amount.abs()) {
+            Some(sum) if sum <= MAX_TOTAL => {
+                self.sum = sum;
+                None
+            }
+            _ => {
+                self.reported = true;
+                Some(Problem::TotalTooLarge)
+            }
+        }
+    }
+}
 
 /// The amount of an invoice or a payment: a plain decimal, positive, at
 /// most `MAX_AMOUNT`.

@@ -133,6 +133,8 @@ struct Invoices<'p> {
     strict: bool,
     /// The currency of rows without one, from the profile.
     default_currency: Option<Currency>,
+    /// The amounts so far, bounded so that every sum of money is exact.
+    total: fields::Total,
 }
 
 impl<'p> Invoices<'p> {
@@ -147,6 +149,7 @@ impl<'p> Invoices<'p> {
             credit_notes: Vec::new(),
             strict: import.strict,
             default_currency: import.profile.currency,
+            total: fields::Total::default(),
         }
     }
 
@@ -274,6 +277,9 @@ impl Sink for Invoices<'_> {
                 p.decimal(t, fields::signed_amount)
             }
         });
+        if let Some(problem) = amount.and_then(|a| self.total.add(a)) {
+            cells.fail(c.amount.unwrap_or_default(), errors, problem);
+        }
         let currency_column = c.currency;
         let paid = cells.optional(c.paid, "a date", errors, date);
         let disputed = cells.optional(c.disputed, "true or false", errors, |t| p.boolean(t));

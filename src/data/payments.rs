@@ -48,7 +48,9 @@ pub fn read_payments_with(
     let mut sink = Payments {
         index: InvoiceIndex::new(invoices),
         columns: [None; 3],
+        currency: None,
         payments: Vec::new(),
+        total: fields::Total::default(),
     };
     table::read(bytes, format, &import.profile, &mut sink, &mut errors);
     let (value, warnings) = errors.finish_with_warnings(sink.payments)?;
@@ -58,7 +60,11 @@ pub fn read_payments_with(
 struct Payments<'i> {
     index: InvoiceIndex<'i>,
     columns: [Option<usize>; 3],
+    /// The optional `currency` column, checked against each invoice's.
+    currency: Option<usize>,
     payments: Vec<Payment>,
+    /// The amounts so far, bounded so that every sum of money is exact.
+    total: fields::Total,
 }
 
 impl Sink for Payments<'_> {
@@ -66,6 +72,7 @@ impl Sink for Payments<'_> {
         for (slot, name) in self.columns.iter_mut().zip(PAYMENT_COLUMNS) {
             *slot = header.require(name, || "every payment needs one".into(), errors);
         }
+        self.currency = header.find("currency");
     }
 
     fn row(&mut self, cells: &Cells<'_>, errors: &mut Collector) {
@@ -83,6 +90,23 @@ impl Sink for Payments<'_> {
         let amount = cells.required(amount_col, "an amount", errors, |t| {
             p.decimal(t, fields::payment_amount)
         });
+        if let Some(problem) = amount.and_then(|a| self.total.add(a)) {
+            cells.fail(amount_col.unwrap_or_default(), errors, problem);
+        }
+        let currency = cells.optional(self.currency, "a currency code", errors, fields::currency);
+        if let (Some(invoice), Some(Some(currency))) = (invoice, currency) {
+            if currency != invoice.currency {
+                cells.fail(
+                    self.currency.unwrap_or_default(),
+                    errors,
+                    Problem::CurrencyMismatch {
+                        invoice: shown(&invoice.id),
+                        expected: invoice.currency.to_string(),
+                        found: currency.to_string(),
+                    },
+                );
+            }
+        }
         if let (Some(invoice), Some(date)) = (invoice, date) {
             if date < invoice.issue_date {
                 cells.fail(

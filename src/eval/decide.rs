@@ -107,10 +107,15 @@ pub(crate) fn due_step(run: &Run<'_>, facts: &Facts<'_>) -> Option<RuleIdx> {
     } else {
         history.highest
     };
-    let track = run
+    let mut track = run
         .policy
         .rules_indexed()
         .filter(|(i, _)| run.claim[*i] == paid);
+    if floor.is_none() && run.start_at_first_step {
+        return track
+            .find(|(_, rule)| facts.holds(&rule.condition))
+            .map(|(i, _)| i);
+    }
     for (index, rule) in track.rev() {
         match floor {
             Some(h) if index < h => return None,

@@ -45,6 +45,10 @@ pub(crate) struct Run<'a> {
     /// The policy tests a fact of the customer's ledger: each decision
     /// sums the customer's invoices (`Ledger::balance`), else never.
     pub reads_balance: bool,
+    /// An invoice never reminded starts at the first step of the ladder
+    /// that holds rather than the most advanced one (a ledger's first run
+    /// with `--start-at-first-step`); off everywhere else (SPEC rule 5).
+    pub start_at_first_step: bool,
 }
 
 impl<'a> Run<'a> {
@@ -76,6 +80,7 @@ impl<'a> Run<'a> {
                 .position(|a| a.name == CUSTOMER_TYPE)
                 .map(crate::policy::AttrIdx::new),
             reads_balance,
+            start_at_first_step: false,
         }
     }
 

@@ -69,7 +69,9 @@ pub enum InterestError {
     /// The rate tables have no rate for this late day (before the first
     /// ECB row, or a half-year the legal rate file does not cover).
     NoRate(NaiveDate),
-    /// The sum does not fit an exact decimal.
+    /// A product or the sum has more digits than an exact decimal holds
+    /// (28): the interest is refused rather than rounded where the law
+    /// does not round.
     Overflow,
 }
 
@@ -122,9 +124,8 @@ pub fn late_interest(
         }
         let percent = rate.on(start, rates).ok_or(InterestError::NoRate(start))?;
         let days = Decimal::from((end - start).num_days() + 1);
-        sum = balance
-            .checked_mul(percent)
-            .and_then(|x| x.checked_mul(days))
+        sum = exact_mul(balance, percent)
+            .and_then(|x| exact_mul(x, days))
             .and_then(|x| sum.checked_add(x))
             .ok_or(InterestError::Overflow)?;
     }
@@ -135,18 +136,79 @@ pub fn late_interest(
 
 /// open amount × rate% × days / 365, rounded to the cent; zero when not
 /// overdue: the interest of a balance that stayed the same at one rate.
-pub fn interest(open_amount: Decimal, annual_rate_percent: Decimal, days_overdue: i64) -> Decimal {
+/// `Overflow` when the product has more digits than an exact decimal holds
+/// (never a silent zero or a rounded product).
+pub fn interest(
+    open_amount: Decimal,
+    annual_rate_percent: Decimal,
+    days_overdue: i64,
+) -> Result<Decimal, InterestError> {
     if days_overdue <= 0 || open_amount <= Decimal::ZERO {
-        return Decimal::ZERO;
+        return Ok(Decimal::ZERO);
     }
-    let exact = open_amount
-        .checked_mul(annual_rate_percent)
-        .and_then(|x| x.checked_mul(Decimal::from(days_overdue)))
-        .and_then(|x| x.checked_div(Decimal::from(36_500)));
-    exact.map_or(Decimal::ZERO, round_cents)
+    exact_mul(open_amount, annual_rate_percent)
+        .and_then(|x| exact_mul(x, Decimal::from(days_overdue)))
+        .and_then(|x| x.checked_div(Decimal::from(36_500)))
+        .map(round_cents)
+        .ok_or(InterestError::Overflow)
+}
+
+/// `a × b` when the decimal holds it exactly: `Decimal::checked_mul`
+/// fails only when the integer part overflows, and silently drops the last
+/// digits of a product that has more than 28 (`999999999999999999.999999999
+/// × 100`), which would change the cents of the interest.
+fn exact_mul(a: Decimal, b: Decimal) -> Option<Decimal> {
+    let (a, b) = (a.normalize(), b.normalize());
+    let product = a.checked_mul(b)?;
+    (product.scale() == a.scale() + b.scale()).then_some(product)
 }
 
 /// To the cent, half away from zero.
 fn round_cents(x: Decimal) -> Decimal {
     x.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    fn dec(s: &str) -> Decimal {
+        Decimal::from_str(s).unwrap()
+    }
+
+    #[test]
+    fn a_product_too_long_to_be_exact_is_refused_not_rounded() {
+        // 999999999999999999.999999999 × 100 × 3622 has 33 digits: the
+        // decimal would drop the last ones and the cents could change.
+        let amount = dec("999999999999999999.999999999");
+        assert_eq!(
+            interest(amount, dec("100"), 3622),
+            Err(InterestError::Overflow)
+        );
+        let due = NaiveDate::from_ymd_opt(2015, 1, 31).unwrap();
+        let debt = Debt {
+            amount,
+            due_date: due,
+            payments: &[],
+            paid_date: None,
+        };
+        let until = NaiveDate::from_ymd_opt(2024, 12, 31).unwrap();
+        let rates = Rates::builtin();
+        let got = late_interest(&debt, InterestRate::Fixed(dec("100")), rates, until);
+        assert_eq!(got, Err(InterestError::Overflow));
+    }
+
+    #[test]
+    fn the_largest_whole_amount_gets_its_exact_interest() {
+        // 10^18 × 100% × 3622 / 365, to the cent.
+        assert_eq!(
+            interest(dec("1000000000000000000"), dec("100"), 3622),
+            Ok(dec("9923287671232876712.33"))
+        );
+        assert_eq!(
+            interest(dec("1000000000000000000"), dec("12.15"), 3622),
+            Ok(dec("1205679452054794520.55"))
+        );
+    }
 }

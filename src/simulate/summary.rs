@@ -13,6 +13,7 @@ use crate::calendar;
 use crate::eval::{Action, InvoiceIdx, Ledger, Run, Status};
 use crate::idx::IdxVec;
 use crate::money::Currency;
+use crate::penalty::InterestError;
 use crate::policy::{ActionKind, CalendarKind, RuleIdx};
 
 /// An action counts as having crossed a payment when the invoice was paid
@@ -78,6 +79,11 @@ pub struct PaidLate {
     /// Invoices whose interest the rate tables could not give (a late day
     /// outside them): not in `interest`.
     pub interest_unknown: usize,
+    /// Invoices whose interest has more digits than an exact decimal holds
+    /// (an amount near 10^18 with many decimals): not in `interest`,
+    /// rather than a rounded figure. Absent from JSON when zero.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub interest_too_large: usize,
     /// The indemnities in this currency (the policy's `indemnity`
     /// currency), once per professional invoice paid late whatever the
     /// invoice's currency: the law fixes it at 40 EUR (D441-5), also on an
@@ -415,7 +421,8 @@ impl<'r, 'a> SummaryBuilder<'r, 'a> {
                 };
                 match crate::penalty::late_interest(&debt, rate, run.rates, paid) {
                     Ok(interest) => figures.interest += interest,
-                    Err(_) => figures.interest_unknown += 1,
+                    Err(InterestError::NoRate(_)) => figures.interest_unknown += 1,
+                    Err(InterestError::Overflow) => figures.interest_too_large += 1,
                 }
             }
             if let Some(m) = settings.indemnity {
@@ -473,4 +480,8 @@ fn context(ledger: &Ledger<'_>, from: NaiveDate, to: NaiveDate) -> Context {
         paid_on_time_percent: ratio(Decimal::from(on_time * 100), Decimal::from(due)),
         average_days_late: ratio(Decimal::from(late_days), Decimal::from(paid)),
     }
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }

@@ -3,8 +3,10 @@
 //!
 //! The cut follows the grammar's layout rule: a statement starts on a line
 //! that is not indented, and continues on the indented lines after it. A
-//! comment line or a blank line ends it. A line ends where the grammar's
-//! `NEWLINE` ends one: at `\n`, `\r\n`, or a `\r` on its own.
+//! comment line or a blank line ends it; an indented line after one (or
+//! at the top of the file) starts a statement, as nothing is left to
+//! continue. A line ends where the grammar's `NEWLINE` ends one: at `\n`,
+//! `\r\n`, or a `\r` on its own.
 
 use std::ops::Range;
 
@@ -14,6 +16,8 @@ use super::{SyntaxError, MAX_NESTING};
 pub(crate) fn statements(text: &str) -> Vec<Range<usize>> {
     let mut chunks: Vec<Range<usize>> = Vec::new();
     let mut current: Option<Range<usize>> = None;
+    // Whether `current` is a comment line, which no line continues.
+    let mut comment = false;
     let mut start = 0;
     for line in lines(text) {
         let end = start + line.len();
@@ -23,13 +27,14 @@ pub(crate) fn statements(text: &str) -> Vec<Range<usize>> {
         let body = start..start + content.len();
         if trimmed.is_empty() {
             chunks.extend(current.take());
-        } else if indented && !trimmed.starts_with('#') && current.is_some() {
+        } else if indented && !trimmed.starts_with('#') && current.is_some() && !comment {
             if let Some(c) = current.as_mut() {
                 c.end = body.end;
             }
         } else {
             chunks.extend(current.take());
             current = Some(body);
+            comment = trimmed.starts_with('#');
         }
         start = end;
     }
@@ -171,6 +176,21 @@ mod tests {
                 "when a then call",
                 "  # note",
                 "  when b then email"
+            ]
+        );
+    }
+
+    #[test]
+    fn an_indented_line_after_a_comment_starts_a_statement() {
+        // As on the first line of the file (issue 11, item 18).
+        let text = "# head\n  when a then call\n    and b\n# two\n\twhen c then sms\n";
+        assert_eq!(
+            cut(text),
+            [
+                "# head",
+                "  when a then call\n    and b",
+                "# two",
+                "\twhen c then sms"
             ]
         );
     }

@@ -131,7 +131,7 @@ pub(crate) fn table(s: &Summary) -> String {
         );
     }
     for (currency, p) in &s.paid_late {
-        let unknown = if p.interest_unknown > 0 {
+        let mut unknown = if p.interest_unknown > 0 {
             format!(
                 " ({} without a rate in the rate tables)",
                 p.interest_unknown
@@ -139,6 +139,12 @@ pub(crate) fn table(s: &Summary) -> String {
         } else {
             String::new()
         };
+        if p.interest_too_large > 0 {
+            unknown.push_str(&format!(
+                " ({} too large to compute exactly)",
+                p.interest_too_large
+            ));
+        }
         let other = match p.indemnity_other_currencies {
             0 => String::new(),
             1 => " (1 on an invoice in another currency)".to_string(),

@@ -136,6 +136,24 @@ impl<'a> CsvRecords<'a> {
         }
         let more = self.read_next(errors);
         self.next_ready = Some(more);
+        let end = if more {
+            self.next
+                .position()
+                .map_or(self.bytes.len(), |p| p.byte() as usize)
+        } else {
+            self.bytes.len()
+        };
+        let raw = &self.bytes[start.min(end)..end];
+        if let Some((offset, field, len)) = text_after_quote(raw, self.delimiter) {
+            let value = shown(&String::from_utf8_lossy(&raw[offset..offset + len]));
+            let line = self.line_at(start + offset);
+            let column = self
+                .names
+                .as_ref()
+                .and_then(|n| n.get(field))
+                .map(String::as_str);
+            errors.push(Place::Line(line), column, Problem::TextAfterQuote { value });
+        }
         if !more {
             let mut start = start.min(self.bytes.len());
             while start < self.bytes.len() && matches!(self.bytes[start], b'\r' | b'\n') {
@@ -158,6 +176,54 @@ impl<'a> CsvRecords<'a> {
     fn line(&self) -> usize {
         self.line
     }
+}
+
+/// In the raw text of one record: a quoted value followed by more text
+/// before the delimiter (`"C"D`, which the `csv` crate reads as `CD`): its
+/// offset, field index and length.
+fn text_after_quote(raw: &[u8], delimiter: u8) -> Option<(usize, usize, usize)> {
+    let mut field = 0;
+    let mut i = 0;
+    while i < raw.len() {
+        let start = i;
+        if raw[i] == b'"' {
+            i += 1;
+            // Inside the quotes, up to the closing one ("" is a quote).
+            while i < raw.len() {
+                if raw[i] == b'"' {
+                    if raw.get(i + 1) == Some(&b'"') {
+                        i += 2;
+                        continue;
+                    }
+                    break;
+                }
+                i += 1;
+            }
+            i += 1;
+            match raw.get(i) {
+                None | Some(b'\r' | b'\n') => return None,
+                Some(&b) if b == delimiter => {}
+                Some(_) => {
+                    let end = raw[i..]
+                        .iter()
+                        .position(|&b| b == delimiter || b == b'\n' || b == b'\r')
+                        .map_or(raw.len(), |p| i + p);
+                    return Some((start, field, end - start));
+                }
+            }
+        } else {
+            while i < raw.len() && raw[i] != delimiter {
+                if matches!(raw[i], b'\n' | b'\r') {
+                    return None;
+                }
+                i += 1;
+            }
+        }
+        // At a delimiter (or the end).
+        i += 1;
+        field += 1;
+    }
+    None
 }
 
 /// In the raw text of a CSV file's last record: the offset of a quote that
@@ -315,6 +381,17 @@ pub(super) fn read_csv(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn finds_text_after_a_closing_quote() {
+        assert_eq!(text_after_quote(b"\"C\"D,x\n", b','), Some((0, 0, 4)));
+        assert_eq!(text_after_quote(b"a,\"b\" ,c", b','), Some((2, 1, 4)));
+        assert_eq!(text_after_quote(b"a,\"b\"\"c\",d\r\n", b','), None);
+        assert_eq!(text_after_quote(b"a,\"multi\nline\",b\n", b','), None);
+        assert_eq!(text_after_quote(b"a;\"b\";c", b';'), None);
+        assert_eq!(text_after_quote(b"a,b\"c\"d,e", b','), None);
+        assert_eq!(text_after_quote(b"\"a\"", b','), None);
+    }
 
     #[test]
     fn finds_unclosed_quotes() {

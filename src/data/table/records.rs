@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 use std::fmt;
+use std::marker::PhantomData;
 
 use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
@@ -39,18 +40,24 @@ macro_rules! scalar_kind {
     };
 }
 
-impl<'de> Deserialize<'de> for Document {
+/// A document whose values are read as `C`: `Cell` (YAML), `JsonCell`.
+struct DocumentOf<C>(Document, PhantomData<C>);
+
+/// A record whose values are read as `C`.
+struct RecordOf<C>(Record, PhantomData<C>);
+
+impl<'de, C: Deserialize<'de> + Into<Cell>> Deserialize<'de> for DocumentOf<C> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
+        struct V<C>(PhantomData<C>);
+        impl<'de, C: Deserialize<'de> + Into<Cell>> Visitor<'de> for V<C> {
             type Value = Document;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
                 f.write_str("a list of records")
             }
             fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Document, A::Error> {
                 let mut records = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1 << 20));
-                while let Some(r) = seq.next_element::<Record>()? {
-                    records.push(r);
+                while let Some(r) = seq.next_element::<RecordOf<C>>()? {
+                    records.push(r.0);
                 }
                 Ok(Document::Records(records))
             }
@@ -72,22 +79,23 @@ impl<'de> Deserialize<'de> for Document {
                 visit_str: &str => "a text"
             );
         }
-        d.deserialize_any(V)
+        d.deserialize_any(V::<C>(PhantomData))
+            .map(|doc| DocumentOf(doc, PhantomData))
     }
 }
 
-impl<'de> Deserialize<'de> for Record {
+impl<'de, C: Deserialize<'de> + Into<Cell>> Deserialize<'de> for RecordOf<C> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
+        struct V<C>(PhantomData<C>);
+        impl<'de, C: Deserialize<'de> + Into<Cell>> Visitor<'de> for V<C> {
             type Value = Record;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
                 f.write_str("a record")
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Record, A::Error> {
                 let mut fields = Vec::with_capacity(map.size_hint().unwrap_or(8).min(64));
-                while let Some((k, v)) = map.next_entry::<Key, Cell>()? {
-                    fields.push((k.0, v));
+                while let Some((k, v)) = map.next_entry::<Key, C>()? {
+                    fields.push((k.0, v.into()));
                 }
                 Ok(Record::Fields(fields))
             }
@@ -109,7 +117,33 @@ impl<'de> Deserialize<'de> for Record {
                 visit_str: &str => "a text"
             );
         }
-        d.deserialize_any(V)
+        d.deserialize_any(V::<C>(PhantomData))
+            .map(|r| RecordOf(r, PhantomData))
+    }
+}
+
+/// A JSON value read from its text: a number stays as written (`89.90`,
+/// not the double 89.9; `1e3` is refused as a CSV cell would be), instead
+/// of going through a float.
+struct JsonCell(Cell);
+
+impl From<JsonCell> for Cell {
+    fn from(c: JsonCell) -> Cell {
+        c.0
+    }
+}
+
+impl<'de> Deserialize<'de> for JsonCell {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let raw = Box::<serde_json::value::RawValue>::deserialize(d)?;
+        let text = raw.get();
+        Ok(JsonCell(match text.as_bytes().first() {
+            Some(b'"') => Cell::Text(serde_json::from_str(text).map_err(de::Error::custom)?),
+            Some(b'n') => Cell::Empty,
+            Some(b'{') => Cell::Nested("an object"),
+            Some(b'[') => Cell::Nested("a list"),
+            _ => Cell::Text(text.to_string()),
+        }))
     }
 }
 
@@ -214,6 +248,50 @@ impl<'de> Deserialize<'de> for Cell {
     }
 }
 
+/// The first plain value a YAML reader would turn into something else than
+/// its text, which a CSV file of the same cells would not: `0x10` (read as
+/// 16), `0o17` (15), `0b11` (3), and a `!!binary` value (its bytes, not
+/// its text). Its line, the message and the help. A scan of each line's
+/// value after `key: ` or `- `; quoted values are text already.
+fn yaml_changed_value(text: &str) -> Option<(usize, String, String)> {
+    for (n, line) in text.lines().enumerate() {
+        let mut rest = line.trim_start();
+        while let Some(r) = rest.strip_prefix("- ") {
+            rest = r.trim_start();
+        }
+        let value = match rest.find(": ") {
+            Some(at) if !rest.starts_with(['"', '\'']) => &rest[at + 2..],
+            _ => rest,
+        };
+        let value = value.split(" #").next().unwrap_or("").trim();
+        if value.starts_with("!!binary") {
+            return Some((
+                n + 1,
+                format!("`{}`: a `!!binary` value is bytes, not text", shown(value)),
+                "write the value as plain text".into(),
+            ));
+        }
+        let digits = value.strip_prefix(['-', '+']).unwrap_or(value);
+        let base = match digits.get(..2) {
+            Some("0x") => Some(("hexadecimal", 16)),
+            Some("0o") => Some(("octal", 8)),
+            Some("0b") => Some(("binary", 2)),
+            _ => None,
+        };
+        if let Some((name, radix)) = base {
+            let body = &digits[2..];
+            if !body.is_empty() && body.chars().all(|c| c.is_digit(radix)) {
+                return Some((
+                    n + 1,
+                    format!("`{}` is a {name} number in YAML, read as another number", shown(value)),
+                    format!("quote it (\"{value}\") to keep it as written; a number is written in decimal"),
+                ));
+            }
+        }
+    }
+    None
+}
+
 /// `message at line 3 column 5, more` → `message, more (column 5)`: the
 /// line is given by the place.
 fn split_location(message: &str, line: usize, column: usize) -> String {
@@ -258,22 +336,39 @@ pub(super) fn read_records(
             return;
         }
     }
-    let document = match format {
-        Format::Json => serde_json::from_str::<Document>(text).map_err(|e| {
-            let message = split_location(&e.to_string(), e.line(), e.column());
-            (e.line(), Problem::BadJson { message })
-        }),
-        _ => serde_yaml::from_str::<Document>(text).map_err(|e| {
-            let (line, column) = e.location().map_or((0, 0), |l| (l.line(), l.column()));
-            let message = split_location(&e.to_string(), line, column);
-            (
-                line,
+    if format == Format::Yaml {
+        if let Some((line, message, help)) = yaml_changed_value(text) {
+            errors.push(
+                Place::Line(line),
+                None,
                 Problem::BadYaml {
                     message,
-                    help: None,
+                    help: Some(help),
                 },
-            )
-        }),
+            );
+            return;
+        }
+    }
+    let document = match format {
+        Format::Json => serde_json::from_str::<DocumentOf<JsonCell>>(text)
+            .map(|d| d.0)
+            .map_err(|e| {
+                let message = split_location(&e.to_string(), e.line(), e.column());
+                (e.line(), Problem::BadJson { message })
+            }),
+        _ => serde_yaml::from_str::<DocumentOf<Cell>>(text)
+            .map(|d| d.0)
+            .map_err(|e| {
+                let (line, column) = e.location().map_or((0, 0), |l| (l.line(), l.column()));
+                let message = split_location(&e.to_string(), line, column);
+                (
+                    line,
+                    Problem::BadYaml {
+                        message,
+                        help: None,
+                    },
+                )
+            }),
     };
     let records = match document {
         Ok(Document::Records(r)) => r,
@@ -389,6 +484,17 @@ pub(super) fn read_records(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn finds_yaml_values_read_as_other_values() {
+        let line = |t: &str| yaml_changed_value(t).map(|(l, ..)| l);
+        assert_eq!(line("- invoice_id: 0o17\n"), Some(1));
+        assert_eq!(line("- a: b\n  customer_id: 0x10 # hex\n"), Some(2));
+        assert_eq!(line("- a: b\n  c: !!binary aGVsbG8=\n"), Some(2));
+        assert_eq!(line("- - 0b11\n"), Some(1));
+        assert_eq!(line("- invoice_id: \"0x10\"\n  id2: '0o17'\n"), None);
+        assert_eq!(line("- invoice_id: 0x1G\n  n: 017\n  m: 0xcafe-1\n"), None);
+    }
 
     #[test]
     fn counts_significant_digits() {
