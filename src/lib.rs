@@ -75,14 +75,14 @@ mod words;
 pub use check::{check, CheckError, Checked, Fix, PolicyError};
 pub use data::RunData;
 pub use eval::{
-    Action, CustomerIdx, Decision, DeferredBy, Explanation, InvoiceIdx, InvoiceLine, Plan,
+    Action, CustomerIdx, Decision, DeferredBy, Expired, Explanation, InvoiceIdx, InvoiceLine, Plan,
     RuleExplanation, Status,
 };
 pub use policy::Policy;
 pub use simulate::{
     diff, plan_book, replay, replay_book, simulate, Context, Crossed, DateRange, DateRangeError,
-    Diff, Engine, Indicators, InvoiceChange, KindChange, KindFigures, PaidLate, ReplayOptions,
-    Simulation, StepFigures, Summary, AGE_BUCKETS,
+    Diff, Engine, IndicatorChange, Indicators, InvoiceChange, KindChange, KindFigures, PaidLate,
+    ReplayOptions, Simulation, StepFigures, Summary, AGE_BUCKETS, NO_SEGMENT,
 };
 pub use source::{
     input_name, max_file_bytes, read_input, set_max_file_bytes, SourceFile, DEFAULT_MAX_FILE_BYTES,
@@ -111,5 +111,6 @@ pub fn explain(
     let run = eval::Run::new(policy, data);
     let index = *run.ledger.index.get(invoice_id)?;
     let state = eval::State::from_history(&run, data.history, date);
-    Some(eval::explain::explain(&run, &state, index, date))
+    let expired = eval::explain::expired_before(&run, data.history, index, date);
+    Some(eval::explain::explain(&run, &state, index, date, &expired))
 }

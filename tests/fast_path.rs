@@ -294,6 +294,17 @@ fn compare(seed: u64) {
             "seed {seed}, {threads} threads, policy:\n{text}"
         );
     }
+    // The steps lost to the cooldown are the same too, step by step.
+    let lost = |options| {
+        let s = dunning::replay(&p, data, days, options, &mut |_| {});
+        let per_step: Vec<usize> = s.steps.iter().map(|f| f.expired_while_deferred).collect();
+        (s.expired_while_deferred, per_step)
+    };
+    assert_eq!(
+        lost(ReplayOptions::default().threads(3)),
+        lost(ReplayOptions::default().engine(Engine::EveryDay)),
+        "seed {seed}, steps expired while deferred, policy:\n{text}"
+    );
     // SPEC 5: the replay is `plan` run every morning, fed the same events
     // and the previous days' actions.
     if december.is_empty() {

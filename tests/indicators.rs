@@ -50,3 +50,178 @@ fn indicators_match_a_hand_computation() {
     // Due in March: A 10 days late, B unpaid 21 days: 15.5.
     assert_eq!(eur.average_days_late_with_unpaid, Some(dec("15.50")));
 }
+
+/// The fixture above, with A and B in segment `key`, C in `small` and D
+/// without a segment.
+fn segmented(p: &dunning::Policy) -> (Vec<dunning::data::Invoice>, Vec<dunning::data::Payment>) {
+    let mut a = invoice(
+        p,
+        "A",
+        "C1",
+        "2025-02-01",
+        "2025-03-03",
+        "1000",
+        &[("segment", "key")],
+    );
+    a.paid_date = Some(date("2025-03-13"));
+    let mut b = invoice(
+        p,
+        "B",
+        "C2",
+        "2025-03-05",
+        "2025-03-10",
+        "500",
+        &[("segment", "key")],
+    );
+    b.disputed = true;
+    let c = invoice(
+        p,
+        "C",
+        "C3",
+        "2025-03-10",
+        "2025-04-09",
+        "2000",
+        &[("segment", "small")],
+    );
+    let d = invoice(p, "D", "C4", "2025-01-01", "2025-01-31", "300", &[]);
+    (vec![a, b, c, d], vec![payment("C", "2025-03-20", "500")])
+}
+
+const SEGMENTED: &str =
+    "attribute segment in [key, small]\nrule mail: when overdue >= 1d then email\n";
+
+#[test]
+fn indicators_per_segment_match_a_hand_computation() {
+    let p = policy(SEGMENTED);
+    let (invoices, payments) = segmented(&p);
+    let summary = dunning::replay(
+        &p,
+        RunData::new(&invoices).with_payments(&payments),
+        range("2025-03-01", "2025-03-31"),
+        dunning::ReplayOptions::default(),
+        &mut |_| {},
+    );
+    let eur = dunning::money::Currency::parse("EUR").unwrap();
+    let seg = |name: &str| summary.indicators_by_segment[name][&eur].clone();
+    assert_eq!(
+        summary.indicators_by_segment.keys().collect::<Vec<_>>(),
+        ["(none)", "key", "small"]
+    );
+    // key: A (from February, paid 10 days late) and B (March, disputed, unpaid).
+    let key = seg("key");
+    assert_eq!((key.issued, key.issued_amount), (1, dec("500")));
+    assert_eq!(key.dispute_rate_percent, Some(dec("100.00")));
+    assert_eq!(key.dispute_value_percent, Some(dec("100.00")));
+    // Nothing collected on B.
+    assert_eq!(key.recovery_invoiced_percent, Some(dec("0.00")));
+    // Due in March: A and B, 1,500; collected 1,000.
+    assert_eq!(key.recovery_due_percent, Some(dec("66.67")));
+    // Start 1,000 (A) + sales 500 − end 500 (B), over 1,500 − nothing not yet due.
+    assert_eq!(key.cei_percent, Some(dec("66.67")));
+    assert_eq!(
+        key.aged,
+        [dec("0"), dec("500"), dec("0"), dec("0"), dec("0")]
+    );
+    assert_eq!(key.average_days_late_with_unpaid, Some(dec("15.50")));
+    // small: C, 500 of 2,000 paid, due after the range.
+    let small = seg("small");
+    assert_eq!((small.issued, small.disputed), (1, 0));
+    assert_eq!(small.dispute_rate_percent, Some(dec("0.00")));
+    assert_eq!(small.recovery_invoiced_percent, Some(dec("25.00")));
+    assert_eq!(small.recovery_due_percent, None);
+    // Start 0 + sales 2,000 − end 1,500, over 2,000 − 1,500 not yet due.
+    assert_eq!(small.cei_percent, Some(dec("100.00")));
+    assert_eq!(
+        small.aged,
+        [dec("1500"), dec("0"), dec("0"), dec("0"), dec("0")]
+    );
+    assert_eq!(small.average_days_late_with_unpaid, None);
+    // No segment: D, unpaid since January, 59 days late at the end.
+    let none = seg("(none)");
+    assert_eq!((none.issued, none.dispute_rate_percent), (0, None));
+    assert_eq!(none.cei_percent, Some(dec("0.00")));
+    assert_eq!(
+        none.aged,
+        [dec("0"), dec("0"), dec("300"), dec("0"), dec("0")]
+    );
+    // The segments add up to the currency's figures.
+    let all = &summary.indicators[&eur];
+    assert_eq!(all.issued, key.issued + small.issued + none.issued);
+    for k in 0..5 {
+        assert_eq!(all.aged[k], key.aged[k] + small.aged[k] + none.aged[k]);
+    }
+}
+
+#[test]
+fn without_a_segment_attribute_there_are_no_segment_indicators() {
+    let p = policy("rule mail: when overdue >= 1d then email\n");
+    let invoices = vec![invoice(
+        &p,
+        "A",
+        "C1",
+        "2025-02-01",
+        "2025-03-03",
+        "1000",
+        &[],
+    )];
+    let summary = dunning::replay(
+        &p,
+        RunData::new(&invoices),
+        range("2025-03-01", "2025-03-31"),
+        dunning::ReplayOptions::default(),
+        &mut |_| {},
+    );
+    assert!(summary.indicators_by_segment.is_empty());
+}
+
+#[test]
+fn diff_shows_each_indicator_before_and_after() {
+    let old = policy("rule mail: when overdue >= 1d then email\n");
+    let new = policy(&format!("set indemnity = 40 EUR\n{SEGMENTED}"));
+    let (invoices, payments) = segmented(&new);
+    let days = range("2025-03-01", "2025-03-31");
+    let data = RunData::new(&invoices).with_payments(&payments);
+    let (a, b) = (
+        dunning::simulate(&old, data, days),
+        dunning::simulate(&new, data, days),
+    );
+    let d = dunning::diff(&a, &b);
+    let row = |segment: Option<&str>, name: &str| {
+        d.indicators
+            .iter()
+            .find(|i| i.segment.as_deref() == segment && i.indicator == name)
+            .map(|i| (i.old, i.new, i.change))
+    };
+    // From the data alone: the same before and after.
+    assert_eq!(
+        row(None, "CEI (%)"),
+        Some((Some(dec("65.22")), Some(dec("65.22")), Some(dec("0.00"))))
+    );
+    assert_eq!(
+        row(None, "aged: 31-60"),
+        Some((Some(dec("300")), Some(dec("300")), Some(dec("0"))))
+    );
+    // Penalties: only the new policy sets them; A was paid late.
+    assert_eq!(
+        row(None, "invoices paid late"),
+        Some((None, Some(dec("1")), None))
+    );
+    assert_eq!(
+        row(None, "penalties owed: indemnities"),
+        Some((None, Some(dec("40")), None))
+    );
+    // Segments: only the new policy declares them.
+    assert_eq!(
+        row(Some("key"), "recovered of due (%)"),
+        Some((None, Some(dec("66.67")), None))
+    );
+    // Every indicator of the currency is there, in the README's order.
+    let names: Vec<&str> = d
+        .indicators
+        .iter()
+        .filter(|i| i.segment.is_none())
+        .map(|i| i.indicator)
+        .collect();
+    assert_eq!(names.len(), 16);
+    assert_eq!(names[0], "invoices issued");
+}

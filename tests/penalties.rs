@@ -339,3 +339,45 @@ fn the_summary_counts_the_penalties_owed_on_invoices_paid_late() {
     assert_eq!(eur.indemnity, dec("80"));
     assert_eq!(eur.interest_unknown, 0);
 }
+
+/// The indemnity is 40 EUR whatever the invoice's currency (D441-5 fixes it
+/// in euros): a dollar invoice paid late owes it too, in euros, never
+/// converted nor added to dollar amounts.
+#[test]
+fn the_indemnity_stays_in_its_own_currency_on_an_invoice_in_another() {
+    let p = policy(&format!(
+        "{STATUTORY}rule mail: when overdue >= 1d then email\n"
+    ));
+    let usd = dunning::money::Currency::parse("USD").unwrap();
+    let eur = dunning::money::Currency::parse("EUR").unwrap();
+    let mut dollars = invoice(&p, "U1", "C1", "2025-01-01", "2025-01-31", "1000", &[]);
+    dollars.currency = usd;
+    // The plan: the indemnity on the dollar invoice's first late action, in euros.
+    let plan = dunning::plan(
+        &p,
+        dunning::RunData::new(std::slice::from_ref(&dollars)),
+        date("2025-02-01"),
+    );
+    let action = &plan.actions[0];
+    assert_eq!(action.currency, usd);
+    assert_eq!(action.indemnity, Some(dec("40")));
+    assert_eq!(action.indemnity_currency, Some(eur));
+    // The summary: interest under the invoice's currency, the indemnity under its own.
+    dollars.paid_date = Some(date("2025-03-02"));
+    let mut euros = invoice(&p, "E1", "C2", "2025-01-01", "2025-01-31", "1000", &[]);
+    euros.paid_date = Some(date("2025-03-02"));
+    let invoices = vec![dollars, euros];
+    let summary = dunning::replay(
+        &p,
+        dunning::RunData::new(&invoices),
+        range("2025-01-01", "2025-03-31"),
+        dunning::ReplayOptions::default(),
+        &mut |_| {},
+    );
+    let (u, e) = (&summary.paid_late[&usd], &summary.paid_late[&eur]);
+    assert_eq!((u.invoices, u.indemnity), (1, dec("0")));
+    // 1,000 × 30 days × 13.15% / 365 = 10.81, in dollars.
+    assert_eq!(u.interest, dec("10.81"));
+    assert_eq!((e.invoices, e.indemnity), (1, dec("80")));
+    assert_eq!(e.indemnity_other_currencies, 1);
+}

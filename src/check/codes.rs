@@ -366,6 +366,17 @@ repeats more often than the cooldown allows, therefore never happen at their sta
         fix: "set cooldown = 7d\nwhen overdue > 1d then email\nwhen overdue > 8d then call",
     },
     CodeDoc {
+        code: "dunning::check::expires-in-cooldown",
+        summary: "a contact step holds on fewer overdue days than the cooldown lasts (warning)",
+        explanation: "The cooldown defers a contact step due less than `cooldown` days after the \
+customer's last contact. A step whose window (the overdue days on which its condition holds) is \
+shorter than the cooldown can be deferred past its last day, by a contact about another invoice of \
+the same customer just before: it is then lost. `simulate` counts such steps (\"expired while \
+deferred\") and `explain` names them. Preventive steps (before the due date) are never deferred.",
+        example: "set cooldown = 7d\nwhen overdue >= 1d and overdue <= 3d then email",
+        fix: "set cooldown = 7d\nwhen overdue >= 1d and overdue <= 7d then email",
+    },
+    CodeDoc {
         code: "dunning::check::coverage-gap",
         summary: "some overdue invoices get no step at all (warning)",
         explanation: "For each value of the declared `segment` attribute (or for all invoices), the \

@@ -479,6 +479,21 @@ pub enum CheckError {
         span: SourceSpan,
     },
 
+    /// A contact step's window is shorter than the cooldown: it can expire
+    /// while deferred (warning).
+    #[error("{message}")]
+    #[diagnostic(code("dunning::check::expires-in-cooldown"), severity(Warning))]
+    ExpiresInCooldown {
+        /// What is wrong, in words.
+        message: String,
+        /// Where it is written.
+        #[label("this window is shorter than the cooldown")]
+        span: SourceSpan,
+        /// How to fix it.
+        #[help]
+        help: String,
+    },
+
     /// Two steps are closer together than the cooldown (warning).
     #[error("{message}")]
     #[diagnostic(code("dunning::check::within-cooldown"), severity(Warning))]

@@ -4,10 +4,15 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use super::decide::{decide, due_step, facts, Decision, DeferredBy};
+use super::deferral::{Deferrals, Expired};
 use super::history::State;
 use super::ledger::{InvoiceIdx, Status};
 use super::Run;
+use crate::data::HistoryEntry;
 use crate::policy::Condition;
+
+/// How far back `explain` looks for steps lost to the cooldown.
+const LOOK_BACK_DAYS: u64 = 3660;
 
 /// Why each rule did or did not fire for one invoice on one day.
 #[derive(Clone, Debug, Serialize)]
@@ -48,6 +53,53 @@ pub struct RuleExplanation {
     pub tests: Vec<String>,
     /// What the ladder did with it: "fires today", "already fired on …", "does not hold"…
     pub verdict: String,
+    /// The times it was due, deferred by the cooldown, and no longer due
+    /// when the cooldown ended, by the history, before the day explained.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub expired_while_deferred: Vec<Expired>,
+}
+
+/// The steps of `invoice` the cooldown deferred until they were no longer
+/// due, before `date`: the days before it replayed one by one with the
+/// history as what was done (at most ten years back).
+pub(crate) fn expired_before(
+    run: &Run<'_>,
+    entries: &[HistoryEntry],
+    invoice: InvoiceIdx,
+    date: NaiveDate,
+) -> Vec<Expired> {
+    let issued = run.ledger.invoice(invoice).issue_date;
+    let start = date
+        .checked_sub_days(chrono::Days::new(LOOK_BACK_DAYS))
+        .map_or(issued, |d| d.max(issued));
+    let Some(before) = start.pred_opt() else {
+        return Vec::new();
+    };
+    let mut state = State::from_history(run, entries, before);
+    let mut later: Vec<&HistoryEntry> = entries
+        .iter()
+        .filter(|e| e.date >= start && e.date < date)
+        .collect();
+    later.sort_by_key(|e| e.date);
+    let mut later = later.into_iter().peekable();
+    let mut deferrals = Deferrals::new();
+    let mut out = Vec::new();
+    let mut day = start;
+    while day < date {
+        let decision = decide(run, &state, invoice, day);
+        out.extend(deferrals.observe(run, invoice, day, &decision));
+        while let Some(entry) = later.next_if(|e| e.date == day) {
+            if let Some(&i) = run.ledger.index.get(entry.invoice_id.as_str()) {
+                let rule = run.policy.rule_index(&entry.rule);
+                state.record(run, i, rule, entry.action.is_contact(), entry.date);
+            }
+        }
+        match day.succ_opt() {
+            Some(next) => day = next,
+            None => break,
+        }
+    }
+    out
 }
 
 /// Explains the day's decision for one invoice.
@@ -56,6 +108,7 @@ pub(crate) fn explain(
     state: &State,
     invoice: InvoiceIdx,
     date: NaiveDate,
+    expired: &[Expired],
 ) -> Explanation {
     let (policy, ledger) = (run.policy, &run.ledger);
     let inv = ledger.invoice(invoice);
@@ -107,6 +160,24 @@ pub(crate) fn explain(
             _ if holds => "holds".to_string(),
             _ => "does not hold".to_string(),
         };
+        let lost: Vec<Expired> = expired
+            .iter()
+            .filter(|e| e.rule == index)
+            .copied()
+            .collect();
+        let today = match &decision {
+            Decision::Fire { rule: r, .. } | Decision::Deferred { rule: r, .. } => *r == index,
+            _ => false,
+        };
+        let verdict = match lost.last() {
+            Some(e) if !today && history.last_fired(index).is_none_or(|f| f < e.expired_on) => {
+                format!(
+                    "expired while deferred: due on {}, held by the cooldown, no longer due on {}; now: {verdict}",
+                    e.deferred_on, e.expired_on
+                )
+            }
+            _ => verdict,
+        };
         rules.push(RuleExplanation {
             rule: rule.name.clone(),
             line: policy.line_of(rule.spans.statement),
@@ -114,6 +185,7 @@ pub(crate) fn explain(
             holds,
             tests,
             verdict,
+            expired_while_deferred: lost,
         });
     }
     let status_text = match status {

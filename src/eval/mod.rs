@@ -5,6 +5,7 @@
 //! invoice, `plan` consolidates a day, `explain` says why.
 
 pub(crate) mod decide;
+pub(crate) mod deferral;
 pub(crate) mod explain;
 pub(crate) mod facts;
 pub(crate) mod history;
@@ -12,6 +13,7 @@ pub(crate) mod ledger;
 pub(crate) mod plan;
 
 pub use decide::{Decision, DeferredBy};
+pub use deferral::Expired;
 pub use explain::{Explanation, RuleExplanation};
 pub(crate) use history::State;
 pub(crate) use ledger::Ledger;

@@ -7,7 +7,8 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use super::Simulation;
+use super::{Indicators, Simulation, Summary};
+use crate::money::Currency;
 
 /// How many differing invoices are shown side by side.
 pub const EXAMPLES: usize = 5;
@@ -31,6 +32,114 @@ pub struct Diff {
     pub invoices: usize,
     /// The first invoices whose sequence differs, side by side.
     pub examples: Vec<InvoiceChange>,
+    /// Each indicator of the summary per currency (then per segment, when
+    /// a policy declares `segment`), before and after.
+    pub indicators: Vec<IndicatorChange>,
+}
+
+/// One indicator of one currency (and segment), before and after. Most
+/// come from the data alone and change only when the policies' segments
+/// differ; the penalties owed follow the policies' settings.
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct IndicatorChange {
+    /// The currency.
+    pub currency: Currency,
+    /// The value of `segment`, for an indicator of one segment.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub segment: Option<String>,
+    /// The indicator, as the README's table names it.
+    pub indicator: &'static str,
+    /// With the old policy (none when it has no value: no invoice, or no
+    /// such segment).
+    pub old: Option<Decimal>,
+    /// With the new policy.
+    pub new: Option<Decimal>,
+    /// New minus old, when both have a value.
+    pub change: Option<Decimal>,
+}
+
+/// The indicators a diff compares, in its order.
+const INDICATORS: [&str; 16] = [
+    "invoices issued",
+    "disputed invoices",
+    "dispute rate, count (%)",
+    "dispute rate, value (%)",
+    "recovered of invoiced (%)",
+    "recovered of due (%)",
+    "CEI (%)",
+    "aged: not due",
+    "aged: 1-30",
+    "aged: 31-60",
+    "aged: 61-90",
+    "aged: over 90",
+    "average days late counting unpaid",
+    "invoices paid late",
+    "penalties owed: interest",
+    "penalties owed: indemnities",
+];
+
+type IndicatorKey = (Currency, Option<String>, usize);
+
+/// The indicators of one summary, by currency, segment and place in `INDICATORS`.
+fn indicator_values(s: &Summary) -> BTreeMap<IndicatorKey, Option<Decimal>> {
+    let mut out = BTreeMap::new();
+    let mut add = |currency: Currency, segment: Option<&str>, i: &Indicators| {
+        let values = [
+            Some(Decimal::from(i.issued)),
+            Some(Decimal::from(i.disputed)),
+            i.dispute_rate_percent,
+            i.dispute_value_percent,
+            i.recovery_invoiced_percent,
+            i.recovery_due_percent,
+            i.cei_percent,
+            Some(i.aged[0]),
+            Some(i.aged[1]),
+            Some(i.aged[2]),
+            Some(i.aged[3]),
+            Some(i.aged[4]),
+            i.average_days_late_with_unpaid,
+        ];
+        for (k, v) in values.into_iter().enumerate() {
+            out.insert((currency, segment.map(str::to_string), k), v);
+        }
+    };
+    for (currency, i) in &s.indicators {
+        add(*currency, None, i);
+    }
+    for (segment, by) in &s.indicators_by_segment {
+        for (currency, i) in by {
+            add(*currency, Some(segment), i);
+        }
+    }
+    for (currency, p) in &s.paid_late {
+        out.insert((*currency, None, 13), Some(Decimal::from(p.invoices)));
+        out.insert((*currency, None, 14), Some(p.interest));
+        out.insert((*currency, None, 15), Some(p.indemnity));
+    }
+    out
+}
+
+/// Each indicator before and after.
+fn indicator_changes(old: &Summary, new: &Summary) -> Vec<IndicatorChange> {
+    let a = indicator_values(old);
+    let b = indicator_values(new);
+    let mut keys: Vec<&IndicatorKey> = a.keys().chain(b.keys()).collect();
+    keys.sort();
+    keys.dedup();
+    keys.into_iter()
+        .map(|key| {
+            let old = a.get(key).copied().flatten();
+            let new = b.get(key).copied().flatten();
+            IndicatorChange {
+                currency: key.0,
+                segment: key.1.clone(),
+                indicator: INDICATORS[key.2],
+                old,
+                new,
+                change: old.zip(new).map(|(o, n)| n - o),
+            }
+        })
+        .collect()
 }
 
 /// One kind of action, before and after.
@@ -162,5 +271,6 @@ pub fn diff(old: &Simulation, new: &Simulation) -> Diff {
         invoices_changed: changed,
         invoices: old.summary.invoices,
         examples,
+        indicators: indicator_changes(&old.summary, &new.summary),
     }
 }

@@ -18,6 +18,7 @@ use chrono::{Days, NaiveDate};
 
 use super::DateRange;
 use crate::eval::decide::{decide, Decision};
+use crate::eval::deferral::{Deferrals, Expired};
 use crate::eval::facts::Anchors;
 use crate::eval::plan::{Consolidator, Fired};
 use crate::eval::{Action, CustomerIdx, InvoiceIdx, Run, State, Status};
@@ -242,16 +243,19 @@ impl<'a> Replay<'_, 'a> {
     }
 
     /// Runs the customers of one shard from the state `start`, sending
-    /// each day's actions.
+    /// each day's actions; returns the steps that expired while the
+    /// cooldown deferred them.
     fn run_shard(
         &self,
         start: &State,
         invoices: &[InvoiceIdx],
         by_customer: &IdxVec<CustomerIdx, Vec<InvoiceIdx>>,
         out: &mpsc::SyncSender<Vec<Action<'a>>>,
-    ) {
+    ) -> Vec<Expired> {
         let ledger = &self.run.ledger;
         let mut state = start.clone();
+        let mut deferrals = Deferrals::new();
+        let mut expired = Vec::new();
         let mut buckets: Vec<Vec<InvoiceIdx>> = vec![Vec::new(); self.range.len()];
         let mut wake: IdxVec<InvoiceIdx, u32> = IdxVec::filled(NEVER, ledger.invoices.len());
         for &i in invoices {
@@ -270,7 +274,9 @@ impl<'a> Replay<'_, 'a> {
             let mut fired = Vec::new();
             for &i in &due {
                 wake[i] = NEVER;
-                let next = match decide(self.run, &state, i, day) {
+                let decision = decide(self.run, &state, i, day);
+                expired.extend(deferrals.observe(self.run, i, day, &decision));
+                let next = match decision {
                     // Trigger::StepFired: look again the next day.
                     Decision::Fire { rule, open_amount } => {
                         fired.push(Fired {
@@ -326,9 +332,10 @@ impl<'a> Replay<'_, 'a> {
                 }
             }
             if out.send(actions).is_err() {
-                return;
+                return expired;
             }
         }
+        expired
     }
 }
 
@@ -376,14 +383,15 @@ fn merge<'a>(mut shards: Vec<Vec<Action<'a>>>) -> Vec<Action<'a>> {
 /// Replays the days of `range` from the state `start`, evaluating each
 /// invoice only when its decision can change, on `threads` threads
 /// (customers are split between them), handing each day's actions to
-/// `sink` in day order.
+/// `sink` in day order; returns the steps that expired while the cooldown
+/// deferred them, by invoice.
 pub(super) fn run<'a>(
     run: &Run<'a>,
     start: &State,
     range: DateRange,
     threads: usize,
     sink: &mut dyn FnMut(Vec<Action<'a>>),
-) {
+) -> Vec<Expired> {
     let policy = run.policy;
     let ledger = &run.ledger;
     let replay = Replay {
@@ -420,22 +428,33 @@ pub(super) fn run<'a>(
     }
     std::thread::scope(|scope| {
         let mut receivers = Vec::new();
+        let mut handles = Vec::new();
         for shard in &shards {
             let (tx, rx) = mpsc::sync_channel::<Vec<Action<'a>>>(8);
             let replay = &replay;
             let by_customer = &by_customer;
-            scope.spawn(move || replay.run_shard(start, shard, by_customer, &tx));
+            handles.push(scope.spawn(move || replay.run_shard(start, shard, by_customer, &tx)));
             receivers.push(rx);
         }
-        for _ in range.days() {
+        'days: for _ in range.days() {
             let mut day = Vec::with_capacity(receivers.len());
             for rx in &receivers {
                 match rx.recv() {
                     Ok(actions) => day.push(actions),
-                    Err(_) => return,
+                    Err(_) => break 'days,
                 }
             }
             sink(merge(day));
         }
-    });
+        // A shard still sending stops when its receiver is gone. One that
+        // panicked reports nothing; the scope then panics with its message.
+        drop(receivers);
+        let mut expired: Vec<Expired> = handles
+            .into_iter()
+            .filter_map(|h| h.join().ok())
+            .flatten()
+            .collect();
+        expired.sort_unstable_by_key(|e| (e.invoice, e.expired_on));
+        expired
+    })
 }

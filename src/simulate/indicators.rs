@@ -3,14 +3,15 @@
 //! index, the aged balance at the end and the days late counting the
 //! invoices still unpaid. Definitions are the README's ("Indicators").
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::NaiveDate;
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde::Serialize;
 
 use super::summary::settled_on;
-use crate::eval::{Ledger, Status};
+use crate::data::AttrValue;
+use crate::eval::{InvoiceIdx, Ledger, Run, Status};
 use crate::money::Currency;
 
 /// The indicators of one currency.
@@ -70,6 +71,54 @@ pub(crate) fn indicators(
     from: NaiveDate,
     to: NaiveDate,
 ) -> BTreeMap<Currency, Indicators> {
+    indicators_of(ledger, from, to, &|_| true)
+}
+
+/// What `Summary::indicators_by_segment` calls invoices without a segment.
+pub const NO_SEGMENT: &str = "(none)";
+
+/// The indicators per value of the `segment` attribute, when the policy
+/// declares one (invoices without a value under [`NO_SEGMENT`]); empty
+/// otherwise.
+pub(crate) fn by_segment(
+    run: &Run<'_>,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> BTreeMap<String, BTreeMap<Currency, Indicators>> {
+    let ledger = &run.ledger;
+    let Some(attr) = run
+        .policy
+        .attributes
+        .iter()
+        .position(|a| a.name == "segment")
+    else {
+        return BTreeMap::new();
+    };
+    let segment: Vec<&str> = ledger
+        .invoices
+        .iter()
+        .map(|inv| match inv.attributes.get(attr) {
+            Some(AttrValue::Text(t)) => t.as_str(),
+            _ => NO_SEGMENT,
+        })
+        .collect();
+    let values: BTreeSet<&str> = segment.iter().copied().collect();
+    values
+        .into_iter()
+        .map(|value| {
+            let keep = |i: InvoiceIdx| segment.get(i.get()) == Some(&value);
+            (value.to_string(), indicators_of(ledger, from, to, &keep))
+        })
+        .collect()
+}
+
+/// The indicators of the invoices `keep` selects.
+fn indicators_of(
+    ledger: &Ledger<'_>,
+    from: NaiveDate,
+    to: NaiveDate,
+    keep: &dyn Fn(InvoiceIdx) -> bool,
+) -> BTreeMap<Currency, Indicators> {
     #[derive(Default)]
     struct Acc {
         out: Indicators,
@@ -84,7 +133,7 @@ pub(crate) fn indicators(
     }
     let before = from.pred_opt().unwrap_or(from);
     let mut acc: BTreeMap<Currency, Acc> = BTreeMap::new();
-    for i in ledger.indices() {
+    for i in ledger.indices().filter(|i| keep(*i)) {
         let inv = ledger.invoice(i);
         let a = acc.entry(inv.currency).or_default();
         let open_end = open_on(ledger, i, to);

@@ -23,8 +23,8 @@ use crate::eval::{Action, Run, State};
 use crate::policy::Policy;
 
 pub use book::{plan_book, replay_book};
-pub use diff::{diff, Diff, InvoiceChange, KindChange};
-pub use indicators::{Indicators, AGE_BUCKETS};
+pub use diff::{diff, Diff, IndicatorChange, InvoiceChange, KindChange};
+pub use indicators::{Indicators, AGE_BUCKETS, NO_SEGMENT};
 pub use range::{DateRange, DateRangeError};
 pub use summary::{Context, Crossed, KindFigures, PaidLate, StepFigures, Summary};
 
@@ -126,11 +126,11 @@ fn replay_run<'a>(
         summary.add(&day);
         on_day(day);
     };
-    match options.engine {
+    let expired = match options.engine {
         Engine::EventDriven => events::run(run, &start, range, options.threads, &mut sink),
         Engine::EveryDay => reference::run(run, &start, range, &mut sink),
-    }
-    summary.finish()
+    };
+    summary.finish(&expired)
 }
 
 /// Replays every day of `range` and keeps every action.

@@ -44,6 +44,10 @@ pub struct Summary {
     pub crossed_payment: usize,
     /// The first ten of them.
     pub crossed_examples: Vec<Crossed>,
+    /// Steps the cooldown deferred that were no longer due when it ended
+    /// (their window closed, or a later step became due) on an invoice
+    /// still open: reminders lost to the cooldown. Per step in `steps`.
+    pub expired_while_deferred: usize,
     /// Invoices open at the end, by their last step (`none` if no step fired).
     pub open_at_end: usize,
     /// Per last step (`none` if no step fired): invoices open at the end.
@@ -56,6 +60,10 @@ pub struct Summary {
     pub paid_late: BTreeMap<Currency, PaidLate>,
     /// Per currency, the credit team's indicators (README, "Indicators").
     pub indicators: BTreeMap<Currency, super::Indicators>,
+    /// The same per value of the `segment` attribute, when the policy
+    /// declares it (invoices without one under `(none)`).
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub indicators_by_segment: BTreeMap<String, BTreeMap<Currency, super::Indicators>>,
 }
 
 /// The penalties the law gives on invoices paid late (L441-10, D441-5),
@@ -76,8 +84,14 @@ pub struct PaidLate {
     /// rather than a rounded figure. Absent from JSON when zero.
     #[serde(skip_serializing_if = "is_zero")]
     pub interest_too_large: usize,
-    /// The indemnities, once per professional invoice.
+    /// The indemnities in this currency (the policy's `indemnity`
+    /// currency), once per professional invoice paid late whatever the
+    /// invoice's currency: the law fixes it at 40 EUR (D441-5), also on an
+    /// invoice in dollars, and it is never converted.
     pub indemnity: Decimal,
+    /// Of those indemnities, how many are on invoices in another currency
+    /// (counted under their own currency in `invoices`).
+    pub indemnity_other_currencies: usize,
 }
 
 /// The volume and workload of one kind of action.
@@ -104,6 +118,9 @@ pub struct StepFigures {
     pub action: String,
     /// Invoices it fired for.
     pub invoices: usize,
+    /// Times it was due, deferred by the cooldown, and no longer due when
+    /// the cooldown ended (the invoice still open).
+    pub expired_while_deferred: usize,
 }
 
 /// An action followed by the invoice's payment within three days.
@@ -279,8 +296,16 @@ impl<'r, 'a> SummaryBuilder<'r, 'a> {
         }
     }
 
-    pub fn finish(self) -> Summary {
+    /// The summary, with the steps that expired while the cooldown
+    /// deferred them.
+    pub fn finish(self, expired: &[crate::eval::deferral::Expired]) -> Summary {
         let (policy, ledger) = (self.run.policy, &self.run.ledger);
+        let mut expired_by_rule: IdxVec<RuleIdx, usize> = IdxVec::filled(0, policy.rules.len());
+        for e in expired {
+            if let Some(n) = expired_by_rule.get_mut(e.rule) {
+                *n += 1;
+            }
+        }
         let business = business_days(policy.settings.calendar, self.from, self.to);
         let mut by_kind = BTreeMap::new();
         for kind in ActionKind::ALL {
@@ -325,10 +350,12 @@ impl<'r, 'a> SummaryBuilder<'r, 'a> {
             .rules
             .iter()
             .zip(self.reached.iter())
-            .map(|(r, set)| StepFigures {
+            .zip(expired_by_rule.iter())
+            .map(|((r, set), expired)| StepFigures {
                 rule: r.name.clone(),
                 action: r.action.kind.to_string(),
                 invoices: set.iter().filter(|b| **b).count(),
+                expired_while_deferred: *expired,
             })
             .collect();
         let mut open_at_end = 0;
@@ -346,6 +373,7 @@ impl<'r, 'a> SummaryBuilder<'r, 'a> {
         Summary {
             paid_late,
             indicators: super::indicators::indicators(ledger, self.from, self.to),
+            indicators_by_segment: super::indicators::by_segment(self.run, self.from, self.to),
             from: self.from,
             to: self.to,
             invoices: ledger.invoices.len(),
@@ -356,6 +384,7 @@ impl<'r, 'a> SummaryBuilder<'r, 'a> {
             steps,
             crossed_payment: self.crossed,
             crossed_examples: self.crossed_examples,
+            expired_while_deferred: expired.len(),
             open_at_end,
             open_by_last_step,
             context: context(ledger, self.from, self.to),
@@ -396,8 +425,12 @@ impl<'r, 'a> SummaryBuilder<'r, 'a> {
                     Err(InterestError::Overflow) => figures.interest_too_large += 1,
                 }
             }
-            if let Some(m) = settings.indemnity.filter(|m| m.currency == inv.currency) {
-                figures.indemnity += m.amount;
+            if let Some(m) = settings.indemnity {
+                let own = out.entry(m.currency).or_default();
+                own.indemnity += m.amount;
+                if m.currency != inv.currency {
+                    own.indemnity_other_currencies += 1;
+                }
             }
         }
         out

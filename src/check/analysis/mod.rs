@@ -15,7 +15,9 @@ use rust_decimal::prelude::ToPrimitive;
 
 use self::domain::{Bound, Conjunct, Domain, Interval, Var};
 use self::pairs::Pairs;
-use self::steps::{firmer_first, never_fires, no_formal_notice, shadowed, within_cooldown};
+use self::steps::{
+    expires_in_cooldown, firmer_first, never_fires, no_formal_notice, shadowed, within_cooldown,
+};
 use super::error::CheckError;
 use crate::policy::{Policy, RuleIdx};
 
@@ -59,6 +61,7 @@ pub(crate) fn analyze(policy: &Policy) -> Vec<CheckError> {
     firmer_first(policy, &facts, &pairs, &mut out);
     no_formal_notice(policy, &facts, &pairs, &mut out);
     within_cooldown(policy, &facts, &pairs, &mut out);
+    expires_in_cooldown(policy, &facts, &mut out);
     coverage::coverage(policy, &domain, &facts, &mut out);
     out
 }

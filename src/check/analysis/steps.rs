@@ -333,3 +333,67 @@ pub(super) fn within_cooldown(
         }
     }
 }
+
+/// A contact step that holds on fewer overdue days than the cooldown lasts
+/// can be deferred by a contact just before its window (for another invoice
+/// of the customer, say) until the window has closed: the step is then
+/// lost (`simulate` counts them as expired while deferred). Preventive days
+/// (not yet overdue) are not held by the cooldown, so only the overdue part
+/// of the window counts.
+pub(super) fn expires_in_cooldown(policy: &Policy, facts: &[RuleFacts], out: &mut Vec<CheckError>) {
+    let cooldown = policy.settings.cooldown_days as i64;
+    if cooldown == 0 {
+        return;
+    }
+    for (r, f) in facts.iter().enumerate() {
+        if f.never || f.claim || !policy.rules[r].action.kind.is_contact() {
+            continue;
+        }
+        let Some(ranges) = &f.ranges else { continue };
+        // The overdue part of each range, as whole days; a range without an
+        // end never closes.
+        let mut windows = Vec::new();
+        let mut open_ended = false;
+        for range in ranges {
+            let Some(hi) = range.max().and_then(|d| d.floor().to_i64()) else {
+                open_ended = true;
+                break;
+            };
+            let lo = range
+                .min()
+                .and_then(|d| d.ceil().to_i64())
+                .map_or(1, |lo| lo.max(1));
+            if hi >= lo {
+                windows.push((lo, hi));
+            }
+        }
+        if open_ended {
+            continue;
+        }
+        let Some(&(lo, hi)) = windows.iter().max_by_key(|(lo, hi)| (hi - lo, -lo)) else {
+            continue;
+        };
+        let length = hi - lo + 1;
+        if length >= cooldown {
+            continue;
+        }
+        let span = if length == 1 {
+            "1 day".to_string()
+        } else {
+            format!("{length} days")
+        };
+        out.push(CheckError::ExpiresInCooldown {
+            message: format!(
+                "{} can hold for {span} only (from {} to {}), less than the {cooldown}-day cooldown",
+                describe(policy, r),
+                days(lo),
+                days(hi),
+            ),
+            span: policy.rules[r].spans.condition.into(),
+            help: format!(
+                "a contact up to {cooldown} days before the window defers this step until it is no longer due; \
+widen the window to {cooldown} days or more, or shorten the cooldown (`simulate` counts the steps lost this way)"
+            ),
+        });
+    }
+}

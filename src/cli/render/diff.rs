@@ -3,7 +3,27 @@
 
 use std::fmt::Write as _;
 
-use dunning::Diff;
+use dunning::{Diff, IndicatorChange};
+use rust_decimal::Decimal;
+
+fn value(d: Option<Decimal>) -> String {
+    d.map_or_else(|| "n/a".to_string(), |d| d.normalize().to_string())
+}
+
+fn change(d: Option<Decimal>) -> String {
+    match d {
+        Some(d) if d > Decimal::ZERO => format!("+{}", d.normalize()),
+        Some(d) => d.normalize().to_string(),
+        None => "n/a".to_string(),
+    }
+}
+
+fn scope(i: &IndicatorChange) -> String {
+    match &i.segment {
+        Some(segment) => format!("{}, {segment}", i.currency),
+        None => i.currency.to_string(),
+    }
+}
 
 fn signed(old: usize, new: usize) -> String {
     let d = new as i64 - old as i64;
@@ -44,6 +64,19 @@ pub(crate) fn table(d: &Diff) -> String {
         ]);
     }
     let _ = writeln!(out, "{t}");
+    if !d.indicators.is_empty() {
+        let mut t = super::table(&["currency", "indicator", "old", "new", "change"]);
+        for i in &d.indicators {
+            t.add_row(vec![
+                scope(i),
+                i.indicator.to_string(),
+                value(i.old),
+                value(i.new),
+                change(i.change),
+            ]);
+        }
+        let _ = writeln!(out, "\nIndicators\n{t}");
+    }
     for ex in &d.examples {
         let _ = writeln!(
             out,
@@ -75,6 +108,10 @@ pub(crate) fn markdown(d: &Diff) -> String {
             out,
             "No action changes: every invoice gets the same sequence of actions."
         );
+        // Penalties or segments may still differ.
+        let changed: Vec<&IndicatorChange> =
+            d.indicators.iter().filter(|i| i.old != i.new).collect();
+        markdown_indicators(&mut out, &changed);
         return out;
     }
     let _ = writeln!(
@@ -101,6 +138,7 @@ pub(crate) fn markdown(d: &Diff) -> String {
             k.new_busiest_day_actions
         );
     }
+    markdown_indicators(&mut out, &d.indicators.iter().collect::<Vec<_>>());
     if !d.examples.is_empty() {
         let _ = writeln!(out, "\n<details><summary>Examples</summary>\n");
         for ex in &d.examples {
@@ -146,6 +184,28 @@ fn md(text: &str) -> String {
         }
     }
     out
+}
+
+/// The indicators before and after, folded (nothing when there are none).
+fn markdown_indicators(out: &mut String, rows: &[&IndicatorChange]) {
+    if rows.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "\n<details><summary>Indicators</summary>\n");
+    let _ = writeln!(out, "| currency | indicator | old | new | change |");
+    let _ = writeln!(out, "|---|---|---:|---:|---:|");
+    for i in rows {
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} |",
+            md(&scope(i)),
+            i.indicator,
+            value(i.old),
+            value(i.new),
+            change(i.change)
+        );
+    }
+    let _ = writeln!(out, "\n</details>");
 }
 
 #[cfg(test)]

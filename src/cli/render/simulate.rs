@@ -46,15 +46,26 @@ pub(crate) fn table(s: &Summary) -> String {
     }
     let _ = writeln!(out, "Actions by month\n{t}\n");
 
-    let mut t = super::table(&["step", "action", "invoices reaching it"]);
+    let mut t = super::table(&[
+        "step",
+        "action",
+        "invoices reaching it",
+        "expired while deferred",
+    ]);
     for step in &s.steps {
         t.add_row(vec![
             step.rule.clone(),
             step.action.clone(),
             step.invoices.to_string(),
+            step.expired_while_deferred.to_string(),
         ]);
     }
     let _ = writeln!(out, "Ladder\n{t}\n");
+    let _ = writeln!(
+        out,
+        "Steps expired while deferred by the cooldown (no longer due when it ended): {}",
+        s.expired_while_deferred
+    );
 
     let _ = writeln!(
         out,
@@ -90,7 +101,12 @@ pub(crate) fn table(s: &Summary) -> String {
     let pct = |d: Option<rust_decimal::Decimal>| {
         d.map_or_else(|| "n/a".to_string(), |d| format!("{d:.2}%"))
     };
-    for (currency, i) in &s.indicators {
+    let segments = s.indicators_by_segment.iter().flat_map(|(segment, by)| {
+        by.iter()
+            .map(move |(currency, i)| (format!("{currency}, segment {segment}"), i))
+    });
+    let all = s.indicators.iter().map(|(c, i)| (c.to_string(), i));
+    for (currency, i) in all.chain(segments) {
         let _ = writeln!(
             out,
             "Indicators ({currency}): disputed {} of {} invoices issued ({}, {} of their value); recovered {} of invoiced, {} of due; CEI {}; average days late counting unpaid {}",
@@ -129,9 +145,14 @@ pub(crate) fn table(s: &Summary) -> String {
                 p.interest_too_large
             ));
         }
+        let other = match p.indemnity_other_currencies {
+            0 => String::new(),
+            1 => " (1 on an invoice in another currency)".to_string(),
+            n => format!(" ({n} on invoices in other currencies)"),
+        };
         let _ = writeln!(
             out,
-            "Penalties owed on invoices paid late in the range ({currency}): {} invoice{}, interest {:.2}{unknown}, indemnities {:.2}",
+            "Penalties owed on invoices paid late in the range ({currency}): {} invoice{}, interest {:.2}{unknown}, indemnities {:.2}{other}",
             p.invoices,
             if p.invoices == 1 { "" } else { "s" },
             p.interest,
