@@ -45,7 +45,10 @@ proptest! {
         id in "'{0,2}[=+@-]?\\PC{0,4}",
         customer in "'{0,2}[=+@-]?\\PC{0,4}",
     ) {
-        prop_assume!(!first.is_empty() && !second.is_empty() && first != second);
+        // Names with spaces around them are refused by the checker
+        // (`surrounding-space`): the history trims its cells.
+        let trimmed = |s: &str| !s.trim().is_empty() && s.trim() == s;
+        prop_assume!(trimmed(&first) && trimmed(&second) && first != second);
         let p = policy(&format!(
             "rule \"{}\": when overdue >= 1d then email template \"{}\"\n\
              rule \"{}\": when overdue >= 10d then letter\n",

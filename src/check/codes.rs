@@ -282,6 +282,16 @@ back the plan that wrote them. Delete the character.",
         fix: "rule \"first reminder\": when overdue > 1d then email",
     },
     CodeDoc {
+        code: "dunning::check::surrounding-space",
+        summary: "a rule name or template is blank, or starts or ends with a space",
+        explanation: "The plan's CSV is read back as the history of the next morning, and data \
+files are read with the spaces around every cell removed. A rule named `\" first\"` would be read \
+back as `first`, which names no rule: the step would be sent again every morning. Names and \
+templates must not start or end with a space (or any other Unicode space), and must not be blank.",
+        example: "rule \" first\": when overdue > 1d then email",
+        fix: "rule \"first\": when overdue > 1d then email",
+    },
+    CodeDoc {
         code: "dunning::check::invisible-character",
         summary: "a rule name, template or parameter holds an invisible character (warning)",
         explanation: "Zero-width spaces and joiners, the soft hyphen and the byte-order mark take \

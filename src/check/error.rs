@@ -369,6 +369,25 @@ pub enum CheckError {
         span: SourceSpan,
     },
 
+    /// A rule name or template is blank, or starts or ends with a space:
+    /// data files trim their cells, so the history could not name it back.
+    #[error("the {what} `{text}` {problem}")]
+    #[diagnostic(
+        code("dunning::check::surrounding-space"),
+        help("write it with no space at either end and at least one visible character: the history the plan writes is read with every cell trimmed, so the step would not be found there and would be sent again")
+    )]
+    SurroundingSpace {
+        /// What holds it: a rule name, a template.
+        what: String,
+        /// The text, with invisible characters escaped.
+        text: String,
+        /// `is blank`, `starts with a space`, `ends with a space`.
+        problem: String,
+        /// Where it is written.
+        #[label("{problem}")]
+        span: SourceSpan,
+    },
+
     /// A name holds a character that does not show (warning).
     #[error("the {what} `{text}` holds an invisible character ({character})")]
     #[diagnostic(

@@ -254,7 +254,9 @@ impl<'p> Resolver<'p> {
     fn rule(&mut self, rule: &ast::RuleStmt, index: usize) -> Result<Rule, Reported> {
         // Every part is resolved, even after a failure, to report everything.
         let name = match &rule.name {
-            Some(n) => self.printable("rule name", &n.name, n.span),
+            Some(n) => self
+                .printable("rule name", &n.name, n.span)
+                .and_then(|()| self.trimmed("rule name", &n.name, n.span)),
             None => Ok(()),
         };
         let condition = self.condition(&rule.condition);
@@ -382,7 +384,9 @@ impl<'p> Resolver<'p> {
             }));
         }
         let mut printable = match &action.template {
-            Some(t) => self.printable("template", &t.name, t.span),
+            Some(t) => self
+                .printable("template", &t.name, t.span)
+                .and_then(|()| self.trimmed("template", &t.name, t.span)),
             None => Ok(()),
         };
         for p in &action.params {
@@ -449,6 +453,26 @@ impl<'p> Resolver<'p> {
             });
             Ok(())
         }
+    }
+
+    /// A rule name or template the history can name back: data files trim
+    /// every cell, so one with spaces around it would never be found there.
+    fn trimmed(&mut self, what: &str, text: &str, span: Span) -> Result<(), Reported> {
+        let problem = if text.trim().is_empty() {
+            "is blank"
+        } else if text.starts_with(char::is_whitespace) {
+            "starts with a space"
+        } else if text.ends_with(char::is_whitespace) {
+            "ends with a space"
+        } else {
+            return Ok(());
+        };
+        Err(self.report(CheckError::SurroundingSpace {
+            what: what.to_string(),
+            text: crate::words::escaped(text),
+            problem: problem.to_string(),
+            span: span.into(),
+        }))
     }
 
     /// The text of the policy a span covers.
