@@ -15,6 +15,7 @@ mod hover;
 mod index;
 mod navigate;
 mod text;
+mod transport;
 
 use std::collections::HashMap;
 use std::sync::{mpsc, Arc, Mutex};
@@ -33,6 +34,7 @@ use lsp_types::{
 
 use super::Outcome;
 use document::Document;
+use transport::Outgoing;
 
 #[derive(clap::Args, Debug)]
 pub(crate) struct Args {
@@ -46,8 +48,8 @@ pub(crate) struct Args {
 /// `shutdown`, 1 without one, as the protocol asks) or closes the pipe.
 pub(crate) fn run(args: Args) -> Outcome {
     let _ = args.stdio;
-    let (connection, io) = Connection::stdio();
-    let outcome = match serve(&connection) {
+    let (connection, outgoing, io) = transport::stdio();
+    let outcome = match serve(&connection, outgoing) {
         Ok(true) => Outcome::Ok,
         Ok(false) => Outcome::Found,
         Err(e) => {
@@ -99,7 +101,10 @@ type Published = Arc<Mutex<HashMap<String, (i32, Vec<(dunning::Span, String)>)>>
 
 /// The initialize handshake, then the message loop; `Ok(true)` when the
 /// client shut the server down properly.
-fn serve(connection: &Connection) -> Result<bool, Box<dyn std::error::Error>> {
+fn serve(
+    connection: &Connection,
+    outgoing: mpsc::Sender<Outgoing>,
+) -> Result<bool, Box<dyn std::error::Error>> {
     let (id, params) = connection.initialize_start()?;
     let _params: InitializeParams = serde_json::from_value(params)?;
     let result = InitializeResult {
@@ -113,12 +118,12 @@ fn serve(connection: &Connection) -> Result<bool, Box<dyn std::error::Error>> {
 
     let published: Published = Arc::default();
     let (jobs, worker_jobs) = mpsc::channel::<diagnostics::Job>();
-    let sender = connection.sender.clone();
+    let sender = outgoing.clone();
     let worker_published = Arc::clone(&published);
     let worker = std::thread::spawn(move || {
         diagnostics::work(&worker_jobs, &worker_published, |message| {
             // The client is gone: the main loop ends on its own.
-            let _ = sender.send(message);
+            let _ = sender.send(Outgoing::Message(message));
         });
     });
 
@@ -135,14 +140,14 @@ fn serve(connection: &Connection) -> Result<bool, Box<dyn std::error::Error>> {
                     shut_down = true;
                     break;
                 }
-                let response = server.answer(request);
-                connection.sender.send(Message::Response(response))?;
+                outgoing.send(server.answer(request))?;
             }
             Message::Notification(notification) => server.notice(notification),
             Message::Response(_) => {}
         }
     }
     drop(server);
+    drop(outgoing);
     let _ = worker.join();
     Ok(shut_down)
 }
@@ -202,7 +207,8 @@ impl Server {
         });
     }
 
-    fn answer(&mut self, request: Request) -> Response {
+    /// The answer to a request, as the message to send.
+    fn answer(&mut self, request: Request) -> Outgoing {
         let id = request.id.clone();
         let result = match request.method.as_str() {
             req::HoverRequest::METHOD => self.with::<req::HoverRequest>(request, |s, p| {
@@ -291,10 +297,23 @@ impl Server {
                 }
             }
             req::DocumentSymbolRequest::METHOD => {
-                self.with::<req::DocumentSymbolRequest>(request, |s, p| {
-                    let doc = s.documents.get_mut(p.text_document.uri.as_str())?;
-                    Some(navigate::symbols(doc))
-                })
+                // A megabyte of JSON on a large policy: serialised straight
+                // from the symbols, never through a `Value` tree.
+                let params =
+                    serde_json::from_value::<lsp_types::DocumentSymbolParams>(request.params);
+                match params {
+                    Ok(p) => {
+                        let symbols = self
+                            .documents
+                            .get_mut(p.text_document.uri.as_str())
+                            .map(navigate::symbols);
+                        match transport::raw_response(&id, &symbols) {
+                            Ok(body) => return Outgoing::Raw(body),
+                            Err(e) => Err((ErrorCode::InternalError, e.to_string())),
+                        }
+                    }
+                    Err(e) => Err((ErrorCode::InvalidParams, e.to_string())),
+                }
             }
             req::InlayHintRequest::METHOD => self.with::<req::InlayHintRequest>(request, |s, p| {
                 let doc = s.documents.get_mut(p.text_document.uri.as_str())?;
@@ -305,10 +324,10 @@ impl Server {
                 format!("dunning lsp does not handle `{method}`"),
             )),
         };
-        match result {
+        Outgoing::Message(Message::Response(match result {
             Ok(value) => Response::new_ok(id, value),
             Err((code, message)) => Response::new_err(id, code as i32, message),
-        }
+        }))
     }
 
     /// Reads a request's parameters and answers it with `f`.
