@@ -234,6 +234,11 @@ fn simulate_table_json_and_actions_out() {
     let value: serde_json::Value = serde_json::from_str(&json).unwrap();
     let n = value["actions"].as_array().unwrap().len();
     assert_eq!(value["summary"]["actions_total"], n);
+    // The penalties per segment, as the table's last line gives them.
+    let standard = &value["summary"]["paid_late_by_segment"]["standard"]["EUR"];
+    assert_eq!(standard["invoices"], 1);
+    assert_eq!(standard["interest"], "0.96");
+    assert_eq!(standard["indemnity"], "40");
     // The CSV has a row per invoice per action.
     let lines: usize = value["actions"]
         .as_array()

@@ -225,3 +225,114 @@ fn diff_shows_each_indicator_before_and_after() {
     assert_eq!(names.len(), 16);
     assert_eq!(names[0], "invoices issued");
 }
+
+#[test]
+fn penalties_per_segment_match_a_hand_computation() {
+    // 36.5% a year: a thousandth of the balance a day.
+    let p = policy(&format!(
+        "set interest_rate = 36.5%\nset indemnity = 40 EUR\n{SEGMENTED}"
+    ));
+    let paid = |id, segment: &[(&str, &str)], due, on, amount| {
+        let mut inv = invoice(&p, id, "C1", "2025-02-01", due, amount, segment);
+        inv.paid_date = Some(date(on));
+        inv
+    };
+    let key = [("segment", "key")];
+    let small = [("segment", "small")];
+    // A (key): 1,000 paid 10 days late: 10.00.
+    let a = paid("A", &key, "2025-03-03", "2025-03-13", "1000");
+    // G (key): paid on its due date: owes nothing.
+    let g = paid("G", &key, "2025-03-10", "2025-03-10", "700");
+    // H (key): 100 USD paid 10 days late: 1.00 USD, its indemnity in EUR.
+    let mut h = paid("H", &key, "2025-03-01", "2025-03-11", "100");
+    h.currency = dunning::money::Currency::parse("USD").unwrap();
+    // E (small): 2,000 paid 20 days late: 40.00.
+    let e = paid("E", &small, "2025-03-05", "2025-03-25", "2000");
+    // F (no segment): 500 paid 2 days late: 1.00.
+    let f = paid("F", &[], "2025-03-01", "2025-03-03", "500");
+    let invoices = vec![a, g, h, e, f];
+    let summary = dunning::replay(
+        &p,
+        RunData::new(&invoices),
+        range("2025-03-01", "2025-03-31"),
+        dunning::ReplayOptions::default(),
+        &mut |_| {},
+    );
+    let (eur, usd) = (
+        dunning::money::Currency::parse("EUR").unwrap(),
+        dunning::money::Currency::parse("USD").unwrap(),
+    );
+    let figures = |p: &dunning::PaidLate| {
+        (
+            p.invoices,
+            p.interest,
+            p.indemnity,
+            p.indemnity_other_currencies,
+        )
+    };
+    let seg = |name: &str, c| figures(&summary.paid_late_by_segment[name][&c]);
+    assert_eq!(
+        summary.paid_late_by_segment.keys().collect::<Vec<_>>(),
+        ["(none)", "key", "small"]
+    );
+    // key: A and H's indemnities, H's counted as in another currency.
+    assert_eq!(seg("key", eur), (1, dec("10.00"), dec("80"), 1));
+    assert_eq!(seg("key", usd), (1, dec("1.00"), dec("0"), 0));
+    assert_eq!(seg("small", eur), (1, dec("40.00"), dec("40"), 0));
+    assert!(!summary.paid_late_by_segment["small"].contains_key(&usd));
+    assert_eq!(seg("(none)", eur), (1, dec("1.00"), dec("40"), 0));
+    // The segments add up to the currency's figures.
+    assert_eq!(
+        figures(&summary.paid_late[&eur]),
+        (3, dec("51.00"), dec("160"), 1)
+    );
+    assert_eq!(
+        figures(&summary.paid_late[&usd]),
+        (1, dec("1.00"), dec("0"), 0)
+    );
+    // In diff, per segment too: only the new policy sets penalties.
+    let old = policy(SEGMENTED);
+    let days = range("2025-03-01", "2025-03-31");
+    let data = RunData::new(&invoices);
+    let d = dunning::diff(
+        &dunning::simulate(&old, data, days),
+        &dunning::simulate(&p, data, days),
+    );
+    let row = |segment: &str, name: &str| {
+        d.indicators
+            .iter()
+            .find(|i| {
+                i.segment.as_deref() == Some(segment) && i.currency == eur && i.indicator == name
+            })
+            .map(|i| (i.old, i.new))
+    };
+    assert_eq!(
+        row("small", "penalties owed: interest"),
+        Some((None, Some(dec("40.00"))))
+    );
+    assert_eq!(
+        row("key", "penalties owed: indemnities"),
+        Some((None, Some(dec("80"))))
+    );
+    assert_eq!(
+        row("(none)", "invoices paid late"),
+        Some((None, Some(dec("1"))))
+    );
+}
+
+#[test]
+fn without_a_segment_attribute_penalties_are_per_currency_only() {
+    let p = policy("set indemnity = 40 EUR\nrule mail: when overdue >= 1d then email\n");
+    let mut a = invoice(&p, "A", "C1", "2025-02-01", "2025-03-03", "1000", &[]);
+    a.paid_date = Some(date("2025-03-13"));
+    let invoices = vec![a];
+    let summary = dunning::replay(
+        &p,
+        RunData::new(&invoices),
+        range("2025-03-01", "2025-03-31"),
+        dunning::ReplayOptions::default(),
+        &mut |_| {},
+    );
+    assert!(summary.paid_late_by_segment.is_empty());
+    assert_eq!(summary.paid_late.len(), 1);
+}

@@ -2,7 +2,7 @@
 //! `15/03/2025` in French, `€1,234.56` and `15 March 2025` otherwise.
 //! Money stays exact: the decimal's own digits, rounded to the cent.
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use rust_decimal::{Decimal, RoundingStrategy};
 
 use crate::money::Currency;
@@ -68,31 +68,13 @@ pub(crate) fn percent(rate: Decimal, language: &str) -> String {
     }
 }
 
-const MONTHS_EN: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
-
 /// A date: `15/03/2025` in French, `15 March 2025` in English.
 pub(crate) fn date(day: NaiveDate, language: &str) -> String {
     if is_french(language) {
         day.format("%d/%m/%Y").to_string()
     } else {
-        let month = MONTHS_EN
-            .get(day.month0() as usize)
-            .copied()
-            .unwrap_or_default();
-        format!("{} {month} {}", day.day(), day.year())
+        // `%-d %B %Y`: chrono's English month names, no leading zero.
+        day.format("%-d %B %Y").to_string()
     }
 }
 

@@ -111,10 +111,22 @@ fn indicator_values(s: &Summary) -> BTreeMap<IndicatorKey, Option<Decimal>> {
             add(*currency, Some(segment), i);
         }
     }
-    for (currency, p) in &s.paid_late {
-        out.insert((*currency, None, 13), Some(Decimal::from(p.invoices)));
-        out.insert((*currency, None, 14), Some(p.interest));
-        out.insert((*currency, None, 15), Some(p.indemnity));
+    let segments = s
+        .paid_late_by_segment
+        .iter()
+        .flat_map(|(segment, by)| by.iter().map(move |(c, p)| (c, Some(segment.clone()), p)));
+    for (currency, segment, p) in s
+        .paid_late
+        .iter()
+        .map(|(c, p)| (c, None, p))
+        .chain(segments)
+    {
+        out.insert(
+            (*currency, segment.clone(), 13),
+            Some(Decimal::from(p.invoices)),
+        );
+        out.insert((*currency, segment.clone(), 14), Some(p.interest));
+        out.insert((*currency, segment, 15), Some(p.indemnity));
     }
     out
 }

@@ -77,6 +77,45 @@ pub(crate) fn indicators(
 /// What `Summary::indicators_by_segment` calls invoices without a segment.
 pub const NO_SEGMENT: &str = "(none)";
 
+/// Each invoice's value of the `segment` attribute (invoices without one
+/// under [`NO_SEGMENT`]), when the policy declares that attribute.
+pub(crate) fn segments<'l>(run: &'l Run<'_>) -> Option<Vec<&'l str>> {
+    let attr = run
+        .policy
+        .attributes
+        .iter()
+        .position(|a| a.name == "segment")?;
+    Some(
+        run.ledger
+            .invoices
+            .iter()
+            .map(|inv| match inv.attributes.get(attr) {
+                Some(AttrValue::Text(t)) => t.as_str(),
+                _ => NO_SEGMENT,
+            })
+            .collect(),
+    )
+}
+
+/// Applies `figures` to the invoices of each value of the `segment`
+/// attribute, when the policy declares it; empty otherwise.
+pub(crate) fn per_segment<T>(
+    run: &Run<'_>,
+    figures: impl Fn(&dyn Fn(InvoiceIdx) -> bool) -> T,
+) -> BTreeMap<String, T> {
+    let Some(segment) = segments(run) else {
+        return BTreeMap::new();
+    };
+    let values: BTreeSet<&str> = segment.iter().copied().collect();
+    values
+        .into_iter()
+        .map(|value| {
+            let keep = |i: InvoiceIdx| segment.get(i.get()) == Some(&value);
+            (value.to_string(), figures(&keep))
+        })
+        .collect()
+}
+
 /// The indicators per value of the `segment` attribute, when the policy
 /// declares one (invoices without a value under [`NO_SEGMENT`]); empty
 /// otherwise.
@@ -85,31 +124,7 @@ pub(crate) fn by_segment(
     from: NaiveDate,
     to: NaiveDate,
 ) -> BTreeMap<String, BTreeMap<Currency, Indicators>> {
-    let ledger = &run.ledger;
-    let Some(attr) = run
-        .policy
-        .attributes
-        .iter()
-        .position(|a| a.name == "segment")
-    else {
-        return BTreeMap::new();
-    };
-    let segment: Vec<&str> = ledger
-        .invoices
-        .iter()
-        .map(|inv| match inv.attributes.get(attr) {
-            Some(AttrValue::Text(t)) => t.as_str(),
-            _ => NO_SEGMENT,
-        })
-        .collect();
-    let values: BTreeSet<&str> = segment.iter().copied().collect();
-    values
-        .into_iter()
-        .map(|value| {
-            let keep = |i: InvoiceIdx| segment.get(i.get()) == Some(&value);
-            (value.to_string(), indicators_of(ledger, from, to, &keep))
-        })
-        .collect()
+    per_segment(run, |keep| indicators_of(&run.ledger, from, to, keep))
 }
 
 /// The indicators of the invoices `keep` selects.

@@ -58,6 +58,11 @@ pub struct Summary {
     /// range (paid in full between `from` and `to`, after their due date),
     /// when the policy sets `interest_rate` or `indemnity`.
     pub paid_late: BTreeMap<Currency, PaidLate>,
+    /// The same per value of the `segment` attribute, when the policy
+    /// declares it (invoices without one under `(none)`): a segment's
+    /// indemnities are those of its own invoices.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub paid_late_by_segment: BTreeMap<String, BTreeMap<Currency, PaidLate>>,
     /// Per currency, the credit team's indicators (README, "Indicators").
     pub indicators: BTreeMap<Currency, super::Indicators>,
     /// The same per value of the `segment` attribute, when the policy
@@ -369,9 +374,12 @@ impl<'r, 'a> SummaryBuilder<'r, 'a> {
                 *open_by_last_step.entry(step.to_string()).or_default() += 1;
             }
         }
-        let paid_late = self.paid_late();
+        let paid_late = self.paid_late(&|_| true);
+        let paid_late_by_segment =
+            super::indicators::per_segment(self.run, |keep| self.paid_late(keep));
         Summary {
             paid_late,
+            paid_late_by_segment,
             indicators: super::indicators::indicators(ledger, self.from, self.to),
             indicators_by_segment: super::indicators::by_segment(self.run, self.from, self.to),
             from: self.from,
@@ -391,15 +399,16 @@ impl<'r, 'a> SummaryBuilder<'r, 'a> {
         }
     }
 
-    /// Penalties owed on the invoices paid late in the range.
-    fn paid_late(&self) -> BTreeMap<Currency, PaidLate> {
+    /// Penalties owed on the invoices paid late in the range, of the
+    /// invoices `keep` selects.
+    fn paid_late(&self, keep: &dyn Fn(InvoiceIdx) -> bool) -> BTreeMap<Currency, PaidLate> {
         let (run, ledger) = (self.run, &self.run.ledger);
         let settings = &run.policy.settings;
         let mut out: BTreeMap<Currency, PaidLate> = BTreeMap::new();
         if !settings.penalties() {
             return out;
         }
-        for i in ledger.indices() {
+        for i in ledger.indices().filter(|i| keep(*i)) {
             let inv = ledger.invoice(i);
             let Some(paid) = self.settled[i] else {
                 continue;

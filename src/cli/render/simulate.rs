@@ -130,7 +130,12 @@ pub(crate) fn table(s: &Summary) -> String {
             aged.join(", ")
         );
     }
-    for (currency, p) in &s.paid_late {
+    let segments = s.paid_late_by_segment.iter().flat_map(|(segment, by)| {
+        by.iter()
+            .map(move |(currency, p)| (format!("{currency}, segment {segment}"), p))
+    });
+    let all = s.paid_late.iter().map(|(c, p)| (c.to_string(), p));
+    for (currency, p) in all.chain(segments) {
         let mut unknown = if p.interest_unknown > 0 {
             format!(
                 " ({} without a rate in the rate tables)",
