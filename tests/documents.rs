@@ -75,7 +75,9 @@ fn render_fixture() -> Vec<OutFile> {
     let (templates, company) = shipped();
     let data = RunData::new(&invoices).with_history(&history);
     let plan = dunning::plan(&policy, data, day());
-    document::render_plan(&policy, &data, &plan, &templates, &company).unwrap()
+    document::render_plan(&policy, &data, &plan, &templates, &company)
+        .unwrap()
+        .files
 }
 
 /// A document as a person reads it: an e-mail parsed back (subject, then
@@ -304,4 +306,112 @@ fn every_template_code_is_explained_and_in_the_readme() {
             var.name
         );
     }
+}
+
+#[test]
+fn template_params_are_checked_against_the_rules_naming_the_template() {
+    let text =
+        "rule first: when overdue >= 2d then email template \"relance\" with receipt = yes\n\
+                rule other: when overdue >= 9d then call with script = long\n";
+    let template = "{{ params.reciept }}";
+    let errors = check_one(text, template);
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    insta::assert_snapshot!("template-unknown-param", shown(&errors, text, template));
+    // A parameter of another rule is not one of this template's.
+    assert_eq!(check_one(text, "{{ params.script }}").len(), 1);
+    assert_eq!(check_one(text, "{{ params.receipt }}"), vec![]);
+    // No rule naming the template has parameters.
+    let errors = check_one(ONE_RULE, "{{ params.receipt }}");
+    insta::assert_snapshot!(
+        "template-unknown-param-none",
+        shown(&errors, ONE_RULE, "{{ params.receipt }}")
+    );
+}
+
+#[test]
+fn hand_over_files_state_the_indemnity_each_invoice_owes() {
+    // The first reminder claimed the indemnity of the agency's invoice
+    // (the plan carries 0 on later steps): the hand-over states the 40 EUR
+    // it still owes.
+    let files = render_fixture();
+    let get = |n: &str| {
+        let f = files.iter().find(|f| f.name.ends_with(n)).unwrap();
+        String::from_utf8(f.bytes.clone()).unwrap()
+    };
+    let agency = get("agency.csv");
+    assert!(agency.contains(",6.70,40,EUR,2025-05-12"), "{agency}");
+    let letter = get("AGENCY-fr-transfert-recouvrement.txt");
+    assert!(
+        letter.contains("indemnité forfaitaire 40,00\u{a0}€"),
+        "{letter}"
+    );
+}
+
+#[test]
+fn an_indemnity_is_in_its_own_currency_and_none_for_consumers() {
+    let text = "set interest_rate = 12%\nset indemnity = 40 EUR\n\
+                attribute customer_type in [business, consumer]\n\
+                rule notice: when overdue >= 30d then formal_notice template \"relance\"\n";
+    let policy = policy(text);
+    let csv = "invoice_id,customer_id,issue_date,due_date,amount,currency,customer_type\n\
+               U-1,USD-CO,2025-01-01,2025-02-01,1000.00,USD,business\n\
+               C-1,CONSUMER,2025-01-01,2025-02-01,1000.00,EUR,consumer\n";
+    let invoices = read_invoices("i.csv", csv.as_bytes(), Format::Csv, &policy).unwrap();
+    let templates = Templates::from_files(
+        "t",
+        [(
+            "relance.txt".to_string(),
+            "{% for i in invoices %}{{ i.id }}: {{ i.indemnity }} / {{ i.total }}\n{% endfor %}\
+             {% for t in totals %}{{ t.currency }} {{ t.indemnity }} {{ t.total }}\n{% endfor %}"
+                .to_string(),
+        )],
+    );
+    let data = RunData::new(&invoices);
+    let plan = dunning::plan(&policy, data, "2025-04-01".parse().unwrap());
+    let rendered =
+        document::render_plan(&policy, &data, &plan, &templates, &Company::default()).unwrap();
+    let texts: Vec<String> = rendered
+        .files
+        .iter()
+        .filter(|f| f.name.ends_with(".txt"))
+        .map(|f| String::from_utf8(f.bytes.clone()).unwrap())
+        .collect();
+    insta::assert_snapshot!("indemnity-currency-consumer", texts.join("---\n"));
+}
+
+#[test]
+fn e_mails_without_an_address_are_named_and_marked() {
+    // The shipped policy as it is: it declares no `email` attribute.
+    let text = std::fs::read_to_string("policies/french_b2b.dunning").unwrap();
+    let policy = policy(&text);
+    let (invoices, history) = fixture(&policy);
+    let (templates, company) = shipped();
+    let data = RunData::new(&invoices).with_history(&history);
+    let plan = dunning::plan(&policy, data, day());
+    let rendered = document::render_plan(&policy, &data, &plan, &templates, &company).unwrap();
+    let file = SourceFile::new("policies/french_b2b.dunning", text.as_str());
+    let warnings: String = rendered
+        .warnings
+        .iter()
+        .map(|w| render_human(w, &file, false))
+        .collect();
+    insta::assert_snapshot!("template-no-recipient", warnings);
+    let index = &rendered
+        .files
+        .iter()
+        .find(|f| f.name == "index.csv")
+        .unwrap();
+    let index = String::from_utf8(index.bytes.clone()).unwrap();
+    assert!(
+        index.contains("relance-1.txt,fr,EUR,1234.56,F-FIRST-fr,no-recipient"),
+        "{index}"
+    );
+    assert!(index.contains(",F-CALL-fr,ready"), "{index}");
+    // With the attribute, nothing to say.
+    let (_, with_email) = french_b2b();
+    let (invoices, history) = fixture(&with_email);
+    let data = RunData::new(&invoices).with_history(&history);
+    let plan = dunning::plan(&with_email, data, day());
+    let rendered = document::render_plan(&with_email, &data, &plan, &templates, &company).unwrap();
+    assert_eq!(rendered.warnings, vec![]);
 }

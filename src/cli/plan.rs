@@ -126,8 +126,12 @@ fn render_documents(
         Err(e) => return Err(show(&e, None)),
     };
     let company = args.templates.company(path).map_err(|e| show(&e, None))?;
-    let files = dunning::document::render_plan(policy, data, plan, &templates, &company)
+    let rendered = dunning::document::render_plan(policy, data, plan, &templates, &company)
         .map_err(|e| show(&e, Some(&templates)))?;
+    for warning in &rendered.warnings {
+        show(warning, Some(&templates));
+    }
+    let files = rendered.files;
     std::fs::create_dir_all(dir).map_err(|e| {
         eprintln!("error: cannot create {}: {e}", dir.display());
         Outcome::Failed

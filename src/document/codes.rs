@@ -53,6 +53,18 @@ text); subfolders are not. A file that cannot be read is reported with the syste
         fix: "dunning check --templates templates/ policy.dunning",
     },
     CodeDoc {
+        code: "dunning::template::no-recipient",
+        summary: "e-mails of the day whose customer has no e-mail address (warning)",
+        explanation: "The `To:` of an e-mail is the customer's `email` attribute (its invoice's \
+`email` cell). `plan --render` still writes the message, without `To:`, marks it `no-recipient` in \
+`index.csv` and names the customers, so that nobody believes it sent: declare `attribute email: \
+text` in the policy and give the invoice file an `email` column, filled for every customer reached \
+by e-mail. The checker cannot see it: an address is data, and a policy may read an undeclared \
+column.",
+        example: "rule first: when overdue >= 2d then email template \"relance-1\"",
+        fix: "attribute email: text\nrule first: when overdue >= 2d then email template \"relance-1\"",
+    },
+    CodeDoc {
         code: "dunning::template::company",
         summary: "the company file (the creditor's details) is not valid",
         explanation: "The company file (`company.yaml` in the templates folder, or `--company FILE`) \

@@ -59,7 +59,7 @@ pub const VARIABLES: &[Variable] = &[
     Variable {
         name: "invoices",
         fields: &[],
-        meaning: "the action's invoices, by id; each has `id`, `issue_date`, `due_date`, `amount`, `open_amount`, `days_overdue` (a number), `interest`, `indemnity`, `total` (open amount, interest and indemnity) and `currency`; amounts are written for the language (`1 234,56 €`), penalties are empty when the policy declares none",
+        meaning: "the action's invoices, by id; each has `id`, `issue_date`, `due_date`, `amount`, `open_amount`, `days_overdue` (a number), `interest`, `indemnity` (what the invoice owes, in the indemnity's own currency), `total` (open amount, interest and, in the same currency, indemnity) and `currency`; amounts are written for the language (`1 234,56 €`), penalties are empty when the policy declares none",
     },
     Variable {
         name: "totals",
@@ -104,7 +104,7 @@ pub const VARIABLES: &[Variable] = &[
     Variable {
         name: "params",
         fields: &["*"],
-        meaning: "the action's parameters, as written after `with` (`params.receipt`)",
+        meaning: "the action's parameters, as written after `with` (`params.receipt`); `dunning check` holds `params.NAME` to the parameters of the rules naming the template, with did-you-mean",
     },
 ];
 
@@ -250,6 +250,32 @@ pub(crate) fn language(action: &Action<'_>) -> String {
         .unwrap_or_else(|| "fr".into())
 }
 
+/// The recovery indemnity an invoice of a document owes (D441-5): the
+/// policy's `indemnity`, in its own currency, for every invoice paid late
+/// (nothing for a consumer, nothing without penalties). The plan carries it
+/// on the first action after the due date only, so that its history sums
+/// to what was claimed; a letter, a formal notice or the agency's file
+/// states what each invoice owes, whichever step claimed it first.
+pub(crate) fn indemnity_owed(
+    policy: &Policy,
+    invoice: Option<&crate::data::Invoice>,
+    line: &crate::InvoiceLine<'_>,
+) -> Option<crate::money::Money> {
+    let flat = policy.settings.indemnity?;
+    // The plan gives no indemnity (not even 0) to an invoice not yet late.
+    line.indemnity?;
+    let consumer = policy
+        .attributes
+        .iter()
+        .position(|a| a.name == crate::eval::CUSTOMER_TYPE)
+        .and_then(|at| invoice?.attributes.get(at))
+        .is_some_and(|v| matches!(v, AttrValue::Text(t) if t == crate::eval::CONSUMER));
+    Some(crate::money::Money {
+        amount: if consumer { Decimal::ZERO } else { flat.amount },
+        currency: flat.currency,
+    })
+}
+
 /// The variables of the document of `action`.
 pub(crate) fn build(
     policy: &Policy,
@@ -274,7 +300,6 @@ pub(crate) fn build(
         }
     }
     let mut sums: BTreeMap<Currency, [Decimal; 3]> = BTreeMap::new();
-    let penalties = policy.settings.penalties();
     let invoices = action
         .invoices
         .iter()
@@ -282,11 +307,19 @@ pub(crate) fn build(
             let invoice = data.invoices.get(line.invoice_index.get());
             let currency = invoice.map_or(action.currency, |i| i.currency);
             let interest = line.interest.unwrap_or_default();
-            let indemnity = line.indemnity.unwrap_or_default();
+            let indemnity = indemnity_owed(policy, invoice, line);
             let sum = sums.entry(currency).or_default();
             sum[0] += line.open_amount;
             sum[1] += interest;
-            sum[2] += indemnity;
+            // The indemnity is in its own currency (D441-5: 40 EUR), added
+            // to the total of that currency only.
+            let mut total = line.open_amount + interest;
+            if let Some(m) = indemnity {
+                sums.entry(m.currency).or_default()[2] += m.amount;
+                if m.currency == currency {
+                    total += m.amount;
+                }
+            }
             let day = |d: Option<NaiveDate>| d.map(|d| format::date(d, &lang)).unwrap_or_default();
             InvoiceVars {
                 id: line.invoice_id.to_string(),
@@ -298,12 +331,15 @@ pub(crate) fn build(
                 open_amount: money(line.open_amount, currency),
                 days_overdue: line.days_overdue,
                 interest: opt_money(line.interest, currency),
-                indemnity: opt_money(line.indemnity, currency),
-                total: money(line.open_amount + interest + indemnity, currency),
+                indemnity: indemnity
+                    .map(|m| money(m.amount, m.currency))
+                    .unwrap_or_default(),
+                total: money(total, currency),
                 currency: currency.to_string(),
             }
         })
         .collect();
+    let penalties = policy.settings.penalties();
     let totals = sums
         .into_iter()
         .map(|(c, [open, interest, indemnity])| TotalVars {

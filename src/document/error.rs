@@ -79,6 +79,20 @@ pub enum TemplateError {
         message: String,
     },
 
+    /// E-mails of the day whose customer has no address: their `.eml`
+    /// files have no `To:` header (`index.csv` marks them `no-recipient`).
+    #[error("{count} e-mail{} of the day ha{} no recipient: {customers}", if *count == 1 { "" } else { "s" }, if *count == 1 { "s" } else { "ve" })]
+    #[diagnostic(code("dunning::template::no-recipient"), severity(Warning))]
+    NoRecipient {
+        /// How many e-mails.
+        count: usize,
+        /// Their customers, quoted (the first ten, then how many more).
+        customers: String,
+        /// How to fix it.
+        #[help]
+        help: String,
+    },
+
     /// The company file (the creditor's details) is wrong.
     #[error("company file `{path}`: {message}")]
     #[diagnostic(
@@ -104,6 +118,7 @@ impl TemplateError {
             TemplateError::Render { file, span, .. } => span.map(|_| file.as_str()),
             TemplateError::Missing { .. }
             | TemplateError::Unreadable { .. }
+            | TemplateError::NoRecipient { .. }
             | TemplateError::Company { .. } => None,
         }
     }

@@ -41,6 +41,16 @@ pub struct OutFile {
     pub bytes: Vec<u8>,
 }
 
+/// A day's documents: the files to write, and what the team should know
+/// about them (warnings such as [`TemplateError::NoRecipient`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Rendered {
+    /// The files, in the order written.
+    pub files: Vec<OutFile>,
+    /// Warnings about them.
+    pub warnings: Vec<TemplateError>,
+}
+
 /// Every file of a day's documents: per action with a template, an e-mail
 /// (`.eml`) or a text document (letters, call scripts, hand-overs); then
 /// `index.csv` (what was written), `call-list.csv` (the day's calls) and
@@ -52,9 +62,10 @@ pub fn render_plan(
     plan: &Plan<'_>,
     templates: &Templates,
     company: &Company,
-) -> Result<Vec<OutFile>, TemplateError> {
+) -> Result<Rendered, TemplateError> {
     let mut files = Vec::new();
     let mut index = worklist::Index::default();
+    let mut unaddressed: Vec<&str> = Vec::new();
     for (n, action) in plan.actions.iter().enumerate() {
         let Some(doc) = templates::render(policy, data, templates, company, action)? else {
             continue;
@@ -65,6 +76,9 @@ pub fn render_plan(
             worklist::file_safe(action.customer_id),
             worklist::file_safe(action.template.unwrap_or(action.action.as_str()))
         );
+        if action.action == ActionKind::Email && doc.to.is_none() {
+            unaddressed.push(action.customer_id);
+        }
         let (name, bytes) = if action.action == ActionKind::Email {
             let bytes = eml::message(&doc, action, n + 1).map_err(|e| TemplateError::Render {
                 file: doc.template_file.clone(),
@@ -88,7 +102,39 @@ pub fn render_plan(
     });
     files.push(OutFile {
         name: "agency.csv".into(),
-        bytes: worklist::agency(data, plan),
+        bytes: worklist::agency(policy, data, plan),
     });
-    Ok(files)
+    let warnings = no_recipient(policy, &unaddressed).into_iter().collect();
+    Ok(Rendered { files, warnings })
+}
+
+/// The warning about e-mails without an address, naming their customers.
+fn no_recipient(policy: &Policy, customers: &[&str]) -> Option<TemplateError> {
+    const SHOWN: usize = 10;
+    if customers.is_empty() {
+        return None;
+    }
+    let mut list = customers
+        .iter()
+        .take(SHOWN)
+        .map(|c| format!("`{c}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    if customers.len() > SHOWN {
+        list.push_str(&format!(" and {} more", customers.len() - SHOWN));
+    }
+    let declared = policy
+        .attributes
+        .iter()
+        .any(|a| a.declared && a.name == "email");
+    let help = if declared {
+        "their invoices have an empty `email` cell: fill it; the .eml files are written without `To:` and marked `no-recipient` in index.csv"
+    } else {
+        "the recipient is the customer's `email` attribute: declare `attribute email: text` in the policy and give the invoice file an `email` column; the .eml files are written without `To:` and marked `no-recipient` in index.csv"
+    };
+    Some(TemplateError::NoRecipient {
+        count: customers.len(),
+        customers: list,
+        help: help.into(),
+    })
 }

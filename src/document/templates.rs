@@ -406,6 +406,15 @@ pub fn check(policy: &Policy, policy_text: &str, templates: &Templates) -> Vec<T
         if !named.insert(name) {
             continue;
         }
+        // The parameters a template may read: those written after `with` by
+        // the rules naming it.
+        let params: BTreeSet<&str> = policy
+            .rules
+            .iter()
+            .filter(|r| r.action.template.as_deref() == Some(name))
+            .flat_map(|r| &r.action.params)
+            .map(|p| p.name.as_str())
+            .collect();
         let variants = templates.variants(name);
         if variants.is_empty() {
             errors.push(TemplateError::Missing {
@@ -417,7 +426,7 @@ pub fn check(policy: &Policy, policy_text: &str, templates: &Templates) -> Vec<T
         }
         for file in variants {
             if checked.insert(file) {
-                errors.extend(check_file(policy, templates, file));
+                errors.extend(check_file(policy, templates, file, &params));
             }
         }
     }
@@ -426,7 +435,12 @@ pub fn check(policy: &Policy, policy_text: &str, templates: &Templates) -> Vec<T
 
 /// The problems of one template file: syntax, unknown variables, then a
 /// trial rendering.
-fn check_file(policy: &Policy, templates: &Templates, file: &str) -> Vec<TemplateError> {
+fn check_file(
+    policy: &Policy,
+    templates: &Templates,
+    file: &str,
+    params: &BTreeSet<&str>,
+) -> Vec<TemplateError> {
     if let Some(e) = templates.broken.get(file) {
         return vec![e.clone()];
     }
@@ -454,11 +468,17 @@ fn check_file(policy: &Policy, templates: &Templates, file: &str) -> Vec<Templat
         }
         let Some(var) = VARIABLES.iter().find(|v| v.name == top) else {
             let names = VARIABLES.iter().map(|v| v.name);
-            errors.push(unknown(file, text, &name, top, names));
+            errors.push(unknown(file, text, &name, top, names, "the variables here"));
             continue;
         };
         let Some(field) = field else { continue };
-        if var.fields.is_empty() || top == "params" {
+        if top == "params" {
+            if !params.contains(field) {
+                errors.push(unknown_param(file, text, &name, field, params));
+            }
+            continue;
+        }
+        if var.fields.is_empty() {
             continue;
         }
         let mut fields: Vec<&str> = var
@@ -478,7 +498,14 @@ fn check_file(policy: &Policy, templates: &Templates, file: &str) -> Vec<Templat
         fields.retain(|f| seen.insert(*f));
         if !fields.contains(&field) {
             let full = format!("{top}.{field}");
-            errors.push(unknown(file, text, &full, field, fields.into_iter()));
+            errors.push(unknown(
+                file,
+                text,
+                &full,
+                field,
+                fields.into_iter(),
+                "the variables here",
+            ));
         }
     }
     if errors.is_empty() {
@@ -493,12 +520,42 @@ fn check_file(policy: &Policy, templates: &Templates, file: &str) -> Vec<Templat
     errors
 }
 
+/// `params.NAME` that no rule naming the template writes after `with`.
+fn unknown_param(
+    file: &str,
+    text: &str,
+    name: &str,
+    field: &str,
+    params: &BTreeSet<&str>,
+) -> TemplateError {
+    if params.is_empty() {
+        let at = text.find(name).unwrap_or(0);
+        return TemplateError::UnknownVariable {
+            file: file.to_string(),
+            name: name.to_string(),
+            span: (at, if text.is_empty() { 0 } else { name.len() }).into(),
+            help: format!(
+                "no rule naming this template has parameters: write `with {field} = …` after its action"
+            ),
+        };
+    }
+    unknown(
+        file,
+        text,
+        name,
+        field,
+        params.iter().copied(),
+        "the parameters its rules write after `with`",
+    )
+}
+
 fn unknown<'n>(
     file: &str,
     text: &str,
     name: &str,
     last: &str,
     valid: impl Iterator<Item = &'n str> + Clone,
+    what: &str,
 ) -> TemplateError {
     let at = text.find(name).unwrap_or(0);
     let suggestion = crate::words::closest(last, valid.clone());
@@ -507,8 +564,8 @@ fn unknown<'n>(
         .collect::<Vec<_>>()
         .join(", ");
     let help = match suggestion {
-        Some(s) => format!("did you mean `{s}`? (the variables here: {list})"),
-        None => format!("the variables here: {list}"),
+        Some(s) => format!("did you mean `{s}`? ({what}: {list})"),
+        None => format!("{what}: {list}"),
     };
     TemplateError::UnknownVariable {
         file: file.to_string(),

@@ -63,6 +63,7 @@ impl Default for Index {
             "currency",
             "open_amount",
             "invoice_ids",
+            "status",
         ];
         row(&mut csv, &header.map(String::from));
         Index {
@@ -85,6 +86,11 @@ impl Index {
             action.currency.to_string(),
             action.open_amount.to_string(),
             action.invoice_ids().collect::<Vec<_>>().join(" "),
+            if action.action == ActionKind::Email && doc.to.is_none() {
+                "no-recipient".into()
+            } else {
+                "ready".into()
+            },
         ];
         row(&mut self.csv, &cells);
         self.written.push((
@@ -164,9 +170,10 @@ pub(crate) fn call_list(
 }
 
 /// `agency.csv`: every invoice handed to the collection agency today, with
-/// its amounts and penalties and, in date order, every step already taken
+/// its amounts and penalties (the indemnity each invoice owes, in its own
+/// currency) and, in date order, every step already taken
 /// on it (`2025-03-01 email relance-1; …`): the evidence of the reminders.
-pub(crate) fn agency(data: &RunData<'_, '_>, plan: &Plan<'_>) -> Vec<u8> {
+pub(crate) fn agency(policy: &Policy, data: &RunData<'_, '_>, plan: &Plan<'_>) -> Vec<u8> {
     let mut w = csv::Writer::from_writer(Vec::new());
     let header = [
         "customer_id",
@@ -179,6 +186,7 @@ pub(crate) fn agency(data: &RunData<'_, '_>, plan: &Plan<'_>) -> Vec<u8> {
         "days_overdue",
         "interest",
         "indemnity",
+        "indemnity_currency",
         "reminders",
     ];
     row(&mut w, &header.map(String::from));
@@ -189,6 +197,9 @@ pub(crate) fn agency(data: &RunData<'_, '_>, plan: &Plan<'_>) -> Vec<u8> {
     {
         for line in &action.invoices {
             let invoice = data.invoices.get(line.invoice_index.get());
+            // What the invoice owes, not what this step claims (the first
+            // reminder claimed it): the agency collects it.
+            let owed = super::context::indemnity_owed(policy, invoice, line);
             let mut steps: Vec<_> = data
                 .history
                 .iter()
@@ -215,7 +226,8 @@ pub(crate) fn agency(data: &RunData<'_, '_>, plan: &Plan<'_>) -> Vec<u8> {
                 invoice.map_or(action.currency, |i| i.currency).to_string(),
                 line.days_overdue.to_string(),
                 line.interest.map(|d| d.to_string()).unwrap_or_default(),
-                line.indemnity.map(|d| d.to_string()).unwrap_or_default(),
+                owed.map(|m| m.amount.to_string()).unwrap_or_default(),
+                owed.map(|m| m.currency.to_string()).unwrap_or_default(),
                 reminders,
             ];
             row(&mut w, &cells);
