@@ -75,9 +75,16 @@ fn render_fixture() -> Vec<OutFile> {
     let (templates, company) = shipped();
     let data = RunData::new(&invoices).with_history(&history);
     let plan = dunning::plan(&policy, data, day());
-    document::render_plan(&policy, &data, &plan, &templates, &company)
-        .unwrap()
-        .files
+    document::render_plan(
+        &policy,
+        &data,
+        &plan,
+        &templates,
+        &company,
+        Default::default(),
+    )
+    .unwrap()
+    .files
 }
 
 /// A document as a person reads it: an e-mail parsed back (subject, then
@@ -113,9 +120,10 @@ fn readable(file: &OutFile) -> String {
 fn every_step_of_french_b2b_renders_in_french_and_in_english() {
     let files = render_fixture();
     let names: Vec<&str> = files.iter().map(|f| f.name.as_str()).collect();
-    // Seven steps, two languages, and the three work lists.
-    assert_eq!(files.len(), 7 * 2 + 3, "{names:?}");
-    for file in &files {
+    // Seven steps, two languages, a PDF beside the letter and the formal
+    // notice, and the three work lists.
+    assert_eq!(files.len(), 7 * 2 + 2 * 2 + 3, "{names:?}");
+    for file in files.iter().filter(|f| !f.name.ends_with(".pdf")) {
         insta::assert_snapshot!(file.name.clone(), readable(file));
     }
 }
@@ -125,7 +133,7 @@ fn the_formal_notice_states_the_legal_mentions() {
     let files = render_fixture();
     let notice = files
         .iter()
-        .find(|f| f.name.contains("NOTICE-fr"))
+        .find(|f| f.name.contains("NOTICE-fr") && f.name.ends_with(".txt"))
         .map(readable)
         .unwrap();
     for needed in [
@@ -368,8 +376,15 @@ fn an_indemnity_is_in_its_own_currency_and_none_for_consumers() {
     );
     let data = RunData::new(&invoices);
     let plan = dunning::plan(&policy, data, "2025-04-01".parse().unwrap());
-    let rendered =
-        document::render_plan(&policy, &data, &plan, &templates, &Company::default()).unwrap();
+    let rendered = document::render_plan(
+        &policy,
+        &data,
+        &plan,
+        &templates,
+        &Company::default(),
+        Default::default(),
+    )
+    .unwrap();
     let texts: Vec<String> = rendered
         .files
         .iter()
@@ -388,7 +403,15 @@ fn e_mails_without_an_address_are_named_and_marked() {
     let (templates, company) = shipped();
     let data = RunData::new(&invoices).with_history(&history);
     let plan = dunning::plan(&policy, data, day());
-    let rendered = document::render_plan(&policy, &data, &plan, &templates, &company).unwrap();
+    let rendered = document::render_plan(
+        &policy,
+        &data,
+        &plan,
+        &templates,
+        &company,
+        Default::default(),
+    )
+    .unwrap();
     let file = SourceFile::new("policies/french_b2b.dunning", text.as_str());
     let warnings: String = rendered
         .warnings
@@ -412,6 +435,150 @@ fn e_mails_without_an_address_are_named_and_marked() {
     let (invoices, history) = fixture(&with_email);
     let data = RunData::new(&invoices).with_history(&history);
     let plan = dunning::plan(&with_email, data, day());
-    let rendered = document::render_plan(&with_email, &data, &plan, &templates, &company).unwrap();
+    let rendered = document::render_plan(
+        &with_email,
+        &data,
+        &plan,
+        &templates,
+        &company,
+        Default::default(),
+    )
+    .unwrap();
     assert_eq!(rendered.warnings, vec![]);
+}
+
+/// The text of a PDF as poppler's `pdftotext` reads it; `None` (and a
+/// line saying so) when the tool is not installed.
+fn pdftotext(bytes: &[u8]) -> Option<String> {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("letter.pdf");
+    std::fs::write(&path, bytes).unwrap();
+    match std::process::Command::new("pdftotext")
+        .args(["-enc", "UTF-8"])
+        .arg(&path)
+        .arg("-")
+        .output()
+    {
+        Ok(out) => {
+            assert!(out.status.success(), "{out:?}");
+            Some(String::from_utf8(out.stdout).unwrap())
+        }
+        Err(e) => {
+            eprintln!(
+                "skipped: the PDF text check needs poppler's `pdftotext` ({e}); \
+                 install it with `apt-get install -y poppler-utils` (.ci/run does)"
+            );
+            None
+        }
+    }
+}
+
+#[test]
+fn pdf_letters_hold_the_text_of_the_letter() {
+    let files = render_fixture();
+    let pdfs: Vec<&OutFile> = files.iter().filter(|f| f.name.ends_with(".pdf")).collect();
+    assert_eq!(
+        pdfs.len(),
+        4,
+        "the letters and formal notices, in two languages"
+    );
+    for pdf in pdfs {
+        assert!(pdf.bytes.starts_with(b"%PDF-"));
+        let Some(text) = pdftotext(&pdf.bytes) else {
+            return;
+        };
+        let txt_name = pdf.name.replace(".pdf", ".txt");
+        let txt = files.iter().find(|f| f.name == txt_name).unwrap();
+        let txt = String::from_utf8(txt.bytes.clone()).unwrap();
+        let words = |t: &str| t.split_whitespace().map(str::to_string).collect::<Vec<_>>();
+        assert_eq!(words(&text), words(&txt), "{}", pdf.name);
+        if pdf.name.contains("NOTICE-fr") {
+            // pdftotext gives the no-break spaces as spaces.
+            let text = text.replace('\u{a0}', " ");
+            for needle in ["F-NOTICE-fr", "2 500,00 €", "L441-10", "D441-5", "13,15 %"] {
+                assert!(text.contains(needle), "{needle} in {text}");
+            }
+        }
+    }
+}
+
+#[test]
+fn a_pdf_letter_names_the_characters_its_font_cannot_write() {
+    let text = "attribute name: text\n\
+                rule notice: when overdue >= 30d then formal_notice template \"relance\"\n";
+    let policy = policy(text);
+    let csv = "invoice_id,customer_id,issue_date,due_date,amount,currency,name\n\
+               F-1,PL-1,2025-01-01,2025-02-01,1000.00,EUR,Łukasz Żółw\n";
+    let invoices = read_invoices("i.csv", csv.as_bytes(), Format::Csv, &policy).unwrap();
+    let templates = Templates::from_files(
+        "t",
+        [(
+            "relance.txt".to_string(),
+            "Cher {{ customer.name }}, échéance dépassée.".to_string(),
+        )],
+    );
+    let data = RunData::new(&invoices);
+    let plan = dunning::plan(&policy, data, "2025-04-01".parse().unwrap());
+    let rendered = document::render_plan(
+        &policy,
+        &data,
+        &plan,
+        &templates,
+        &Company::default(),
+        Default::default(),
+    )
+    .unwrap();
+    let file = SourceFile::new("policy.dunning", text);
+    let warnings: String = rendered
+        .warnings
+        .iter()
+        .map(|w| render_human(w, &file, false))
+        .collect();
+    insta::assert_snapshot!("template-unencodable", warnings);
+    let pdf = rendered
+        .files
+        .iter()
+        .find(|f| f.name.ends_with(".pdf"))
+        .unwrap();
+    if let Some(text) = pdftotext(&pdf.bytes) {
+        assert!(
+            text.contains("Cher ?ukasz ?ó?w, échéance dépassée."),
+            "{text}"
+        );
+    }
+}
+
+#[test]
+fn letters_are_written_as_pdf_text_or_both() {
+    let (_, policy) = french_b2b();
+    let (invoices, history) = fixture(&policy);
+    let (templates, company) = shipped();
+    let data = RunData::new(&invoices).with_history(&history);
+    let plan = dunning::plan(&policy, data, day());
+    let names = |letters| {
+        let options = document::RenderOptions { letters };
+        document::render_plan(&policy, &data, &plan, &templates, &company, options)
+            .unwrap()
+            .files
+            .into_iter()
+            .map(|f| f.name)
+            .filter(|n| n.contains("NOTICE-fr") || n.contains("CALL-fr"))
+            .collect::<Vec<_>>()
+    };
+    use document::Letters;
+    assert_eq!(
+        names(Letters::Pdf),
+        [
+            "004-CALL-fr-relance-telephonique.txt",
+            "014-NOTICE-fr-mise-en-demeure.pdf"
+        ]
+    );
+    assert_eq!(
+        names(Letters::Txt),
+        [
+            "004-CALL-fr-relance-telephonique.txt",
+            "014-NOTICE-fr-mise-en-demeure.txt"
+        ]
+    );
+    assert_eq!(names(Letters::Both).len(), 3);
 }

@@ -35,12 +35,37 @@ pub(crate) struct Args {
     /// Output format: a table, JSON, or the history CSV.
     #[arg(long, value_enum, default_value_t = PlanFormat::Table)]
     format: PlanFormat,
-    /// Also write the day's documents into this folder: an e-mail (`.eml`) or a text document
-    /// per action with a template, `index.csv`, `call-list.csv` and `agency.csv`.
+    /// Also write the day's documents into this folder: an e-mail (`.eml`), a letter (`.pdf`,
+    /// `.txt`) or a text document per action with a template, `index.csv`, `call-list.csv` and
+    /// `agency.csv`.
     #[arg(long, value_name = "DIR")]
     render: Option<PathBuf>,
+    /// Letters, registered letters and formal notices with --render: a PDF (A4), a text file, or both.
+    #[arg(long, value_enum, default_value_t = LetterFormat::Both, requires = "render")]
+    letters: LetterFormat,
     #[command(flatten)]
     templates: super::documents::TemplateArgs,
+}
+
+/// `--letters`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum LetterFormat {
+    Both,
+    Pdf,
+    Txt,
+}
+
+impl LetterFormat {
+    pub(crate) fn options(self) -> dunning::document::RenderOptions {
+        use dunning::document::Letters;
+        dunning::document::RenderOptions {
+            letters: match self {
+                LetterFormat::Both => Letters::Both,
+                LetterFormat::Pdf => Letters::Pdf,
+                LetterFormat::Txt => Letters::Txt,
+            },
+        }
+    }
 }
 
 pub(crate) fn run(args: Args) -> Outcome {
@@ -126,8 +151,15 @@ fn render_documents(
         Err(e) => return Err(show(&e, None)),
     };
     let company = args.templates.company(path).map_err(|e| show(&e, None))?;
-    let rendered = dunning::document::render_plan(policy, data, plan, &templates, &company)
-        .map_err(|e| show(&e, Some(&templates)))?;
+    let rendered = dunning::document::render_plan(
+        policy,
+        data,
+        plan,
+        &templates,
+        &company,
+        args.letters.options(),
+    )
+    .map_err(|e| show(&e, Some(&templates)))?;
     for warning in &rendered.warnings {
         show(warning, Some(&templates));
     }

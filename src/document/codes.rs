@@ -65,6 +65,17 @@ column.",
         fix: "attribute email: text\nrule first: when overdue >= 2d then email template \"relance-1\"",
     },
     CodeDoc {
+        code: "dunning::template::unencodable",
+        summary: "a PDF letter holds characters its font cannot write (warning)",
+        explanation: "PDF letters are written in Courier, one of the fonts every PDF reader has, \
+in the Windows-1252 encoding: French and the other Western European languages, `€`, `«»`, the \
+no-break space. A character outside it (a customer's name in Polish, Greek or Cyrillic) is written \
+`?` in the PDF; `plan --render` names the customer and the characters. The `.txt` letter, written \
+beside the PDF by default (`--letters both`), holds the text as it is.",
+        example: "Dear {{ customer.name }},    # customer.name = Łukasz",
+        fix: "dunning plan … --render out/ --letters txt",
+    },
+    CodeDoc {
         code: "dunning::template::company",
         summary: "the company file (the creditor's details) is not valid",
         explanation: "The company file (`company.yaml` in the templates folder, or `--company FILE`) \

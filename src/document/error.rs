@@ -93,6 +93,20 @@ pub enum TemplateError {
         help: String,
     },
 
+    /// A PDF letter holds characters its font cannot write: they are `?`.
+    #[error("the PDF letter to `{customer}` cannot write {characters}: they are `?` in it")]
+    #[diagnostic(
+        code("dunning::template::unencodable"),
+        severity(Warning),
+        help("PDF letters use Courier in the Windows-1252 encoding (every letter of French and of Western European languages); send this one from its .txt (`--letters both`, the default)")
+    )]
+    Unencodable {
+        /// The customer.
+        customer: String,
+        /// The characters, once each, quoted.
+        characters: String,
+    },
+
     /// The company file (the creditor's details) is wrong.
     #[error("company file `{path}`: {message}")]
     #[diagnostic(
@@ -119,6 +133,7 @@ impl TemplateError {
             TemplateError::Missing { .. }
             | TemplateError::Unreadable { .. }
             | TemplateError::NoRecipient { .. }
+            | TemplateError::Unencodable { .. }
             | TemplateError::Company { .. } => None,
         }
     }

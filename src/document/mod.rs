@@ -20,6 +20,7 @@ mod context;
 mod eml;
 mod error;
 pub(crate) mod format;
+mod pdf;
 mod templates;
 mod worklist;
 
@@ -51,8 +52,29 @@ pub struct Rendered {
     pub warnings: Vec<TemplateError>,
 }
 
+/// How letters are written (`plan --render --letters`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Letters {
+    /// A PDF (A4) and the same text as a `.txt` file.
+    #[default]
+    Both,
+    /// A PDF only.
+    Pdf,
+    /// A text file only.
+    Txt,
+}
+
+/// How a day's documents are written.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct RenderOptions {
+    /// Letters (`letter`, `registered_letter`, `formal_notice`) as PDF, text
+    /// or both.
+    pub letters: Letters,
+}
+
 /// Every file of a day's documents: per action with a template, an e-mail
-/// (`.eml`) or a text document (letters, call scripts, hand-overs); then
+/// (`.eml`), a letter (`.pdf` and, or, `.txt`: `options`) or a text
+/// document (call scripts, hand-overs); then
 /// `index.csv` (what was written), `call-list.csv` (the day's calls) and
 /// `agency.csv` (the invoices handed to the collection agency, with the
 /// dates of every reminder sent). The same inputs give the same bytes.
@@ -62,10 +84,12 @@ pub fn render_plan(
     plan: &Plan<'_>,
     templates: &Templates,
     company: &Company,
+    options: RenderOptions,
 ) -> Result<Rendered, TemplateError> {
     let mut files = Vec::new();
     let mut index = worklist::Index::default();
     let mut unaddressed: Vec<&str> = Vec::new();
+    let mut unencodable: Vec<(&str, Vec<char>)> = Vec::new();
     for (n, action) in plan.actions.iter().enumerate() {
         let Some(doc) = templates::render(policy, data, templates, company, action)? else {
             continue;
@@ -79,18 +103,35 @@ pub fn render_plan(
         if action.action == ActionKind::Email && doc.to.is_none() {
             unaddressed.push(action.customer_id);
         }
-        let (name, bytes) = if action.action == ActionKind::Email {
+        let letter = matches!(
+            action.action,
+            ActionKind::Letter | ActionKind::RegisteredLetter | ActionKind::FormalNotice
+        );
+        let mut written = Vec::new();
+        if action.action == ActionKind::Email {
             let bytes = eml::message(&doc, action, n + 1).map_err(|e| TemplateError::Render {
                 file: doc.template_file.clone(),
                 message: format!("cannot build the e-mail: {e}"),
                 span: None,
             })?;
-            (format!("{stem}.eml"), bytes)
+            written.push((format!("{stem}.eml"), bytes));
         } else {
-            (format!("{stem}.txt"), doc.text.clone().into_bytes())
-        };
-        index.push(&name, action, &doc);
-        files.push(OutFile { name, bytes });
+            if letter && options.letters != Letters::Txt {
+                let title = action.template.unwrap_or(action.action.as_str());
+                written.push((format!("{stem}.pdf"), pdf::letter(&doc.text, title)));
+                let lost = pdf::unencodable(&doc.text);
+                if !lost.is_empty() {
+                    unencodable.push((action.customer_id, lost));
+                }
+            }
+            if !letter || options.letters != Letters::Pdf {
+                written.push((format!("{stem}.txt"), doc.text.clone().into_bytes()));
+            }
+        }
+        for (name, bytes) in written {
+            index.push(&name, action, &doc);
+            files.push(OutFile { name, bytes });
+        }
     }
     files.push(OutFile {
         name: "index.csv".into(),
@@ -104,7 +145,17 @@ pub fn render_plan(
         name: "agency.csv".into(),
         bytes: worklist::agency(policy, data, plan),
     });
-    let warnings = no_recipient(policy, &unaddressed).into_iter().collect();
+    let mut warnings: Vec<TemplateError> = no_recipient(policy, &unaddressed).into_iter().collect();
+    warnings.extend(unencodable.into_iter().map(|(customer, chars)| {
+        TemplateError::Unencodable {
+            customer: customer.to_string(),
+            characters: chars
+                .iter()
+                .map(|c| format!("`{c}`"))
+                .collect::<Vec<_>>()
+                .join(", "),
+        }
+    }));
     Ok(Rendered { files, warnings })
 }
 
