@@ -72,7 +72,7 @@ mod span;
 mod syntax;
 mod words;
 
-pub use check::{check, CheckError, Checked, Fix, PolicyError};
+pub use check::{check, check_with_rates, CheckError, Checked, Fix, PolicyError};
 pub use data::RunData;
 pub use eval::{
     Action, CustomerIdx, Decision, DeferredBy, Expired, Explanation, InvoiceIdx, InvoiceLine, Plan,
@@ -91,6 +91,23 @@ pub use span::{LineIndex, Span};
 pub use syntax::{
     ast, format, format_reusing, parse, reparse, reparse_owned, FormatError, Parsed, SyntaxError,
 };
+
+/// The statement of account of `customer` on `date`, on request: one
+/// action (`action` with `template`) listing every open invoice of the
+/// customer with its days overdue and penalties, for
+/// [`document::render_statement`]. `None` when the data has no invoice of
+/// that customer.
+pub fn statement<'a>(
+    policy: &'a Policy,
+    data: RunData<'a, '_>,
+    customer: &str,
+    date: chrono::NaiveDate,
+    action: policy::ActionKind,
+    template: &'a str,
+) -> Option<Action<'a>> {
+    let run = eval::Run::new(policy, data);
+    eval::plan::statement(&run, customer, date, action, template)
+}
 
 /// The action plan for one day (SPEC section 4). The history of `data` is
 /// what was already done (entries dated after `date` are ignored).

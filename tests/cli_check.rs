@@ -440,3 +440,43 @@ fn fmt_keeps_the_file_permissions() {
     let mode = std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode, 0o640);
 }
+
+#[test]
+fn check_holds_a_fixed_rate_to_the_legal_rate_file_given() {
+    // 16% is above three times every legal rate of the built-in table
+    // (5.07% at most); a newer file's half-year at 6% puts the floor at 18%.
+    let policy = "set interest_rate = 16%\nrule first: when overdue >= 1d then email\n";
+    let mut newer =
+        std::fs::read_to_string(root().join("data/rates/taux-interet-legal.csv")).unwrap();
+    newer.push_str("2026-07-01,8.00,6.00\n");
+    let dir = folder(&[("p.dunning", policy), ("legal.csv", &newer)]);
+    let (code, out, err) =
+        stdout(
+            dunning()
+                .current_dir(dir.path())
+                .args(["check", "--deny-warnings", "p.dunning"]),
+        );
+    assert_eq!(code, 0, "{out}{err}");
+    let (code, out, _) = stdout(dunning().current_dir(dir.path()).args([
+        "check",
+        "--deny-warnings",
+        "--format",
+        "json",
+        "--legal-rates",
+        "legal.csv",
+        "p.dunning",
+    ]));
+    assert_eq!(code, 1, "{out}");
+    let json: Value = serde_json::from_str(&out).unwrap();
+    let d = &json["diagnostics"][0];
+    assert_eq!(d["code"], "dunning::check::rate-below-floor");
+    assert!(d["message"].as_str().unwrap().contains("2026"), "{d}");
+    // A rate file that cannot be read is a usage error.
+    let (code, _, err) = stdout(dunning().current_dir(dir.path()).args([
+        "check",
+        "--legal-rates",
+        "missing.csv",
+        "p.dunning",
+    ]));
+    assert_eq!(code, 2, "{err}");
+}

@@ -151,3 +151,108 @@ fn explain_describes_the_template_codes() {
     let (_, list, _) = dunning(dir.path(), &["check", "--explain"]);
     assert!(list.contains("dunning::template::render"));
 }
+
+/// Every file of a folder, by name.
+fn files_of(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| {
+            let e = e.unwrap();
+            (
+                e.file_name().to_string_lossy().into_owned(),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn plan_render_writes_a_statement_of_account_on_request() {
+    let dir = folder();
+    std::fs::write(
+        dir.path().join("templates/releve-de-compte.txt"),
+        "Relevé {{ customer.id }} au {{ date }}\n{% for f in invoices %}{{ f.id }} {{ f.days_overdue }} j {{ f.open_amount }}\n{% endfor %}",
+    )
+    .unwrap();
+    let args = [
+        "plan",
+        "policy.dunning",
+        "--invoices",
+        "invoices.csv",
+        "--date",
+        "2025-02-17",
+        "--render",
+        "out",
+        "--statement",
+        "C-1",
+        "--letters",
+        "txt",
+    ];
+    let (code, _, err) = dunning(dir.path(), &args);
+    assert_eq!(code, 0, "{err}");
+    let statement = std::fs::read_to_string(dir.path().join("out/statement-C-1.txt")).unwrap();
+    assert_eq!(
+        statement,
+        "Relevé C-1 au 17/02/2025\nINV-1 3 j 1\u{a0}234,50\u{a0}€\n"
+    );
+    assert!(!dir.path().join("out/statement-C-1.pdf").exists());
+    // A customer the data does not have.
+    let mut wrong = args.to_vec();
+    wrong[9] = "C-9";
+    let (code, _, err) = dunning(dir.path(), &wrong);
+    assert_eq!(code, 2);
+    assert!(err.contains("no invoice of the customer `C-9`"), "{err}");
+}
+
+#[test]
+fn run_render_writes_the_days_documents_and_the_same_bytes_twice() {
+    let dir = folder();
+    let args = |out: &str| {
+        [
+            "run",
+            "policy.dunning",
+            "--invoices",
+            "invoices.csv",
+            "--date",
+            "2025-02-17",
+            "--ledger",
+            "ledger.db",
+            "--catch-up",
+            "--render",
+            out,
+        ]
+        .map(String::from)
+    };
+    let a = args("out1");
+    let (code, _, err) = dunning(
+        dir.path(),
+        &a.iter().map(String::as_str).collect::<Vec<_>>(),
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("recorded run"), "{err}");
+    let b = args("out2");
+    let (code, _, err) = dunning(
+        dir.path(),
+        &b.iter().map(String::as_str).collect::<Vec<_>>(),
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("already recorded"), "{err}");
+    let (one, two) = (
+        files_of(&dir.path().join("out1")),
+        files_of(&dir.path().join("out2")),
+    );
+    assert_eq!(one, two);
+    let names: Vec<&str> = one.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "001-______etc-appel.txt",
+            "002-C-1-relance.eml",
+            "agency.csv",
+            "call-list.csv",
+            "index.csv"
+        ]
+    );
+}

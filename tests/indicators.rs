@@ -49,6 +49,51 @@ fn indicators_match_a_hand_computation() {
     );
     // Due in March: A 10 days late, B unpaid 21 days: 15.5.
     assert_eq!(eur.average_days_late_with_unpaid, Some(dec("15.50")));
+    // Paid of those: A only, 10 days late; none of the two on time.
+    assert_eq!(eur.average_days_late, Some(dec("10.00")));
+    assert_eq!(eur.paid_on_time_percent, Some(dec("0.00")));
+}
+
+#[test]
+fn paid_on_time_and_days_late_of_paid_invoices_are_per_currency() {
+    let p = policy(
+        "rule mail: when overdue >= 1d then email
+",
+    );
+    // EUR: E1 paid on time, E2 paid 4 days late, E3 unpaid (20 days at the end).
+    let mut e1 = invoice(&p, "E1", "C1", "2025-02-01", "2025-03-05", "100", &[]);
+    e1.paid_date = Some(date("2025-03-05"));
+    let mut e2 = invoice(&p, "E2", "C1", "2025-02-01", "2025-03-07", "100", &[]);
+    e2.paid_date = Some(date("2025-03-11"));
+    let e3 = invoice(&p, "E3", "C2", "2025-02-01", "2025-03-11", "100", &[]);
+    // CHF: one invoice paid 30 days late.
+    let mut f1 = invoice(&p, "F1", "C3", "2025-01-01", "2025-03-01", "100", &[]);
+    f1.currency = dunning::money::Currency::parse("CHF").unwrap();
+    f1.paid_date = Some(date("2025-03-31"));
+    let invoices = vec![e1, e2, e3, f1];
+    let summary = dunning::replay(
+        &p,
+        RunData::new(&invoices),
+        range("2025-03-01", "2025-03-31"),
+        dunning::ReplayOptions::default(),
+        &mut |_| {},
+    );
+    let eur = &summary.indicators[&dunning::money::Currency::parse("EUR").unwrap()];
+    let chf = &summary.indicators[&dunning::money::Currency::parse("CHF").unwrap()];
+    // EUR: 1 of 3 on time; paid ones (0 + 4) / 2; with E3 (0 + 4 + 20) / 3.
+    assert_eq!(eur.paid_on_time_percent, Some(dec("33.33")));
+    assert_eq!(eur.average_days_late, Some(dec("2.00")));
+    assert_eq!(eur.average_days_late_with_unpaid, Some(dec("8.00")));
+    assert_eq!(chf.paid_on_time_percent, Some(dec("0.00")));
+    assert_eq!(chf.average_days_late, Some(dec("30.00")));
+    // The "From the data" figures are of the most common currency only:
+    // the CHF invoice's 30 days are not mixed in under the EUR label.
+    assert_eq!(
+        summary.context.currency,
+        dunning::money::Currency::parse("EUR")
+    );
+    assert_eq!(summary.context.paid_on_time_percent, Some(dec("33.33")));
+    assert_eq!(summary.context.average_days_late, Some(dec("2.00")));
 }
 
 /// The fixture above, with A and B in segment `key`, C in `small` and D
@@ -222,8 +267,13 @@ fn diff_shows_each_indicator_before_and_after() {
         .filter(|i| i.segment.is_none())
         .map(|i| i.indicator)
         .collect();
-    assert_eq!(names.len(), 16);
+    assert_eq!(names.len(), 18);
     assert_eq!(names[0], "invoices issued");
+    assert!(names.contains(&"paid on time (%)"), "{names:?}");
+    assert!(
+        names.contains(&"average days late of paid invoices"),
+        "{names:?}"
+    );
 }
 
 #[test]

@@ -266,7 +266,8 @@ is `consumer` gets neither), so a parameter of that name would be silently ignor
 the ECB main refinancing rate plus 10 points unless the parties agree on another, and an agreed \
 rate may not be lower than three times the legal interest rate (taux de l'intérêt légal, business \
 creditor) of the half-year. The check compares a fixed rate with that floor in every half-year of \
-the built-in legal rate table (data/rates/taux-interet-legal.csv) and names those it is below. \
+the built-in legal rate table (data/rates/taux-interet-legal.csv), or of a newer file given with \
+`dunning check --legal-rates FILE`, and names those it is below. \
 `ecb + 10` is the statutory rate and is never warned about.",
         example: "set interest_rate = 12%",
         fix: "set interest_rate = ecb + 10",

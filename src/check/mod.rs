@@ -72,7 +72,15 @@ impl Checked {
 /// some statements did not parse, only errors are reported: warnings about
 /// a partial ladder would be guesses.
 pub fn check(parsed: &Parsed) -> Checked {
+    check_with_rates(parsed, crate::penalty::Rates::builtin())
+}
+
+/// [`check`], holding a fixed interest rate to the legal rates of `rates`
+/// (a newer legal rate file, `check --legal-rates`) rather than the built-in
+/// table.
+pub fn check_with_rates(parsed: &Parsed, rates: &crate::penalty::Rates) -> Checked {
     let mut resolver = resolve::Resolver::new(parsed);
+    resolver.rates = rates;
     resolver.declare(&parsed.ast);
     let resolved = resolver.resolve(&parsed.ast);
     let mut found = resolver.diagnostics.into_vec();

@@ -20,6 +20,10 @@ pub(crate) struct Args {
     explain: Option<Option<String>>,
     #[command(flatten)]
     templates: super::documents::TemplateArgs,
+    /// A newer French legal interest rate file than the one built in, for the
+    /// `rate-below-floor` warning (`period_start,individual_percent,other_percent`).
+    #[arg(long, value_name = "FILE")]
+    legal_rates: Option<PathBuf>,
     /// Policy files, or folders to search for `.dunning` files.
     #[arg(required_unless_present = "explain")]
     files: Vec<PathBuf>,
@@ -35,6 +39,10 @@ pub(crate) fn run(args: Args) -> Outcome {
         Ok(p) => p,
         Err(outcome) => return outcome,
     };
+    let rates = match dunning::data::load_rates(None, args.legal_rates.as_deref()) {
+        Ok(r) => r,
+        Err(e) => return super::load::data_error(&e),
+    };
     let mut outcome = Outcome::Ok;
     let mut flats = Vec::new();
     let (mut errors, mut warnings, mut unread) = (0, 0, 0);
@@ -44,7 +52,7 @@ pub(crate) fn run(args: Args) -> Outcome {
             unread += 1;
             continue;
         };
-        let checked = file.check();
+        let checked = dunning::check_with_rates(&file.parse(), &rates);
         let diagnostics = checked.diagnostics;
         let renderer = Renderer::new(&file, color);
         for d in &diagnostics {

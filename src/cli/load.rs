@@ -158,6 +158,11 @@ impl Inputs {
         Ok(())
     }
 
+    /// The invoices read.
+    pub(crate) fn invoices(&self) -> &[Invoice] {
+        &self.invoices
+    }
+
     /// The rows, as the library takes them.
     pub(crate) fn run_data(&self) -> RunData<'_, '_> {
         RunData::new(&self.invoices)
@@ -190,7 +195,7 @@ pub(crate) fn policy(path: &Path) -> Result<Policy, Outcome> {
     })
 }
 
-fn data_error(e: &dunning::data::DataErrors) -> Outcome {
+pub(crate) fn data_error(e: &dunning::data::DataErrors) -> Outcome {
     eprint!("{}", e.render(50));
     if e.exit_code() == 2 {
         Outcome::Failed

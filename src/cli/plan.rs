@@ -35,37 +35,8 @@ pub(crate) struct Args {
     /// Output format: a table, JSON, or the history CSV.
     #[arg(long, value_enum, default_value_t = PlanFormat::Table)]
     format: PlanFormat,
-    /// Also write the day's documents into this folder: an e-mail (`.eml`), a letter (`.pdf`,
-    /// `.txt`) or a text document per action with a template, `index.csv`, `call-list.csv` and
-    /// `agency.csv`.
-    #[arg(long, value_name = "DIR")]
-    render: Option<PathBuf>,
-    /// Letters, registered letters and formal notices with --render: a PDF (A4), a text file, or both.
-    #[arg(long, value_enum, default_value_t = LetterFormat::Both, requires = "render")]
-    letters: LetterFormat,
     #[command(flatten)]
-    templates: super::documents::TemplateArgs,
-}
-
-/// `--letters`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub(crate) enum LetterFormat {
-    Both,
-    Pdf,
-    Txt,
-}
-
-impl LetterFormat {
-    pub(crate) fn options(self) -> dunning::document::RenderOptions {
-        use dunning::document::Letters;
-        dunning::document::RenderOptions {
-            letters: match self {
-                LetterFormat::Both => Letters::Both,
-                LetterFormat::Pdf => Letters::Pdf,
-                LetterFormat::Txt => Letters::Txt,
-            },
-        }
-    }
+    pub(crate) render: super::documents::RenderArgs,
 }
 
 pub(crate) fn run(args: Args) -> Outcome {
@@ -82,11 +53,12 @@ fn plan(args: Args) -> Result<(), Outcome> {
         book.history_from_ledger(path)?;
     }
     let plan = dunning::plan_book(&book.policies(), &book.run_data(), args.date);
-    if let Some(dir) = &args.render {
+    if let Some(dir) = &args.render.render {
         match (book.policies.as_slice(), book.names.as_slice()) {
             ([policy], [name]) => {
                 let data = &book.run_data()[0];
-                render_documents(&args, std::path::Path::new(name), policy, data, &plan, dir)?;
+                args.render
+                    .write(std::path::Path::new(name), policy, data, &plan, dir)?;
             }
             _ => {
                 eprintln!(
@@ -118,69 +90,4 @@ pub(crate) fn print(
         eprintln!("error: cannot write the plan: {e}");
         Outcome::Failed
     })
-}
-
-/// Writes the day's documents into `dir` (created if need be).
-fn render_documents(
-    args: &Args,
-    path: &std::path::Path,
-    policy: &dunning::Policy,
-    data: &dunning::RunData<'_, '_>,
-    plan: &dunning::Plan<'_>,
-    dir: &std::path::Path,
-) -> Result<(), Outcome> {
-    let show = |e: &dunning::document::TemplateError,
-                templates: Option<&dunning::document::Templates>| {
-        let file = dunning::SourceFile::read(path)
-            .unwrap_or_else(|_| dunning::SourceFile::new(path.display().to_string(), ""));
-        eprint!(
-            "{}",
-            super::documents::render(e, &file, templates, super::color_stderr())
-        );
-        Outcome::Found
-    };
-    let templates = match args.templates.load(path) {
-        Ok(Some(t)) => t,
-        Ok(None) => {
-            eprintln!(
-                "error: no templates folder for {}: give one with --templates DIR, or add `templates/` beside the policy",
-                path.display()
-            );
-            return Err(Outcome::Failed);
-        }
-        Err(e) => return Err(show(&e, None)),
-    };
-    let company = args.templates.company(path).map_err(|e| show(&e, None))?;
-    let rendered = dunning::document::render_plan(
-        policy,
-        data,
-        plan,
-        &templates,
-        &company,
-        args.letters.options(),
-    )
-    .map_err(|e| show(&e, Some(&templates)))?;
-    for warning in &rendered.warnings {
-        show(warning, Some(&templates));
-    }
-    let files = rendered.files;
-    std::fs::create_dir_all(dir).map_err(|e| {
-        eprintln!("error: cannot create {}: {e}", dir.display());
-        Outcome::Failed
-    })?;
-    for file in files {
-        let path = dir.join(&file.name);
-        let mut sink = super::output::Sink::create(&path).map_err(|e| {
-            eprintln!("error: {e}");
-            Outcome::Failed
-        })?;
-        sink.write_all(&file.bytes)
-            .map_err(|e| format!("cannot write {}: {e}", path.display()))
-            .and_then(|()| sink.commit())
-            .map_err(|e| {
-                eprintln!("error: {e}");
-                Outcome::Failed
-            })?;
-    }
-    Ok(())
 }

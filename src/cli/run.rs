@@ -37,6 +37,8 @@ pub(crate) struct Args {
     /// Output format: a table, JSON, or the history CSV.
     #[arg(long, value_enum, default_value_t = PlanFormat::Table)]
     format: PlanFormat,
+    #[command(flatten)]
+    render: super::documents::RenderArgs,
 }
 
 /// The ledger's file and how long to wait for another run holding it.
@@ -161,6 +163,16 @@ fn morning(args: Args) -> Result<(), Outcome> {
             run.id, args.date, run.started_at
         ),
         Recorded::DryRun => eprintln!("dry run: nothing recorded"),
+    }
+    if let Some(dir) = &args.render.render {
+        // The documents of the day's actions, with the ledger's history
+        // (today's actions included once recorded): the agency's file lists
+        // every reminder recorded. The same day run again gives the same
+        // bytes.
+        let history = ledger.history(data.invoices()).map_err(|e| failed(&e))?;
+        let with_history = data.run_data().with_history(&history);
+        args.render
+            .write(&args.policy, &policy, &with_history, &day.plan, dir)?;
     }
     super::plan::print(
         &dunning::output::csv::attribute_columns(&policy),

@@ -146,16 +146,11 @@ pub fn render_plan(
         bytes: worklist::agency(policy, data, plan),
     });
     let mut warnings: Vec<TemplateError> = no_recipient(policy, &unaddressed).into_iter().collect();
-    warnings.extend(unencodable.into_iter().map(|(customer, chars)| {
-        TemplateError::Unencodable {
-            customer: customer.to_string(),
-            characters: chars
-                .iter()
-                .map(|c| format!("`{c}`"))
-                .collect::<Vec<_>>()
-                .join(", "),
-        }
-    }));
+    warnings.extend(
+        unencodable
+            .into_iter()
+            .map(|(customer, chars)| self::unencodable(customer, &chars)),
+    );
     Ok(Rendered { files, warnings })
 }
 
@@ -188,4 +183,51 @@ fn no_recipient(policy: &Policy, customers: &[&str]) -> Option<TemplateError> {
         customers: list,
         help: help.into(),
     })
+}
+
+/// A customer's statement of account (`plan --render DIR --statement
+/// CUSTOMER`): `statement`, from [`crate::statement`], rendered with its
+/// template as a letter (`statement-CUSTOMER.pdf` and, or, `.txt`).
+pub fn render_statement(
+    policy: &Policy,
+    data: &RunData<'_, '_>,
+    statement: &crate::Action<'_>,
+    templates: &Templates,
+    company: &Company,
+    options: RenderOptions,
+) -> Result<Rendered, TemplateError> {
+    let mut files = Vec::new();
+    let mut warnings = Vec::new();
+    if let Some(doc) = templates::render(policy, data, templates, company, statement)? {
+        let stem = format!("statement-{}", worklist::file_safe(statement.customer_id));
+        if options.letters != Letters::Txt {
+            let title = statement.template.unwrap_or("statement");
+            files.push(OutFile {
+                name: format!("{stem}.pdf"),
+                bytes: pdf::letter(&doc.text, title),
+            });
+            let lost = pdf::unencodable(&doc.text);
+            if !lost.is_empty() {
+                warnings.push(unencodable(statement.customer_id, &lost));
+            }
+        }
+        if options.letters != Letters::Pdf {
+            files.push(OutFile {
+                name: format!("{stem}.txt"),
+                bytes: doc.text.into_bytes(),
+            });
+        }
+    }
+    Ok(Rendered { files, warnings })
+}
+
+fn unencodable(customer: &str, chars: &[char]) -> TemplateError {
+    TemplateError::Unencodable {
+        customer: customer.to_string(),
+        characters: chars
+            .iter()
+            .map(|c| format!("`{c}`"))
+            .collect::<Vec<_>>()
+            .join(", "),
+    }
 }

@@ -395,3 +395,86 @@ pub(crate) fn plan_day<'a>(run: &Run<'a>, state: &State, date: NaiveDate) -> Pla
         actions: Consolidator::new(run).consolidate(state, date, &fired),
     }
 }
+
+/// The statement of account of `customer` on `date` (a relevé de compte,
+/// on request rather than a step of the ladder): one action listing every
+/// open invoice of the customer, by id, with its days overdue (negative
+/// before the due date), its late interest and, when late, its indemnity
+/// line, as a plan's action would carry them. `action` and `template` say
+/// how it is sent. `None` when no invoice of the data is the customer's.
+pub(crate) fn statement<'a>(
+    run: &Run<'a>,
+    customer: &str,
+    date: NaiveDate,
+    action: ActionKind,
+    template: &'a str,
+) -> Option<Action<'a>> {
+    let ledger = &run.ledger;
+    let policy = run.policy;
+    let mut mine: Vec<InvoiceIdx> = ledger
+        .indices()
+        .filter(|i| ledger.invoice(*i).customer_id == customer)
+        .collect();
+    let first = *mine.first()?;
+    mine.sort_by(|a, b| ledger.invoice(*a).id.cmp(&ledger.invoice(*b).id));
+    let lines: Vec<InvoiceLine<'a>> = mine
+        .into_iter()
+        .filter_map(|i| {
+            let super::ledger::Status::Open(open_amount) = ledger.status(i, date) else {
+                return None;
+            };
+            let inv = ledger.invoice(i);
+            let days_overdue = (date - inv.due_date).num_days();
+            let late = policy.settings.penalties() && days_overdue > 0;
+            let consumer = run.is_consumer(i);
+            let interest = late.then(|| {
+                let Some(rate) = policy.settings.interest_rate.filter(|_| !consumer) else {
+                    return Some(Decimal::ZERO);
+                };
+                let debt = penalty::Debt {
+                    amount: inv.amount,
+                    due_date: inv.due_date,
+                    payments: ledger.payments(i),
+                    paid_date: inv.paid_date,
+                };
+                penalty::late_interest(&debt, rate, run.rates, date).ok()
+            });
+            Some(InvoiceLine {
+                invoice_index: i,
+                invoice_id: &inv.id,
+                rule_index: RuleIdx::new(0),
+                rule: "",
+                open_amount,
+                days_overdue,
+                interest: interest.flatten(),
+                // What the statement says the invoice owes comes from the
+                // documents (`indemnity_owed`): a late invoice has a line.
+                indemnity: late.then_some(Decimal::ZERO),
+                reason: String::new(),
+                attributes: policy
+                    .attributes
+                    .iter()
+                    .zip(&inv.attributes)
+                    .filter(|(a, _)| a.declared)
+                    .map(|(a, v)| (a.name.as_str(), v))
+                    .collect(),
+            })
+        })
+        .collect();
+    let first = ledger.invoice(first);
+    Some(Action {
+        date,
+        customer_id: &first.customer_id,
+        action,
+        template: Some(template),
+        open_amount: lines.iter().map(|l| l.open_amount).sum(),
+        currency: lines
+            .first()
+            .map_or(first.currency, |l| ledger.invoice(l.invoice_index).currency),
+        interest: lines.iter().map(|l| l.interest).sum(),
+        indemnity: None,
+        indemnity_currency: None,
+        params: Vec::new(),
+        invoices: lines,
+    })
+}

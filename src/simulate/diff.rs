@@ -59,7 +59,7 @@ pub struct IndicatorChange {
 }
 
 /// The indicators a diff compares, in its order.
-const INDICATORS: [&str; 16] = [
+const INDICATORS: [&str; 18] = [
     "invoices issued",
     "disputed invoices",
     "dispute rate, count (%)",
@@ -72,6 +72,8 @@ const INDICATORS: [&str; 16] = [
     "aged: 31-60",
     "aged: 61-90",
     "aged: over 90",
+    "paid on time (%)",
+    "average days late of paid invoices",
     "average days late counting unpaid",
     "invoices paid late",
     "penalties owed: interest",
@@ -97,6 +99,8 @@ fn indicator_values(s: &Summary) -> BTreeMap<IndicatorKey, Option<Decimal>> {
             Some(i.aged[2]),
             Some(i.aged[3]),
             Some(i.aged[4]),
+            i.paid_on_time_percent,
+            i.average_days_late,
             i.average_days_late_with_unpaid,
         ];
         for (k, v) in values.into_iter().enumerate() {
@@ -122,11 +126,11 @@ fn indicator_values(s: &Summary) -> BTreeMap<IndicatorKey, Option<Decimal>> {
         .chain(segments)
     {
         out.insert(
-            (*currency, segment.clone(), 13),
+            (*currency, segment.clone(), 15),
             Some(Decimal::from(p.invoices)),
         );
-        out.insert((*currency, segment.clone(), 14), Some(p.interest));
-        out.insert((*currency, segment, 15), Some(p.indemnity));
+        out.insert((*currency, segment.clone(), 16), Some(p.interest));
+        out.insert((*currency, segment, 17), Some(p.indemnity));
     }
     out
 }

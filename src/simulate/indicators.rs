@@ -42,6 +42,13 @@ pub struct Indicators {
     /// What is open at the end, by days past the due date: not due, 1–30,
     /// 31–60, 61–90, over 90.
     pub aged: [Decimal; 5],
+    /// Of the invoices due in the range, the share paid on or before their
+    /// due date, in percent.
+    pub paid_on_time_percent: Option<Decimal>,
+    /// Of the invoices due in the range and paid by the end, the average
+    /// days paid after the due date (0 for those paid on time): the unpaid
+    /// ones do not count.
+    pub average_days_late: Option<Decimal>,
     /// Of the invoices due in the range, the average days paid after the
     /// due date, the unpaid ones counting the days to the end.
     pub average_days_late_with_unpaid: Option<Decimal>,
@@ -145,6 +152,9 @@ fn indicators_of(
         end_current: Decimal,
         due_count: i64,
         days_late: i64,
+        paid_count: i64,
+        paid_on_time: i64,
+        paid_days_late: i64,
     }
     let before = from.pred_opt().unwrap_or(from);
     let mut acc: BTreeMap<Currency, Acc> = BTreeMap::new();
@@ -181,8 +191,17 @@ fn indicators_of(
             a.due_amount += inv.amount;
             a.collected_due += inv.amount - open_end;
             a.due_count += 1;
-            let end = settled_on(ledger, i).filter(|d| *d <= to).unwrap_or(to);
+            let settled = settled_on(ledger, i).filter(|d| *d <= to);
+            let end = settled.unwrap_or(to);
             a.days_late += (end - inv.due_date).num_days().max(0);
+            if let Some(paid) = settled {
+                let late = (paid - inv.due_date).num_days().max(0);
+                a.paid_count += 1;
+                a.paid_days_late += late;
+                if late == 0 {
+                    a.paid_on_time += 1;
+                }
+            }
         }
     }
     acc.into_iter()
@@ -198,6 +217,12 @@ fn indicators_of(
                 a.start_receivables + sales - a.end_receivables,
                 a.start_receivables + sales - a.end_current,
             );
+            out.paid_on_time_percent =
+                percent(Decimal::from(a.paid_on_time), Decimal::from(a.due_count));
+            out.average_days_late = (a.paid_count > 0).then(|| {
+                (Decimal::from(a.paid_days_late) / Decimal::from(a.paid_count))
+                    .round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
+            });
             out.average_days_late_with_unpaid = (a.due_count > 0).then(|| {
                 (Decimal::from(a.days_late) / Decimal::from(a.due_count))
                     .round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)

@@ -149,10 +149,14 @@ pub struct Context {
     /// Days sales outstanding at the end: receivables open at `to` over the
     /// sales invoiced in the range, times the days of the range.
     pub dso_days: Option<Decimal>,
-    /// Of the invoices due in the range, the share paid on or before their due date, in percent.
+    /// Of the invoices in `currency` due in the range, the share paid on or
+    /// before their due date, in percent (every currency's:
+    /// `Indicators::paid_on_time_percent`).
     pub paid_on_time_percent: Option<Decimal>,
-    /// Of the invoices due in the range and paid by `to`, the average days
-    /// paid after the due date (0 for those paid on time).
+    /// Of the invoices in `currency` due in the range and paid by `to`, the
+    /// average days paid after the due date (0 for those paid on time; the
+    /// unpaid ones do not count: `Indicators::average_days_late_with_unpaid`
+    /// counts them).
     pub average_days_late: Option<Decimal>,
 }
 
@@ -467,7 +471,8 @@ fn context(ledger: &Ledger<'_>, from: NaiveDate, to: NaiveDate) -> Context {
                 receivable += open;
             }
         }
-        if inv.due_date >= from && inv.due_date <= to {
+        // The same currency as DSO: `indicators` gives these per currency.
+        if Some(inv.currency) == currency && inv.due_date >= from && inv.due_date <= to {
             due += 1;
             match settled_on(ledger, i) {
                 Some(p) if p <= to => {

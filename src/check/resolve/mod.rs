@@ -32,11 +32,14 @@ pub(crate) struct Resolver<'p> {
     /// Any `attribute` declaration switches to strict mode: every name must be known.
     strict: bool,
     rule_names: HashMap<String, (usize, Span)>,
+    /// The legal rates a fixed interest rate is held to (`rate-below-floor`).
+    pub(crate) rates: &'p crate::penalty::Rates,
 }
 
 impl<'p> Resolver<'p> {
     pub(crate) fn new(parsed: &'p Parsed) -> Self {
         Resolver {
+            rates: crate::penalty::Rates::builtin(),
             source: parsed.source(),
             diagnostics: Diagnostics::new(&parsed.broken),
             attributes: Vec::new(),

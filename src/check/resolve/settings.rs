@@ -14,7 +14,7 @@ use super::super::names;
 use super::super::reported::Reported;
 use super::Resolver;
 use crate::money::{parse_decimal, Money};
-use crate::penalty::{HalfYear, InterestRate, Rates};
+use crate::penalty::{HalfYear, InterestRate};
 use crate::policy::{CalendarKind, Settings};
 use crate::span::Span;
 use crate::syntax::ast::{self, LiteralKind, StatementKind};
@@ -103,7 +103,7 @@ impl SettingName {
             SettingName::Cooldown => "minimum gap between two contacts with one customer (agency hand-overs and court filings are not contacts; preventive reminders, due on or before the due date, are not held); a step that would break it is deferred, not skipped; several actions to one customer on the same day count as one contact",
             SettingName::Calendar => "business days for calls and letters: `france` skips weekends and French public holidays (Easter-based ones included)",
             SettingName::MinimumAmount => "invoices with a smaller open amount than the minimum of their currency are not dunned; a currency without a minimum has none, and `plan`, `explain`, `simulate` and `diff` warn about the currencies of the data that no minimum covers",
-            SettingName::InterestRate => "annual late-payment interest, shown with each action: on each late day's unpaid balance, at the rate of that day's half-year, / 365 (rule 10); `ecb + 10` is the French statutory rate; a fixed rate below three times the legal rate of a half-year the built-in data cover is warned about (`rate-below-floor`)",
+            SettingName::InterestRate => "annual late-payment interest, shown with each action: on each late day's unpaid balance, at the rate of that day's half-year, / 365 (rule 10); `ecb + 10` is the French statutory rate; a fixed rate below three times the legal rate of a half-year the rate data cover (built in, or `check --legal-rates`) is warned about (`rate-below-floor`)",
             SettingName::Indemnity => "flat recovery indemnity per invoice (40 EUR in France, Code de commerce L441-10 and D441-5), claimed once per invoice: on its first action after the due date",
             SettingName::PauseDisputed => "pause disputed invoices",
             SettingName::MessagesOnBusinessDays => "e-mails and text messages wait for a business day of the `calendar` too, like calls and letters",
@@ -274,11 +274,13 @@ impl Resolver<'_> {
     }
 
     /// Warns when a fixed `rate` is below three times the legal rate of a
-    /// half-year the built-in data cover: L441-10 II lets the parties agree
-    /// on a rate, but not one below that floor.
+    /// half-year the rate data cover (built in, or `check --legal-rates`):
+    /// L441-10 II lets the parties agree on a rate, but not one below that
+    /// floor.
     fn below_floor(&mut self, rate: Decimal, span: Span) {
         let three = Decimal::from(3);
-        let below: Vec<(chrono::NaiveDate, Decimal)> = Rates::builtin()
+        let below: Vec<(chrono::NaiveDate, Decimal)> = self
+            .rates
             .legal_half_years()
             .filter_map(|(start, legal)| {
                 let floor = legal.checked_mul(three)?;

@@ -92,11 +92,9 @@ pub(crate) fn table(s: &Summary) -> String {
     };
     let _ = writeln!(
         out,
-        "From the data{}: DSO {}, paid on time {}, average days late {}",
+        "From the data{}: DSO {}",
         c.currency.map(|c| format!(" ({c})")).unwrap_or_default(),
         show(c.dso_days, " days"),
-        show(c.paid_on_time_percent, "%"),
-        show(c.average_days_late, " days"),
     );
     let pct = |d: Option<rust_decimal::Decimal>| {
         d.map_or_else(|| "n/a".to_string(), |d| format!("{d:.2}%"))
@@ -109,7 +107,7 @@ pub(crate) fn table(s: &Summary) -> String {
     for (currency, i) in all.chain(segments) {
         let _ = writeln!(
             out,
-            "Indicators ({currency}): disputed {} of {} invoices issued ({}, {} of their value); recovered {} of invoiced, {} of due; CEI {}; average days late counting unpaid {}",
+            "Indicators ({currency}): disputed {} of {} invoices issued ({}, {} of their value); recovered {} of invoiced, {} of due; CEI {}; paid on time {}; average days late of paid invoices {}, counting unpaid {}",
             i.disputed,
             i.issued,
             pct(i.dispute_rate_percent),
@@ -117,6 +115,8 @@ pub(crate) fn table(s: &Summary) -> String {
             pct(i.recovery_invoiced_percent),
             pct(i.recovery_due_percent),
             pct(i.cei_percent),
+            pct(i.paid_on_time_percent),
+            show(i.average_days_late, " days"),
             show(i.average_days_late_with_unpaid, " days"),
         );
         let aged: Vec<String> = dunning::AGE_BUCKETS
