@@ -18,7 +18,7 @@
 //! | diff | [`diff`] | two [`Simulation`]s | [`Diff`] |
 //! | ledger | [`ledger::run_day`] (feature `ledger`) | a [`ledger::Ledger`], [`Policy`], [`RunData`], a day | the day's [`Plan`], recorded in the ledger (once a day) |
 //! | output | [`output`] | any of the above | JSON, the history CSV, diagnostics located in their file |
-//! | documents | [`document::check`], [`document::render_plan`] | [`Policy`], a [`document::Templates`] folder, a [`Plan`] | template errors; the day's e-mails, letters and work lists |
+//! | documents | [`document::check`], [`document::render_plan`], [`statement`] and [`document::render_statement`] | [`Policy`], a [`document::Templates`] folder, a [`Plan`] (or a customer) | template errors; the day's e-mails, letters (PDF and text) and work lists, warnings; a statement of account |
 //!
 //! A file on disk goes through [`SourceFile`]: [`SourceFile::read`], then
 //! [`SourceFile::check`], then [`output::diagnostics::Renderer`].

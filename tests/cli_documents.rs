@@ -256,3 +256,41 @@ fn run_render_writes_the_days_documents_and_the_same_bytes_twice() {
         ]
     );
 }
+
+#[test]
+fn plan_render_warns_about_e_mails_without_a_recipient() {
+    let dir = folder();
+    // The policy without its `email` attribute: no e-mail has a `To:`.
+    std::fs::write(
+        dir.path().join("policy.dunning"),
+        POLICY.replace("attribute email: text\n", ""),
+    )
+    .unwrap();
+    let (code, _, err) = dunning(
+        dir.path(),
+        &[
+            "plan",
+            "policy.dunning",
+            "--invoices",
+            "invoices.csv",
+            "--date",
+            "2025-02-17",
+            "--render",
+            "out",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains("dunning::template::no-recipient")
+            && err.contains("1 e-mail of the day has no recipient: `C-1`"),
+        "{err}"
+    );
+    let eml = std::fs::read_to_string(dir.path().join("out/002-C-1-relance.eml")).unwrap();
+    assert!(!eml.contains("To:"), "{eml}");
+    let index = std::fs::read_to_string(dir.path().join("out/index.csv")).unwrap();
+    assert!(index.contains("002-C-1-relance.eml,"), "{index}");
+    assert!(
+        index.lines().nth(2).unwrap().ends_with(",no-recipient"),
+        "{index}"
+    );
+}
