@@ -438,6 +438,85 @@ fn mornings_from_the_command_line() {
     );
 }
 
+/// A rename declared in the policy (`rule relance_2 (was second):`):
+/// `check --ledger` finds a misspelt former name, `run`, `plan --ledger`
+/// and `plan --history` on the exported file all count `second`'s history
+/// as `relance_2`'s.
+#[test]
+fn a_rename_declared_in_the_policy_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    small(d);
+    for date in ["2025-03-05", "2025-03-06"] {
+        let out = dunning(d, &small_run(date, &["--start-at-first-step"]));
+        assert_eq!(out.code, 0, "{}", out.stderr);
+    }
+    let write = |was: &str| {
+        std::fs::write(
+            d.join("policy.dunning"),
+            format!(
+                "rule first: when overdue >= 1d then email\n\
+                 rule relance_2 (was {was}): when overdue >= 15d then letter\n"
+            ),
+        )
+        .unwrap()
+    };
+    let check = || {
+        dunning(
+            d,
+            &strings(&["check", "--ledger", "dunning.db", "policy.dunning"]),
+        )
+    };
+    write("secnod");
+    let misspelt = check();
+    assert_eq!(misspelt.code, 1, "{}", misspelt.stderr);
+    assert!(
+        misspelt
+            .stdout
+            .contains("error[dunning::ledger::unknown-former-name]"),
+        "{}",
+        misspelt.stdout
+    );
+    assert!(misspelt.stdout.contains("`secnod` (rule `relance_2`)"));
+    let refused = dunning(d, &small_run("2025-03-20", &[]));
+    assert_eq!(refused.code, 1);
+    assert!(refused.stderr.contains("dunning::ledger::unknown-rule"));
+
+    write("second");
+    let ok = check();
+    assert_eq!(ok.code, 0, "{}{}", ok.stdout, ok.stderr);
+    let no_ledger = dunning(
+        d,
+        &strings(&["check", "--ledger", "missing.db", "policy.dunning"]),
+    );
+    assert_eq!(no_ledger.code, 2, "{}", no_ledger.stderr);
+    let export = dunning(d, &strings(&["ledger", "export", "--out", "history.csv"]));
+    assert_eq!(export.code, 0, "{}", export.stderr);
+    let plan = |source: &[&str]| {
+        let mut args = strings(&[
+            "plan",
+            "policy.dunning",
+            "--invoices",
+            "open.csv",
+            "--date",
+            "2025-03-20",
+            "--format",
+            "csv",
+        ]);
+        args.extend(strings(source));
+        dunning(d, &args)
+    };
+    let from_ledger = plan(&["--ledger", "dunning.db"]);
+    let from_file = plan(&["--history", "history.csv"]);
+    let ran = dunning(d, &small_run("2025-03-20", &[]));
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    assert_eq!(from_ledger.stdout, ran.stdout);
+    assert_eq!(from_file.stdout, ran.stdout);
+    // A's letter was sent as `second`: not again as `relance_2`; B's is due.
+    assert!(!ran.stdout.contains("A,relance_2"), "{}", ran.stdout);
+    assert!(ran.stdout.contains("B,relance_2"), "{}", ran.stdout);
+}
+
 /// The ledger is never one of the inputs, and a file that is not a ledger
 /// is left alone.
 #[test]

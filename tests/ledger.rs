@@ -416,6 +416,54 @@ fn an_imported_history_is_continued_and_a_renamed_rule_is_refused_until_declared
     insta::assert_snapshot!("bad-rename", e.render());
 }
 
+/// A rename declared in the policy (`rule relance_2 (was second):`) lets
+/// the run continue the ledger's history of `second` under the new name,
+/// as `ledger rename` does; `check_former_names` finds a misspelt one.
+#[test]
+fn a_rename_declared_in_the_policy_continues_the_history() {
+    let policy = policy_text(LADDER);
+    let invoices = invoices(&policy);
+    let data = dunning::RunData::new(&invoices);
+    let dir = tempfile::tempdir().unwrap();
+    let mut ledger = open(&dir);
+    let p = Provenance::default();
+    let history = "date,customer_id,invoice_id,rule,action\n\
+                   2025-02-10,C-1,A,first,email\n\
+                   2025-02-20,C-1,A,second,letter\n";
+    ledger
+        .import("history.csv", history.as_bytes(), &p)
+        .unwrap();
+    let renamed = policy_text(&LADDER.replace("rule second:", "rule relance_2 (was second):"));
+    assert_eq!(renamed.rules[1].was, ["second"]);
+    ledger.check_former_names(&renamed).unwrap();
+    // Read back for a plan (`plan --ledger`), the history of `second` is
+    // A's `relance_2`: A climbs to `third`, not `relance_2` again.
+    let read = ledger.history(&invoices).unwrap();
+    let planned = dunning::plan(&renamed, data.with_history(&read), d("2025-03-05"));
+    let day = ledger::run_day(
+        &mut ledger,
+        &renamed,
+        data,
+        options(d("2025-03-05"), Start::Refuse),
+        &p,
+    )
+    .unwrap();
+    assert_eq!(csv(&day.plan.actions), csv(&planned.actions));
+    assert_eq!(steps(&day)[0], ("A".to_string(), "third".to_string()));
+    assert!(!steps(&day).contains(&("A".to_string(), "relance_2".to_string())));
+
+    let misspelt = policy_text(&LADDER.replace("rule second:", "rule relance_2 (was secnod):"));
+    let e = ledger.check_former_names(&misspelt).unwrap_err();
+    insta::assert_snapshot!(
+        "unknown-former-name",
+        e.render().replace(&dir.path().display().to_string(), "DIR")
+    );
+    // The ledger's own renames count as recorded names.
+    ledger.rename("third", "relance_3").unwrap();
+    let chained = policy_text(&LADDER.replace("rule third:", "rule final (was relance_3):"));
+    ledger.check_former_names(&chained).unwrap();
+}
+
 #[test]
 fn a_bad_history_is_refused_with_its_line() {
     let dir = tempfile::tempdir().unwrap();

@@ -98,12 +98,25 @@ pub enum LedgerError {
     #[diagnostic(
         code("dunning::ledger::unknown-rule"),
         help(
-            "if a rule was renamed, declare it: `dunning ledger rename OLD NEW`; otherwise its \
-             step would be sent again under its new name"
+            "if a rule was renamed, declare it in the policy: `rule NEW (was OLD): …`; \
+             otherwise its step would be sent again under its new name"
         )
     )]
     UnknownRule {
         /// The names, quoted and comma-separated.
+        names: String,
+    },
+    /// The policy declares former names (`was`) that the ledger never
+    /// recorded (`dunning check --ledger`).
+    #[error("the policy's former names are not in the ledger `{path}`: {names}")]
+    #[diagnostic(
+        code("dunning::ledger::unknown-former-name"),
+        help("`was` names a rule as the ledger recorded it (`dunning ledger export` lists them); check the spelling, or remove the name")
+    )]
+    UnknownFormerName {
+        /// The ledger's path.
+        path: String,
+        /// The names, each with its rule: `` `second` (rule `relance_2`) ``.
         names: String,
     },
     /// `ledger import` into a ledger that already has runs.
@@ -194,6 +207,7 @@ impl LedgerError {
             LedgerError::BeforeLastRun { .. } => "dunning::ledger::before-last-run",
             LedgerError::FirstRun { .. } => "dunning::ledger::first-run",
             LedgerError::UnknownRule { .. } => "dunning::ledger::unknown-rule",
+            LedgerError::UnknownFormerName { .. } => "dunning::ledger::unknown-former-name",
             LedgerError::NotEmpty { .. } => "dunning::ledger::not-empty",
             LedgerError::BadHistory { .. } => "dunning::ledger::bad-history",
             LedgerError::BadRename { .. } => "dunning::ledger::bad-rename",
@@ -210,6 +224,7 @@ impl LedgerError {
             LedgerError::BeforeLastRun { .. }
             | LedgerError::FirstRun { .. }
             | LedgerError::UnknownRule { .. }
+            | LedgerError::UnknownFormerName { .. }
             | LedgerError::NotEmpty { .. }
             | LedgerError::BadHistory { .. }
             | LedgerError::BadRename { .. }

@@ -530,6 +530,27 @@ impl Ledger {
         .map_err(err)
     }
 
+    /// The former names (`was`) of the policy's rules that name no rule
+    /// the ledger recorded (its own renames applied):
+    /// [`LedgerError::UnknownFormerName`] lists them.
+    pub fn check_former_names(&self, policy: &Policy) -> Result<(), LedgerError> {
+        let recorded = recorded_rules(&self.conn).map_err(|e| self.error(e))?;
+        let unknown: Vec<String> = policy
+            .rules
+            .iter()
+            .flat_map(|r| r.was.iter().map(move |w| (w, &r.name)))
+            .filter(|(w, _)| !recorded.contains(w.as_str()))
+            .map(|(w, rule)| format!("`{w}` (rule `{rule}`)"))
+            .collect();
+        if unknown.is_empty() {
+            return Ok(());
+        }
+        Err(LedgerError::UnknownFormerName {
+            path: self.name(),
+            names: unknown.join(", "),
+        })
+    }
+
     /// Checks the hash chain of every action: the number of actions and
     /// the last hash (the chain's head, to note elsewhere), or
     /// [`LedgerError::Tampered`] at the first action that does not match.
@@ -786,7 +807,8 @@ fn refuse_beyond_first(policy: &Policy, counts: &[(String, usize)]) -> Result<()
 }
 
 /// Rules the history names for invoices of the export that the policy
-/// does not have (renames declared are already applied).
+/// does not have, under their names or as former names (`was`; the
+/// ledger's own renames are already applied).
 fn unknown_rules(
     policy: &Policy,
     history: &[HistoryEntry],
@@ -797,7 +819,7 @@ fn unknown_rules(
         .iter()
         .filter(|e| open.contains(e.invoice_id.as_str()))
         .map(|e| e.rule.as_str())
-        .filter(|name| !policy.rules.iter().any(|r| r.name == *name))
+        .filter(|name| policy.rule_index(name).is_none())
         .collect();
     names.sort_unstable();
     names.dedup();
@@ -1107,6 +1129,24 @@ fn history(
         }
     }
     Ok(entries)
+}
+
+/// The rule names the ledger's actions carry, and the names its renames
+/// give them.
+fn recorded_rules(conn: &Connection) -> rusqlite::Result<std::collections::BTreeSet<String>> {
+    let mut names = std::collections::BTreeSet::new();
+    let mut select = conn.prepare("SELECT DISTINCT rule FROM actions")?;
+    for name in select.query_map([], |r| r.get::<_, String>(0))? {
+        names.insert(crate::output::csv::unneutralize(&name?).to_string());
+    }
+    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if version >= 2 {
+        let mut select = conn.prepare("SELECT new FROM renames")?;
+        for name in select.query_map([], |r| r.get::<_, String>(0))? {
+            names.insert(name?);
+        }
+    }
+    Ok(names)
 }
 
 fn runs<P: rusqlite::Params>(
