@@ -517,6 +517,55 @@ fn a_rename_declared_in_the_policy_from_the_command_line() {
     assert!(ran.stdout.contains("B,relance_2"), "{}", ran.stdout);
 }
 
+/// `test --ledger`: each case's history starts with what the ledger
+/// recorded for its invoices (read only).
+#[test]
+fn test_cases_read_their_history_from_the_ledger() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let db = small(d);
+    let first = dunning(d, &small_run("2025-03-05", &["--start-at-first-step"]));
+    assert_eq!(first.code, 0, "{}", first.stderr);
+    std::fs::write(
+        d.join("cases.yaml"),
+        "policy: policy.dunning\n\
+         cases:\n\
+         \x20 - name: the morning after the first run\n\
+         \x20   invoices_file: open.csv\n\
+         \x20   date: 2025-03-06\n\
+         \x20   expect:\n\
+         \x20     - {customer_id: C-1, action: letter, rule: second, invoices: [A]}\n",
+    )
+    .unwrap();
+    let before = std::fs::read(&db).unwrap();
+    let with = dunning(
+        d,
+        &strings(&["test", "--ledger", "dunning.db", "cases.yaml"]),
+    );
+    assert_eq!(with.code, 0, "{}{}", with.stdout, with.stderr);
+    assert!(
+        with.stdout.ends_with("1 passed, 0 failed\n"),
+        "{}",
+        with.stdout
+    );
+    // Without the ledger, B's first step (recorded on 2025-03-05) comes again.
+    let without = dunning(d, &strings(&["test", "cases.yaml"]));
+    assert_eq!(without.code, 1, "{}", without.stdout);
+    assert!(without.stdout.contains("first"), "{}", without.stdout);
+    // Read only: the ledger is as it was.
+    assert_eq!(std::fs::read(&db).unwrap(), before);
+    let missing = dunning(
+        d,
+        &strings(&["test", "--ledger", "missing.db", "cases.yaml"]),
+    );
+    assert_eq!(missing.code, 2, "{}", missing.stderr);
+    assert!(
+        missing.stderr.contains("dunning::ledger::io"),
+        "{}",
+        missing.stderr
+    );
+}
+
 /// The ledger is never one of the inputs, and a file that is not a ledger
 /// is left alone.
 #[test]
