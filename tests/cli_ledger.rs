@@ -108,8 +108,9 @@ fn simulated(from: NaiveDate, to: NaiveDate) -> String {
         .with_payments(&payments)
         .with_events(&events);
     let sim = dunning::simulate(&policy, data, dunning::DateRange::new(from, to).unwrap());
+    let columns = dunning::output::csv::attribute_columns(&policy);
     let mut out = Vec::new();
-    dunning::output::csv::write(&sim.actions, &mut out).unwrap();
+    dunning::output::csv::write_for(&columns, &sim.actions, &mut out).unwrap();
     String::from_utf8(out).unwrap()
 }
 

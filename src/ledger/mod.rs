@@ -723,7 +723,7 @@ pub fn run_day<'a>(
             first_run,
         });
     }
-    let rows = plan_rows(&plan);
+    let rows = plan_rows(policy, &plan);
     let id = insert_run(
         &tx,
         "run",
@@ -835,18 +835,44 @@ fn unknown_rules(
     })
 }
 
-/// The plan as history rows: the cells `plan --format csv` writes.
-fn plan_rows(plan: &Plan<'_>) -> Vec<Vec<String>> {
+/// The plan as history rows: the cells `plan --format csv` writes, the
+/// attribute columns' as one last cell ([`attributes_cell`]).
+fn plan_rows(policy: &Policy, plan: &Plan<'_>) -> Vec<Vec<String>> {
+    let columns = crate::output::csv::attribute_columns(policy);
     let mut buf = Vec::new();
-    if crate::output::csv::write(&plan.actions, &mut buf).is_err() {
+    if crate::output::csv::write_for(&columns, &plan.actions, &mut buf).is_err() {
         return Vec::new();
     }
+    let fixed = crate::output::csv::HEADER.len();
     let mut reader = csv::Reader::from_reader(buf.as_slice());
     reader
         .records()
         .filter_map(Result::ok)
-        .map(|r| r.iter().map(str::to_string).collect())
+        .map(|r| {
+            let mut row: Vec<String> = r.iter().take(fixed).map(str::to_string).collect();
+            let values = r.iter().skip(fixed);
+            row.push(attributes_cell(columns.iter().copied().zip(values)));
+            row
+        })
         .collect()
+}
+
+/// The attribute columns of a row as stored: a JSON array of `[column,
+/// value]` (empty without attributes).
+fn attributes_cell<'a>(pairs: impl Iterator<Item = (&'a str, &'a str)>) -> String {
+    let pairs: Vec<(&str, &str)> = pairs.collect();
+    if pairs.is_empty() {
+        return String::new();
+    }
+    serde_json::to_string(&pairs).unwrap_or_default()
+}
+
+/// The pairs of an [`attributes_cell`].
+fn attribute_pairs(cell: &str) -> Vec<(String, String)> {
+    if cell.is_empty() {
+        return Vec::new();
+    }
+    serde_json::from_str(cell).unwrap_or_default()
 }
 
 fn now() -> String {
@@ -905,8 +931,8 @@ fn insert_rows(conn: &Connection, run: i64, rows: &[Vec<String>]) -> rusqlite::R
         })?;
     let provenance = run_provenance(conn, run)?;
     let mut insert = conn.prepare(&format!(
-        "INSERT INTO actions (run_id, {COLUMNS}, hash) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)"
+        "INSERT INTO actions (run_id, {COLUMNS}, attributes, hash) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)"
     ))?;
     for row in rows {
         let cell = |i: usize| row.get(i).map_or("", String::as_str);
@@ -925,6 +951,7 @@ fn insert_rows(conn: &Connection, run: i64, rows: &[Vec<String>]) -> rusqlite::R
             cell(9),
             cell(10),
             cell(11),
+            cell(12),
             hash,
         ])?;
         previous = hash;
@@ -950,11 +977,25 @@ fn run_provenance(conn: &Connection, run: i64) -> rusqlite::Result<String> {
 }
 
 /// One link of the chain: the SHA-256 of the previous hash, the run, its
-/// provenance and the action's cells, separated by a unit separator.
+/// provenance and the action's cells (the history's twelve, then the
+/// attributes' cell when it is not empty: rows before schema version 5
+/// keep their hashes), separated by a unit separator.
 fn link(previous: &str, run: i64, provenance: &str, cells: &[String]) -> String {
     let mut text = format!("{previous}\u{1e}{run}\u{1e}{provenance}\u{1e}");
-    text.push_str(&cells.join("\u{1f}"));
+    let fixed = crate::output::csv::HEADER.len();
+    let end = match cells.get(fixed) {
+        Some(attributes) if !attributes.is_empty() => fixed + 1,
+        _ => fixed.min(cells.len()),
+    };
+    text.push_str(&cells[..end].join("\u{1f}"));
     sha256(text.as_bytes())
+}
+
+/// The attributes column in a SELECT: `''` in a ledger before version 5
+/// (a read-only one is not migrated).
+fn attributes_column(conn: &Connection) -> rusqlite::Result<&'static str> {
+    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    Ok(if version >= 5 { "attributes" } else { "''" })
 }
 
 /// Walks the chain in the order of recording. With `fill`, actions without
@@ -962,16 +1003,17 @@ fn link(previous: &str, run: i64, provenance: &str, cells: &[String]) -> String 
 /// first action whose hash is wrong is returned. Gives the number of
 /// actions and the last hash, or the id of the first wrong one.
 fn chain(conn: &Connection, fill: bool) -> rusqlite::Result<Result<(usize, String), i64>> {
+    let attributes = attributes_column(conn)?;
     let mut select = conn.prepare(&format!(
-        "SELECT id, run_id, {COLUMNS}, hash FROM actions ORDER BY id"
+        "SELECT id, run_id, {COLUMNS}, {attributes}, hash FROM actions ORDER BY id"
     ))?;
     let rows: Vec<(i64, i64, Vec<String>, String)> = select
         .query_map([], |r| {
-            let mut cells = Vec::with_capacity(12);
-            for i in 2..=13 {
+            let mut cells = Vec::with_capacity(13);
+            for i in 2..=14 {
                 cells.push(r.get::<_, String>(i)?);
             }
-            Ok((r.get(0)?, r.get(1)?, cells, r.get(14)?))
+            Ok((r.get(0)?, r.get(1)?, cells, r.get(15)?))
         })?
         .collect::<rusqlite::Result<_>>()?;
     let mut previous = String::new();
@@ -1016,13 +1058,14 @@ fn rows(
     } else {
         ""
     };
+    let attributes = attributes_column(conn)?;
     let mut select = conn.prepare(&format!(
-        "SELECT run_id, {COLUMNS} FROM actions WHERE date < ?1 AND (?2 IS NULL OR invoice_id = ?2) \
-         {done} ORDER BY date, id"
+        "SELECT run_id, {COLUMNS}, {attributes} FROM actions \
+         WHERE date < ?1 AND (?2 IS NULL OR invoice_id = ?2) {done} ORDER BY date, id"
     ))?;
     let rows = select.query_map(params![before, invoice], |r| {
-        let mut cells = Vec::with_capacity(12);
-        for i in 1..=12 {
+        let mut cells = Vec::with_capacity(13);
+        for i in 1..=13 {
             cells.push(r.get::<_, String>(i)?);
         }
         Ok((r.get::<_, i64>(0)?, cells))
@@ -1061,11 +1104,32 @@ fn story(conn: &Connection, invoice: &str) -> rusqlite::Result<Vec<Story>> {
     Ok(out)
 }
 
+/// The history CSV of the rows: the header's twelve columns, then the
+/// attribute columns the rows carry, in the order they first come (a
+/// ledger of one policy: its attribute columns, as `plan --format csv`
+/// writes them); a row without one has it empty.
 fn write_rows(rows: &[(i64, Vec<String>)], out: impl std::io::Write) -> csv::Result<()> {
+    let fixed = crate::output::csv::HEADER.len();
+    let parsed: Vec<Vec<(String, String)>> = rows
+        .iter()
+        .map(|(_, cells)| attribute_pairs(cells.get(fixed).map_or("", String::as_str)))
+        .collect();
+    let mut columns: Vec<&str> = Vec::new();
+    for (name, _) in parsed.iter().flatten() {
+        if !columns.contains(&name.as_str()) {
+            columns.push(name);
+        }
+    }
     let mut w = csv::Writer::from_writer(out);
-    w.write_record(crate::output::csv::HEADER)?;
-    for (_, cells) in rows {
-        w.write_record(cells)?;
+    w.write_record(crate::output::csv::HEADER.iter().chain(&columns))?;
+    for ((_, cells), pairs) in rows.iter().zip(&parsed) {
+        let values = columns.iter().map(|c| {
+            pairs
+                .iter()
+                .find(|(name, _)| name == c)
+                .map_or("", |(_, v)| v.as_str())
+        });
+        w.write_record(cells.iter().take(fixed).map(String::as_str).chain(values))?;
     }
     w.flush()?;
     Ok(())
@@ -1179,7 +1243,7 @@ fn runs<P: rusqlite::Params>(
 
 /// A history CSV for `ledger import`: the header names at least `date`,
 /// `customer_id`, `invoice_id`, `rule` and `action`; each row has a valid
-/// date and a known action. Rows come out in the HEADER's columns.
+/// date and a known action. Rows come out in the HEADER's columns, then the other columns (the attributes) as one cell.
 fn parse_history(file: &str, bytes: &[u8]) -> Result<Vec<Vec<String>>, LedgerError> {
     let bad = |line: usize, message: String| LedgerError::BadHistory {
         file: file.into(),
@@ -1221,10 +1285,17 @@ fn parse_history(file: &str, bytes: &[u8]) -> Result<Vec<Vec<String>>, LedgerErr
                 format!("{} cells for {} columns", record.len(), header.len()),
             ));
         }
-        let row: Vec<String> = position
+        let mut row: Vec<String> = position
             .iter()
             .map(|p| p.and_then(|p| record.get(p)).unwrap_or("").to_string())
             .collect();
+        // The columns after the history's own: the policy's attributes
+        // (`plan --format csv` writes them), kept for `ledger export`.
+        let extra = header
+            .iter()
+            .zip(record.iter())
+            .filter(|(h, _)| !crate::output::csv::HEADER.contains(&h.as_str()));
+        row.push(attributes_cell(extra.map(|(h, v)| (h.as_str(), v))));
         crate::data::parse_date(&row[0]).map_err(|e| bad(line, format!("`date`: {e}")))?;
         for (i, column) in ["customer_id", "invoice_id", "rule"].iter().enumerate() {
             if row[i + 1].trim().is_empty() {
