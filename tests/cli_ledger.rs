@@ -370,6 +370,13 @@ fn mornings_from_the_command_line() {
     .unwrap();
     let marked = dunning(d, &strings(&["ledger", "mark", "report.csv"]));
     assert_eq!(marked.code, 0, "{}", marked.stderr);
+    let verified = dunning(d, &strings(&["ledger", "verify"]));
+    assert_eq!(verified.code, 0, "{}", verified.stderr);
+    assert!(
+        verified.stdout.contains("; 1 marks, marks head sha256:"),
+        "{}",
+        verified.stdout
+    );
     let show = dunning(d, &strings(&["ledger", "show", "A"]));
     assert!(
         show.stdout

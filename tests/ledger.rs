@@ -205,7 +205,7 @@ fn the_export_carries_the_attribute_columns_and_round_trips() {
     copy.import("history.csv", exported.as_bytes(), &Provenance::default())
         .unwrap();
     assert_eq!(export(&copy), exported);
-    assert_eq!(copy.verify().unwrap().0, exported.lines().count() - 1);
+    assert_eq!(copy.verify().unwrap().actions, exported.lines().count() - 1);
 }
 
 #[test]
@@ -646,9 +646,10 @@ fn an_action_edited_outside_dunning_breaks_the_chain() {
         )
         .unwrap();
     }
-    let (n, head) = ledger.verify().unwrap();
-    assert_eq!(n, 7);
-    assert_eq!(head.len(), 64);
+    let verified = ledger.verify().unwrap();
+    assert_eq!(verified.actions, 7);
+    assert_eq!(verified.head.len(), 64);
+    assert_eq!(verified.marks, 0);
     let tamper = |sql: &str| {
         let copy = dir.path().join("copy.db");
         std::fs::copy(&path, &copy).unwrap();
@@ -721,8 +722,40 @@ fn a_failed_send_is_planned_again_the_next_morning() {
     )
     .unwrap();
     assert!(steps(&next).is_empty(), "{:?}", steps(&next));
-    // The chain still holds: marks are beside the actions, not in them.
-    assert_eq!(ledger.verify().unwrap().0, 2);
+    // Both chains hold: the actions', and the marks' (each mark chained to
+    // the one before and to its action).
+    let verified = ledger.verify().unwrap();
+    assert_eq!((verified.actions, verified.marks), (2, 2));
+    assert_eq!(verified.marks_head.len(), 64);
+    // A mark edited, moved to another action or deleted outside dunning
+    // breaks the marks' chain: `verify` names the first mark that does not
+    // match. (Turning a `failed` into `delivered` would hide a lost letter.)
+    let path = dir.path().join("dunning.db");
+    let tamper = |sql: &str| {
+        let copy = dir.path().join("copy.db");
+        std::fs::copy(&path, &copy).unwrap();
+        rusqlite::Connection::open(&copy)
+            .unwrap()
+            .execute_batch(sql)
+            .unwrap();
+        open_at(&copy).verify().unwrap_err()
+    };
+    let e = tamper("UPDATE marks SET status = 'delivered' WHERE id = 1");
+    insta::assert_snapshot!(
+        "tampered-mark",
+        e.render().replace(&dir.path().display().to_string(), "DIR")
+    );
+    let e = tamper("UPDATE marks SET action_id = 2 WHERE id = 1");
+    assert!(
+        matches!(e, LedgerError::TamperedMark { id: 1, .. }),
+        "{e:?}"
+    );
+    let e = tamper("DELETE FROM marks WHERE id = 1");
+    assert!(
+        matches!(e, LedgerError::TamperedMark { id: 2, .. }),
+        "{e:?}"
+    );
+    assert_eq!(e.code(), "dunning::ledger::tampered");
 
     let unknown = "date,invoice_id,rule,status\n2025-02-07,A,second,delivered\n";
     let e = ledger.mark("report.csv", unknown.as_bytes()).unwrap_err();

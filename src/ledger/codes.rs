@@ -137,7 +137,9 @@ differ, and the old one must be in the ledger. Exit code 1.",
         explanation: "Each recorded action keeps a SHA-256 hash of the previous action's hash, of \
 its run's provenance (time, policy hash, input hashes) and of its own cells. `dunning ledger \
 verify` recomputes the chain: an action changed, removed or inserted by another program breaks it \
-at that action. Exit code 1.",
+at that action. The marks (`ledger mark`) have a chain of their own, each mark's hash covering the \
+previous mark's, its action and that action's hash, and its cells: a mark changed (a `failed` made \
+`delivered`), moved or removed breaks it at that mark. Exit code 1.",
         example: "sqlite3 dunning.db \"UPDATE actions SET action = 'email' WHERE id = 12\"; dunning ledger verify",
         fix: "cp backup/dunning.db dunning.db; dunning ledger verify",
     },

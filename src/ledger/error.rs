@@ -185,6 +185,23 @@ pub enum LedgerError {
         /// Its invoice.
         invoice: String,
     },
+    /// A mark's hash does not follow from the one before, or from its
+    /// action's: the ledger was edited outside dunning.
+    #[error("the ledger `{path}` was altered: mark #{id} (of action #{action}, invoice `{invoice}`) does not match its hash")]
+    #[diagnostic(
+        code("dunning::ledger::tampered"),
+        help("restore the ledger from a backup; every mark from #{id} on is unproven")
+    )]
+    TamperedMark {
+        /// The ledger's path.
+        path: String,
+        /// The first mark whose hash is wrong.
+        id: i64,
+        /// The action it marks.
+        action: i64,
+        /// Its invoice.
+        invoice: String,
+    },
     /// SQLite failed in another way (a full disk, a read-only file).
     #[error("the ledger `{path}`: {reason}")]
     #[diagnostic(code("dunning::ledger::database"))]
@@ -212,7 +229,9 @@ impl LedgerError {
             LedgerError::BadHistory { .. } => "dunning::ledger::bad-history",
             LedgerError::BadRename { .. } => "dunning::ledger::bad-rename",
             LedgerError::BadMark { .. } => "dunning::ledger::bad-mark",
-            LedgerError::Tampered { .. } => "dunning::ledger::tampered",
+            LedgerError::Tampered { .. } | LedgerError::TamperedMark { .. } => {
+                "dunning::ledger::tampered"
+            }
             LedgerError::Database { .. } => "dunning::ledger::database",
         }
     }
@@ -229,6 +248,7 @@ impl LedgerError {
             | LedgerError::BadHistory { .. }
             | LedgerError::BadRename { .. }
             | LedgerError::Tampered { .. }
+            | LedgerError::TamperedMark { .. }
             | LedgerError::BadMark { .. } => 1,
             _ => 2,
         }

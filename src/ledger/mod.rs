@@ -141,6 +141,19 @@ pub struct Story {
     pub marks: Vec<(String, String, String)>,
 }
 
+/// What [`Ledger::verify`] found: both chains whole.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Verified {
+    /// The actions chained.
+    pub actions: usize,
+    /// The last action's hash (the chain's head, to note elsewhere).
+    pub head: String,
+    /// The marks chained.
+    pub marks: usize,
+    /// The last mark's hash (empty without marks).
+    pub marks_head: String,
+}
+
 /// What [`run_day`] did.
 #[derive(Debug)]
 pub enum Recorded {
@@ -333,6 +346,7 @@ impl Ledger {
         }
         tx.pragma_update(None, "application_id", schema::APPLICATION_ID)
             .and_then(|()| chain(&tx, true).map(|_| ()))
+            .and_then(|()| mark_chain(&tx, true).map(|_| ()))
             .and_then(|()| tx.commit())
             .map_err(err)
     }
@@ -439,16 +453,17 @@ impl Ledger {
                     ),
                 ));
             };
+            let cells = [
+                status.to_string(),
+                reference.map_or("", cell).to_string(),
+                status_date,
+                now(),
+            ];
+            let hash = next_mark_hash(&tx, action, &cells).map_err(err)?;
             tx.execute(
-                "INSERT INTO marks (action_id, status, reference, status_date, marked_at) \
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![
-                    action,
-                    status,
-                    reference.map_or("", cell),
-                    status_date,
-                    now()
-                ],
+                "INSERT INTO marks (action_id, status, reference, status_date, marked_at, hash) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![action, cells[0], cells[1], cells[2], cells[3], hash],
             )
             .map_err(err)?;
             n += 1;
@@ -551,12 +566,12 @@ impl Ledger {
         })
     }
 
-    /// Checks the hash chain of every action: the number of actions and
-    /// the last hash (the chain's head, to note elsewhere), or
-    /// [`LedgerError::Tampered`] at the first action that does not match.
-    pub fn verify(&self) -> Result<(usize, String), LedgerError> {
-        match chain(&self.conn, false).map_err(|e| self.error(e))? {
-            Ok(head) => Ok(head),
+    /// Checks the hash chains of every action and every mark: how many
+    /// each holds and its head, or [`LedgerError::Tampered`] at the first
+    /// action that does not match ([`LedgerError::TamperedMark`], mark).
+    pub fn verify(&self) -> Result<Verified, LedgerError> {
+        let (actions, head) = match chain(&self.conn, false).map_err(|e| self.error(e))? {
+            Ok(head) => head,
             Err(id) => {
                 let (date, invoice) = self
                     .conn
@@ -566,14 +581,40 @@ impl Ledger {
                         |r| Ok((r.get(0)?, r.get(1)?)),
                     )
                     .map_err(|e| self.error(e))?;
-                Err(LedgerError::Tampered {
+                return Err(LedgerError::Tampered {
                     path: self.name(),
                     id,
                     date,
                     invoice,
-                })
+                });
             }
-        }
+        };
+        let (marks, marks_head) = match mark_chain(&self.conn, false).map_err(|e| self.error(e))? {
+            Ok(head) => head,
+            Err(id) => {
+                let (action, invoice) = self
+                    .conn
+                    .query_row(
+                        "SELECT m.action_id, coalesce(a.invoice_id, '') FROM marks m \
+                         LEFT JOIN actions a ON a.id = m.action_id WHERE m.id = ?1",
+                        [id],
+                        |r| Ok((r.get(0)?, r.get(1)?)),
+                    )
+                    .map_err(|e| self.error(e))?;
+                return Err(LedgerError::TamperedMark {
+                    path: self.name(),
+                    id,
+                    action,
+                    invoice,
+                });
+            }
+        };
+        Ok(Verified {
+            actions,
+            head,
+            marks,
+            marks_head,
+        })
     }
 
     /// Records a run that failed before it could plan (its inputs could not
@@ -1041,6 +1082,74 @@ fn chain(conn: &Connection, fill: bool) -> rusqlite::Result<Result<(usize, Strin
     Ok(Ok((rows.len(), previous)))
 }
 
+/// The hash of a mark of `action` with `cells` (status, reference, status
+/// date, time marked) recorded after the last mark.
+fn next_mark_hash(conn: &Connection, action: i64, cells: &[String]) -> rusqlite::Result<String> {
+    let previous: String = conn
+        .query_row("SELECT hash FROM marks ORDER BY id DESC LIMIT 1", [], |r| {
+            r.get(0)
+        })
+        .or_else(|e| match e {
+            rusqlite::Error::QueryReturnedNoRows => Ok(String::new()),
+            e => Err(e),
+        })?;
+    let action_hash: String =
+        conn.query_row("SELECT hash FROM actions WHERE id = ?1", [action], |r| {
+            r.get(0)
+        })?;
+    Ok(mark_link(&previous, action, &action_hash, cells))
+}
+
+/// One link of the marks' chain: the SHA-256 of the previous mark's hash,
+/// the action marked and its hash (a mark moved to another action, or an
+/// action rewritten, breaks it), and the mark's cells.
+fn mark_link(previous: &str, action: i64, action_hash: &str, cells: &[String]) -> String {
+    let text = format!(
+        "{previous}\u{1e}mark\u{1e}{action}\u{1e}{action_hash}\u{1e}{}",
+        cells.join("\u{1f}")
+    );
+    sha256(text.as_bytes())
+}
+
+/// Walks the marks' chain in the order of recording, as [`chain`] walks
+/// the actions'. A ledger before version 6 has no marks' chain: nothing
+/// to check.
+fn mark_chain(conn: &Connection, fill: bool) -> rusqlite::Result<Result<(usize, String), i64>> {
+    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if version < 6 {
+        return Ok(Ok((0, String::new())));
+    }
+    let mut select = conn.prepare(
+        "SELECT m.id, m.action_id, coalesce(a.hash, ''), m.status, m.reference, \
+         m.status_date, m.marked_at, m.hash FROM marks m \
+         LEFT JOIN actions a ON a.id = m.action_id ORDER BY m.id",
+    )?;
+    type Row = (i64, i64, String, Vec<String>, String);
+    let rows: Vec<Row> = select
+        .query_map([], |r| {
+            let mut cells = Vec::with_capacity(4);
+            for i in 3..=6 {
+                cells.push(r.get::<_, String>(i)?);
+            }
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, cells, r.get(7)?))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut previous = String::new();
+    for (id, action, action_hash, cells, hash) in &rows {
+        let expected = mark_link(&previous, *action, action_hash, cells);
+        if fill && hash.is_empty() {
+            conn.execute(
+                "UPDATE marks SET hash = ?1 WHERE id = ?2",
+                params![expected, id],
+            )?;
+        } else if *hash != expected {
+            return Ok(Err(*id));
+        }
+        previous = expected;
+    }
+    Ok(Ok((rows.len(), previous)))
+}
+
 /// The recorded rows (dated before `before`, of one invoice), by date then
 /// as recorded: `(run, cells)`.
 fn rows(
@@ -1345,7 +1454,7 @@ mod tests {
         );
         assert_eq!(ledger.runs().unwrap().len(), 1);
         // The action recorded before the chain existed is chained.
-        assert_eq!(ledger.verify().unwrap().0, 1);
+        assert_eq!(ledger.verify().unwrap().actions, 1);
         ledger.rename("second", "relance_2").unwrap();
         let mut out = Vec::new();
         ledger.export(&mut out).unwrap();
@@ -1356,6 +1465,66 @@ mod tests {
         drop(ledger);
         let ledger = Ledger::open(&path, Duration::from_secs(1)).unwrap();
         assert_eq!(ledger.identity().unwrap().1, schema::VERSION);
+    }
+
+    /// A ledger of each earlier version holding a run, an action and (from
+    /// version 4, which has marks) a mark, is migrated: both chains are
+    /// filled and verify, and a mark edited afterwards breaks its chain.
+    #[test]
+    fn a_ledger_of_every_version_is_migrated_with_its_marks_chained() {
+        for version in 1..schema::MIGRATIONS.len() {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("ledger.db");
+            let conn = Connection::open(&path).unwrap();
+            for sql in &schema::MIGRATIONS[..version] {
+                conn.execute_batch(sql).unwrap();
+            }
+            conn.pragma_update(None, "user_version", version as i64)
+                .unwrap();
+            conn.pragma_update(None, "application_id", schema::APPLICATION_ID)
+                .unwrap();
+            conn.execute_batch(
+                "INSERT INTO runs (kind, status, date, started_at, tool_version, actions) \
+                 VALUES ('run', 'recorded', '2025-03-03', '2025-03-03T06:00:00Z', '0.1.0', 1);
+                 INSERT INTO actions (run_id, date, customer_id, invoice_id, rule, action, \
+                 template, open_amount, currency, days_overdue, interest, indemnity, reason) \
+                 VALUES (1, '2025-03-03', 'C-1', 'A', 'first', 'email', '', '100', 'EUR', '31', \
+                 '', '', 'overdue 31 days >= 1 day');",
+            )
+            .unwrap();
+            let marked = version >= 4;
+            if marked {
+                conn.execute_batch(
+                    "INSERT INTO marks (action_id, status, reference, status_date, marked_at) \
+                     VALUES (1, 'failed', 'R-1', '2025-03-04', '2025-03-04T08:00:00Z');",
+                )
+                .unwrap();
+            }
+            drop(conn);
+            let ledger = Ledger::open(&path, Duration::from_secs(1)).unwrap();
+            assert_eq!(ledger.identity().unwrap().1, schema::VERSION, "v{version}");
+            let verified = ledger.verify().unwrap();
+            assert_eq!(verified.actions, 1, "v{version}");
+            assert_eq!(verified.marks, usize::from(marked), "v{version}");
+            // The mark still counts: the failed action is not in the history.
+            let mut out = Vec::new();
+            ledger.export(&mut out).unwrap();
+            assert_eq!(
+                String::from_utf8(out).unwrap().lines().count(),
+                if marked { 1 } else { 2 },
+                "v{version}"
+            );
+            if marked {
+                ledger
+                    .conn
+                    .execute("UPDATE marks SET status = 'delivered'", [])
+                    .unwrap();
+                assert!(matches!(
+                    ledger.verify(),
+                    Err(LedgerError::TamperedMark { id: 1, .. })
+                ));
+            }
+        }
     }
 
     /// Every migration applies to the schema before it (each version from
