@@ -862,3 +862,116 @@ fn thirty_mornings_on_open_items_exports_equal_simulate() {
 fn a_paid_invoice_dropped_from_the_export_still_counts_for_its_customers_cooldown() {
     open_items_mornings_equal_simulate("small_invoices.dunning", d("2025-04-08"), 30, 3);
 }
+
+/// The 30 mornings: each day's open-items export, a weekend not
+/// run (2025-04-12 and 13), one day run twice, and from 2025-04-22 a
+/// policy that renamed `reminder_email` to `relance_email` (declared with
+/// `was`). The exported ledger is, byte for byte, `simulate` on the full
+/// file over the days run: the days before the weekend, the days after it
+/// up to the rename (from that history), and the days after the rename
+/// with the renamed policy (from the history of both).
+#[test]
+fn thirty_mornings_with_a_weekend_off_and_a_rename_equal_simulate() {
+    let before = policy("small_invoices.dunning");
+    let text = std::fs::read_to_string(root().join("policies/small_invoices.dunning")).unwrap();
+    assert!(text.contains("rule reminder_email:"));
+    let after = policy_text(&text.replace(
+        "rule reminder_email:",
+        "rule relance_email (was reminder_email):",
+    ));
+    let sample = sample(&before);
+    let dir = tempfile::tempdir().unwrap();
+    let mut ledger = open(&dir);
+    let (from, weekend, monday, renamed) = (
+        d("2025-04-07"),
+        [d("2025-04-12"), d("2025-04-13")],
+        d("2025-04-14"),
+        d("2025-04-22"),
+    );
+    let mut day = from;
+    let mut mornings = 0;
+    while mornings < 30 {
+        if weekend.contains(&day) {
+            day = day.succ_opt().unwrap();
+            continue;
+        }
+        let policy = if day < renamed { &before } else { &after };
+        let (open, payments) = open_items(&sample, day);
+        let data = dunning::RunData::new(&open).with_payments(&payments);
+        let ran = ledger::run_day(
+            &mut ledger,
+            policy,
+            data,
+            options(day, Start::CatchUp),
+            &Provenance::default(),
+        )
+        .unwrap();
+        assert!(matches!(ran.recorded, Recorded::Now(_)), "{day}");
+        if day == d("2025-04-16") {
+            let again = ledger::run_day(
+                &mut ledger,
+                policy,
+                data,
+                options(day, Start::CatchUp),
+                &Provenance::default(),
+            )
+            .unwrap();
+            assert!(matches!(again.recorded, Recorded::Already(_)));
+            assert_eq!(csv(&again.plan.actions), csv(&ran.plan.actions));
+        }
+        mornings += 1;
+        day = day.succ_opt().unwrap();
+    }
+    let to = day.pred_opt().unwrap();
+    assert_eq!(to, d("2025-05-08"));
+
+    // The reference: `simulate` on the full file, segment by segment, each
+    // from the history of the ones before.
+    let full = dunning::RunData::new(&sample.invoices).with_payments(&sample.payments);
+    let mut reference = String::new();
+    let mut history = Vec::new();
+    for (policy, first, last) in [
+        (&before, from, d("2025-04-11")),
+        (&before, monday, renamed.pred_opt().unwrap()),
+        (&after, renamed, to),
+    ] {
+        let range = dunning::DateRange::new(first, last).unwrap();
+        let simulated = dunning::simulate(policy, full.with_history(&history), range);
+        let rows = history_csv(policy, &simulated.actions);
+        let mut lines = rows.lines();
+        let header = lines.next().unwrap();
+        if reference.is_empty() {
+            reference.push_str(header);
+            reference.push('\n');
+        }
+        for line in lines {
+            reference.push_str(line);
+            reference.push('\n');
+        }
+        history = dunning::data::read_history_with(
+            "simulated.csv",
+            reference.as_bytes(),
+            dunning::data::Format::Csv,
+            &sample.invoices,
+            &dunning::data::Import::default(),
+        )
+        .unwrap()
+        .value;
+    }
+    let exported = export(&ledger);
+    // The rename happened: both names are in the history, and no invoice
+    // got its first e-mail reminder twice (under each name).
+    assert!(exported.contains(",reminder_email,"));
+    assert!(exported.contains(",relance_email,"));
+    let mut first_emails = std::collections::HashSet::new();
+    for line in exported.lines() {
+        let cells: Vec<&str> = line.split(',').collect();
+        if cells[3] == "reminder_email" || cells[3] == "relance_email" {
+            assert!(first_emails.insert(cells[2]), "{} reminded twice", cells[2]);
+        }
+    }
+    // Nothing on the weekend not run.
+    assert!(!exported.contains("\n2025-04-12,") && !exported.contains("\n2025-04-13,"));
+    assert_eq!(exported, reference);
+    assert_eq!(ledger.runs().unwrap().len(), 30);
+}
