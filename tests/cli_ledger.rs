@@ -574,6 +574,29 @@ fn test_cases_read_their_history_from_the_ledger() {
     );
 }
 
+/// SQLite failing otherwise (here its journal cannot be created: a folder
+/// has its name) is `dunning::ledger::database`, exit code 2, and leaves
+/// the ledger as it was; the next run, once fixed, records the day.
+#[test]
+fn a_ledger_whose_journal_cannot_be_written_fails_cleanly() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let db = small(d);
+    let first = dunning(d, &small_run("2025-03-05", &["--start-at-first-step"]));
+    assert_eq!(first.code, 0, "{}", first.stderr);
+    let before = std::fs::read(&db).unwrap();
+    std::fs::create_dir(d.join("dunning.db-journal")).unwrap();
+    let failed = dunning(d, &small_run("2025-03-06", &[]));
+    assert_eq!(failed.code, 2, "{}", failed.stderr);
+    assert!(failed.stdout.is_empty(), "{}", failed.stdout);
+    insta::assert_snapshot!("database", failed.stderr);
+    assert_eq!(std::fs::read(&db).unwrap(), before);
+    std::fs::remove_dir(d.join("dunning.db-journal")).unwrap();
+    let after = dunning(d, &small_run("2025-03-06", &[]));
+    assert_eq!(after.code, 0, "{}", after.stderr);
+    verify(&db);
+}
+
 /// The ledger is never one of the inputs, and a file that is not a ledger
 /// is left alone.
 #[test]

@@ -147,8 +147,8 @@ previous mark's, its action and that action's hash, and its cells: a mark change
         code: "dunning::ledger::database",
         summary: "SQLite failed (full disk, read-only file)",
         explanation: "The ledger could not be read or written for a reason of the system: the disk \
-is full, the file or its folder is read-only. Nothing was recorded: the transaction was rolled \
-back. Exit code 2.",
+is full, the file or its folder is read-only, SQLite cannot create its journal beside the ledger \
+(`dunning.db-journal`). Nothing was recorded: the transaction was rolled back. Exit code 2.",
         example: "dunning run policy.dunning --invoices open.csv --date 2025-03-03 --ledger /read-only/dunning.db",
         fix: "dunning run policy.dunning --invoices open.csv --date 2025-03-03 --ledger dunning.db",
     },

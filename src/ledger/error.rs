@@ -204,7 +204,10 @@ pub enum LedgerError {
     },
     /// SQLite failed in another way (a full disk, a read-only file).
     #[error("the ledger `{path}`: {reason}")]
-    #[diagnostic(code("dunning::ledger::database"))]
+    #[diagnostic(
+        code("dunning::ledger::database"),
+        help("SQLite writes a journal beside the ledger (`{path}-journal`): check that the folder is writable, has room, and holds no folder of that name; nothing was recorded")
+    )]
     Database {
         /// The ledger's path.
         path: String,
