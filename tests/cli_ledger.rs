@@ -108,8 +108,9 @@ fn simulated(from: NaiveDate, to: NaiveDate) -> String {
         .with_payments(&payments)
         .with_events(&events);
     let sim = dunning::simulate(&policy, data, dunning::DateRange::new(from, to).unwrap());
+    let columns = dunning::output::csv::attribute_columns(&policy);
     let mut out = Vec::new();
-    dunning::output::csv::write(&sim.actions, &mut out).unwrap();
+    dunning::output::csv::write_for(&columns, &sim.actions, &mut out).unwrap();
     String::from_utf8(out).unwrap()
 }
 
@@ -369,6 +370,13 @@ fn mornings_from_the_command_line() {
     .unwrap();
     let marked = dunning(d, &strings(&["ledger", "mark", "report.csv"]));
     assert_eq!(marked.code, 0, "{}", marked.stderr);
+    let verified = dunning(d, &strings(&["ledger", "verify"]));
+    assert_eq!(verified.code, 0, "{}", verified.stderr);
+    assert!(
+        verified.stdout.contains("; 1 marks, marks head sha256:"),
+        "{}",
+        verified.stdout
+    );
     let show = dunning(d, &strings(&["ledger", "show", "A"]));
     assert!(
         show.stdout
@@ -436,6 +444,157 @@ fn mornings_from_the_command_line() {
         copy.stdout,
         std::fs::read_to_string(d.join("history.csv")).unwrap()
     );
+}
+
+/// A rename declared in the policy (`rule relance_2 (was second):`):
+/// `check --ledger` finds a misspelt former name, `run`, `plan --ledger`
+/// and `plan --history` on the exported file all count `second`'s history
+/// as `relance_2`'s.
+#[test]
+fn a_rename_declared_in_the_policy_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    small(d);
+    for date in ["2025-03-05", "2025-03-06"] {
+        let out = dunning(d, &small_run(date, &["--start-at-first-step"]));
+        assert_eq!(out.code, 0, "{}", out.stderr);
+    }
+    let write = |was: &str| {
+        std::fs::write(
+            d.join("policy.dunning"),
+            format!(
+                "rule first: when overdue >= 1d then email\n\
+                 rule relance_2 (was {was}): when overdue >= 15d then letter\n"
+            ),
+        )
+        .unwrap()
+    };
+    let check = || {
+        dunning(
+            d,
+            &strings(&["check", "--ledger", "dunning.db", "policy.dunning"]),
+        )
+    };
+    write("secnod");
+    let misspelt = check();
+    assert_eq!(misspelt.code, 1, "{}", misspelt.stderr);
+    assert!(
+        misspelt
+            .stdout
+            .contains("error[dunning::ledger::unknown-former-name]"),
+        "{}",
+        misspelt.stdout
+    );
+    assert!(misspelt.stdout.contains("`secnod` (rule `relance_2`)"));
+    let refused = dunning(d, &small_run("2025-03-20", &[]));
+    assert_eq!(refused.code, 1);
+    assert!(refused.stderr.contains("dunning::ledger::unknown-rule"));
+
+    write("second");
+    let ok = check();
+    assert_eq!(ok.code, 0, "{}{}", ok.stdout, ok.stderr);
+    let no_ledger = dunning(
+        d,
+        &strings(&["check", "--ledger", "missing.db", "policy.dunning"]),
+    );
+    assert_eq!(no_ledger.code, 2, "{}", no_ledger.stderr);
+    let export = dunning(d, &strings(&["ledger", "export", "--out", "history.csv"]));
+    assert_eq!(export.code, 0, "{}", export.stderr);
+    let plan = |source: &[&str]| {
+        let mut args = strings(&[
+            "plan",
+            "policy.dunning",
+            "--invoices",
+            "open.csv",
+            "--date",
+            "2025-03-20",
+            "--format",
+            "csv",
+        ]);
+        args.extend(strings(source));
+        dunning(d, &args)
+    };
+    let from_ledger = plan(&["--ledger", "dunning.db"]);
+    let from_file = plan(&["--history", "history.csv"]);
+    let ran = dunning(d, &small_run("2025-03-20", &[]));
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    assert_eq!(from_ledger.stdout, ran.stdout);
+    assert_eq!(from_file.stdout, ran.stdout);
+    // A's letter was sent as `second`: not again as `relance_2`; B's is due.
+    assert!(!ran.stdout.contains("A,relance_2"), "{}", ran.stdout);
+    assert!(ran.stdout.contains("B,relance_2"), "{}", ran.stdout);
+}
+
+/// `test --ledger`: each case's history starts with what the ledger
+/// recorded for its invoices (read only).
+#[test]
+fn test_cases_read_their_history_from_the_ledger() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let db = small(d);
+    let first = dunning(d, &small_run("2025-03-05", &["--start-at-first-step"]));
+    assert_eq!(first.code, 0, "{}", first.stderr);
+    std::fs::write(
+        d.join("cases.yaml"),
+        "policy: policy.dunning\n\
+         cases:\n\
+         \x20 - name: the morning after the first run\n\
+         \x20   invoices_file: open.csv\n\
+         \x20   date: 2025-03-06\n\
+         \x20   expect:\n\
+         \x20     - {customer_id: C-1, action: letter, rule: second, invoices: [A]}\n",
+    )
+    .unwrap();
+    let before = std::fs::read(&db).unwrap();
+    let with = dunning(
+        d,
+        &strings(&["test", "--ledger", "dunning.db", "cases.yaml"]),
+    );
+    assert_eq!(with.code, 0, "{}{}", with.stdout, with.stderr);
+    assert!(
+        with.stdout.ends_with("1 passed, 0 failed\n"),
+        "{}",
+        with.stdout
+    );
+    // Without the ledger, B's first step (recorded on 2025-03-05) comes again.
+    let without = dunning(d, &strings(&["test", "cases.yaml"]));
+    assert_eq!(without.code, 1, "{}", without.stdout);
+    assert!(without.stdout.contains("first"), "{}", without.stdout);
+    // Read only: the ledger is as it was.
+    assert_eq!(std::fs::read(&db).unwrap(), before);
+    let missing = dunning(
+        d,
+        &strings(&["test", "--ledger", "missing.db", "cases.yaml"]),
+    );
+    assert_eq!(missing.code, 2, "{}", missing.stderr);
+    assert!(
+        missing.stderr.contains("dunning::ledger::io"),
+        "{}",
+        missing.stderr
+    );
+}
+
+/// SQLite failing otherwise (here its journal cannot be created: a folder
+/// has its name) is `dunning::ledger::database`, exit code 2, and leaves
+/// the ledger as it was; the next run, once fixed, records the day.
+#[test]
+fn a_ledger_whose_journal_cannot_be_written_fails_cleanly() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let db = small(d);
+    let first = dunning(d, &small_run("2025-03-05", &["--start-at-first-step"]));
+    assert_eq!(first.code, 0, "{}", first.stderr);
+    let before = std::fs::read(&db).unwrap();
+    std::fs::create_dir(d.join("dunning.db-journal")).unwrap();
+    let failed = dunning(d, &small_run("2025-03-06", &[]));
+    assert_eq!(failed.code, 2, "{}", failed.stderr);
+    assert!(failed.stdout.is_empty(), "{}", failed.stdout);
+    insta::assert_snapshot!("database", failed.stderr);
+    assert_eq!(std::fs::read(&db).unwrap(), before);
+    std::fs::remove_dir(d.join("dunning.db-journal")).unwrap();
+    let after = dunning(d, &small_run("2025-03-06", &[]));
+    assert_eq!(after.code, 0, "{}", after.stderr);
+    verify(&db);
 }
 
 /// The ledger is never one of the inputs, and a file that is not a ledger

@@ -194,8 +194,15 @@ fn statement_kind() -> impl Strategy<Value = StatementKind> {
     )
         .prop_map(|(count, unit)| lit(LiteralKind::Duration { count, unit }));
     prop_oneof![
-        4 => (prop::option::of(name()), condition(), action(), prop::option::of(duration)).prop_map(
-            |(name, condition, action, repeat)| StatementKind::Rule(RuleStmt {
+        4 => (
+            (prop::option::of(name()), prop::collection::vec(name(), 0..3)),
+            condition(),
+            action(),
+            prop::option::of(duration),
+        ).prop_map(
+            |((name, was), condition, action, repeat)| StatementKind::Rule(RuleStmt {
+                // Former names come only after a name: `rule b (was a):`.
+                was: if name.is_some() { was } else { Vec::new() },
                 name,
                 condition,
                 action,

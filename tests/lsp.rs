@@ -303,6 +303,43 @@ rule court: when since notice >= 15d and fired notice then legal
     assert_eq!(client.stop().code(), Some(0));
 }
 
+/// A former name (`rule notice (was mise_en_demeure):`) is no reference:
+/// hover says whose it was, renaming the rule leaves it, and renaming from
+/// it is refused (it names no rule of the policy).
+#[test]
+fn a_former_name_is_described_and_left_by_a_rename() {
+    const WAS: &str = "\
+rule notice (was mise_en_demeure): when overdue >= 30d then formal_notice
+rule court: when fired notice then legal
+";
+    let (mut client, _) = Client::start(BINARY);
+    client.open(WAS);
+    assert_eq!(client.diagnostics(), json!([]));
+    let hover = client.at("textDocument/hover", 0, 20);
+    assert_eq!(
+        hover["result"]["contents"]["value"],
+        "`mise_en_demeure`: a former name of rule `notice`: history rows of `mise_en_demeure` count as its steps"
+    );
+    let rename = client.request(
+        "textDocument/rename",
+        json!({
+            "textDocument": { "uri": URI },
+            "position": { "line": 1, "character": 25 },
+            "newName": "notice_2",
+        }),
+    );
+    assert_eq!(
+        apply(WAS, &rename["result"]["changes"][URI]),
+        "\
+rule notice_2 (was mise_en_demeure): when overdue >= 30d then formal_notice
+rule court: when fired notice_2 then legal
+"
+    );
+    let prepare = client.at("textDocument/prepareRename", 0, 20);
+    assert_eq!(prepare["result"], json!(null), "{prepare}");
+    assert_eq!(client.stop().code(), Some(0));
+}
+
 /// Each formatting reuses the last one's result to check itself: after
 /// edits (and a refusal in between), it is still the `fmt` layout of the
 /// text as it is now.

@@ -236,6 +236,24 @@ must be unique.",
         fix: "rule reminder: when overdue > 1d then email\nrule call: when overdue > 10d then call",
     },
     CodeDoc {
+        code: "dunning::check::renamed-rule-exists",
+        summary: "a rule's former name (`was`) is the name of a rule of the policy",
+        explanation: "`rule relance_2 (was second_reminder): …` says that the history rows of \
+`second_reminder` are steps of `relance_2`, so a renamed rule is not sent again under its new name. \
+The former name must be one the policy no longer has: a rule still named so would share its history \
+with the rule that took it over. Two rules cannot swap names, nor a rule name itself.",
+        example: "rule reminder: when overdue > 1d then email\nrule relance (was reminder): when overdue > 10d then email",
+        fix: "rule relance (was reminder): when overdue > 1d then email\nrule relance_2: when overdue > 10d then email",
+    },
+    CodeDoc {
+        code: "dunning::check::duplicate-rename",
+        summary: "two rules (or one, twice) declare the same former name",
+        explanation: "The history rows of a former name count as the steps of one rule only: declare \
+each `was` name once.",
+        example: "rule relance_1 (was reminder): when overdue > 1d then email\nrule relance_2 (was reminder): when overdue > 10d then email",
+        fix: "rule relance_1 (was reminder): when overdue > 1d then email\nrule relance_2: when overdue > 10d then email",
+    },
+    CodeDoc {
         code: "dunning::check::duplicate-setting",
         summary: "a setting is set twice",
         explanation: "Each setting is set once; a second value would silently win otherwise.",

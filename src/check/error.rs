@@ -252,6 +252,42 @@ pub enum CheckError {
         first: SourceSpan,
     },
 
+    /// A rule's former name (`was`) is the name of a rule of the policy.
+    #[error("`{name}` is still a rule: rule `{rule}` cannot take over its history")]
+    #[diagnostic(
+        code("dunning::check::renamed-rule-exists"),
+        help("`was` names a rule the policy no longer has; remove `{name}` from the `was` list or rename that rule (renames cannot swap or cycle names)")
+    )]
+    RenamedRuleExists {
+        /// The former name, as written.
+        name: String,
+        /// The rule that declares it.
+        rule: String,
+        /// Where it is written.
+        #[label(primary, "a rule of this policy")]
+        span: SourceSpan,
+        /// The rule of that name.
+        #[label("defined here")]
+        existing: SourceSpan,
+    },
+
+    /// Two rules (or one, twice) declare the same former name.
+    #[error("the former name `{name}` is declared twice")]
+    #[diagnostic(
+        code("dunning::check::duplicate-rename"),
+        help("the history of `{name}` can count as one rule's only; keep one `was {name}`")
+    )]
+    DuplicateRename {
+        /// The former name, as written.
+        name: String,
+        /// Where it is written again.
+        #[label(primary, "declared again here")]
+        span: SourceSpan,
+        /// Where it is first declared.
+        #[label("first declared here")]
+        first: SourceSpan,
+    },
+
     /// A setting is set twice.
     #[error("the setting `{name}` is set twice")]
     #[diagnostic(

@@ -24,6 +24,10 @@ pub(crate) struct Args {
     /// `rate-below-floor` warning (`period_start,individual_percent,other_percent`).
     #[arg(long, value_name = "FILE")]
     legal_rates: Option<PathBuf>,
+    /// Check the policies' former rule names (`rule b (was a):`) against the rules this ledger
+    /// recorded (read only).
+    #[arg(long, value_name = "PATH")]
+    ledger: Option<PathBuf>,
     /// Policy files, or folders to search for `.dunning` files.
     #[arg(required_unless_present = "explain")]
     files: Vec<PathBuf>,
@@ -47,6 +51,15 @@ pub(crate) fn run(args: Args) -> Outcome {
     let mut flats = Vec::new();
     let (mut errors, mut warnings, mut unread) = (0, 0, 0);
     let color = super::color_stdout();
+    let ledger = match &args.ledger {
+        None => None,
+        Some(path) => {
+            match dunning::ledger::Ledger::open_read_only(path, std::time::Duration::from_secs(5)) {
+                Ok(l) => Some(l),
+                Err(e) => return super::run::failed(&e),
+            }
+        }
+    };
     for path in &paths {
         let Some(file) = files::read_policy(path, &mut outcome) else {
             unread += 1;
@@ -70,6 +83,20 @@ pub(crate) fn run(args: Args) -> Outcome {
         let Some(policy) = checked.policy else {
             continue;
         };
+        if let Some(ledger) = &ledger {
+            match ledger.check_former_names(&policy) {
+                Ok(()) => {}
+                Err(e) if e.exit_code() == 1 => {
+                    errors += 1;
+                    let text = format!("{}: {}", path.display(), e.render());
+                    match args.format {
+                        DiagnosticFormat::Human => out!("{text}"),
+                        _ => eprint!("{text}"),
+                    }
+                }
+                Err(e) => return super::run::failed(&e),
+            }
+        }
         let (templates, template_errors) = match args.templates.load(path) {
             Ok(Some(t)) => {
                 let errors = dunning::document::check(&policy, file.text(), &t);

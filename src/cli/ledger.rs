@@ -198,8 +198,18 @@ fn command(command: Command) -> Result<(), Outcome> {
             Ok(())
         }
         Command::Verify { ledger } => {
-            let (n, head) = ledger.open()?.verify().map_err(|e| failed(&e))?;
-            outln!("ok: {n} actions, chain head sha256:{head}");
+            let v = ledger.open()?.verify().map_err(|e| failed(&e))?;
+            if v.marks == 0 {
+                outln!("ok: {} actions, chain head sha256:{}", v.actions, v.head);
+            } else {
+                outln!(
+                    "ok: {} actions, chain head sha256:{}; {} marks, marks head sha256:{}",
+                    v.actions,
+                    v.head,
+                    v.marks,
+                    v.marks_head
+                );
+            }
             Ok(())
         }
         Command::Rename { old, new, ledger } => {

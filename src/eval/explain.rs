@@ -89,10 +89,7 @@ pub(crate) fn expired_before(
         let decision = decide(run, &state, invoice, day);
         out.extend(deferrals.observe(run, invoice, day, &decision));
         while let Some(entry) = later.next_if(|e| e.date == day) {
-            if let Some(&i) = run.ledger.index.get(entry.invoice_id.as_str()) {
-                let rule = run.policy.rule_index(&entry.rule);
-                state.record(run, i, rule, entry.action.is_contact(), entry.date);
-            }
+            state.record_entry(run, entry);
         }
         match day.succ_opt() {
             Some(next) => day = next,

@@ -76,21 +76,39 @@ impl State {
     }
 
     /// The state after the history entries dated on or before `until`.
-    /// Entries for invoices not in the ledger are reported by the loader;
-    /// here they are skipped. Rules no longer in the policy still count as
-    /// contacts and reminders, but not as steps.
+    /// Rules no longer in the policy still count as contacts and reminders,
+    /// but not as steps.
+    ///
+    /// An entry for an invoice not in the ledger (paid and dropped from an
+    /// open-items export; the loader reports them) still counts as a
+    /// contact of its customer, if the customer has invoices here: the
+    /// cooldown and `last_contact` are about the customer, and a replay
+    /// over the full invoice file counts that contact too. Without it, the
+    /// day's export would decide differently from the replay of the same
+    /// days.
     pub fn from_history(run: &Run<'_>, entries: &[HistoryEntry], until: NaiveDate) -> Self {
         let mut state = State::empty(run);
         let mut sorted: Vec<&HistoryEntry> = entries.iter().filter(|e| e.date <= until).collect();
         sorted.sort_by_key(|e| e.date);
         for entry in sorted {
-            let Some(&i) = run.ledger.index.get(entry.invoice_id.as_str()) else {
-                continue;
-            };
-            let rule = run.policy.rule_index(&entry.rule);
-            state.record(run, i, rule, entry.action.is_contact(), entry.date);
+            state.record_entry(run, entry);
         }
         state
+    }
+
+    /// One history entry: see [`State::from_history`].
+    pub fn record_entry(&mut self, run: &Run<'_>, entry: &HistoryEntry) {
+        let Some(&i) = run.ledger.index.get(entry.invoice_id.as_str()) else {
+            if entry.action.is_contact() {
+                if let Some(&c) = run.ledger.customer_index.get(entry.customer_id.as_str()) {
+                    let last = &mut self.last_contact[c];
+                    *last = Some(last.map_or(entry.date, |d| d.max(entry.date)));
+                }
+            }
+            return;
+        };
+        let rule = run.policy.rule_index(&entry.rule);
+        self.record(run, i, rule, entry.action.is_contact(), entry.date);
     }
 
     /// The last contact with the invoice's customer on or before `date`: an

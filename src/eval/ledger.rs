@@ -32,6 +32,8 @@ pub(crate) struct Ledger<'a> {
     pub customers: IdxVec<CustomerIdx, &'a str>,
     /// Invoices by id.
     pub index: HashMap<&'a str, InvoiceIdx>,
+    /// Customers by id.
+    pub customer_index: HashMap<&'a str, CustomerIdx>,
     /// The account events, indexed by invoice and customer.
     events: Events,
     /// Per customer, its invoices in snapshot order.
@@ -128,6 +130,7 @@ impl<'a> Ledger<'a> {
             customer_of,
             customers,
             index,
+            customer_index: customer_ids,
             events,
             by_customer,
         }

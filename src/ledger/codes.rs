@@ -78,10 +78,21 @@ Exit code 1.",
         summary: "the ledger names rules the policy no longer has",
         explanation: "The history of an invoice still in the export names a rule the policy does \
 not have. If the rule was renamed, its step would be sent again under its new name; if it was \
-removed, the invoice's ladder would restart. Declare a rename with `dunning ledger rename OLD NEW` \
-(recorded in the ledger: the history counts as the new name's). Exit code 1.",
-        example: "dunning run policy.dunning --invoices open.csv --date 2025-03-03  # `second_reminder` renamed `relance_2`",
-        fix: "dunning ledger rename second_reminder relance_2",
+removed, the invoice's ladder would restart. Declare a rename in the policy, `rule relance_2 (was \
+second_reminder): …` (the history of `second_reminder` counts as `relance_2`'s; the checker checks \
+it), or in the ledger with `dunning ledger rename OLD NEW`. Exit code 1.",
+        example: "rule relance_2: when overdue >= 15d then letter  # was `second_reminder`",
+        fix: "rule relance_2 (was second_reminder): when overdue >= 15d then letter",
+    },
+    CodeDoc {
+        code: "dunning::ledger::unknown-former-name",
+        summary: "the policy declares a former name (`was`) that the ledger never recorded",
+        explanation: "`dunning check POLICY --ledger PATH` checks each name after `was` against the \
+rules the ledger recorded (with its own renames applied): a name it never recorded renames nothing, \
+most often a misspelling, and the run would refuse the real old name or send its step again. Exit \
+code 1.",
+        example: "rule relance_2 (was second_remider): when overdue >= 15d then letter",
+        fix: "rule relance_2 (was second_reminder): when overdue >= 15d then letter",
     },
     CodeDoc {
         code: "dunning::ledger::not-empty",
@@ -126,7 +137,9 @@ differ, and the old one must be in the ledger. Exit code 1.",
         explanation: "Each recorded action keeps a SHA-256 hash of the previous action's hash, of \
 its run's provenance (time, policy hash, input hashes) and of its own cells. `dunning ledger \
 verify` recomputes the chain: an action changed, removed or inserted by another program breaks it \
-at that action. Exit code 1.",
+at that action. The marks (`ledger mark`) have a chain of their own, each mark's hash covering the \
+previous mark's, its action and that action's hash, and its cells: a mark changed (a `failed` made \
+`delivered`), moved or removed breaks it at that mark. Exit code 1.",
         example: "sqlite3 dunning.db \"UPDATE actions SET action = 'email' WHERE id = 12\"; dunning ledger verify",
         fix: "cp backup/dunning.db dunning.db; dunning ledger verify",
     },
@@ -134,8 +147,8 @@ at that action. Exit code 1.",
         code: "dunning::ledger::database",
         summary: "SQLite failed (full disk, read-only file)",
         explanation: "The ledger could not be read or written for a reason of the system: the disk \
-is full, the file or its folder is read-only. Nothing was recorded: the transaction was rolled \
-back. Exit code 2.",
+is full, the file or its folder is read-only, SQLite cannot create its journal beside the ledger \
+(`dunning.db-journal`). Nothing was recorded: the transaction was rolled back. Exit code 2.",
         example: "dunning run policy.dunning --invoices open.csv --date 2025-03-03 --ledger /read-only/dunning.db",
         fix: "dunning run policy.dunning --invoices open.csv --date 2025-03-03 --ledger dunning.db",
     },

@@ -98,12 +98,25 @@ pub enum LedgerError {
     #[diagnostic(
         code("dunning::ledger::unknown-rule"),
         help(
-            "if a rule was renamed, declare it: `dunning ledger rename OLD NEW`; otherwise its \
-             step would be sent again under its new name"
+            "if a rule was renamed, declare it in the policy: `rule NEW (was OLD): …`; \
+             otherwise its step would be sent again under its new name"
         )
     )]
     UnknownRule {
         /// The names, quoted and comma-separated.
+        names: String,
+    },
+    /// The policy declares former names (`was`) that the ledger never
+    /// recorded (`dunning check --ledger`).
+    #[error("the policy's former names are not in the ledger `{path}`: {names}")]
+    #[diagnostic(
+        code("dunning::ledger::unknown-former-name"),
+        help("`was` names a rule as the ledger recorded it (`dunning ledger export` lists them); check the spelling, or remove the name")
+    )]
+    UnknownFormerName {
+        /// The ledger's path.
+        path: String,
+        /// The names, each with its rule: `` `second` (rule `relance_2`) ``.
         names: String,
     },
     /// `ledger import` into a ledger that already has runs.
@@ -172,9 +185,29 @@ pub enum LedgerError {
         /// Its invoice.
         invoice: String,
     },
+    /// A mark's hash does not follow from the one before, or from its
+    /// action's: the ledger was edited outside dunning.
+    #[error("the ledger `{path}` was altered: mark #{id} (of action #{action}, invoice `{invoice}`) does not match its hash")]
+    #[diagnostic(
+        code("dunning::ledger::tampered"),
+        help("restore the ledger from a backup; every mark from #{id} on is unproven")
+    )]
+    TamperedMark {
+        /// The ledger's path.
+        path: String,
+        /// The first mark whose hash is wrong.
+        id: i64,
+        /// The action it marks.
+        action: i64,
+        /// Its invoice.
+        invoice: String,
+    },
     /// SQLite failed in another way (a full disk, a read-only file).
     #[error("the ledger `{path}`: {reason}")]
-    #[diagnostic(code("dunning::ledger::database"))]
+    #[diagnostic(
+        code("dunning::ledger::database"),
+        help("SQLite writes a journal beside the ledger (`{path}-journal`): check that the folder is writable, has room, and holds no folder of that name; nothing was recorded")
+    )]
     Database {
         /// The ledger's path.
         path: String,
@@ -194,11 +227,14 @@ impl LedgerError {
             LedgerError::BeforeLastRun { .. } => "dunning::ledger::before-last-run",
             LedgerError::FirstRun { .. } => "dunning::ledger::first-run",
             LedgerError::UnknownRule { .. } => "dunning::ledger::unknown-rule",
+            LedgerError::UnknownFormerName { .. } => "dunning::ledger::unknown-former-name",
             LedgerError::NotEmpty { .. } => "dunning::ledger::not-empty",
             LedgerError::BadHistory { .. } => "dunning::ledger::bad-history",
             LedgerError::BadRename { .. } => "dunning::ledger::bad-rename",
             LedgerError::BadMark { .. } => "dunning::ledger::bad-mark",
-            LedgerError::Tampered { .. } => "dunning::ledger::tampered",
+            LedgerError::Tampered { .. } | LedgerError::TamperedMark { .. } => {
+                "dunning::ledger::tampered"
+            }
             LedgerError::Database { .. } => "dunning::ledger::database",
         }
     }
@@ -210,10 +246,12 @@ impl LedgerError {
             LedgerError::BeforeLastRun { .. }
             | LedgerError::FirstRun { .. }
             | LedgerError::UnknownRule { .. }
+            | LedgerError::UnknownFormerName { .. }
             | LedgerError::NotEmpty { .. }
             | LedgerError::BadHistory { .. }
             | LedgerError::BadRename { .. }
             | LedgerError::Tampered { .. }
+            | LedgerError::TamperedMark { .. }
             | LedgerError::BadMark { .. } => 1,
             _ => 2,
         }

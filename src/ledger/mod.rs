@@ -141,6 +141,19 @@ pub struct Story {
     pub marks: Vec<(String, String, String)>,
 }
 
+/// What [`Ledger::verify`] found: both chains whole.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Verified {
+    /// The actions chained.
+    pub actions: usize,
+    /// The last action's hash (the chain's head, to note elsewhere).
+    pub head: String,
+    /// The marks chained.
+    pub marks: usize,
+    /// The last mark's hash (empty without marks).
+    pub marks_head: String,
+}
+
 /// What [`run_day`] did.
 #[derive(Debug)]
 pub enum Recorded {
@@ -333,6 +346,7 @@ impl Ledger {
         }
         tx.pragma_update(None, "application_id", schema::APPLICATION_ID)
             .and_then(|()| chain(&tx, true).map(|_| ()))
+            .and_then(|()| mark_chain(&tx, true).map(|_| ()))
             .and_then(|()| tx.commit())
             .map_err(err)
     }
@@ -439,16 +453,17 @@ impl Ledger {
                     ),
                 ));
             };
+            let cells = [
+                status.to_string(),
+                reference.map_or("", cell).to_string(),
+                status_date,
+                now(),
+            ];
+            let hash = next_mark_hash(&tx, action, &cells).map_err(err)?;
             tx.execute(
-                "INSERT INTO marks (action_id, status, reference, status_date, marked_at) \
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![
-                    action,
-                    status,
-                    reference.map_or("", cell),
-                    status_date,
-                    now()
-                ],
+                "INSERT INTO marks (action_id, status, reference, status_date, marked_at, hash) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![action, cells[0], cells[1], cells[2], cells[3], hash],
             )
             .map_err(err)?;
             n += 1;
@@ -530,12 +545,33 @@ impl Ledger {
         .map_err(err)
     }
 
-    /// Checks the hash chain of every action: the number of actions and
-    /// the last hash (the chain's head, to note elsewhere), or
-    /// [`LedgerError::Tampered`] at the first action that does not match.
-    pub fn verify(&self) -> Result<(usize, String), LedgerError> {
-        match chain(&self.conn, false).map_err(|e| self.error(e))? {
-            Ok(head) => Ok(head),
+    /// The former names (`was`) of the policy's rules that name no rule
+    /// the ledger recorded (its own renames applied):
+    /// [`LedgerError::UnknownFormerName`] lists them.
+    pub fn check_former_names(&self, policy: &Policy) -> Result<(), LedgerError> {
+        let recorded = recorded_rules(&self.conn).map_err(|e| self.error(e))?;
+        let unknown: Vec<String> = policy
+            .rules
+            .iter()
+            .flat_map(|r| r.was.iter().map(move |w| (w, &r.name)))
+            .filter(|(w, _)| !recorded.contains(w.as_str()))
+            .map(|(w, rule)| format!("`{w}` (rule `{rule}`)"))
+            .collect();
+        if unknown.is_empty() {
+            return Ok(());
+        }
+        Err(LedgerError::UnknownFormerName {
+            path: self.name(),
+            names: unknown.join(", "),
+        })
+    }
+
+    /// Checks the hash chains of every action and every mark: how many
+    /// each holds and its head, or [`LedgerError::Tampered`] at the first
+    /// action that does not match ([`LedgerError::TamperedMark`], mark).
+    pub fn verify(&self) -> Result<Verified, LedgerError> {
+        let (actions, head) = match chain(&self.conn, false).map_err(|e| self.error(e))? {
+            Ok(head) => head,
             Err(id) => {
                 let (date, invoice) = self
                     .conn
@@ -545,14 +581,40 @@ impl Ledger {
                         |r| Ok((r.get(0)?, r.get(1)?)),
                     )
                     .map_err(|e| self.error(e))?;
-                Err(LedgerError::Tampered {
+                return Err(LedgerError::Tampered {
                     path: self.name(),
                     id,
                     date,
                     invoice,
-                })
+                });
             }
-        }
+        };
+        let (marks, marks_head) = match mark_chain(&self.conn, false).map_err(|e| self.error(e))? {
+            Ok(head) => head,
+            Err(id) => {
+                let (action, invoice) = self
+                    .conn
+                    .query_row(
+                        "SELECT m.action_id, coalesce(a.invoice_id, '') FROM marks m \
+                         LEFT JOIN actions a ON a.id = m.action_id WHERE m.id = ?1",
+                        [id],
+                        |r| Ok((r.get(0)?, r.get(1)?)),
+                    )
+                    .map_err(|e| self.error(e))?;
+                return Err(LedgerError::TamperedMark {
+                    path: self.name(),
+                    id,
+                    action,
+                    invoice,
+                });
+            }
+        };
+        Ok(Verified {
+            actions,
+            head,
+            marks,
+            marks_head,
+        })
     }
 
     /// Records a run that failed before it could plan (its inputs could not
@@ -702,7 +764,7 @@ pub fn run_day<'a>(
             first_run,
         });
     }
-    let rows = plan_rows(&plan);
+    let rows = plan_rows(policy, &plan);
     let id = insert_run(
         &tx,
         "run",
@@ -786,7 +848,8 @@ fn refuse_beyond_first(policy: &Policy, counts: &[(String, usize)]) -> Result<()
 }
 
 /// Rules the history names for invoices of the export that the policy
-/// does not have (renames declared are already applied).
+/// does not have, under their names or as former names (`was`; the
+/// ledger's own renames are already applied).
 fn unknown_rules(
     policy: &Policy,
     history: &[HistoryEntry],
@@ -797,7 +860,7 @@ fn unknown_rules(
         .iter()
         .filter(|e| open.contains(e.invoice_id.as_str()))
         .map(|e| e.rule.as_str())
-        .filter(|name| !policy.rules.iter().any(|r| r.name == *name))
+        .filter(|name| policy.rule_index(name).is_none())
         .collect();
     names.sort_unstable();
     names.dedup();
@@ -813,18 +876,44 @@ fn unknown_rules(
     })
 }
 
-/// The plan as history rows: the cells `plan --format csv` writes.
-fn plan_rows(plan: &Plan<'_>) -> Vec<Vec<String>> {
+/// The plan as history rows: the cells `plan --format csv` writes, the
+/// attribute columns' as one last cell ([`attributes_cell`]).
+fn plan_rows(policy: &Policy, plan: &Plan<'_>) -> Vec<Vec<String>> {
+    let columns = crate::output::csv::attribute_columns(policy);
     let mut buf = Vec::new();
-    if crate::output::csv::write(&plan.actions, &mut buf).is_err() {
+    if crate::output::csv::write_for(&columns, &plan.actions, &mut buf).is_err() {
         return Vec::new();
     }
+    let fixed = crate::output::csv::HEADER.len();
     let mut reader = csv::Reader::from_reader(buf.as_slice());
     reader
         .records()
         .filter_map(Result::ok)
-        .map(|r| r.iter().map(str::to_string).collect())
+        .map(|r| {
+            let mut row: Vec<String> = r.iter().take(fixed).map(str::to_string).collect();
+            let values = r.iter().skip(fixed);
+            row.push(attributes_cell(columns.iter().copied().zip(values)));
+            row
+        })
         .collect()
+}
+
+/// The attribute columns of a row as stored: a JSON array of `[column,
+/// value]` (empty without attributes).
+fn attributes_cell<'a>(pairs: impl Iterator<Item = (&'a str, &'a str)>) -> String {
+    let pairs: Vec<(&str, &str)> = pairs.collect();
+    if pairs.is_empty() {
+        return String::new();
+    }
+    serde_json::to_string(&pairs).unwrap_or_default()
+}
+
+/// The pairs of an [`attributes_cell`].
+fn attribute_pairs(cell: &str) -> Vec<(String, String)> {
+    if cell.is_empty() {
+        return Vec::new();
+    }
+    serde_json::from_str(cell).unwrap_or_default()
 }
 
 fn now() -> String {
@@ -883,8 +972,8 @@ fn insert_rows(conn: &Connection, run: i64, rows: &[Vec<String>]) -> rusqlite::R
         })?;
     let provenance = run_provenance(conn, run)?;
     let mut insert = conn.prepare(&format!(
-        "INSERT INTO actions (run_id, {COLUMNS}, hash) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)"
+        "INSERT INTO actions (run_id, {COLUMNS}, attributes, hash) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)"
     ))?;
     for row in rows {
         let cell = |i: usize| row.get(i).map_or("", String::as_str);
@@ -903,6 +992,7 @@ fn insert_rows(conn: &Connection, run: i64, rows: &[Vec<String>]) -> rusqlite::R
             cell(9),
             cell(10),
             cell(11),
+            cell(12),
             hash,
         ])?;
         previous = hash;
@@ -928,11 +1018,25 @@ fn run_provenance(conn: &Connection, run: i64) -> rusqlite::Result<String> {
 }
 
 /// One link of the chain: the SHA-256 of the previous hash, the run, its
-/// provenance and the action's cells, separated by a unit separator.
+/// provenance and the action's cells (the history's twelve, then the
+/// attributes' cell when it is not empty: rows before schema version 5
+/// keep their hashes), separated by a unit separator.
 fn link(previous: &str, run: i64, provenance: &str, cells: &[String]) -> String {
     let mut text = format!("{previous}\u{1e}{run}\u{1e}{provenance}\u{1e}");
-    text.push_str(&cells.join("\u{1f}"));
+    let fixed = crate::output::csv::HEADER.len();
+    let end = match cells.get(fixed) {
+        Some(attributes) if !attributes.is_empty() => fixed + 1,
+        _ => fixed.min(cells.len()),
+    };
+    text.push_str(&cells[..end].join("\u{1f}"));
     sha256(text.as_bytes())
+}
+
+/// The attributes column in a SELECT: `''` in a ledger before version 5
+/// (a read-only one is not migrated).
+fn attributes_column(conn: &Connection) -> rusqlite::Result<&'static str> {
+    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    Ok(if version >= 5 { "attributes" } else { "''" })
 }
 
 /// Walks the chain in the order of recording. With `fill`, actions without
@@ -940,16 +1044,17 @@ fn link(previous: &str, run: i64, provenance: &str, cells: &[String]) -> String 
 /// first action whose hash is wrong is returned. Gives the number of
 /// actions and the last hash, or the id of the first wrong one.
 fn chain(conn: &Connection, fill: bool) -> rusqlite::Result<Result<(usize, String), i64>> {
+    let attributes = attributes_column(conn)?;
     let mut select = conn.prepare(&format!(
-        "SELECT id, run_id, {COLUMNS}, hash FROM actions ORDER BY id"
+        "SELECT id, run_id, {COLUMNS}, {attributes}, hash FROM actions ORDER BY id"
     ))?;
     let rows: Vec<(i64, i64, Vec<String>, String)> = select
         .query_map([], |r| {
-            let mut cells = Vec::with_capacity(12);
-            for i in 2..=13 {
+            let mut cells = Vec::with_capacity(13);
+            for i in 2..=14 {
                 cells.push(r.get::<_, String>(i)?);
             }
-            Ok((r.get(0)?, r.get(1)?, cells, r.get(14)?))
+            Ok((r.get(0)?, r.get(1)?, cells, r.get(15)?))
         })?
         .collect::<rusqlite::Result<_>>()?;
     let mut previous = String::new();
@@ -977,6 +1082,74 @@ fn chain(conn: &Connection, fill: bool) -> rusqlite::Result<Result<(usize, Strin
     Ok(Ok((rows.len(), previous)))
 }
 
+/// The hash of a mark of `action` with `cells` (status, reference, status
+/// date, time marked) recorded after the last mark.
+fn next_mark_hash(conn: &Connection, action: i64, cells: &[String]) -> rusqlite::Result<String> {
+    let previous: String = conn
+        .query_row("SELECT hash FROM marks ORDER BY id DESC LIMIT 1", [], |r| {
+            r.get(0)
+        })
+        .or_else(|e| match e {
+            rusqlite::Error::QueryReturnedNoRows => Ok(String::new()),
+            e => Err(e),
+        })?;
+    let action_hash: String =
+        conn.query_row("SELECT hash FROM actions WHERE id = ?1", [action], |r| {
+            r.get(0)
+        })?;
+    Ok(mark_link(&previous, action, &action_hash, cells))
+}
+
+/// One link of the marks' chain: the SHA-256 of the previous mark's hash,
+/// the action marked and its hash (a mark moved to another action, or an
+/// action rewritten, breaks it), and the mark's cells.
+fn mark_link(previous: &str, action: i64, action_hash: &str, cells: &[String]) -> String {
+    let text = format!(
+        "{previous}\u{1e}mark\u{1e}{action}\u{1e}{action_hash}\u{1e}{}",
+        cells.join("\u{1f}")
+    );
+    sha256(text.as_bytes())
+}
+
+/// Walks the marks' chain in the order of recording, as [`chain`] walks
+/// the actions'. A ledger before version 6 has no marks' chain: nothing
+/// to check.
+fn mark_chain(conn: &Connection, fill: bool) -> rusqlite::Result<Result<(usize, String), i64>> {
+    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if version < 6 {
+        return Ok(Ok((0, String::new())));
+    }
+    let mut select = conn.prepare(
+        "SELECT m.id, m.action_id, coalesce(a.hash, ''), m.status, m.reference, \
+         m.status_date, m.marked_at, m.hash FROM marks m \
+         LEFT JOIN actions a ON a.id = m.action_id ORDER BY m.id",
+    )?;
+    type Row = (i64, i64, String, Vec<String>, String);
+    let rows: Vec<Row> = select
+        .query_map([], |r| {
+            let mut cells = Vec::with_capacity(4);
+            for i in 3..=6 {
+                cells.push(r.get::<_, String>(i)?);
+            }
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, cells, r.get(7)?))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut previous = String::new();
+    for (id, action, action_hash, cells, hash) in &rows {
+        let expected = mark_link(&previous, *action, action_hash, cells);
+        if fill && hash.is_empty() {
+            conn.execute(
+                "UPDATE marks SET hash = ?1 WHERE id = ?2",
+                params![expected, id],
+            )?;
+        } else if *hash != expected {
+            return Ok(Err(*id));
+        }
+        previous = expected;
+    }
+    Ok(Ok((rows.len(), previous)))
+}
+
 /// The recorded rows (dated before `before`, of one invoice), by date then
 /// as recorded: `(run, cells)`.
 fn rows(
@@ -994,13 +1167,14 @@ fn rows(
     } else {
         ""
     };
+    let attributes = attributes_column(conn)?;
     let mut select = conn.prepare(&format!(
-        "SELECT run_id, {COLUMNS} FROM actions WHERE date < ?1 AND (?2 IS NULL OR invoice_id = ?2) \
-         {done} ORDER BY date, id"
+        "SELECT run_id, {COLUMNS}, {attributes} FROM actions \
+         WHERE date < ?1 AND (?2 IS NULL OR invoice_id = ?2) {done} ORDER BY date, id"
     ))?;
     let rows = select.query_map(params![before, invoice], |r| {
-        let mut cells = Vec::with_capacity(12);
-        for i in 1..=12 {
+        let mut cells = Vec::with_capacity(13);
+        for i in 1..=13 {
             cells.push(r.get::<_, String>(i)?);
         }
         Ok((r.get::<_, i64>(0)?, cells))
@@ -1039,11 +1213,32 @@ fn story(conn: &Connection, invoice: &str) -> rusqlite::Result<Vec<Story>> {
     Ok(out)
 }
 
+/// The history CSV of the rows: the header's twelve columns, then the
+/// attribute columns the rows carry, in the order they first come (a
+/// ledger of one policy: its attribute columns, as `plan --format csv`
+/// writes them); a row without one has it empty.
 fn write_rows(rows: &[(i64, Vec<String>)], out: impl std::io::Write) -> csv::Result<()> {
+    let fixed = crate::output::csv::HEADER.len();
+    let parsed: Vec<Vec<(String, String)>> = rows
+        .iter()
+        .map(|(_, cells)| attribute_pairs(cells.get(fixed).map_or("", String::as_str)))
+        .collect();
+    let mut columns: Vec<&str> = Vec::new();
+    for (name, _) in parsed.iter().flatten() {
+        if !columns.contains(&name.as_str()) {
+            columns.push(name);
+        }
+    }
     let mut w = csv::Writer::from_writer(out);
-    w.write_record(crate::output::csv::HEADER)?;
-    for (_, cells) in rows {
-        w.write_record(cells)?;
+    w.write_record(crate::output::csv::HEADER.iter().chain(&columns))?;
+    for ((_, cells), pairs) in rows.iter().zip(&parsed) {
+        let values = columns.iter().map(|c| {
+            pairs
+                .iter()
+                .find(|(name, _)| name == c)
+                .map_or("", |(_, v)| v.as_str())
+        });
+        w.write_record(cells.iter().take(fixed).map(String::as_str).chain(values))?;
     }
     w.flush()?;
     Ok(())
@@ -1109,6 +1304,24 @@ fn history(
     Ok(entries)
 }
 
+/// The rule names the ledger's actions carry, and the names its renames
+/// give them.
+fn recorded_rules(conn: &Connection) -> rusqlite::Result<std::collections::BTreeSet<String>> {
+    let mut names = std::collections::BTreeSet::new();
+    let mut select = conn.prepare("SELECT DISTINCT rule FROM actions")?;
+    for name in select.query_map([], |r| r.get::<_, String>(0))? {
+        names.insert(crate::output::csv::unneutralize(&name?).to_string());
+    }
+    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if version >= 2 {
+        let mut select = conn.prepare("SELECT new FROM renames")?;
+        for name in select.query_map([], |r| r.get::<_, String>(0))? {
+            names.insert(name?);
+        }
+    }
+    Ok(names)
+}
+
 fn runs<P: rusqlite::Params>(
     conn: &Connection,
     filter: &str,
@@ -1139,7 +1352,7 @@ fn runs<P: rusqlite::Params>(
 
 /// A history CSV for `ledger import`: the header names at least `date`,
 /// `customer_id`, `invoice_id`, `rule` and `action`; each row has a valid
-/// date and a known action. Rows come out in the HEADER's columns.
+/// date and a known action. Rows come out in the HEADER's columns, then the other columns (the attributes) as one cell.
 fn parse_history(file: &str, bytes: &[u8]) -> Result<Vec<Vec<String>>, LedgerError> {
     let bad = |line: usize, message: String| LedgerError::BadHistory {
         file: file.into(),
@@ -1181,10 +1394,17 @@ fn parse_history(file: &str, bytes: &[u8]) -> Result<Vec<Vec<String>>, LedgerErr
                 format!("{} cells for {} columns", record.len(), header.len()),
             ));
         }
-        let row: Vec<String> = position
+        let mut row: Vec<String> = position
             .iter()
             .map(|p| p.and_then(|p| record.get(p)).unwrap_or("").to_string())
             .collect();
+        // The columns after the history's own: the policy's attributes
+        // (`plan --format csv` writes them), kept for `ledger export`.
+        let extra = header
+            .iter()
+            .zip(record.iter())
+            .filter(|(h, _)| !crate::output::csv::HEADER.contains(&h.as_str()));
+        row.push(attributes_cell(extra.map(|(h, v)| (h.as_str(), v))));
         crate::data::parse_date(&row[0]).map_err(|e| bad(line, format!("`date`: {e}")))?;
         for (i, column) in ["customer_id", "invoice_id", "rule"].iter().enumerate() {
             if row[i + 1].trim().is_empty() {
@@ -1234,7 +1454,7 @@ mod tests {
         );
         assert_eq!(ledger.runs().unwrap().len(), 1);
         // The action recorded before the chain existed is chained.
-        assert_eq!(ledger.verify().unwrap().0, 1);
+        assert_eq!(ledger.verify().unwrap().actions, 1);
         ledger.rename("second", "relance_2").unwrap();
         let mut out = Vec::new();
         ledger.export(&mut out).unwrap();
@@ -1245,6 +1465,66 @@ mod tests {
         drop(ledger);
         let ledger = Ledger::open(&path, Duration::from_secs(1)).unwrap();
         assert_eq!(ledger.identity().unwrap().1, schema::VERSION);
+    }
+
+    /// A ledger of each earlier version holding a run, an action and (from
+    /// version 4, which has marks) a mark, is migrated: both chains are
+    /// filled and verify, and a mark edited afterwards breaks its chain.
+    #[test]
+    fn a_ledger_of_every_version_is_migrated_with_its_marks_chained() {
+        for version in 1..schema::MIGRATIONS.len() {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("ledger.db");
+            let conn = Connection::open(&path).unwrap();
+            for sql in &schema::MIGRATIONS[..version] {
+                conn.execute_batch(sql).unwrap();
+            }
+            conn.pragma_update(None, "user_version", version as i64)
+                .unwrap();
+            conn.pragma_update(None, "application_id", schema::APPLICATION_ID)
+                .unwrap();
+            conn.execute_batch(
+                "INSERT INTO runs (kind, status, date, started_at, tool_version, actions) \
+                 VALUES ('run', 'recorded', '2025-03-03', '2025-03-03T06:00:00Z', '0.1.0', 1);
+                 INSERT INTO actions (run_id, date, customer_id, invoice_id, rule, action, \
+                 template, open_amount, currency, days_overdue, interest, indemnity, reason) \
+                 VALUES (1, '2025-03-03', 'C-1', 'A', 'first', 'email', '', '100', 'EUR', '31', \
+                 '', '', 'overdue 31 days >= 1 day');",
+            )
+            .unwrap();
+            let marked = version >= 4;
+            if marked {
+                conn.execute_batch(
+                    "INSERT INTO marks (action_id, status, reference, status_date, marked_at) \
+                     VALUES (1, 'failed', 'R-1', '2025-03-04', '2025-03-04T08:00:00Z');",
+                )
+                .unwrap();
+            }
+            drop(conn);
+            let ledger = Ledger::open(&path, Duration::from_secs(1)).unwrap();
+            assert_eq!(ledger.identity().unwrap().1, schema::VERSION, "v{version}");
+            let verified = ledger.verify().unwrap();
+            assert_eq!(verified.actions, 1, "v{version}");
+            assert_eq!(verified.marks, usize::from(marked), "v{version}");
+            // The mark still counts: the failed action is not in the history.
+            let mut out = Vec::new();
+            ledger.export(&mut out).unwrap();
+            assert_eq!(
+                String::from_utf8(out).unwrap().lines().count(),
+                if marked { 1 } else { 2 },
+                "v{version}"
+            );
+            if marked {
+                ledger
+                    .conn
+                    .execute("UPDATE marks SET status = 'delivered'", [])
+                    .unwrap();
+                assert!(matches!(
+                    ledger.verify(),
+                    Err(LedgerError::TamperedMark { id: 1, .. })
+                ));
+            }
+        }
     }
 
     /// Every migration applies to the schema before it (each version from

@@ -63,6 +63,14 @@ pub(crate) const MIGRATIONS: &[&str] = &[
         marked_at TEXT NOT NULL
     );
     CREATE INDEX marks_by_action ON marks (action_id);",
+    // 5: the policy's attribute columns of each action's history row
+    // (`ledger export` writes them after the others, as `plan --format csv`
+    // does): a JSON array of `[column, value]`; empty for rows before.
+    "ALTER TABLE actions ADD COLUMN attributes TEXT NOT NULL DEFAULT '';",
+    // 6: marks in the hash chain (`dunning ledger verify`): each mark's
+    // hash covers the previous mark's, its action's hash and its cells.
+    // Marks of earlier versions are chained when migrated.
+    "ALTER TABLE marks ADD COLUMN hash TEXT NOT NULL DEFAULT '';",
 ];
 
 /// The version this build writes.

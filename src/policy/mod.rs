@@ -68,6 +68,11 @@ impl Policy {
         self.rules
             .iter()
             .position(|r| r.name == name)
+            .or_else(|| {
+                self.rules
+                    .iter()
+                    .position(|r| r.was.iter().any(|w| w == name))
+            })
             .map(RuleIdx::new)
     }
 
@@ -293,6 +298,9 @@ impl Scope {
 pub struct Rule {
     /// The name given with `rule NAME:`, or `rule-N` for the N-th rule.
     pub name: String,
+    /// Its former names (`rule relance_2 (was second_reminder):`): history
+    /// rows of these names count as this rule's steps.
+    pub was: Vec<String>,
     /// When it holds.
     pub condition: Condition,
     /// What it does.

@@ -90,6 +90,9 @@ pub struct Statement {
 }
 
 /// The kinds of statement.
+// A policy holds one statement a line: a rule's size (its former names
+// made it cross clippy's line) costs nothing worth a box on every access.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub enum StatementKind {
     /// `rule NAME: when … then …`
@@ -109,6 +112,9 @@ pub enum StatementKind {
 pub struct RuleStmt {
     /// The name after `rule`, if given.
     pub name: Option<Ident>,
+    /// The names after `was` (`rule relance_2 (was second_reminder):`):
+    /// the rule's former names, whose history counts as its own.
+    pub was: Vec<Ident>,
     /// The condition after `when`.
     pub condition: Condition,
     /// The action after `then`.

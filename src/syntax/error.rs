@@ -226,7 +226,13 @@ impl Expected {
                 items.push(item);
             }
         };
+        // After a rule's name, `(` only opens the optional `(was …)`:
+        // "expected `:`" is what the author needs to hear.
+        let after_rule_name = positives.contains(&Rule::colon);
         for rule in positives {
+            if after_rule_name && *rule == Rule::lparen {
+                continue;
+            }
             // A statement could not even start.
             let at_start = matches!(rule, Rule::policy | Rule::single_statement);
             let item = if at_start
@@ -298,7 +304,7 @@ fn short(rule: &Rule) -> Option<&'static str> {
         Rule::percent => "a percentage",
         Rule::date => "a date",
         Rule::list | Rule::value_list => "a list",
-        Rule::rule_name | Rule::step_name => "a rule name",
+        Rule::rule_name | Rule::step_name | Rule::old_name => "a rule name",
         Rule::setting_name => "a setting",
         Rule::template => "a template name",
         Rule::cmp_op => "a comparison",
@@ -317,6 +323,9 @@ pub(crate) fn describe(rule: &Rule) -> Option<&'static str> {
         Rule::comment => "a comment",
         Rule::rule_stmt => "a rule",
         Rule::rule_head => "`rule`",
+        // Optional after a rule's name: "expected `:`" says enough there.
+        Rule::renamed => return None,
+        Rule::old_name => "the rule's former name (a word, or a text in quotes)",
         Rule::attribute_head => "`attribute`",
         Rule::rule_name => "a rule name (a word, or a text in quotes)",
         Rule::pause_name => "a pause name",
@@ -328,6 +337,7 @@ pub(crate) fn describe(rule: &Rule) -> Option<&'static str> {
         Rule::rate_formula | Rule::rate_ecb | Rule::rate_legal => return None,
         Rule::kw_ecb => "`ecb`",
         Rule::kw_legal => "`legal`",
+        Rule::kw_was => "`was`",
         Rule::op_plus => "`+`",
         Rule::op_times => "`x`",
         Rule::attribute_decl => "an attribute declaration",

@@ -97,7 +97,12 @@ fn statement(out: &mut String, s: &Statement) {
         StatementKind::Rule(r) => {
             let mut head = String::new();
             if let Some(name) = &r.name {
-                let _ = write!(head, "rule {}: ", name_text(&name.name));
+                let _ = write!(head, "rule {}", name_text(&name.name));
+                let was: Vec<String> = r.was.iter().map(|n| name_text(&n.name)).collect();
+                if !was.is_empty() {
+                    let _ = write!(head, " (was {})", was.join(", "));
+                }
+                head.push_str(": ");
             }
             head.push_str("when ");
             let mut tail = String::from("then ");

@@ -170,17 +170,23 @@ impl Visitor {
     fn visit_rule_stmt(&self, pair: Pair<'_, Rule>) -> Result<RuleStmt, SyntaxError> {
         let span = self.span(&pair);
         let mut name = None;
+        let mut was = Vec::new();
         let mut condition = None;
         let mut action = None;
         let mut repeat = None;
         for child in pair.into_inner() {
             match child.as_rule() {
                 Rule::rule_head => {
-                    let n = child
-                        .into_inner()
-                        .find(|p| p.as_rule() == Rule::rule_name)
-                        .ok_or_else(|| missing("rule name"))?;
-                    name = Some(self.visit_name(n)?);
+                    for part in child.into_inner().flatten() {
+                        match part.as_rule() {
+                            Rule::rule_name => name = Some(self.visit_name(part)?),
+                            Rule::old_name => was.push(self.visit_name(part)?),
+                            _ => {}
+                        }
+                    }
+                    if name.is_none() {
+                        return Err(missing("rule name"));
+                    }
                 }
                 Rule::condition => condition = Some(self.visit_condition(child)?),
                 Rule::action => action = Some(self.visit_action(child)?),
@@ -196,6 +202,7 @@ impl Visitor {
         }
         Ok(RuleStmt {
             name,
+            was,
             condition: condition.ok_or_else(|| missing("condition"))?,
             action: action.ok_or_else(|| missing("action"))?,
             repeat,

@@ -239,6 +239,9 @@ impl Shift for Statement {
             StatementKind::Rule(rule) => {
                 moved(&mut rule.span, by);
                 rule.name.shift(by);
+                for old in &mut rule.was {
+                    old.shift(by);
+                }
                 rule.condition.shift(by);
                 rule.action.shift(by);
                 rule.repeat.shift(by);

@@ -80,6 +80,32 @@ impl<'p> Resolver<'p> {
                 self.rule_names.insert(name, (index, span));
             }
         }
+        // Former names (`rule b (was a):`) name no rule of the policy, and
+        // each belongs to one rule: the history of `a` must count as one
+        // step's, of a rule that is no longer there.
+        let mut claimed: HashMap<&str, Span> = HashMap::new();
+        for (index, rule) in policy.rules().enumerate() {
+            for old in &rule.was {
+                if let Some((_, existing)) = self.rule_names.get(&old.name) {
+                    let existing = *existing;
+                    let _ = self.report(CheckError::RenamedRuleExists {
+                        name: old.name.clone(),
+                        rule: rule_name(rule, index),
+                        span: old.span.into(),
+                        existing: existing.into(),
+                    });
+                } else if let Some(first) = claimed.get(old.name.as_str()) {
+                    let first = *first;
+                    let _ = self.report(CheckError::DuplicateRename {
+                        name: old.name.clone(),
+                        span: old.span.into(),
+                        first: first.into(),
+                    });
+                } else {
+                    claimed.insert(&old.name, old.span);
+                }
+            }
+        }
     }
 
     fn declare_attribute(&mut self, decl: &ast::AttributeDecl) -> Result<(), Reported> {
@@ -262,6 +288,13 @@ impl<'p> Resolver<'p> {
                 .and_then(|()| self.trimmed("rule name", &n.name, n.span)),
             None => Ok(()),
         };
+        let mut was = Ok(());
+        for old in &rule.was {
+            let checked = self
+                .printable("rule name", &old.name, old.span)
+                .and_then(|()| self.trimmed("rule name", &old.name, old.span));
+            was = was.and(checked);
+        }
         let condition = self.condition(&rule.condition);
         let action = self.action(&rule.action);
         let repeat_days = match &rule.repeat {
@@ -269,8 +302,10 @@ impl<'p> Resolver<'p> {
             Some(lit) => self.repeat(lit).map(Some),
         };
         name?;
+        was?;
         Ok(Rule {
             name: rule_name(rule, index),
+            was: rule.was.iter().map(|n| n.name.clone()).collect(),
             condition: condition?,
             action: action?,
             repeat_days: repeat_days?,

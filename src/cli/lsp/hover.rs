@@ -65,6 +65,9 @@ fn describe(name: &Name, syntax: &Syntax) -> Option<String> {
             },
         },
         Role::AttributeDef => format!("`{n}`: attribute, a column of the invoice file"),
+        Role::FormerName { rule } => format!(
+            "`{n}`: a former name of rule `{rule}`: history rows of `{n}` count as its steps"
+        ),
         Role::Value { subject } => format!("`{n}`: a value of `{subject}`"),
         Role::Action => {
             let action = ActionKind::parse(n)?;

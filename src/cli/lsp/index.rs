@@ -13,6 +13,9 @@ pub(super) enum Role {
     RuleDef,
     /// `fired NAME`
     RuleRef,
+    /// `rule NAME (was FORMER):`: a name the history may hold for `rule`
+    /// (not a reference: renaming `rule` leaves it).
+    FormerName { rule: String },
     /// A fact or an attribute tested by a condition.
     Subject,
     /// A value compared with an attribute (`segment = key`, `segment in [key]`).
@@ -47,6 +50,12 @@ impl Index {
                 StatementKind::Rule(rule) => {
                     if let Some(name) = &rule.name {
                         index.push(name, Role::RuleDef);
+                        for old in &rule.was {
+                            let role = Role::FormerName {
+                                rule: name.name.clone(),
+                            };
+                            index.push(old, role);
+                        }
                     }
                     index.condition(&rule.condition);
                     index.push(&rule.action.name, Role::Action);

@@ -72,6 +72,9 @@ pub(crate) struct Args {
     /// Run only the cases whose name contains this text.
     #[arg(long, value_name = "TEXT")]
     filter: Option<String>,
+    /// Read each case's history from this ledger first (read only), then the case's own.
+    #[arg(long, value_name = "PATH")]
+    ledger: Option<PathBuf>,
     /// Test files (`.yaml`, `.yml`), or folders to search for them.
     #[arg(required = true)]
     paths: Vec<PathBuf>,
@@ -106,7 +109,16 @@ pub(crate) fn run(args: Args) -> Outcome {
     if files.is_empty() {
         eprintln!("warning: no test files (.yaml, .yml) found");
     }
-    let run = runner::run(&files, args.filter.as_deref());
+    let ledger = match &args.ledger {
+        None => None,
+        Some(path) => {
+            match dunning::ledger::Ledger::open_read_only(path, std::time::Duration::from_secs(5)) {
+                Ok(l) => Some(l),
+                Err(e) => return super::run::failed(&e),
+            }
+        }
+    };
+    let run = runner::run(&files, args.filter.as_deref(), ledger.as_ref());
     let machine = args.format != TestFormat::Human;
     let mut report = String::new();
     for f in &run.files {

@@ -45,6 +45,7 @@
 //!       - {customer_id: C1, action: email, rule: first_reminder, invoices: [I1]}
 //! ```
 
+use dunning::ledger::Ledger;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -139,9 +140,14 @@ fn looks_like_a_test_file(path: &Path) -> bool {
 }
 
 /// Runs every case of one test file, recording fired rules in `coverage`.
-pub(crate) fn run_file(path: &Path, coverage: &mut Coverage, filter: Option<&str>) -> FileResult {
+pub(crate) fn run_file(
+    path: &Path,
+    coverage: &mut Coverage,
+    filter: Option<&str>,
+    ledger: Option<&Ledger>,
+) -> FileResult {
     let start = Instant::now();
-    let outcome = run_file_inner(path, coverage, filter);
+    let outcome = run_file_inner(path, coverage, filter, ledger);
     FileResult {
         path: path.to_path_buf(),
         outcome,
@@ -161,6 +167,7 @@ fn run_file_inner(
     path: &Path,
     coverage: &mut Coverage,
     filter: Option<&str>,
+    ledger: Option<&Ledger>,
 ) -> Result<Vec<CaseResult>, FileError> {
     let shown = path.display().to_string();
     let bytes =
@@ -213,7 +220,15 @@ fn run_file_inner(
             Ok(case) if !names.insert(case.name.clone()) => Status::Error {
                 message: format!("{shown}: two cases are named {:?}", case.name),
             },
-            Ok(case) => match run_case(&shown, base, &policy, &case, &defaults, &mut entry.fired) {
+            Ok(case) => match run_case(
+                &shown,
+                base,
+                &policy,
+                &case,
+                &defaults,
+                &mut entry.fired,
+                ledger,
+            ) {
                 Ok(s) => s,
                 Err(message) => Status::Error { message },
             },
@@ -437,6 +452,7 @@ fn run_case(
     case: &CaseSpec,
     defaults: &DataSpec,
     fired: &mut BTreeSet<String>,
+    ledger: Option<&Ledger>,
 ) -> Result<Status, String> {
     let in_case = |e: String| format!("{shown}: case {:?}: {e}", case.name);
     let days = days(shown, case)?;
@@ -502,6 +518,14 @@ fn run_case(
             Some(Err(f)) => data::load_history(&data_file(base, f).map_err(in_case)?, &invoices),
         }
         .map_err(|e| e.render(20).trim_end().to_string())?;
+    // `--ledger`: what the ledger recorded for the case's invoices comes
+    // first, as `plan --ledger` reads it; the case's own history after.
+    if let Some(ledger) = ledger {
+        let recorded = ledger
+            .history(&invoices)
+            .map_err(|e| in_case(e.render().trim_end().to_string()))?;
+        history.splice(0..0, recorded);
+    }
 
     for e in &case.expect {
         if dunning::policy::ActionKind::parse(&e.action).is_none() {
@@ -609,10 +633,11 @@ impl Run {
 
 /// Runs every test file.
 /// Runs every case of `files` (with `filter`, those whose name contains it).
-pub(crate) fn run(files: &[PathBuf], filter: Option<&str>) -> Run {
+/// With `ledger`, each case's history starts with what it recorded.
+pub(crate) fn run(files: &[PathBuf], filter: Option<&str>, ledger: Option<&Ledger>) -> Run {
     let mut run = Run::default();
     for f in files {
-        let r = run_file(f, &mut run.coverage, filter);
+        let r = run_file(f, &mut run.coverage, filter, ledger);
         run.files.push(r);
     }
     run
