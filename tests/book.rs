@@ -410,3 +410,50 @@ fn a_test_of_a_book_that_routes_an_invoice_nowhere_fails_naming_it() {
     assert!(all.contains("dunning::data::unrouted"), "{all}");
     assert!(all.contains("A2"), "{all}");
 }
+
+#[test]
+fn a_book_reads_its_history_from_a_ledger_as_from_a_history_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let history = dir.path().join("history.csv");
+    std::fs::write(
+        &history,
+        "date,customer_id,invoice_id,rule,action\n2025-02-04,C1,A1,call,call\n2025-02-04,C2,A3,call,call\n",
+    )
+    .unwrap();
+    let db = dir.path().join("dunning.db");
+    let (code, _, stderr) = run(&[
+        "ledger",
+        "import",
+        history.to_str().unwrap(),
+        "--ledger",
+        db.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    for date in ["2025-02-10", "2025-02-11"] {
+        let plan = |source: &str, path: &Path| {
+            let (code, stdout, stderr) = run(&[
+                "plan",
+                "one",
+                "--invoices",
+                "invoices.csv",
+                source,
+                path.to_str().unwrap(),
+                "--date",
+                date,
+                "--format",
+                "csv",
+            ]);
+            assert_eq!(code, 0, "{stderr}");
+            stdout
+        };
+        let from_ledger = plan("--ledger", &db);
+        assert_eq!(from_ledger, plan("--history", &history), "{date}");
+        // The strategic call to C1 on 2025-02-04 holds the standard e-mail
+        // to 2025-02-11.
+        assert_eq!(
+            from_ledger.contains("2025-02-11,C1,A2,email,email"),
+            date == "2025-02-11",
+            "{from_ledger}"
+        );
+    }
+}

@@ -477,23 +477,29 @@ impl Book {
         })
     }
 
-    /// The history read from the ledger of `dunning run` instead of a file.
-    /// A book's policies share one history, which the ledger does not yet
-    /// give them: refused (exit code 2) rather than read partly.
+    /// The history read from the ledger of `dunning run` (read only)
+    /// instead of a file. A book's policies share it, as they share a
+    /// history file: read once for all the book's invoices.
     pub(crate) fn history_from_ledger(&mut self, path: &Path) -> Result<(), Outcome> {
-        match self.inputs.as_mut_slice() {
-            [one] => one.history_from_ledger(path),
-            _ => {
-                eprintln!(
-                    "error: --ledger reads the history of one policy; run the policies of a book \
-                     with --history (the ledger of several policies is not built yet)"
-                );
-                Err(Outcome::Failed)
-            }
+        if let [one] = self.inputs.as_mut_slice() {
+            return one.history_from_ledger(path);
         }
+        let ledger =
+            dunning::ledger::Ledger::open_read_only(path, std::time::Duration::from_secs(5))
+                .map_err(|e| super::run::failed(&e))?;
+        let all: Vec<Invoice> = self
+            .inputs
+            .iter()
+            .flat_map(|i| i.invoices.iter().cloned())
+            .collect();
+        let history = ledger.history(&all).map_err(|e| super::run::failed(&e))?;
+        for input in &mut self.inputs {
+            input.history = history.clone();
+        }
+        Ok(())
     }
 
-    /// The policy the invoice of row `p`'s data was routed to: its name.
+    /// The name of the book's `p`-th policy, as given.
     pub(crate) fn name(&self, p: usize) -> &str {
         self.names.get(p).map_or("", String::as_str)
     }
