@@ -75,8 +75,8 @@ mod words;
 pub use check::{check, CheckError, Checked, Fix, PolicyError};
 pub use data::RunData;
 pub use eval::{
-    Action, CustomerIdx, Decision, DeferredBy, Expired, Explanation, InvoiceIdx, InvoiceLine, Plan,
-    RuleExplanation, Status,
+    Action, CurrencyTotal, CustomerIdx, Decision, DeferredBy, Expired, Explanation, InvoiceIdx,
+    InvoiceLine, Plan, RuleExplanation, Status,
 };
 pub use policy::Policy;
 pub use simulate::{

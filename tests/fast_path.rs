@@ -203,6 +203,11 @@ fn random_data(p: &dunning::Policy, seed: u64, n: usize) -> Data {
             &attrs,
         );
         inv.disputed = rng.random_bool(0.1);
+        // One invoice in five in dollars: a customer's actions then list
+        // invoices of two currencies (rule 9), its balances stay apart.
+        if rng.random_bool(0.2) {
+            inv.currency = dunning::money::Currency::parse("USD").unwrap();
+        }
         if rng.random_bool(0.5) {
             inv.paid_date = due.checked_add_days(Days::new(rng.random_range(0..60)));
         }

@@ -67,6 +67,22 @@ fn options(date: NaiveDate, start: Start) -> Options {
     }
 }
 
+/// The history CSV's first twelve columns: those the ledger stores and
+/// exports (not `indemnity_currency`, which came after them).
+fn stored(history: &str) -> String {
+    let mut reader = ::csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(history.as_bytes());
+    let mut writer = ::csv::Writer::from_writer(Vec::new());
+    for record in reader.records() {
+        let record = record.unwrap();
+        writer
+            .write_record(record.iter().take(12).collect::<Vec<_>>())
+            .unwrap();
+    }
+    String::from_utf8(writer.into_inner().unwrap()).unwrap()
+}
+
 fn csv(actions: &[dunning::Action<'_>]) -> String {
     let mut out = Vec::new();
     dunning::output::csv::write(actions, &mut out).unwrap();
@@ -125,7 +141,7 @@ fn mornings_equal_simulate(file: &str, from: NaiveDate, days: u64) {
     let simulated = dunning::simulate(&policy, sample.data(), range);
     assert_eq!(
         export(&ledger),
-        csv(&simulated.actions),
+        stored(&csv(&simulated.actions)),
         "{file} {from}..{to}"
     );
 }

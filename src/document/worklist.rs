@@ -82,8 +82,8 @@ impl Index {
             action.template.unwrap_or_default().to_string(),
             doc.template_file.clone(),
             doc.language.clone(),
-            action.currency.to_string(),
-            action.open_amount.to_string(),
+            currencies(action),
+            open_amounts(action),
             action.invoice_ids().collect::<Vec<_>>().join(" "),
         ];
         row(&mut self.csv, &cells);
@@ -138,8 +138,8 @@ pub(crate) fn call_list(
         let mut cells = vec![
             action.customer_id.to_string(),
             action.invoice_ids().collect::<Vec<_>>().join(" "),
-            action.open_amount.to_string(),
-            action.currency.to_string(),
+            open_amounts(action),
+            currencies(action),
             action
                 .invoices
                 .iter()
@@ -222,4 +222,22 @@ pub(crate) fn agency(data: &RunData<'_, '_>, plan: &Plan<'_>) -> Vec<u8> {
         }
     }
     finish(w)
+}
+
+/// An action's currencies, space-separated (one unless it lists invoices
+/// of several), in the order of [`open_amounts`].
+fn currencies(action: &Action<'_>) -> String {
+    let list: Vec<&str> = action.totals.iter().map(|t| t.currency.as_str()).collect();
+    list.join(" ")
+}
+
+/// An action's total open amount per currency, space-separated, in the
+/// order of [`currencies`].
+fn open_amounts(action: &Action<'_>) -> String {
+    let list: Vec<String> = action
+        .totals
+        .iter()
+        .map(|t| t.open_amount.to_string())
+        .collect();
+    list.join(" ")
 }

@@ -134,7 +134,7 @@ pub struct RunRecord {
 pub struct Story {
     /// The run that recorded it.
     pub run: i64,
-    /// Its history row ([`crate::output::csv::HEADER`]'s cells).
+    /// Its history row (the cells of [`crate::output::csv::HEADER`] the ledger stores).
     pub cells: Vec<String>,
     /// What the mailing service reported, oldest first: `(status,
     /// reference, date)`.
@@ -813,7 +813,13 @@ fn unknown_rules(
     })
 }
 
-/// The plan as history rows: the cells `plan --format csv` writes.
+/// How many of the history CSV's columns (`output::csv::HEADER`, from its
+/// first) the ledger stores: those of its schema. Later columns
+/// (`indemnity_currency`) are not recorded, nor hashed.
+const STORED: usize = 12;
+
+/// The plan as history rows: the cells `plan --format csv` writes, the
+/// ledger's [`STORED`] columns.
 fn plan_rows(plan: &Plan<'_>) -> Vec<Vec<String>> {
     let mut buf = Vec::new();
     if crate::output::csv::write(&plan.actions, &mut buf).is_err() {
@@ -823,7 +829,7 @@ fn plan_rows(plan: &Plan<'_>) -> Vec<Vec<String>> {
     reader
         .records()
         .filter_map(Result::ok)
-        .map(|r| r.iter().map(str::to_string).collect())
+        .map(|r| r.iter().take(STORED).map(str::to_string).collect())
         .collect()
 }
 
@@ -1041,7 +1047,7 @@ fn story(conn: &Connection, invoice: &str) -> rusqlite::Result<Vec<Story>> {
 
 fn write_rows(rows: &[(i64, Vec<String>)], out: impl std::io::Write) -> csv::Result<()> {
     let mut w = csv::Writer::from_writer(out);
-    w.write_record(crate::output::csv::HEADER)?;
+    w.write_record(&crate::output::csv::HEADER[..STORED])?;
     for (_, cells) in rows {
         w.write_record(cells)?;
     }
@@ -1159,7 +1165,7 @@ fn parse_history(file: &str, bytes: &[u8]) -> Result<Vec<Vec<String>>, LedgerErr
         .iter()
         .map(|h| h.trim().trim_start_matches('\u{feff}').to_string())
         .collect();
-    let position: Vec<Option<usize>> = crate::output::csv::HEADER
+    let position: Vec<Option<usize>> = crate::output::csv::HEADER[..STORED]
         .iter()
         .map(|c| header.iter().position(|h| h == c))
         .collect();
