@@ -247,4 +247,213 @@ fn the_shipped_policies_run_as_one_book_on_the_sample_year() {
             );
         }
     }
+    // The data's indicators of the book are those of all its invoices: a
+    // diff with one policy alone over every invoice leaves them unchanged.
+    let alone = dunning::simulate(
+        &policies[0],
+        dunning::RunData::new(&all)
+            .with_payments(&payments)
+            .with_events(&events),
+        year,
+    );
+    let d = dunning::diff_books(&sims, std::slice::from_ref(&alone));
+    assert_eq!(d.invoices, 3000);
+    let from_data: Vec<_> = d
+        .indicators
+        .iter()
+        .filter(|i| i.segment.is_none() && i.indicator.starts_with(|c: char| c != 'p'))
+        .filter(|i| i.indicator != "invoices paid late")
+        .collect();
+    assert!(from_data.len() >= 13, "{from_data:?}");
+    for i in from_data {
+        assert_eq!(i.old, i.new, "{i:?}");
+    }
+}
+
+#[test]
+fn diff_compares_a_book_with_a_policy_alone() {
+    let (code, stdout, stderr) = run(&[
+        "diff",
+        "one",
+        "one/standard.dunning",
+        "--invoices",
+        "invoices.csv",
+        "--from",
+        "2025-02-01",
+        "--to",
+        "2025-02-28",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    let d: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    // The book: calls to A1 and A3 on 2025-02-04, the e-mail to A2 held to
+    // 2025-02-11 by the call to C1. The standard policy alone: three e-mails
+    // on 2025-02-06, two actions (C1's two invoices in one).
+    assert_eq!(d["actions_old"], 3);
+    assert_eq!(d["actions_new"], 2);
+    assert_eq!(d["invoices_changed"], 3);
+    assert_eq!(d["invoices"], 3);
+    let kinds = d["kinds"].as_array().unwrap();
+    let call = kinds.iter().find(|k| k["action"] == "call").unwrap();
+    assert_eq!(
+        (call["old"].as_u64(), call["new"].as_u64()),
+        (Some(2), Some(0))
+    );
+    assert_eq!(call["old_busiest_day_actions"], 2);
+    // The data's indicators are the book's policies' added up: the same as
+    // one policy's over every invoice.
+    for i in d["indicators"].as_array().unwrap() {
+        assert_eq!(i["old"], i["new"], "{i}");
+    }
+    let aged = d["indicators"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["indicator"] == "aged: 1-30" && i["segment"].is_null())
+        .unwrap();
+    assert_eq!(aged["old"], "2300.00");
+}
+
+#[test]
+fn diff_of_a_book_with_itself_is_empty() {
+    let (code, stdout, stderr) = run(&[
+        "diff",
+        "one",
+        "one",
+        "--invoices",
+        "invoices.csv",
+        "--from",
+        "2025-02-01",
+        "--to",
+        "2025-02-28",
+        "--fail-on-change",
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("3 actions before, 3 after"), "{stdout}");
+}
+
+#[test]
+fn explain_names_the_policy_of_a_book_the_invoice_was_routed_to() {
+    let dir = tempfile::tempdir().unwrap();
+    let history = dir.path().join("history.csv");
+    std::fs::write(
+        &history,
+        "date,customer_id,invoice_id,rule,action\n2025-02-04,C1,A1,call,call\n",
+    )
+    .unwrap();
+    let (code, stdout, stderr) = run(&[
+        "explain",
+        "one",
+        "--invoices",
+        "invoices.csv",
+        "--history",
+        history.to_str().unwrap(),
+        "--date",
+        "2025-02-06",
+        "--invoice",
+        "A2",
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    // A2 goes to the standard policy; the strategic policy's call to C1 on
+    // 2025-02-04 defers its e-mail, as `plan` of the book does.
+    assert!(
+        stdout.starts_with("Routed to policy one/standard.dunning\n"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("2025-02-11"), "{stdout}");
+    let (code, json, _) = run(&[
+        "explain",
+        "one",
+        "--invoices",
+        "invoices.csv",
+        "--date",
+        "2025-02-06",
+        "--invoice",
+        "A1",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v["policy"], "one/strategic.dunning");
+    // A policy alone: no routing, the explanation as before.
+    let (code, alone, _) = run(&[
+        "explain",
+        "one/standard.dunning",
+        "--invoices",
+        "invoices.csv",
+        "--date",
+        "2025-02-06",
+        "--invoice",
+        "A1",
+    ]);
+    assert_eq!(code, 0);
+    assert!(alone.starts_with("invoice A1 (customer C1)"), "{alone}");
+}
+
+#[test]
+fn a_test_file_naming_several_policies_tests_them_as_one_book() {
+    let (code, stdout, stderr) = run(&["test", "--coverage", "tests/one.yaml"]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert!(stdout.ends_with("1 passed, 0 failed\n"), "{stdout}");
+    // Each policy's rules are covered by the invoices routed to it.
+    assert!(stdout.contains("100"), "{stdout}");
+}
+
+#[test]
+fn a_test_of_a_book_that_routes_an_invoice_nowhere_fails_naming_it() {
+    let (code, stdout, stderr) = run(&["test", "tests_unrouted/none.yaml"]);
+    assert_eq!(code, 1, "{stdout}{stderr}");
+    assert!(stdout.ends_with("0 passed, 1 failed\n"), "{stdout}");
+    let all = format!("{stdout}{stderr}");
+    assert!(all.contains("dunning::data::unrouted"), "{all}");
+    assert!(all.contains("A2"), "{all}");
+}
+
+#[test]
+fn a_book_reads_its_history_from_a_ledger_as_from_a_history_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let history = dir.path().join("history.csv");
+    std::fs::write(
+        &history,
+        "date,customer_id,invoice_id,rule,action\n2025-02-04,C1,A1,call,call\n2025-02-04,C2,A3,call,call\n",
+    )
+    .unwrap();
+    let db = dir.path().join("dunning.db");
+    let (code, _, stderr) = run(&[
+        "ledger",
+        "import",
+        history.to_str().unwrap(),
+        "--ledger",
+        db.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    for date in ["2025-02-10", "2025-02-11"] {
+        let plan = |source: &str, path: &Path| {
+            let (code, stdout, stderr) = run(&[
+                "plan",
+                "one",
+                "--invoices",
+                "invoices.csv",
+                source,
+                path.to_str().unwrap(),
+                "--date",
+                date,
+                "--format",
+                "csv",
+            ]);
+            assert_eq!(code, 0, "{stderr}");
+            stdout
+        };
+        let from_ledger = plan("--ledger", &db);
+        assert_eq!(from_ledger, plan("--history", &history), "{date}");
+        // The strategic call to C1 on 2025-02-04 holds the standard e-mail
+        // to 2025-02-11.
+        assert_eq!(
+            from_ledger.contains("2025-02-11,C1,A2,email,email"),
+            date == "2025-02-11",
+            "{from_ledger}"
+        );
+    }
 }

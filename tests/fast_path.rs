@@ -203,6 +203,11 @@ fn random_data(p: &dunning::Policy, seed: u64, n: usize) -> Data {
             &attrs,
         );
         inv.disputed = rng.random_bool(0.1);
+        // One invoice in five in dollars: a customer's actions then list
+        // invoices of two currencies (rule 9), its balances stay apart.
+        if rng.random_bool(0.2) {
+            inv.currency = dunning::money::Currency::parse("USD").unwrap();
+        }
         if rng.random_bool(0.5) {
             inv.paid_date = due.checked_add_days(Days::new(rng.random_range(0..60)));
         }
@@ -252,6 +257,37 @@ fn random_data(p: &dunning::Policy, seed: u64, n: usize) -> Data {
     (invoices, payments, events)
 }
 
+/// Credit notes of some of the customers of `random_data` (negative
+/// amounts, some used or refunded later), so that balances are netted,
+/// sometimes to zero or less.
+fn random_credit_notes(p: &dunning::Policy, seed: u64) -> Vec<dunning::data::Invoice> {
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
+    let start = date("2024-12-15");
+    let mut notes = Vec::new();
+    for i in 0..rng.random_range(0..10) {
+        let issue = start
+            .checked_add_days(Days::new(rng.random_range(0..100)))
+            .unwrap();
+        let customer = format!("C{}", rng.random_range(0..12));
+        let amount = format!("{}.00", rng.random_range(1..6000));
+        let mut note = invoice(
+            p,
+            &format!("N{i:03}"),
+            &customer,
+            &issue.to_string(),
+            &issue.to_string(),
+            &amount,
+            &[("segment", "standard")],
+        );
+        note.amount = -note.amount;
+        if rng.random_bool(0.3) {
+            note.paid_date = issue.checked_add_days(Days::new(rng.random_range(1..40)));
+        }
+        notes.push(note);
+    }
+    notes
+}
+
 /// Every action of a replay with `options`.
 fn actions<'a>(
     p: &'a dunning::Policy,
@@ -270,7 +306,17 @@ fn compare(seed: u64) {
     let (invoices, payments, events) = random_data(&p, seed ^ 0x5eed, 80);
     // A quarter of the time, no account events at all.
     let events = if seed % 4 == 3 { Vec::new() } else { events };
-    let with_events = || data(&invoices, &payments).with_events(&events);
+    // Two times in three, credit notes net the customers' balances.
+    let credit_notes = if seed % 3 == 0 {
+        Vec::new()
+    } else {
+        random_credit_notes(&p, seed ^ 0xc4ed)
+    };
+    let with_events = || {
+        data(&invoices, &payments)
+            .with_events(&events)
+            .with_credit_notes(&credit_notes)
+    };
     // Half the time, the replay starts from what was done in late December.
     let december = if seed % 2 == 0 {
         let before = range("2024-12-20", "2024-12-31");
@@ -308,14 +354,7 @@ fn compare(seed: u64) {
     // SPEC 5: the replay is `plan` run every morning, fed the same events
     // and the previous days' actions.
     if december.is_empty() {
-        let daily = run_days_with_events(
-            &p,
-            &invoices,
-            &payments,
-            &events,
-            "2025-01-01",
-            "2025-03-31",
-        );
+        let daily = run_days_of(&p, with_events(), "2025-01-01", "2025-03-31");
         let replayed: Vec<_> = history_of(&reference)
             .into_iter()
             .map(|h| (h.date, h.invoice_id, h.rule))
@@ -436,6 +475,11 @@ fn compare_book(seed: u64) {
     let (all_a, payments, events) = random_data(&policies[0], seed ^ 0xb00c, 80);
     let (all_b, _, _) = random_data(&policies[1], seed ^ 0xb00c, 80);
     let events = if seed % 4 == 3 { Vec::new() } else { events };
+    let credit_notes = if seed % 3 == 0 {
+        Vec::new()
+    } else {
+        random_credit_notes(&policies[0], seed ^ 0xc4ed)
+    };
     let members = [
         dunning::data::Member {
             name: "scoped.dunning",
@@ -461,7 +505,11 @@ fn compare_book(seed: u64) {
     let book_data = || -> Vec<RunData<'_, '_>> {
         routed
             .iter()
-            .map(|inv| data(inv, &payments).with_events(&events))
+            .map(|inv| {
+                data(inv, &payments)
+                    .with_events(&events)
+                    .with_credit_notes(&credit_notes)
+            })
             .collect()
     };
     let days = range("2025-01-01", "2025-03-31");

@@ -73,13 +73,33 @@ fn csv(actions: &[dunning::Action<'_>]) -> String {
     String::from_utf8(out).unwrap()
 }
 
-/// The history CSV as `plan --format csv` writes it for `policy`: with its
-/// attribute columns (what `ledger export` writes).
+/// The history CSV as `plan --format csv` writes it for `policy`, with its
+/// attribute columns, less `indemnity_currency`: what `ledger export` writes.
 fn history_csv(policy: &Policy, actions: &[dunning::Action<'_>]) -> String {
     let columns = dunning::output::csv::attribute_columns(policy);
     let mut out = Vec::new();
     dunning::output::csv::write_for(&columns, actions, &mut out).unwrap();
-    String::from_utf8(out).unwrap()
+    without_indemnity_currency(&String::from_utf8(out).unwrap())
+}
+
+/// The history CSV without its 13th column, `indemnity_currency`, which the
+/// ledger does not store.
+fn without_indemnity_currency(history: &str) -> String {
+    let mut reader = ::csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(history.as_bytes());
+    let mut writer = ::csv::Writer::from_writer(Vec::new());
+    for record in reader.records() {
+        let record = record.unwrap();
+        let cells: Vec<&str> = record
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| *i != 12)
+            .map(|(_, c)| c)
+            .collect();
+        writer.write_record(cells).unwrap();
+    }
+    String::from_utf8(writer.into_inner().unwrap()).unwrap()
 }
 
 fn export(ledger: &Ledger) -> String {

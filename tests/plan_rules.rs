@@ -500,9 +500,11 @@ fn rule9_invoices_at_different_steps_share_one_action_and_its_json_says_so() {
                 "invoice_ids": ["I3"],
                 "open_amount": "300",
                 "currency": "EUR",
+                "totals": [{"currency": "EUR", "open_amount": "300"}],
                 "reason": "overdue 61 days >= 60 days",
                 "invoices": [
-                    {"invoice_id": "I3", "rule": "ring", "open_amount": "300", "days_overdue": 61,
+                    {"invoice_id": "I3", "rule": "ring", "open_amount": "300", "currency": "EUR",
+                     "days_overdue": 61,
                      "reason": "overdue 61 days >= 60 days"},
                 ],
             },
@@ -515,12 +517,14 @@ fn rule9_invoices_at_different_steps_share_one_action_and_its_json_says_so() {
                 "invoice_ids": ["I1", "I2"],
                 "open_amount": "300",
                 "currency": "EUR",
+                "totals": [{"currency": "EUR", "open_amount": "300"}],
                 "params": {"tone": "soft"},
                 "reason": "2 invoices: overdue 15 days >= 10 days; overdue 35 days >= 30 days",
                 "invoices": [
-                    {"invoice_id": "I1", "rule": "soft", "open_amount": "100", "days_overdue": 15,
-                     "reason": "overdue 15 days >= 10 days"},
-                    {"invoice_id": "I2", "rule": "firm", "open_amount": "200", "days_overdue": 35,
+                    {"invoice_id": "I1", "rule": "soft", "open_amount": "100", "currency": "EUR",
+                     "days_overdue": 15, "reason": "overdue 15 days >= 10 days"},
+                    {"invoice_id": "I2", "rule": "firm", "open_amount": "200", "currency": "EUR",
+                     "days_overdue": 35,
                      "reason": "overdue 35 days >= 30 days"},
                 ],
             },
@@ -538,6 +542,7 @@ fn rule9_invoices_at_different_steps_share_one_action_and_its_json_says_so() {
         "invoice_ids",
         "open_amount",
         "currency",
+        "totals",
         "params",
         "reason",
         "invoices",
@@ -888,7 +893,7 @@ fn the_plan_carries_declared_attributes_and_a_parameter_takes_an_attribute_value
     assert!(lines
         .next()
         .unwrap()
-        .ends_with(",reason,account_manager,phone"));
+        .ends_with(",reason,indemnity_currency,account_manager,phone"));
     // A cell starting with `+` is neutralised for spreadsheets.
     assert!(
         lines

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 use clap::ValueEnum;
 
-use dunning::RunData;
+use dunning::Simulation;
 
 use super::{load, render, simulate, Outcome};
 
@@ -18,9 +18,9 @@ pub(crate) enum DiffFormat {
 
 #[derive(clap::Args, Debug)]
 pub(crate) struct Args {
-    /// The current policy.
+    /// The current policy, or a folder of policies run as one book.
     old: PathBuf,
-    /// The changed policy.
+    /// The changed policy, or a folder of policies run as one book.
     new: PathBuf,
     #[command(flatten)]
     data: load::DataArgs,
@@ -44,29 +44,20 @@ pub(crate) fn run(args: Args) -> Outcome {
         let mut inputs = args.data.inputs(&args.old);
         inputs.push(("the new policy", args.new.as_path()));
         load::one_stdin(&inputs)?;
-        let old = load::policy(&args.old)?;
-        let new = load::policy(&args.new)?;
-        // Each policy reads the columns it declares or uses.
-        let import = args.data.import()?;
-        let old_invoices = load::invoices(&args.data.invoices, &old, &import)?;
-        let new_invoices = load::invoices_again(&args.data.invoices, &new, &import)?;
-        let old_payments = load::payments(args.data.payments.as_deref(), &old_invoices, &import)?;
-        let new_payments =
-            load::payments_again(args.data.payments.as_deref(), &new_invoices, &import)?;
-        let old_events = load::events(args.data.events.as_deref(), &old_invoices)?;
-        let new_events = load::events(args.data.events.as_deref(), &new_invoices)?;
-        let rates = args.data.rates()?;
-        let old_data = RunData::new(&old_invoices)
-            .with_payments(&old_payments)
-            .with_events(&old_events)
-            .with_rates(&rates);
-        let new_data = RunData::new(&new_invoices)
-            .with_payments(&new_payments)
-            .with_events(&new_events)
-            .with_rates(&rates);
-        let a = simulate::replay(&old, old_data, range, None, true, None)?;
-        let b = simulate::replay(&new, new_data, range, None, true, None)?;
-        let d = dunning::diff(&a, &b);
+        let old = load::Book::check(std::slice::from_ref(&args.old));
+        let new = load::Book::check(std::slice::from_ref(&args.new));
+        let (old, new) = match (old, new) {
+            (Ok(old), Ok(new)) => (old, new),
+            (Err(a), Err(b)) => return Err(a.max(b)),
+            (Err(o), _) | (_, Err(o)) => return Err(o),
+        };
+        // Each policy reads the columns it declares or uses; the warnings
+        // about the data are printed once.
+        let old = old.with_data(&args.data, None, false)?;
+        let new = new.with_data(&args.data, None, true)?;
+        let a = replay(&old, range)?;
+        let b = replay(&new, range)?;
+        let d = dunning::diff_books(&a, &b);
         let text = match args.format {
             DiffFormat::Table => render::diff::table(&d),
             DiffFormat::Json => dunning::output::json::diff(&d),
@@ -79,4 +70,19 @@ pub(crate) fn run(args: Args) -> Outcome {
         Ok(())
     })();
     result.err().unwrap_or(Outcome::Ok)
+}
+
+/// One side of the diff: a policy's replay, or each of a book's.
+fn replay(book: &load::Book, range: dunning::DateRange) -> Result<Vec<Simulation<'_>>, Outcome> {
+    match (book.policies.as_slice(), book.run_data().as_slice()) {
+        ([policy], [data]) => Ok(vec![simulate::replay(
+            policy, *data, range, None, true, None,
+        )?]),
+        _ => Ok(dunning::replay_book(
+            &book.policies(),
+            &book.run_data(),
+            range,
+            dunning::ReplayOptions::default(),
+        )),
+    }
 }

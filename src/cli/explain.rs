@@ -8,8 +8,10 @@ use super::{load, Outcome};
 
 #[derive(clap::Args, Debug)]
 pub(crate) struct Args {
-    /// The policy file.
-    policy: PathBuf,
+    /// The policy file; several files or a folder run as one book, the
+    /// invoice explained by the policy it is routed to.
+    #[arg(required = true)]
+    policies: Vec<PathBuf>,
     #[command(flatten)]
     data: load::DataArgs,
     /// What was already done: the CSV of earlier plans.
@@ -40,14 +42,14 @@ pub(crate) enum ExplainFormat {
 
 pub(crate) fn run(args: Args) -> Outcome {
     let result = (|| {
-        load::one_stdin(&args.data.inputs(&args.policy))?;
-        let policy = load::policy(&args.policy)?;
-        let mut inputs = load::Inputs::read(&policy, &args.data, args.history.as_deref())?;
+        load::one_stdin(&args.data.inputs_of(&args.policies))?;
+        let mut book = load::Book::read(&args.policies, &args.data, args.history.as_deref())?;
         if let Some(path) = &args.ledger {
-            inputs.history_from_ledger(path)?;
+            book.history_from_ledger(path)?;
         }
-        let data = inputs.run_data();
-        let Some(explanation) = dunning::explain(&policy, data, args.date, &args.invoice) else {
+        let found =
+            dunning::explain_book(&book.policies(), &book.run_data(), args.date, &args.invoice);
+        let Some((p, explanation)) = found else {
             eprintln!(
                 "error: no invoice `{}` in {}",
                 args.invoice,
@@ -55,9 +57,17 @@ pub(crate) fn run(args: Args) -> Outcome {
             );
             return Err(Outcome::Found);
         };
+        // In a book, the policy the invoice was routed to comes first.
+        let policy = (book.policies.len() > 1).then(|| book.name(p));
         if args.json || args.format == ExplainFormat::Json {
-            out!("{}", dunning::output::json::explanation(&explanation));
+            out!(
+                "{}",
+                dunning::output::json::explanation_in(&explanation, policy)
+            );
         } else {
+            if let Some(name) = policy {
+                outln!("Routed to policy {name}");
+            }
             out!("{explanation}");
         }
         Ok(())

@@ -118,6 +118,7 @@ pub(crate) fn one_stdin(inputs: &[(&str, &Path)]) -> Result<(), Outcome> {
 /// The rows of a run, read for one policy (its attributes type the columns).
 pub(crate) struct Inputs {
     invoices: Vec<Invoice>,
+    credit_notes: Vec<Invoice>,
     payments: Vec<Payment>,
     events: Vec<AccountEvent>,
     history: Vec<HistoryEntry>,
@@ -133,13 +134,17 @@ impl Inputs {
         history: Option<&Path>,
     ) -> Result<Inputs, Outcome> {
         let import = data.import()?;
-        let invoices = self::invoices(&data.invoices, policy, &import)?;
+        let dunning::data::Snapshot {
+            invoices,
+            credit_notes,
+        } = self::snapshot(&data.invoices, policy, &import)?;
         let payments = self::payments(data.payments.as_deref(), &invoices, &import)?;
         let events = self::events(data.events.as_deref(), &invoices)?;
         let history = self::history(history, &invoices, &import)?;
         let rates = data.rates()?;
         Ok(Inputs {
             invoices,
+            credit_notes,
             payments,
             events,
             history,
@@ -166,6 +171,7 @@ impl Inputs {
     /// The rows, as the library takes them.
     pub(crate) fn run_data(&self) -> RunData<'_, '_> {
         RunData::new(&self.invoices)
+            .with_credit_notes(&self.credit_notes)
             .with_payments(&self.payments)
             .with_events(&self.events)
             .with_history(&self.history)
@@ -238,36 +244,36 @@ fn warn_uncovered(path: &Path, policy: &Policy, invoices: &[Invoice]) {
     }
 }
 
-/// The invoices to chase (credit notes are read, counted in a warning,
-/// and left out: nothing of a run uses them yet).
-pub(crate) fn invoices(
+/// The invoices to chase and the credit notes (counted in a warning; they
+/// net their customers' balances).
+pub(crate) fn snapshot(
     path: &Path,
     policy: &Policy,
     import: &Import,
-) -> Result<Vec<Invoice>, Outcome> {
-    let invoices = dunning::data::load_invoices_with(path, policy, import)
-        .map(|l| warned(l).invoices)
+) -> Result<dunning::data::Snapshot, Outcome> {
+    let snapshot = dunning::data::load_invoices_with(path, policy, import)
+        .map(warned)
         .map_err(|e| data_error(&e))?;
-    warn_uncovered(path, policy, &invoices);
-    Ok(invoices)
+    warn_uncovered(path, policy, &snapshot.invoices);
+    Ok(snapshot)
 }
 
-/// The invoices read a second time (for another policy's attributes): the
-/// warnings about the data were printed the first time (those about this
-/// policy's minimum amounts are its own).
-pub(crate) fn invoices_again(
+/// The invoice file read a second time (for another policy's attributes):
+/// the warnings about the data were printed the first time (those about
+/// this policy's minimum amounts are its own).
+pub(crate) fn snapshot_again(
     path: &Path,
     policy: &Policy,
     import: &Import,
-) -> Result<Vec<Invoice>, Outcome> {
-    let invoices = dunning::data::load_invoices_with(path, policy, import)
-        .map(|l| l.value.invoices)
+) -> Result<dunning::data::Snapshot, Outcome> {
+    let snapshot = dunning::data::load_invoices_with(path, policy, import)
+        .map(|l| l.value)
         .map_err(|e| data_error(&e))?;
-    warn_uncovered(path, policy, &invoices);
-    Ok(invoices)
+    warn_uncovered(path, policy, &snapshot.invoices);
+    Ok(snapshot)
 }
 
-/// The payments read a second time, as `invoices_again`.
+/// The payments read a second time, as `snapshot_again`.
 pub(crate) fn payments_again(
     path: Option<&Path>,
     invoices: &[Invoice],
@@ -357,13 +363,19 @@ pub(crate) struct Book {
 
 impl Book {
     /// The policies of `paths` (folders expanded), checked, and the data
-    /// routed between them. `None` when there is a single policy: it runs on
-    /// every invoice, as before books existed.
+    /// routed between them. A single policy runs on every invoice, as
+    /// before books existed.
     pub(crate) fn read(
         paths: &[PathBuf],
         data: &DataArgs,
         history: Option<&Path>,
     ) -> Result<Book, Outcome> {
+        Book::check(paths)?.with_data(data, history, false)
+    }
+
+    /// The policies of `paths` (folders expanded), checked, every error
+    /// printed; no data yet ([`Book::with_data`]).
+    pub(crate) fn check(paths: &[PathBuf]) -> Result<Book, Outcome> {
         let files = super::files::policies(paths)?;
         let mut policies = Vec::with_capacity(files.len());
         let mut failed = None;
@@ -377,9 +389,45 @@ impl Book {
             return Err(o);
         }
         let names: Vec<String> = files.iter().map(|f| f.display().to_string()).collect();
+        Ok(Book {
+            names,
+            policies,
+            inputs: Vec::new(),
+        })
+    }
+
+    /// The data read (and routed) for the policies. `again`: the files were
+    /// read for other policies already, their warnings printed.
+    pub(crate) fn with_data(
+        self,
+        data: &DataArgs,
+        history: Option<&Path>,
+        again: bool,
+    ) -> Result<Book, Outcome> {
+        let Book {
+            names, policies, ..
+        } = self;
         let import = data.import()?;
         if let [one] = policies.as_slice() {
-            let inputs = Inputs::read(one, data, history)?;
+            let inputs = if again {
+                let dunning::data::Snapshot {
+                    invoices,
+                    credit_notes,
+                } = snapshot_again(&data.invoices, one, &import)?;
+                let payments = payments_again(data.payments.as_deref(), &invoices, &import)?;
+                let events = self::events(data.events.as_deref(), &invoices)?;
+                let history = self::history(history, &invoices, &import)?;
+                Inputs {
+                    invoices,
+                    credit_notes,
+                    payments,
+                    events,
+                    history,
+                    rates: data.rates()?,
+                }
+            } else {
+                Inputs::read(one, data, history)?
+            };
             return Ok(Book {
                 names,
                 policies,
@@ -388,10 +436,10 @@ impl Book {
         }
         let mut read = Vec::with_capacity(policies.len());
         for (i, p) in policies.iter().enumerate() {
-            read.push(if i == 0 {
-                invoices(&data.invoices, p, &import)?
+            read.push(if i == 0 && !again {
+                snapshot(&data.invoices, p, &import)?
             } else {
-                invoices_again(&data.invoices, p, &import)?
+                snapshot_again(&data.invoices, p, &import)?
             });
         }
         let members: Vec<dunning::data::Member<'_>> = names
@@ -399,22 +447,28 @@ impl Book {
             .zip(&policies)
             .map(|(name, policy)| dunning::data::Member { name, policy })
             .collect();
-        let slices: Vec<&[Invoice]> = read.iter().map(Vec::as_slice).collect();
+        let slices: Vec<&[Invoice]> = read.iter().map(|s| s.invoices.as_slice()).collect();
         let format =
             dunning::data::Format::from_path(&data.invoices).unwrap_or(dunning::data::Format::Csv);
         let file = data.invoices.display().to_string();
         let route =
             dunning::data::route(&file, format, &members, &slices).map_err(|e| data_error(&e))?;
-        let all = read.first().cloned().unwrap_or_default();
-        let payments = self::payments(data.payments.as_deref(), &all, &import)?;
+        let all = read.first().map(|s| s.invoices.clone()).unwrap_or_default();
+        let payments = if again {
+            payments_again(data.payments.as_deref(), &all, &import)?
+        } else {
+            self::payments(data.payments.as_deref(), &all, &import)?
+        };
         let events = self::events(data.events.as_deref(), &all)?;
         let history = self::history(history, &all, &import)?;
         let rates = data.rates()?;
         let inputs = read
             .into_iter()
             .enumerate()
-            .map(|(p, invoices)| Inputs {
-                invoices: dunning::data::routed_to(invoices, &route, p),
+            .map(|(p, snapshot)| Inputs {
+                invoices: dunning::data::routed_to(snapshot.invoices, &route, p),
+                // Each policy nets its customers' credit notes.
+                credit_notes: snapshot.credit_notes,
                 payments: payments.clone(),
                 events: events.clone(),
                 history: history.clone(),
@@ -428,20 +482,31 @@ impl Book {
         })
     }
 
-    /// The history read from the ledger of `dunning run` instead of a file.
-    /// A book's policies share one history, which the ledger does not yet
-    /// give them: refused (exit code 2) rather than read partly.
+    /// The history read from the ledger of `dunning run` (read only)
+    /// instead of a file. A book's policies share it, as they share a
+    /// history file: read once for all the book's invoices.
     pub(crate) fn history_from_ledger(&mut self, path: &Path) -> Result<(), Outcome> {
-        match self.inputs.as_mut_slice() {
-            [one] => one.history_from_ledger(path),
-            _ => {
-                eprintln!(
-                    "error: --ledger reads the history of one policy; run the policies of a book \
-                     with --history (the ledger of several policies is not built yet)"
-                );
-                Err(Outcome::Failed)
-            }
+        if let [one] = self.inputs.as_mut_slice() {
+            return one.history_from_ledger(path);
         }
+        let ledger =
+            dunning::ledger::Ledger::open_read_only(path, std::time::Duration::from_secs(5))
+                .map_err(|e| super::run::failed(&e))?;
+        let all: Vec<Invoice> = self
+            .inputs
+            .iter()
+            .flat_map(|i| i.invoices.iter().cloned())
+            .collect();
+        let history = ledger.history(&all).map_err(|e| super::run::failed(&e))?;
+        for input in &mut self.inputs {
+            input.history = history.clone();
+        }
+        Ok(())
+    }
+
+    /// The name of the book's `p`-th policy, as given.
+    pub(crate) fn name(&self, p: usize) -> &str {
+        self.names.get(p).map_or("", String::as_str)
     }
 
     /// The policies, as the library takes them.

@@ -479,6 +479,9 @@ pub struct RunData<'d, 'h> {
     pub rates: &'d crate::penalty::Rates,
     /// Account events (disputes, promises, plans…), applied on their dates.
     pub events: &'d [AccountEvent],
+    /// The credit notes of the invoice file (`Snapshot::credit_notes`,
+    /// negative amounts): they net the balances of their customers.
+    pub credit_notes: &'d [Invoice],
 }
 
 impl<'d> RunData<'d, 'static> {
@@ -490,6 +493,7 @@ impl<'d> RunData<'d, 'static> {
             history: &[],
             rates: crate::penalty::Rates::builtin(),
             events: &[],
+            credit_notes: &[],
         }
     }
 }
@@ -505,6 +509,15 @@ impl<'d, 'h> RunData<'d, 'h> {
         RunData { events, ..self }
     }
 
+    /// The same data with these credit notes (the invoice file's, as
+    /// `Snapshot::credit_notes` holds them).
+    pub fn with_credit_notes(self, credit_notes: &'d [Invoice]) -> Self {
+        RunData {
+            credit_notes,
+            ..self
+        }
+    }
+
     /// The same data with this history.
     pub fn with_history<'g>(self, history: &'g [HistoryEntry]) -> RunData<'d, 'g> {
         RunData {
@@ -513,6 +526,7 @@ impl<'d, 'h> RunData<'d, 'h> {
             history,
             rates: self.rates,
             events: self.events,
+            credit_notes: self.credit_notes,
         }
     }
 

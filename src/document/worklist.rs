@@ -83,8 +83,8 @@ impl Index {
             action.template.unwrap_or_default().to_string(),
             doc.template_file.clone(),
             doc.language.clone(),
-            action.currency.to_string(),
-            action.open_amount.to_string(),
+            currencies(action),
+            open_amounts(action),
             action.invoice_ids().collect::<Vec<_>>().join(" "),
             if action.action == ActionKind::Email && doc.to.is_none() {
                 "no-recipient".into()
@@ -144,8 +144,8 @@ pub(crate) fn call_list(
         let mut cells = vec![
             action.customer_id.to_string(),
             action.invoice_ids().collect::<Vec<_>>().join(" "),
-            action.open_amount.to_string(),
-            action.currency.to_string(),
+            open_amounts(action),
+            currencies(action),
             action
                 .invoices
                 .iter()
@@ -234,4 +234,22 @@ pub(crate) fn agency(policy: &Policy, data: &RunData<'_, '_>, plan: &Plan<'_>) -
         }
     }
     finish(w)
+}
+
+/// An action's currencies, space-separated (one unless it lists invoices
+/// of several), in the order of [`open_amounts`].
+fn currencies(action: &Action<'_>) -> String {
+    let list: Vec<&str> = action.totals.iter().map(|t| t.currency.as_str()).collect();
+    list.join(" ")
+}
+
+/// An action's total open amount per currency, space-separated, in the
+/// order of [`currencies`].
+fn open_amounts(action: &Action<'_>) -> String {
+    let list: Vec<String> = action
+        .totals
+        .iter()
+        .map(|t| t.open_amount.to_string())
+        .collect();
+    list.join(" ")
 }

@@ -62,6 +62,9 @@ pub enum DeferredBy {
 pub(crate) const DISPUTE_PAUSE: &str = "dispute";
 /// The name of the built-in pause for blocked invoices.
 pub(crate) const BLOCK_PAUSE: &str = "block";
+/// The name of the built-in pause for customers whose credit notes cover
+/// what they owe (`pause_credit_balance`).
+pub(crate) const CREDIT_PAUSE: &str = "credit_balance";
 
 /// The facts about `invoice` on `date`, with what is left to pay on it.
 pub(crate) fn facts<'a>(
@@ -137,14 +140,28 @@ pub(crate) fn due_step(run: &Run<'_>, facts: &Facts<'_>) -> Option<RuleIdx> {
 }
 
 /// The active pause, if any: the block, then the dispute pause, then the
-/// policy's in file order.
-pub(crate) fn active_pause(run: &Run<'_>, facts: &Facts<'_>) -> Option<String> {
+/// credit balance, then the policy's in file order.
+pub(crate) fn active_pause(
+    run: &Run<'_>,
+    facts: &Facts<'_>,
+    invoice: InvoiceIdx,
+) -> Option<String> {
     let policy = run.policy;
     if facts.account.is_blocked(facts.date) {
         return Some(BLOCK_PAUSE.to_string());
     }
     if policy.settings.pause_disputed && facts.account.disputed {
         return Some(DISPUTE_PAUSE.to_string());
+    }
+    // The customer's credit notes cover all it owes in the invoice's
+    // currency: nothing to chase (an open invoice only; a claim on a paid
+    // invoice is not a reminder).
+    if policy.settings.pause_credit_balance
+        && facts.open_amount > Decimal::ZERO
+        && run.ledger.has_credit_notes(invoice)
+        && run.ledger.balance(invoice, facts.date).open <= Decimal::ZERO
+    {
+        return Some(CREDIT_PAUSE.to_string());
     }
     policy
         .pauses
@@ -175,7 +192,7 @@ pub(crate) fn decide(
         }
     }
     let facts = facts(run, state, invoice, date, open_amount);
-    if let Some(pause) = active_pause(run, &facts) {
+    if let Some(pause) = active_pause(run, &facts, invoice) {
         return Decision::Paused { pause };
     }
     let Some(rule) = due_step(run, &facts) else {

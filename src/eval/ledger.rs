@@ -38,14 +38,30 @@ pub(crate) struct Ledger<'a> {
     events: Events,
     /// Per customer, its invoices in snapshot order.
     pub by_customer: IdxVec<CustomerIdx, Vec<InvoiceIdx>>,
+    /// Per customer, its credit notes; empty when the run has none.
+    credits: Vec<Vec<Credit>>,
+}
+
+/// A credit note, as the balances read it.
+#[derive(Clone, Copy, Debug)]
+struct Credit {
+    issued: NaiveDate,
+    /// The day it was used or refunded (its paid date): it no longer
+    /// counts from that day on.
+    used: Option<NaiveDate>,
+    currency: crate::money::Currency,
+    /// What it credits (the note's amount without its sign).
+    amount: Decimal,
 }
 
 /// The customer's ledger on a day, as the balance facts read it.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub(crate) struct Balance {
-    /// Open amounts of the customer's open invoices in the invoice's currency.
+    /// Open amounts of the customer's open invoices in the invoice's
+    /// currency, less its credit notes in it (negative when they credit
+    /// more).
     pub open: Decimal,
-    /// The same, of those past their due date.
+    /// The same, of those past their due date (less the same credit).
     pub overdue: Decimal,
     /// How many invoices are open, in any currency.
     pub open_invoices: u32,
@@ -124,6 +140,21 @@ impl<'a> Ledger<'a> {
         for (i, c) in customer_of.iter_enumerated() {
             by_customer[*c].push(i);
         }
+        let mut credits: Vec<Vec<Credit>> = Vec::new();
+        if !data.credit_notes.is_empty() {
+            credits = vec![Vec::new(); customers.len()];
+            for note in data.credit_notes {
+                // A credit note of a customer without invoices nets nothing.
+                if let Some(c) = customer_ids.get(note.customer_id.as_str()) {
+                    credits[c.get()].push(Credit {
+                        issued: note.issue_date,
+                        used: note.paid_date,
+                        currency: note.currency,
+                        amount: note.amount.abs(),
+                    });
+                }
+            }
+        }
         Ledger {
             invoices,
             payments,
@@ -133,14 +164,53 @@ impl<'a> Ledger<'a> {
             customer_index: customer_ids,
             events,
             by_customer,
+            credits,
         }
     }
 
+    /// The customer's credit notes.
+    fn credits(&self, customer: CustomerIdx) -> &[Credit] {
+        self.credits.get(customer.get()).map_or(&[], Vec::as_slice)
+    }
+
+    /// Whether any customer has credit notes.
+    pub fn any_credit_notes(&self) -> bool {
+        !self.credits.is_empty()
+    }
+
+    /// Whether the invoice's customer has credit notes (in any currency, on
+    /// any day).
+    pub fn has_credit_notes(&self, invoice: InvoiceIdx) -> bool {
+        !self.credits(self.customer_of[invoice]).is_empty()
+    }
+
+    /// What the customer's credit notes in `currency` credit on `date`:
+    /// those issued on or before it and not used or refunded by then.
+    fn credit(
+        &self,
+        customer: CustomerIdx,
+        currency: crate::money::Currency,
+        date: NaiveDate,
+    ) -> Decimal {
+        self.credits(customer)
+            .iter()
+            .filter(|c| {
+                c.currency == currency && c.issued <= date && c.used.is_none_or(|u| u > date)
+            })
+            .map(|c| c.amount)
+            .sum()
+    }
+
     /// The ledger of the invoice's customer on `date`; amounts in the
-    /// invoice's currency.
+    /// invoice's currency, net of the customer's credit notes in it.
     pub fn balance(&self, invoice: InvoiceIdx, date: NaiveDate) -> Balance {
         let currency = self.invoice(invoice).currency;
-        let mut balance = Balance::default();
+        let credit = self.credit(self.customer_of[invoice], currency, date);
+        let mut balance = Balance {
+            open: -credit,
+            overdue: -credit,
+            ..Balance::default()
+        };
         for &j in &self.by_customer[self.customer_of[invoice]] {
             let Status::Open(open) = self.status(j, date) else {
                 continue;
@@ -164,7 +234,7 @@ impl<'a> Ledger<'a> {
 
     /// The first day after `day` on which the ledger of the invoice's
     /// customer changes: an invoice of it is issued, falls overdue, or is
-    /// paid (in part or in full).
+    /// paid (in part or in full), or a credit note of it is issued or used.
     pub fn next_customer_change(&self, invoice: InvoiceIdx, day: NaiveDate) -> Option<NaiveDate> {
         let mut best: Option<NaiveDate> = None;
         let mut consider = |d: Option<NaiveDate>| {
@@ -185,6 +255,10 @@ impl<'a> Ledger<'a> {
                     .get(payments.partition_point(|(d, _)| *d <= day))
                     .map(|p| p.0),
             );
+        }
+        for c in self.credits(self.customer_of[invoice]) {
+            consider(Some(c.issued));
+            consider(c.used);
         }
         best
     }

@@ -18,7 +18,7 @@ pub use explain::{Explanation, RuleExplanation};
 pub(crate) use history::State;
 pub(crate) use ledger::Ledger;
 pub use ledger::{CustomerIdx, InvoiceIdx, Status};
-pub use plan::{Action, InvoiceLine, Plan};
+pub use plan::{Action, CurrencyTotal, InvoiceLine, Plan};
 
 use crate::data::RunData;
 use crate::policy::{Policy, Trigger};

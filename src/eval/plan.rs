@@ -32,6 +32,8 @@ pub struct InvoiceLine<'a> {
     pub rule: &'a str,
     /// What is left to pay on the day.
     pub open_amount: Decimal,
+    /// The invoice's currency (of `open_amount` and `interest`).
+    pub currency: Currency,
     /// Days past the due date on the day.
     pub days_overdue: i64,
     /// Late interest accrued on the day, when the policy declares penalties.
@@ -55,9 +57,22 @@ fn attributes<S: serde::Serializer>(
     s.collect_map(attributes.iter().copied())
 }
 
+/// What an action's invoices of one currency add up to.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct CurrencyTotal {
+    /// The currency.
+    pub currency: Currency,
+    /// The total open amount of the action's invoices in it.
+    pub open_amount: Decimal,
+    /// Their total late interest, when the policy declares penalties.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub interest: Option<Decimal>,
+}
+
 /// An action for one customer: one channel and template, the invoices it
-/// lists (sorted by id), their total open amount. What follows from the
-/// lines (rules, ids, reason) is derived from them, not stored twice.
+/// lists (sorted by id, of every currency), their totals per currency.
+/// What follows from the lines (rules, ids, reason) is derived from them,
+/// not stored twice.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Action<'a> {
     /// The day.
@@ -68,12 +83,17 @@ pub struct Action<'a> {
     pub action: ActionKind,
     /// The template the rules name, if any.
     pub template: Option<&'a str>,
-    /// The total open amount of its invoices.
+    /// The total open amount of its invoices in `currency`.
     pub open_amount: Decimal,
-    /// The currency of its invoices.
+    /// The first currency of its invoices (in code order): that of
+    /// `open_amount` and `interest`; `totals` has every one.
     pub currency: Currency,
-    /// The total late interest, when the policy declares penalties.
+    /// The total late interest of its invoices in `currency`, when the
+    /// policy declares penalties.
     pub interest: Option<Decimal>,
+    /// Per currency of its invoices, in code order, their totals (one when
+    /// they are all in one currency: `open_amount` and `interest`).
+    pub totals: Vec<CurrencyTotal>,
     /// The total recovery indemnity, when the policy declares one.
     pub indemnity: Option<Decimal>,
     /// The indemnity's currency.
@@ -118,7 +138,7 @@ impl<'a> Action<'a> {
     }
 
     /// The order of actions within a day (SPEC 4.12): customer, action,
-    /// template, currency.
+    /// template, (first) currency.
     pub fn order_key(&self) -> (&'a str, &'static str, Option<&'a str>, Currency) {
         (
             self.customer_id,
@@ -146,7 +166,7 @@ impl Serialize for Action<'_> {
                 s.collect_map(self.0.iter().map(|(k, v)| (k, v)))
             }
         }
-        let mut st = s.serialize_struct("Action", 14)?;
+        let mut st = s.serialize_struct("Action", 15)?;
         st.serialize_field("date", &self.date)?;
         st.serialize_field("customer_id", self.customer_id)?;
         st.serialize_field("action", &self.action)?;
@@ -169,6 +189,7 @@ impl Serialize for Action<'_> {
             Some(c) => st.serialize_field("indemnity_currency", &c)?,
             None => st.skip_field("indemnity_currency")?,
         }
+        st.serialize_field("totals", &self.totals)?;
         if self.params.is_empty() {
             st.skip_field("params")?;
         } else {
@@ -260,14 +281,13 @@ impl<'r, 'a> Consolidator<'r, 'a> {
     /// penalties (rules 9 to 12).
     pub fn consolidate(&self, state: &State, date: NaiveDate, fired: &[Fired]) -> Vec<Action<'a>> {
         let (policy, ledger) = (self.run.policy, &self.run.ledger);
-        // Rule 9: one action per (customer, action, template, currency); rule
-        // 12: by customer, then action. Within an action, invoices by id.
+        // Rule 9: one action per (customer, action, template), listing its
+        // invoices of every currency; rule 12: by customer, then action.
+        // Within an action, invoices by id.
         let key = |f: &Fired| {
-            let inv = ledger.invoice(f.invoice);
             (
                 self.customer_rank[ledger.customer_of[f.invoice]],
                 self.rule_rank[f.rule],
-                inv.currency,
             )
         };
         let mut order: Vec<(_, &str, &Fired)> = fired
@@ -293,6 +313,7 @@ impl<'r, 'a> Consolidator<'r, 'a> {
                 rule_index: f.rule,
                 rule: &rule.name,
                 open_amount: f.open_amount,
+                currency: inv.currency,
                 days_overdue,
                 interest: penalties
                     .then(|| self.interest(f.invoice, consumer, date))
@@ -326,6 +347,7 @@ impl<'r, 'a> Consolidator<'r, 'a> {
                         open_amount: Decimal::ZERO,
                         currency: inv.currency,
                         interest: None,
+                        totals: Vec::new(),
                         indemnity: None,
                         indemnity_currency: None,
                         // The first rule's parameters, in the invoices' order.
@@ -343,8 +365,26 @@ impl<'r, 'a> Consolidator<'r, 'a> {
         }
         for action in &mut actions {
             let lines = &action.invoices;
-            action.open_amount = lines.iter().map(|l| l.open_amount).sum();
-            action.interest = lines.iter().map(|l| l.interest).sum();
+            let mut currencies: Vec<Currency> = lines.iter().map(|l| l.currency).collect();
+            currencies.sort_unstable();
+            currencies.dedup();
+            action.totals = currencies
+                .into_iter()
+                .map(|currency| {
+                    let of = || lines.iter().filter(move |l| l.currency == currency);
+                    CurrencyTotal {
+                        currency,
+                        open_amount: of().map(|l| l.open_amount).sum(),
+                        interest: of().map(|l| l.interest).sum(),
+                    }
+                })
+                .collect();
+            if let Some(first) = action.totals.first() {
+                action.currency = first.currency;
+                action.open_amount = first.open_amount;
+                action.interest = first.interest;
+            }
+            // The indemnity is in its own currency, whatever the invoices'.
             action.indemnity = lines.iter().map(|l| l.indemnity).sum();
             action.indemnity_currency = action
                 .indemnity

@@ -134,7 +134,7 @@ pub struct RunRecord {
 pub struct Story {
     /// The run that recorded it.
     pub run: i64,
-    /// Its history row ([`crate::output::csv::HEADER`]'s cells).
+    /// Its history row (the cells of [`crate::output::csv::HEADER`] the ledger stores).
     pub cells: Vec<String>,
     /// What the mailing service reported, oldest first: `(status,
     /// reference, date)`.
@@ -876,8 +876,14 @@ fn unknown_rules(
     })
 }
 
-/// The plan as history rows: the cells `plan --format csv` writes, the
-/// attribute columns' as one last cell ([`attributes_cell`]).
+/// How many of the history CSV's columns (`output::csv::HEADER`, from its
+/// first) the ledger stores: those of its schema. Later columns
+/// (`indemnity_currency`) are not recorded, nor hashed; the attribute
+/// columns are, as one last cell ([`attributes_cell`]).
+const STORED: usize = 12;
+
+/// The plan as history rows: the ledger's [`STORED`] cells of what
+/// `plan --format csv` writes, then the attribute columns' as one cell.
 fn plan_rows(policy: &Policy, plan: &Plan<'_>) -> Vec<Vec<String>> {
     let columns = crate::output::csv::attribute_columns(policy);
     let mut buf = Vec::new();
@@ -890,7 +896,7 @@ fn plan_rows(policy: &Policy, plan: &Plan<'_>) -> Vec<Vec<String>> {
         .records()
         .filter_map(Result::ok)
         .map(|r| {
-            let mut row: Vec<String> = r.iter().take(fixed).map(str::to_string).collect();
+            let mut row: Vec<String> = r.iter().take(STORED).map(str::to_string).collect();
             let values = r.iter().skip(fixed);
             row.push(attributes_cell(columns.iter().copied().zip(values)));
             row
@@ -1023,7 +1029,7 @@ fn run_provenance(conn: &Connection, run: i64) -> rusqlite::Result<String> {
 /// keep their hashes), separated by a unit separator.
 fn link(previous: &str, run: i64, provenance: &str, cells: &[String]) -> String {
     let mut text = format!("{previous}\u{1e}{run}\u{1e}{provenance}\u{1e}");
-    let fixed = crate::output::csv::HEADER.len();
+    let fixed = STORED;
     let end = match cells.get(fixed) {
         Some(attributes) if !attributes.is_empty() => fixed + 1,
         _ => fixed.min(cells.len()),
@@ -1218,7 +1224,7 @@ fn story(conn: &Connection, invoice: &str) -> rusqlite::Result<Vec<Story>> {
 /// ledger of one policy: its attribute columns, as `plan --format csv`
 /// writes them); a row without one has it empty.
 fn write_rows(rows: &[(i64, Vec<String>)], out: impl std::io::Write) -> csv::Result<()> {
-    let fixed = crate::output::csv::HEADER.len();
+    let fixed = STORED;
     let parsed: Vec<Vec<(String, String)>> = rows
         .iter()
         .map(|(_, cells)| attribute_pairs(cells.get(fixed).map_or("", String::as_str)))
@@ -1230,7 +1236,7 @@ fn write_rows(rows: &[(i64, Vec<String>)], out: impl std::io::Write) -> csv::Res
         }
     }
     let mut w = csv::Writer::from_writer(out);
-    w.write_record(crate::output::csv::HEADER.iter().chain(&columns))?;
+    w.write_record(crate::output::csv::HEADER[..STORED].iter().chain(&columns))?;
     for ((_, cells), pairs) in rows.iter().zip(&parsed) {
         let values = columns.iter().map(|c| {
             pairs
@@ -1238,7 +1244,7 @@ fn write_rows(rows: &[(i64, Vec<String>)], out: impl std::io::Write) -> csv::Res
                 .find(|(name, _)| name == c)
                 .map_or("", |(_, v)| v.as_str())
         });
-        w.write_record(cells.iter().take(fixed).map(String::as_str).chain(values))?;
+        w.write_record(cells.iter().take(STORED).map(String::as_str).chain(values))?;
     }
     w.flush()?;
     Ok(())
@@ -1372,7 +1378,7 @@ fn parse_history(file: &str, bytes: &[u8]) -> Result<Vec<Vec<String>>, LedgerErr
         .iter()
         .map(|h| h.trim().trim_start_matches('\u{feff}').to_string())
         .collect();
-    let position: Vec<Option<usize>> = crate::output::csv::HEADER
+    let position: Vec<Option<usize>> = crate::output::csv::HEADER[..STORED]
         .iter()
         .map(|c| header.iter().position(|h| h == c))
         .collect();

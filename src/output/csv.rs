@@ -7,8 +7,10 @@ use std::io::Write;
 use crate::data::AttrValue;
 use crate::eval::Action;
 
-/// The columns of the history CSV, in order.
-pub const HEADER: [&str; 12] = [
+/// The columns of the history CSV, in order. `indemnity_currency` came
+/// last, after `reason`, so that files written before it keep the
+/// positions of the others (readers go by name: both read back).
+pub const HEADER: [&str; 13] = [
     "date",
     "customer_id",
     "invoice_id",
@@ -21,6 +23,7 @@ pub const HEADER: [&str; 12] = [
     "interest",
     "indemnity",
     "reason",
+    "indemnity_currency",
 ];
 
 /// A cell a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab or
@@ -116,7 +119,7 @@ impl<W: Write> ActionWriter<W> {
             self.csv.write_field(a.action.as_str())?;
             self.text(a.template.unwrap_or(""))?;
             self.display(line.open_amount)?;
-            self.csv.write_field(a.currency.as_str())?;
+            self.csv.write_field(line.currency.as_str())?;
             self.display(line.days_overdue)?;
             match line.interest {
                 Some(d) => self.display(d)?,
@@ -127,6 +130,11 @@ impl<W: Write> ActionWriter<W> {
                 None => self.csv.write_field("")?,
             }
             self.text(&line.reason)?;
+            // The indemnity's own currency (40 EUR on an invoice in dollars).
+            match (line.indemnity, a.indemnity_currency) {
+                (Some(_), Some(c)) => self.csv.write_field(c.as_str())?,
+                _ => self.csv.write_field("")?,
+            }
             for k in 0..self.attributes.len() {
                 let value = line
                     .attributes

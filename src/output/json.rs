@@ -108,3 +108,22 @@ pub fn diff(diff: &Diff) -> String {
 pub fn explanation(explanation: &Explanation) -> String {
     pretty(explanation)
 }
+
+/// [`explanation`], in a book: `{"policy": NAME, …}` first, the policy the
+/// invoice was routed to (`None`: a policy alone, printed as
+/// [`explanation`]).
+pub fn explanation_in(explanation: &Explanation, policy: Option<&str>) -> String {
+    #[derive(Serialize)]
+    struct Routed<'s> {
+        policy: &'s str,
+        #[serde(flatten)]
+        explanation: &'s Explanation,
+    }
+    match policy {
+        None => pretty(explanation),
+        Some(policy) => pretty(&Routed {
+            policy,
+            explanation,
+        }),
+    }
+}

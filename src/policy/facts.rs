@@ -48,7 +48,7 @@ pub enum Fact {
     /// `last_contact`: days since the customer was last contacted, about any invoice.
     LastContact,
     /// `customer_open_amount`: what the customer has left to pay, in the
-    /// invoice's currency.
+    /// invoice's currency, net of its credit notes in it.
     CustomerOpenAmount,
     /// `customer_overdue_amount`: the same, of its overdue invoices only.
     CustomerOverdueAmount,
@@ -382,7 +382,7 @@ impl Fact {
             Fact::CustomerOpenAmount => built_in(
                 "customer_open_amount",
                 Money,
-                "what the customer has left to pay on its open invoices in the invoice's currency",
+                "what the customer has left to pay on its open invoices in the invoice's currency, net of its credit notes in it",
                 Clock::CUSTOMER,
             ),
             Fact::CustomerOverdueAmount => built_in(

@@ -140,6 +140,10 @@ pub struct Settings {
     pub indemnity: Option<Money>,
     /// Disputed invoices are paused (the default, as an ERP's dunning block).
     pub pause_disputed: bool,
+    /// The invoices of a customer whose balance in their currency, net of
+    /// its credit notes, is zero or less are paused (the default: the
+    /// customer owes nothing).
+    pub pause_credit_balance: bool,
     /// E-mails and text messages wait for a business day too (by default
     /// they go out any day).
     pub messages_on_business_days: bool,
@@ -176,6 +180,7 @@ impl Default for Settings {
             interest_rate: None,
             indemnity: None,
             pause_disputed: true,
+            pause_credit_balance: true,
             messages_on_business_days: false,
             payment_deadline_days: 8,
         }

@@ -17,7 +17,8 @@ use chrono::NaiveDate;
 
 use super::{replay_run, DateRange, ReplayOptions, Simulation};
 use crate::data::{HistoryEntry, RunData};
-use crate::eval::{plan::plan_day, Action, Plan, Run, State};
+use crate::eval::explain::{expired_before, explain};
+use crate::eval::{plan::plan_day, Action, Explanation, Plan, Run, State};
 use crate::policy::Policy;
 
 /// The contacts of the history dated on or before `until` with invoices
@@ -66,6 +67,31 @@ pub fn plan_book<'a>(
     }
     sort(&mut actions);
     Plan { date, actions }
+}
+
+/// Why each rule of the policy `invoice_id` is routed to did or did not
+/// fire for it on `date`, the other policies' contacts counted as
+/// [`plan_book`] counts them: that policy's place in `policies` and the
+/// explanation; `None` when no policy has that invoice. `data` as for
+/// [`plan_book`].
+pub fn explain_book(
+    policies: &[&Policy],
+    data: &[RunData<'_, '_>],
+    date: NaiveDate,
+    invoice_id: &str,
+) -> Option<(usize, Explanation)> {
+    for (p, (policy, data)) in policies.iter().zip(data).enumerate() {
+        let mut run = Run::new(policy, *data);
+        let Some(&index) = run.ledger.index.get(invoice_id) else {
+            continue;
+        };
+        let contacts = history_contacts(&run, data.history, Some(date), policies.len() == 1);
+        run.ledger.set_book_contacts(&contacts);
+        let state = State::from_history(&run, data.history, date);
+        let expired = expired_before(&run, data.history, index, date);
+        return Some((p, explain(&run, &state, index, date, &expired)));
+    }
+    None
 }
 
 fn sort(actions: &mut [Action<'_>]) {

@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use super::{Indicators, Simulation, Summary};
+use super::{Indicators, KindFigures, PaidLate, Simulation};
 use crate::money::Currency;
 
 /// How many differing invoices are shown side by side.
@@ -82,8 +82,117 @@ const INDICATORS: [&str; 18] = [
 
 type IndicatorKey = (Currency, Option<String>, usize);
 
-/// The indicators of one summary, by currency, segment and place in `INDICATORS`.
-fn indicator_values(s: &Summary) -> BTreeMap<IndicatorKey, Option<Decimal>> {
+/// What a diff reads of one side's summaries: a policy's own, or a book's
+/// policies' added up (each invoice is in one policy's summary).
+struct Side {
+    by_kind: BTreeMap<String, KindFigures>,
+    invoices: usize,
+    indicators: BTreeMap<Currency, Indicators>,
+    indicators_by_segment: BTreeMap<String, BTreeMap<Currency, Indicators>>,
+    paid_late: BTreeMap<Currency, PaidLate>,
+    paid_late_by_segment: BTreeMap<String, BTreeMap<Currency, PaidLate>>,
+}
+
+impl Side {
+    fn of(sims: &[Simulation]) -> Side {
+        if let [one] = sims {
+            let s = &one.summary;
+            return Side {
+                by_kind: s.by_kind.clone(),
+                invoices: s.invoices,
+                indicators: s.indicators.clone(),
+                indicators_by_segment: s.indicators_by_segment.clone(),
+                paid_late: s.paid_late.clone(),
+                paid_late_by_segment: s.paid_late_by_segment.clone(),
+            };
+        }
+        let mut side = Side {
+            by_kind: book_kinds(sims),
+            invoices: 0,
+            indicators: BTreeMap::new(),
+            indicators_by_segment: BTreeMap::new(),
+            paid_late: BTreeMap::new(),
+            paid_late_by_segment: BTreeMap::new(),
+        };
+        let add_indicators = |into: &mut BTreeMap<Currency, Indicators>,
+                              from: &BTreeMap<Currency, Indicators>| {
+            for (c, i) in from {
+                into.entry(*c).or_default().add(i);
+            }
+        };
+        let add_paid = |into: &mut BTreeMap<Currency, PaidLate>,
+                        from: &BTreeMap<Currency, PaidLate>| {
+            for (c, p) in from {
+                into.entry(*c).or_default().add(p);
+            }
+        };
+        for sim in sims {
+            let s = &sim.summary;
+            side.invoices += s.invoices;
+            add_indicators(&mut side.indicators, &s.indicators);
+            for (segment, by) in &s.indicators_by_segment {
+                add_indicators(
+                    side.indicators_by_segment
+                        .entry(segment.clone())
+                        .or_default(),
+                    by,
+                );
+            }
+            add_paid(&mut side.paid_late, &s.paid_late);
+            for (segment, by) in &s.paid_late_by_segment {
+                add_paid(
+                    side.paid_late_by_segment
+                        .entry(segment.clone())
+                        .or_default(),
+                    by,
+                );
+            }
+        }
+        side
+    }
+}
+
+/// The figures per kind of the actions of several replays of the same
+/// days: the busiest day counted over all of them, the business days those
+/// of the calendar with the most (a book's team works when any of its
+/// policies does).
+fn book_kinds(sims: &[Simulation]) -> BTreeMap<String, KindFigures> {
+    let business = sims
+        .iter()
+        .map(|s| s.summary.business_days)
+        .max()
+        .unwrap_or(0);
+    let mut per_day: BTreeMap<&str, BTreeMap<NaiveDate, usize>> = BTreeMap::new();
+    let mut out: BTreeMap<String, KindFigures> = BTreeMap::new();
+    for a in sims.iter().flat_map(|s| &s.actions) {
+        *per_day
+            .entry(a.action.as_str())
+            .or_default()
+            .entry(a.date)
+            .or_default() += 1;
+        let k = out.entry(a.action.to_string()).or_default();
+        k.actions += 1;
+        k.invoices += a.invoices.len();
+    }
+    for (kind, k) in &mut out {
+        // The first day with the most actions of this kind.
+        let mut busiest: Option<(NaiveDate, usize)> = None;
+        for (day, n) in per_day.get(kind.as_str()).into_iter().flatten() {
+            if *n > busiest.map_or(0, |b| b.1) {
+                busiest = Some((*day, *n));
+            }
+        }
+        k.busiest_day = busiest.map(|b| b.0);
+        k.busiest_day_actions = busiest.map_or(0, |b| b.1);
+        k.per_business_day =
+            super::summary::ratio(Decimal::from(k.actions), Decimal::from(business))
+                .unwrap_or(Decimal::ZERO);
+    }
+    out
+}
+
+/// The indicators of one side, by currency, segment and place in `INDICATORS`.
+fn indicator_values(s: &Side) -> BTreeMap<IndicatorKey, Option<Decimal>> {
     let mut out = BTreeMap::new();
     let mut add = |currency: Currency, segment: Option<&str>, i: &Indicators| {
         let values = [
@@ -136,7 +245,7 @@ fn indicator_values(s: &Summary) -> BTreeMap<IndicatorKey, Option<Decimal>> {
 }
 
 /// Each indicator before and after.
-fn indicator_changes(old: &Summary, new: &Summary) -> Vec<IndicatorChange> {
+fn indicator_changes(old: &Side, new: &Side) -> Vec<IndicatorChange> {
     let a = indicator_values(old);
     let b = indicator_values(new);
     let mut keys: Vec<&IndicatorKey> = a.keys().chain(b.keys()).collect();
@@ -199,9 +308,9 @@ impl Diff {
 
 type Sequence = Vec<(NaiveDate, String, Option<String>, String)>;
 
-fn sequences(sim: &Simulation) -> BTreeMap<(String, String), Sequence> {
+fn sequences(sims: &[Simulation]) -> BTreeMap<(String, String), Sequence> {
     let mut out: BTreeMap<(String, String), Sequence> = BTreeMap::new();
-    for a in &sim.actions {
+    for a in sims.iter().flat_map(|s| &s.actions) {
         for line in &a.invoices {
             out.entry((line.invoice_id.to_string(), a.customer_id.to_string()))
                 .or_default()
@@ -227,9 +336,17 @@ fn show(seq: &Sequence) -> Vec<String> {
 
 /// Compares two replays of the same days and data: per kind of action, per workload, and per invoice (what the customer sees: day, action, template; rules may be renamed).
 pub fn diff(old: &Simulation, new: &Simulation) -> Diff {
+    diff_books(std::slice::from_ref(old), std::slice::from_ref(new))
+}
+
+/// [`diff`] of two books (`replay_book`), or of a book and a policy (a
+/// slice of one): each side's figures are its policies' added up, its
+/// actions all of theirs. `old` and `new` must not be empty.
+pub fn diff_books(old: &[Simulation], new: &[Simulation]) -> Diff {
+    let (old_side, new_side) = (Side::of(old), Side::of(new));
     let mut kinds: BTreeMap<&str, KindChange> = BTreeMap::new();
-    for (side, sim) in [(0, old), (1, new)] {
-        for (kind, f) in &sim.summary.by_kind {
+    for (side, figures) in [(0, &old_side), (1, &new_side)] {
+        for (kind, f) in &figures.by_kind {
             let k = kinds.entry(kind.as_str()).or_insert_with(|| KindChange {
                 action: kind.clone(),
                 old: 0,
@@ -252,6 +369,9 @@ pub fn diff(old: &Simulation, new: &Simulation) -> Diff {
     }
     let a = sequences(old);
     let b = sequences(new);
+    let (from, to) = old.first().map_or((NaiveDate::MIN, NaiveDate::MIN), |s| {
+        (s.summary.from, s.summary.to)
+    });
     let empty = Sequence::new();
     let mut keys: Vec<&(String, String)> = a.keys().chain(b.keys()).collect();
     keys.sort();
@@ -279,14 +399,14 @@ pub fn diff(old: &Simulation, new: &Simulation) -> Diff {
         }
     }
     Diff {
-        from: old.summary.from,
-        to: old.summary.to,
+        from,
+        to,
         kinds: kinds.into_values().collect(),
-        actions_old: old.actions.len(),
-        actions_new: new.actions.len(),
+        actions_old: old.iter().map(|s| s.actions.len()).sum(),
+        actions_new: new.iter().map(|s| s.actions.len()).sum(),
         invoices_changed: changed,
-        invoices: old.summary.invoices,
+        invoices: old_side.invoices,
         examples,
-        indicators: indicator_changes(&old.summary, &new.summary),
+        indicators: indicator_changes(&old_side, &new_side),
     }
 }

@@ -107,8 +107,13 @@ struct Watch {
 }
 
 impl Watch {
-    fn of(policy: &Policy) -> Watch {
-        let mut watch = Watch::default();
+    fn of(policy: &Policy, ledger: &crate::eval::Ledger<'_>) -> Watch {
+        let mut watch = Watch {
+            // Whether a customer's credit notes cover what it owes changes
+            // with its ledger (`pause_credit_balance`).
+            customer_ledger: policy.settings.pause_credit_balance && ledger.any_credit_notes(),
+            ..Watch::default()
+        };
         let conditions = policy
             .rules
             .iter()
@@ -407,7 +412,7 @@ pub(super) fn run<'a>(
             .iter()
             .flat_map(|p| moving_comparisons(&p.condition))
             .collect(),
-        watch: Watch::of(policy),
+        watch: Watch::of(policy, ledger),
         range,
     };
     let mut by_customer: IdxVec<CustomerIdx, Vec<InvoiceIdx>> =

@@ -52,6 +52,77 @@ pub struct Indicators {
     /// Of the invoices due in the range, the average days paid after the
     /// due date, the unpaid ones counting the days to the end.
     pub average_days_late_with_unpaid: Option<Decimal>,
+    /// What the rates are computed from, so that the indicators of the
+    /// policies of a book add up to the book's.
+    #[serde(skip)]
+    pub(crate) sums: Sums,
+}
+
+/// The sums behind the rates of [`Indicators`].
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Sums {
+    collected_issued: Decimal,
+    due_amount: Decimal,
+    collected_due: Decimal,
+    start_receivables: Decimal,
+    end_receivables: Decimal,
+    end_current: Decimal,
+    due_count: i64,
+    days_late: i64,
+    paid_count: i64,
+    paid_on_time: i64,
+    paid_days_late: i64,
+}
+
+impl Indicators {
+    /// Adds the invoices of `other` (the same currency, other invoices).
+    pub(crate) fn add(&mut self, other: &Indicators) {
+        self.issued += other.issued;
+        self.issued_amount += other.issued_amount;
+        self.disputed += other.disputed;
+        self.disputed_amount += other.disputed_amount;
+        for (a, b) in self.aged.iter_mut().zip(other.aged) {
+            *a += b;
+        }
+        let (s, o) = (&mut self.sums, &other.sums);
+        s.collected_issued += o.collected_issued;
+        s.due_amount += o.due_amount;
+        s.collected_due += o.collected_due;
+        s.start_receivables += o.start_receivables;
+        s.end_receivables += o.end_receivables;
+        s.end_current += o.end_current;
+        s.due_count += o.due_count;
+        s.days_late += o.days_late;
+        s.paid_count += o.paid_count;
+        s.paid_on_time += o.paid_on_time;
+        s.paid_days_late += o.paid_days_late;
+        self.rates();
+    }
+
+    /// The rates, from the counts and sums.
+    fn rates(&mut self) {
+        let s = &self.sums;
+        self.dispute_rate_percent =
+            percent(Decimal::from(self.disputed), Decimal::from(self.issued));
+        self.dispute_value_percent = percent(self.disputed_amount, self.issued_amount);
+        self.recovery_invoiced_percent = percent(s.collected_issued, self.issued_amount);
+        self.recovery_due_percent = percent(s.collected_due, s.due_amount);
+        let sales = self.issued_amount;
+        self.cei_percent = percent(
+            s.start_receivables + sales - s.end_receivables,
+            s.start_receivables + sales - s.end_current,
+        );
+        self.paid_on_time_percent =
+            percent(Decimal::from(s.paid_on_time), Decimal::from(s.due_count));
+        self.average_days_late = (s.paid_count > 0).then(|| {
+            (Decimal::from(s.paid_days_late) / Decimal::from(s.paid_count))
+                .round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
+        });
+        self.average_days_late_with_unpaid = (s.due_count > 0).then(|| {
+            (Decimal::from(s.days_late) / Decimal::from(s.due_count))
+                .round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
+        });
+    }
 }
 
 /// The labels of `Indicators::aged`.
@@ -141,31 +212,16 @@ fn indicators_of(
     to: NaiveDate,
     keep: &dyn Fn(InvoiceIdx) -> bool,
 ) -> BTreeMap<Currency, Indicators> {
-    #[derive(Default)]
-    struct Acc {
-        out: Indicators,
-        collected_issued: Decimal,
-        due_amount: Decimal,
-        collected_due: Decimal,
-        start_receivables: Decimal,
-        end_receivables: Decimal,
-        end_current: Decimal,
-        due_count: i64,
-        days_late: i64,
-        paid_count: i64,
-        paid_on_time: i64,
-        paid_days_late: i64,
-    }
     let before = from.pred_opt().unwrap_or(from);
-    let mut acc: BTreeMap<Currency, Acc> = BTreeMap::new();
+    let mut acc: BTreeMap<Currency, Indicators> = BTreeMap::new();
     for i in ledger.indices().filter(|i| keep(*i)) {
         let inv = ledger.invoice(i);
         let a = acc.entry(inv.currency).or_default();
         let open_end = open_on(ledger, i, to);
-        a.start_receivables += open_on(ledger, i, before);
-        a.end_receivables += open_end;
+        a.sums.start_receivables += open_on(ledger, i, before);
+        a.sums.end_receivables += open_end;
         if inv.due_date >= to {
-            a.end_current += open_end;
+            a.sums.end_current += open_end;
         }
         if open_end > Decimal::ZERO {
             let late = (to - inv.due_date).num_days();
@@ -176,58 +232,38 @@ fn indicators_of(
                 61..=90 => 3,
                 _ => 4,
             };
-            a.out.aged[bucket] += open_end;
+            a.aged[bucket] += open_end;
         }
         if inv.issue_date >= from && inv.issue_date <= to {
-            a.out.issued += 1;
-            a.out.issued_amount += inv.amount;
-            a.collected_issued += inv.amount - open_end;
+            a.issued += 1;
+            a.issued_amount += inv.amount;
+            a.sums.collected_issued += inv.amount - open_end;
             if inv.disputed {
-                a.out.disputed += 1;
-                a.out.disputed_amount += inv.amount;
+                a.disputed += 1;
+                a.disputed_amount += inv.amount;
             }
         }
         if inv.due_date >= from && inv.due_date <= to {
-            a.due_amount += inv.amount;
-            a.collected_due += inv.amount - open_end;
-            a.due_count += 1;
+            a.sums.due_amount += inv.amount;
+            a.sums.collected_due += inv.amount - open_end;
+            a.sums.due_count += 1;
             let settled = settled_on(ledger, i).filter(|d| *d <= to);
             let end = settled.unwrap_or(to);
-            a.days_late += (end - inv.due_date).num_days().max(0);
+            a.sums.days_late += (end - inv.due_date).num_days().max(0);
             if let Some(paid) = settled {
                 let late = (paid - inv.due_date).num_days().max(0);
-                a.paid_count += 1;
-                a.paid_days_late += late;
+                a.sums.paid_count += 1;
+                a.sums.paid_days_late += late;
                 if late == 0 {
-                    a.paid_on_time += 1;
+                    a.sums.paid_on_time += 1;
                 }
             }
         }
     }
     acc.into_iter()
-        .map(|(currency, a)| {
-            let mut out = a.out;
-            out.dispute_rate_percent =
-                percent(Decimal::from(out.disputed), Decimal::from(out.issued));
-            out.dispute_value_percent = percent(out.disputed_amount, out.issued_amount);
-            out.recovery_invoiced_percent = percent(a.collected_issued, out.issued_amount);
-            out.recovery_due_percent = percent(a.collected_due, a.due_amount);
-            let sales = out.issued_amount;
-            out.cei_percent = percent(
-                a.start_receivables + sales - a.end_receivables,
-                a.start_receivables + sales - a.end_current,
-            );
-            out.paid_on_time_percent =
-                percent(Decimal::from(a.paid_on_time), Decimal::from(a.due_count));
-            out.average_days_late = (a.paid_count > 0).then(|| {
-                (Decimal::from(a.paid_days_late) / Decimal::from(a.paid_count))
-                    .round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
-            });
-            out.average_days_late_with_unpaid = (a.due_count > 0).then(|| {
-                (Decimal::from(a.days_late) / Decimal::from(a.due_count))
-                    .round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
-            });
-            (currency, out)
+        .map(|(currency, mut a)| {
+            a.rates();
+            (currency, a)
         })
         .collect()
 }

@@ -22,8 +22,8 @@ use crate::data::RunData;
 use crate::eval::{Action, Run, State};
 use crate::policy::Policy;
 
-pub use book::{plan_book, replay_book};
-pub use diff::{diff, Diff, IndicatorChange, InvoiceChange, KindChange};
+pub use book::{explain_book, plan_book, replay_book};
+pub use diff::{diff, diff_books, Diff, IndicatorChange, InvoiceChange, KindChange};
 pub use indicators::{Indicators, AGE_BUCKETS, NO_SEGMENT};
 pub use range::{DateRange, DateRangeError};
 pub use summary::{Context, Crossed, KindFigures, PaidLate, StepFigures, Summary};

@@ -99,8 +99,20 @@ pub struct PaidLate {
     pub indemnity_other_currencies: usize,
 }
 
+impl PaidLate {
+    /// Adds the figures of other invoices of the same currency.
+    pub(crate) fn add(&mut self, other: &PaidLate) {
+        self.invoices += other.invoices;
+        self.interest += other.interest;
+        self.interest_unknown += other.interest_unknown;
+        self.interest_too_large += other.interest_too_large;
+        self.indemnity += other.indemnity;
+        self.indemnity_other_currencies += other.indemnity_other_currencies;
+    }
+}
+
 /// The volume and workload of one kind of action.
-#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, Serialize, PartialEq, Eq)]
 pub struct KindFigures {
     /// Actions (after consolidation).
     pub actions: usize,
@@ -164,7 +176,7 @@ fn round2(d: Decimal) -> Decimal {
     d.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
 }
 
-fn ratio(num: Decimal, den: Decimal) -> Option<Decimal> {
+pub(crate) fn ratio(num: Decimal, den: Decimal) -> Option<Decimal> {
     (den > Decimal::ZERO).then(|| round2(num / den))
 }
 

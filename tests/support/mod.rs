@@ -139,14 +139,25 @@ pub fn run_days_with_events(
     from: &str,
     to: &str,
 ) -> Vec<(NaiveDate, String, String)> {
+    let data = RunData::new(invoices)
+        .with_payments(payments)
+        .with_events(events);
+    run_days_of(policy, data, from, to)
+}
+
+/// `run_days` of any data (its history aside: each day's actions are fed
+/// back as the history of the next).
+pub fn run_days_of(
+    policy: &Policy,
+    data: RunData<'_, '_>,
+    from: &str,
+    to: &str,
+) -> Vec<(NaiveDate, String, String)> {
     let mut history: Vec<HistoryEntry> = Vec::new();
     let mut out = Vec::new();
     let mut day = date(from);
     while day <= date(to) {
-        let data = RunData::new(invoices)
-            .with_payments(payments)
-            .with_events(events)
-            .with_history(&history);
+        let data = data.with_history(&history);
         let plan = dunning::plan(policy, data, day);
         let rows = as_history(&plan);
         for r in &rows {

@@ -28,19 +28,21 @@ pub(crate) enum SettingName {
     InterestRate,
     Indemnity,
     PauseDisputed,
+    PauseCreditBalance,
     MessagesOnBusinessDays,
     PaymentDeadline,
 }
 
 impl SettingName {
     /// Every setting, in the README's order.
-    pub(crate) const ALL: [SettingName; 8] = [
+    pub(crate) const ALL: [SettingName; 9] = [
         SettingName::Cooldown,
         SettingName::Calendar,
         SettingName::MinimumAmount,
         SettingName::InterestRate,
         SettingName::Indemnity,
         SettingName::PauseDisputed,
+        SettingName::PauseCreditBalance,
         SettingName::MessagesOnBusinessDays,
         SettingName::PaymentDeadline,
     ];
@@ -62,6 +64,7 @@ impl SettingName {
             ),
             SettingName::Indemnity => ("indemnity", "an amount such as `40 EUR`", "40 EUR"),
             SettingName::PauseDisputed => ("pause_disputed", "`yes` or `no`", "yes"),
+            SettingName::PauseCreditBalance => ("pause_credit_balance", "`yes` or `no`", "yes"),
             SettingName::MessagesOnBusinessDays => {
                 ("messages_on_business_days", "`yes` or `no`", "yes")
             }
@@ -106,6 +109,7 @@ impl SettingName {
             SettingName::InterestRate => "annual late-payment interest, shown with each action: on each late day's unpaid balance, at the rate of that day's half-year, / 365 (rule 10); `ecb + 10` is the French statutory rate; a fixed rate below three times the legal rate of a half-year the rate data cover (built in, or `check --legal-rates`) is warned about (`rate-below-floor`)",
             SettingName::Indemnity => "flat recovery indemnity per invoice (40 EUR in France, Code de commerce L441-10 and D441-5), claimed once per invoice: on its first action after the due date",
             SettingName::PauseDisputed => "pause disputed invoices",
+            SettingName::PauseCreditBalance => "pause the invoices of a customer whose balance in their currency, net of its credit notes, is zero or less",
             SettingName::MessagesOnBusinessDays => "e-mails and text messages wait for a business day of the `calendar` too, like calls and letters",
             SettingName::PaymentDeadline => "the new deadline a letter or e-mail gives the customer, counted from the day of the plan: the templates' `deadline`",
         }
@@ -255,6 +259,9 @@ impl Resolver<'_> {
                 settings.payment_deadline_days = u32::try_from(days).unwrap_or(u32::MAX);
             }
             (SettingName::PauseDisputed, LiteralKind::Bool(b)) => settings.pause_disputed = *b,
+            (SettingName::PauseCreditBalance, LiteralKind::Bool(b)) => {
+                settings.pause_credit_balance = *b
+            }
             (SettingName::MessagesOnBusinessDays, LiteralKind::Bool(b)) => {
                 settings.messages_on_business_days = *b
             }
@@ -265,6 +272,7 @@ impl Resolver<'_> {
                 | SettingName::Indemnity
                 | SettingName::InterestRate
                 | SettingName::PauseDisputed
+                | SettingName::PauseCreditBalance
                 | SettingName::MessagesOnBusinessDays
                 | SettingName::PaymentDeadline,
                 _,

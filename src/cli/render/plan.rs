@@ -30,14 +30,20 @@ pub(crate) fn table(plan: &Plan) -> String {
             a.action.to_string(),
             a.template.unwrap_or_default().to_string(),
             a.invoice_ids().collect::<Vec<_>>().join(" "),
-            format!("{} {}", a.open_amount, a.currency),
+            // One total per currency: `300.00 EUR + 150.00 USD`.
+            a.totals
+                .iter()
+                .map(|t| format!("{} {}", t.open_amount, t.currency))
+                .collect::<Vec<_>>()
+                .join(" + "),
         ];
         if penalties {
-            row.push(
-                a.interest
-                    .map(|i| format!("{i} {}", a.currency))
-                    .unwrap_or_default(),
-            );
+            let interest: Option<Vec<String>> = a
+                .totals
+                .iter()
+                .map(|t| t.interest.map(|i| format!("{i} {}", t.currency)))
+                .collect();
+            row.push(interest.map(|i| i.join(" + ")).unwrap_or_default());
             row.push(match (a.indemnity, a.indemnity_currency) {
                 (Some(i), Some(c)) => format!("{i} {c}"),
                 _ => String::new(),

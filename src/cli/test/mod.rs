@@ -35,7 +35,7 @@ pub(crate) enum TestFormat {
 const AFTER_HELP: &str = "\
 A test file:
 
-  policy: ../french_b2b.dunning        # relative to the test file
+  policy: ../french_b2b.dunning        # relative to the test file; a list: a book
   cases:
     - name: first reminder two days after the due date
       invoices:                        # or invoices_file: data.csv

@@ -4,7 +4,10 @@
 //!
 //! # The format
 //!
-//! - `policy`: the policy file, relative to the test file.
+//! - `policy`: the policy file, relative to the test file, tested alone on
+//!   every invoice (its scope aside); or a list of policy files, tested as
+//!   one book (each invoice routed by `scope`, the expected actions the
+//!   book's, coverage per policy).
 //! - `cases`: a list; each case has
 //!   - `name` (unique in the file);
 //!   - the invoices: `invoices` (inline rows, the columns of the invoice
@@ -183,27 +186,49 @@ fn run_file_inner(
     let spec: FileSpec = serde_yaml::from_str(text)
         .map_err(|e| content_error(format!("{shown}: not a valid test file: {e}")))?;
     let base = path.parent().unwrap_or(Path::new(""));
-    let policy_file = reference(base, &spec.policy, &["dunning"])
-        .map_err(|e| content_error(format!("{shown}: policy: {e}")))?;
-    let policy_path = normalize(&policy_file);
-    let policy = load_policy(&policy_file, &policy_path).map_err(|e| FileError {
-        message: format!("{shown}: {}", e.message),
-        io: e.io,
-    })?;
-    let key =
-        std::fs::canonicalize(base.join(&spec.policy)).unwrap_or_else(|_| policy_path.clone());
-    let entry = coverage
-        .policies
-        .entry(key)
-        .or_insert_with(|| PolicyCoverage {
-            shown: policy_path.display().to_string(),
-            rules: policy.rules.iter().map(|r| r.name.clone()).collect(),
-            fired: BTreeSet::new(),
-        });
+    let files = spec.policy.files();
+    if files.is_empty() {
+        return Err(content_error(format!(
+            "{shown}: policy: an empty list; name a policy, or the policies of a book"
+        )));
+    }
+    let mut policies = Vec::with_capacity(files.len());
+    let mut names = Vec::with_capacity(files.len());
+    let mut keys = Vec::with_capacity(files.len());
+    for file in files {
+        let policy_file = reference(base, file, &["dunning"])
+            .map_err(|e| content_error(format!("{shown}: policy: {e}")))?;
+        let policy_path = normalize(&policy_file);
+        let policy = load_policy(&policy_file, &policy_path).map_err(|e| FileError {
+            message: format!("{shown}: {}", e.message),
+            io: e.io,
+        })?;
+        let key = std::fs::canonicalize(base.join(file)).unwrap_or_else(|_| policy_path.clone());
+        if keys.contains(&key) {
+            return Err(content_error(format!(
+                "{shown}: policy: {file:?} is named twice"
+            )));
+        }
+        coverage
+            .policies
+            .entry(key.clone())
+            .or_insert_with(|| PolicyCoverage {
+                shown: policy_path.display().to_string(),
+                rules: policy.rules.iter().map(|r| r.name.clone()).collect(),
+                fired: BTreeSet::new(),
+            });
+        keys.push(key);
+        names.push(policy_path.display().to_string());
+        policies.push(policy);
+    }
+    let book = Book {
+        policies: &policies,
+        names: &names,
+    };
     let defaults = spec.data();
     let lines = case_lines(text, spec.cases.len());
     let mut results = Vec::new();
-    let mut names = BTreeSet::new();
+    let mut case_names = BTreeSet::new();
     for (i, raw) in spec.cases.iter().enumerate() {
         let start = Instant::now();
         let name = raw
@@ -217,21 +242,22 @@ fn run_file_inner(
             Err(e) => Status::Error {
                 message: format!("{shown}: case {name:?} is not a valid test case: {e}"),
             },
-            Ok(case) if !names.insert(case.name.clone()) => Status::Error {
+            Ok(case) if !case_names.insert(case.name.clone()) => Status::Error {
                 message: format!("{shown}: two cases are named {:?}", case.name),
             },
-            Ok(case) => match run_case(
-                &shown,
-                base,
-                &policy,
-                &case,
-                &defaults,
-                &mut entry.fired,
-                ledger,
-            ) {
-                Ok(s) => s,
-                Err(message) => Status::Error { message },
-            },
+            Ok(case) => {
+                let mut fired = vec![BTreeSet::new(); policies.len()];
+                let status = match run_case(&shown, base, &book, &case, &defaults, &mut fired, ledger) {
+                    Ok(s) => s,
+                    Err(message) => Status::Error { message },
+                };
+                for (key, fired) in keys.iter().zip(fired) {
+                    if let Some(entry) = coverage.policies.get_mut(key) {
+                        entry.fired.extend(fired);
+                    }
+                }
+                status
+            }
         };
         results.push(CaseResult {
             name,
@@ -445,13 +471,52 @@ fn days(shown: &str, case: &CaseSpec) -> Result<Vec<NaiveDate>, String> {
     }
 }
 
+/// The policies a test file runs: one alone (on every invoice, its scope
+/// aside, as `plan` runs a policy given alone), or a book.
+struct Book<'a> {
+    policies: &'a [Policy],
+    /// As shown in messages.
+    names: &'a [String],
+}
+
+/// A case's invoices as read for `policy` (its attributes type the
+/// columns; inline rows may leave them out).
+fn case_invoices(
+    base: &Path,
+    data: &DataSpec,
+    policy: &Policy,
+    import: &data::Import,
+    label: &dyn Fn(&str) -> String,
+    in_case: &dyn Fn(String) -> String,
+) -> Result<Vec<Invoice>, String> {
+    match one_source("invoices", &data.invoices, &data.invoices_file).map_err(in_case)? {
+        None => {
+            return Err(in_case(
+                "no invoices: give `invoices` or `invoices_file`".into(),
+            ))
+        }
+        Some(Ok(v)) => data::read_invoices(
+            &label("invoices"),
+            &rows(&with_attributes(v, policy)).map_err(in_case)?,
+            Format::Yaml,
+            policy,
+        ),
+        Some(Err(f)) => {
+            data::load_invoices_with(&data_file(base, f).map_err(in_case)?, policy, import)
+                .map(|l| l.value.invoices)
+        }
+    }
+    .map_err(|e| e.render(20).trim_end().to_string())
+}
+
+/// Runs one case; `fired[p]` gets the rules of `book.policies[p]` that fired.
 fn run_case(
     shown: &str,
     base: &Path,
-    policy: &Policy,
+    book: &Book<'_>,
     case: &CaseSpec,
     defaults: &DataSpec,
-    fired: &mut BTreeSet<String>,
+    fired: &mut [BTreeSet<String>],
     ledger: Option<&Ledger>,
 ) -> Result<Status, String> {
     let in_case = |e: String| format!("{shown}: case {:?}: {e}", case.name);
@@ -460,25 +525,48 @@ fn run_case(
     let label = |what: &str| format!("{shown} (case {:?}, {what})", case.name);
     let import = import(base, shown, &data.profile).map_err(in_case)?;
 
-    let invoices: Vec<Invoice> =
-        match one_source("invoices", &data.invoices, &data.invoices_file).map_err(in_case)? {
-            None => {
-                return Err(in_case(
-                    "no invoices: give `invoices` or `invoices_file`".into(),
-                ))
+    // Each policy reads the rows with its own attributes; in a book, each
+    // row then goes to the policy whose scope holds.
+    let mut read = Vec::with_capacity(book.policies.len());
+    for policy in book.policies {
+        read.push(case_invoices(
+            base, &data, policy, &import, &label, &in_case,
+        )?);
+    }
+    let invoices: Vec<Invoice> = read.first().cloned().unwrap_or_default();
+    let routed: Vec<Vec<Invoice>> = if let [one] = read.as_slice() {
+        vec![one.clone()]
+    } else {
+        let members: Vec<data::Member<'_>> = book
+            .names
+            .iter()
+            .zip(book.policies)
+            .map(|(name, policy)| data::Member { name, policy })
+            .collect();
+        let slices: Vec<&[Invoice]> = read.iter().map(Vec::as_slice).collect();
+        // Rows are named as the reader names them: the data file's line,
+        // or the inline row's record.
+        let (file, format) = match &data.invoices_file {
+            Some(f) => {
+                let path = data_file(base, f).map_err(in_case)?;
+                let format = Format::from_path(&path).unwrap_or(Format::Csv);
+                (path.display().to_string(), format)
             }
-            Some(Ok(v)) => data::read_invoices(
-                &label("invoices"),
-                &rows(&with_attributes(v, policy)).map_err(in_case)?,
-                Format::Yaml,
-                policy,
-            ),
-            Some(Err(f)) => {
-                data::load_invoices_with(&data_file(base, f).map_err(in_case)?, policy, &import)
-                    .map(|l| l.value.invoices)
-            }
-        }
-        .map_err(|e| e.render(20).trim_end().to_string())?;
+            None => (label("invoices"), Format::Yaml),
+        };
+        let route = data::route(&file, format, &members, &slices)
+            .map_err(|e| e.render(20).trim_end().to_string())?;
+        read.into_iter()
+            .enumerate()
+            .map(|(p, invoices)| data::routed_to(invoices, &route, p))
+            .collect()
+    };
+    // The policy each invoice went to, for the coverage.
+    let policy_of: std::collections::HashMap<&str, usize> = routed
+        .iter()
+        .enumerate()
+        .flat_map(|(p, invoices)| invoices.iter().map(move |i| (i.id.as_str(), p)))
+        .collect();
     let payments: Vec<Payment> =
         match one_source("payments", &data.payments, &data.payments_file).map_err(in_case)? {
             None => Ok(Vec::new()),
@@ -538,10 +626,20 @@ fn run_case(
 
     for e in &case.expect {
         for rule in split_rules(&e.rule) {
-            if policy.rule_index(&rule).is_none() {
-                let names: Vec<&str> = policy.rules.iter().map(|r| r.name.as_str()).collect();
+            if book.policies.iter().all(|p| p.rule_index(&rule).is_none()) {
+                let names: Vec<&str> = book
+                    .policies
+                    .iter()
+                    .flat_map(|p| &p.rules)
+                    .map(|r| r.name.as_str())
+                    .collect();
+                let whose = if book.policies.len() == 1 {
+                    "the policy"
+                } else {
+                    "any policy of the book"
+                };
                 return Err(in_case(format!(
-                    "expected rule {rule:?} is not a rule of the policy (its rules: {})",
+                    "expected rule {rule:?} is not a rule of {whose} (its rules: {})",
                     names.join(", ")
                 )));
             }
@@ -549,15 +647,24 @@ fn run_case(
     }
 
     let mut actual = Vec::new();
+    let policies: Vec<&Policy> = book.policies.iter().collect();
     for day in days {
-        let data = dunning::RunData::new(&invoices)
-            .with_payments(&payments)
-            .with_events(&events)
-            .with_history(&history);
-        let plan = dunning::plan(policy, data, day);
+        let data: Vec<dunning::RunData<'_, '_>> = routed
+            .iter()
+            .map(|invoices| {
+                dunning::RunData::new(invoices)
+                    .with_payments(&payments)
+                    .with_events(&events)
+                    .with_history(&history)
+            })
+            .collect();
+        let plan = dunning::plan_book(&policies, &data, day);
         for action in plan.actions {
             for line in &action.invoices {
-                fired.insert(line.rule.to_string());
+                let p = policy_of.get(line.invoice_id).copied().unwrap_or(0);
+                if let Some(f) = fired.get_mut(p) {
+                    f.insert(line.rule.to_string());
+                }
                 history.push(HistoryEntry {
                     date: action.date,
                     customer_id: action.customer_id.to_string(),

@@ -10,8 +10,9 @@ use serde::Deserialize;
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct FileSpec {
-    /// The policy, relative to the test file.
-    pub policy: String,
+    /// The policy, relative to the test file; a list of policies is a
+    /// book, each invoice routed to the policy whose scope holds.
+    pub policy: Policies,
     #[serde(default)]
     pub invoices: Option<serde_yaml::Value>,
     #[serde(default)]
@@ -35,6 +36,24 @@ pub(crate) struct FileSpec {
     /// Each read on its own ([`CaseSpec`]), so that a mistake in one case
     /// fails that case only.
     pub cases: Vec<serde_yaml::Value>,
+}
+
+/// `policy: a.dunning` (one policy, alone on every invoice) or
+/// `policy: [a.dunning, b.dunning]` (a book).
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub(crate) enum Policies {
+    One(String),
+    Book(Vec<String>),
+}
+
+impl Policies {
+    pub(crate) fn files(&self) -> Vec<&str> {
+        match self {
+            Policies::One(f) => vec![f.as_str()],
+            Policies::Book(fs) => fs.iter().map(String::as_str).collect(),
+        }
+    }
 }
 
 impl FileSpec {
