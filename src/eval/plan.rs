@@ -106,6 +106,31 @@ pub struct Action<'a> {
 }
 
 impl<'a> Action<'a> {
+    /// Sets `totals` from the invoice lines, and `currency`, `open_amount`
+    /// and `interest` from the first currency's.
+    fn total_per_currency(&mut self) {
+        let lines = &self.invoices;
+        let mut currencies: Vec<Currency> = lines.iter().map(|l| l.currency).collect();
+        currencies.sort_unstable();
+        currencies.dedup();
+        self.totals = currencies
+            .into_iter()
+            .map(|currency| {
+                let of = || lines.iter().filter(move |l| l.currency == currency);
+                CurrencyTotal {
+                    currency,
+                    open_amount: of().map(|l| l.open_amount).sum(),
+                    interest: of().map(|l| l.interest).sum(),
+                }
+            })
+            .collect();
+        if let Some(first) = self.totals.first() {
+            self.currency = first.currency;
+            self.open_amount = first.open_amount;
+            self.interest = first.interest;
+        }
+    }
+
     /// The rules that produced it, by name, comma-separated (several when
     /// invoices were at different steps).
     pub fn rule(&self) -> String {
@@ -364,26 +389,8 @@ impl<'r, 'a> Consolidator<'r, 'a> {
             }
         }
         for action in &mut actions {
+            action.total_per_currency();
             let lines = &action.invoices;
-            let mut currencies: Vec<Currency> = lines.iter().map(|l| l.currency).collect();
-            currencies.sort_unstable();
-            currencies.dedup();
-            action.totals = currencies
-                .into_iter()
-                .map(|currency| {
-                    let of = || lines.iter().filter(move |l| l.currency == currency);
-                    CurrencyTotal {
-                        currency,
-                        open_amount: of().map(|l| l.open_amount).sum(),
-                        interest: of().map(|l| l.interest).sum(),
-                    }
-                })
-                .collect();
-            if let Some(first) = action.totals.first() {
-                action.currency = first.currency;
-                action.open_amount = first.open_amount;
-                action.interest = first.interest;
-            }
             // The indemnity is in its own currency, whatever the invoices'.
             action.indemnity = lines.iter().map(|l| l.indemnity).sum();
             action.indemnity_currency = action
@@ -485,6 +492,7 @@ pub(crate) fn statement<'a>(
                 rule_index: RuleIdx::new(0),
                 rule: "",
                 open_amount,
+                currency: inv.currency,
                 days_overdue,
                 interest: interest.flatten(),
                 // What the statement says the invoice owes comes from the
@@ -502,19 +510,20 @@ pub(crate) fn statement<'a>(
         })
         .collect();
     let first = ledger.invoice(first);
-    Some(Action {
+    let mut statement = Action {
         date,
         customer_id: &first.customer_id,
         action,
         template: Some(template),
-        open_amount: lines.iter().map(|l| l.open_amount).sum(),
-        currency: lines
-            .first()
-            .map_or(first.currency, |l| ledger.invoice(l.invoice_index).currency),
-        interest: lines.iter().map(|l| l.interest).sum(),
+        open_amount: Decimal::ZERO,
+        currency: first.currency,
+        interest: None,
+        totals: Vec::new(),
         indemnity: None,
         indemnity_currency: None,
         params: Vec::new(),
         invoices: lines,
-    })
+    };
+    statement.total_per_currency();
+    Some(statement)
 }
