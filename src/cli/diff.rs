@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 use clap::ValueEnum;
 
+use dunning::output::report::{self, Timelines};
 use dunning::RunData;
 
 use super::{load, render, simulate, Outcome};
@@ -36,6 +37,8 @@ pub(crate) struct Args {
     /// Exit with 1 when any invoice gets a different sequence of actions.
     #[arg(long)]
     fail_on_change: bool,
+    #[command(flatten)]
+    report: super::report::ReportArgs,
 }
 
 pub(crate) fn run(args: Args) -> Outcome {
@@ -44,6 +47,7 @@ pub(crate) fn run(args: Args) -> Outcome {
         let mut inputs = args.data.inputs(&args.old);
         inputs.push(("the new policy", args.new.as_path()));
         load::one_stdin(&inputs)?;
+        args.report.check(&inputs)?;
         let old = load::policy(&args.old)?;
         let new = load::policy(&args.new)?;
         // Each policy reads the columns it declares or uses.
@@ -64,9 +68,53 @@ pub(crate) fn run(args: Args) -> Outcome {
             .with_payments(&new_payments)
             .with_events(&new_events)
             .with_rates(&rates);
-        let a = simulate::replay(&old, old_data, range, None, true, None)?;
-        let b = simulate::replay(&new, new_data, range, None, true, None)?;
+        let with_report = args.report.report.is_some();
+        let mut old_timelines = with_report.then(|| Timelines::new(range, old_data.invoices.len()));
+        let mut new_timelines = with_report.then(|| Timelines::new(range, new_data.invoices.len()));
+        let a = simulate::replay(
+            &old,
+            old_data,
+            range,
+            None,
+            true,
+            None,
+            old_timelines.as_mut(),
+        )?;
+        let b = simulate::replay(
+            &new,
+            new_data,
+            range,
+            None,
+            true,
+            None,
+            new_timelines.as_mut(),
+        )?;
         let d = dunning::diff(&a, &b);
+        if let (Some(path), Some(ot), Some(nt)) =
+            (&args.report.report, &old_timelines, &new_timelines)
+        {
+            let inputs = super::report::inputs(&[&args.old, &args.new], &args.data, None);
+            let sides = [
+                report::Side {
+                    policy: &old,
+                    summary: &a.summary,
+                    timelines: ot,
+                },
+                report::Side {
+                    policy: &new,
+                    summary: &b.summary,
+                    timelines: nt,
+                },
+            ];
+            let invoices = report::Invoices {
+                invoices: old_data.invoices,
+                settled: &[],
+            };
+            let capacity = args.report.capacity.clone().unwrap_or_default();
+            args.report.write(path, |out| {
+                report::diff(out, sides, invoices, &d, &capacity, &inputs)
+            })?;
+        }
         let text = match args.format {
             DiffFormat::Table => render::diff::table(&d),
             DiffFormat::Json => dunning::output::json::diff(&d),
