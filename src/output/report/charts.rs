@@ -162,7 +162,8 @@ fn month_ticks(dates: &[NaiveDate], slot: f64) -> Vec<(f64, String)> {
     // Labels closer than 52 pixels would overlap: each keeps its room.
     let mut kept: Vec<(f64, String)> = Vec::new();
     for (x, label) in out {
-        if kept.last().is_none_or(|(last, _)| x - last >= 52.0) {
+        let room = WIDTH - x >= 48.0;
+        if room && kept.last().is_none_or(|(last, _)| x - last >= 52.0) {
             kept.push((x, label));
         }
     }
@@ -175,6 +176,7 @@ pub(super) fn stacked(
     title: &str,
     dates: &[NaiveDate],
     stacks: &[Vec<(usize, usize)>],
+    names: &[&str],
 ) -> io::Result<()> {
     let height = 240.0;
     let max = stacks
@@ -184,7 +186,20 @@ pub(super) fn stacked(
         .unwrap_or(0);
     let (top, step) = scale(max as f64);
     let slot = (WIDTH - LEFT - RIGHT) / dates.len().max(1) as f64;
-    frame(out, height, title, top, step, &month_ticks(dates, slot))?;
+    // A week is labelled with the month of its Thursday, as ISO weeks are
+    // given to years.
+    let thursdays: Vec<NaiveDate> = dates
+        .iter()
+        .map(|d| d.checked_add_days(chrono::Days::new(3)).unwrap_or(*d))
+        .collect();
+    frame(
+        out,
+        height,
+        title,
+        top,
+        step,
+        &month_ticks(&thursdays, slot),
+    )?;
     let plot = height - TOP - BOTTOM;
     for (i, stack) in stacks.iter().enumerate() {
         let mut base = 0usize;
@@ -197,13 +212,14 @@ pub(super) fn stacked(
             write!(
                 out,
                 "<rect x=\"{:.1}\" y=\"{y1:.1}\" width=\"{:.1}\" height=\"{:.1}\" fill=\"{}\" \
-                 stroke=\"#fff\" stroke-width=\"0.3\"><title>{} {}</title></rect>",
+                 stroke=\"#fff\" stroke-width=\"0.3\"><title>week of {}: {} {}</title></rect>",
                 LEFT + i as f64 * slot + slot * 0.1,
                 slot * 0.8,
                 y0 - y1,
                 fill(*k),
                 dates[i],
-                n
+                n,
+                Esc(names.get(*k).copied().unwrap_or(""))
             )?;
             base += n;
         }

@@ -15,7 +15,9 @@
     return e;
   }
   function table(section) {
-    var D = JSON.parse(section.querySelector("script.table-data").textContent);
+    var node = section.querySelector("script.table-data");
+    var D = JSON.parse(node.textContent);
+    node.textContent = "";
     var rows = D.rows, ncols = D.cols.length, base = Date.parse(D.from + "T00:00:00Z");
     var input = section.querySelector("input.q"), select = section.querySelector("select.facet");
     var tbody = section.querySelector("tbody"), status = section.querySelector(".status");

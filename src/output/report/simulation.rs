@@ -218,11 +218,16 @@ fn weekly(out: &mut impl Write, run: Side<'_, '_>) -> io::Result<()> {
                 .collect()
         })
         .collect();
-    charts::stacked(out, "Actions per week, stacked by kind", &dates, &stacks)?;
-    // The numbers, per month as in the JSON.
-    out.write_all(
-        b"<details><summary>Actions by month</summary>\n<table><thead><tr><th>month</th>",
+    let names: Vec<&str> = ActionKind::ALL.iter().map(|k| k.as_str()).collect();
+    charts::stacked(
+        out,
+        "Actions per week, stacked by kind",
+        &dates,
+        &stacks,
+        &names,
     )?;
+    // The numbers, per month as in the JSON.
+    out.write_all(b"<h3>Actions by month</h3>\n<table><thead><tr><th>month</th>")?;
     for k in &kinds {
         write!(out, "<th>{}</th>", k.as_str())?;
     }
@@ -238,7 +243,7 @@ fn weekly(out: &mut impl Write, run: Side<'_, '_>) -> io::Result<()> {
         }
         out.write_all(b"</tr>\n")?;
     }
-    out.write_all(b"</tbody></table>\n</details>\n</section>\n")
+    out.write_all(b"</tbody></table>\n</section>\n")
 }
 
 fn workload(out: &mut impl Write, run: Side<'_, '_>, capacity: &Capacity) -> io::Result<()> {
