@@ -80,10 +80,10 @@ pub use eval::{
 };
 pub use policy::Policy;
 pub use simulate::{
-    diff, diff_books, explain_book, plan_book, replay, replay_book, simulate, Context, Crossed,
-    DateRange, DateRangeError, Diff, Engine, IndicatorChange, Indicators, InvoiceChange,
-    KindChange, KindFigures, PaidLate, ReplayOptions, Simulation, StepFigures, Summary,
-    AGE_BUCKETS, NO_SEGMENT,
+    diff, diff_books, explain_book, plan_book, replay, replay_book, settled_dates, simulate,
+    Context, Crossed, DateRange, DateRangeError, Diff, Engine, IndicatorChange, Indicators,
+    InvoiceChange, KindChange, KindFigures, PaidLate, ReplayOptions, Simulation, StepFigures,
+    Summary, AGE_BUCKETS, NO_SEGMENT,
 };
 pub use source::{
     input_name, max_file_bytes, read_input, set_max_file_bytes, SourceFile, DEFAULT_MAX_FILE_BYTES,

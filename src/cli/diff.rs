@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 use clap::ValueEnum;
 
+use dunning::output::report::{self, Timelines};
 use dunning::Simulation;
 
 use super::{load, render, simulate, Outcome};
@@ -36,6 +37,8 @@ pub(crate) struct Args {
     /// Exit with 1 when any invoice gets a different sequence of actions.
     #[arg(long)]
     fail_on_change: bool,
+    #[command(flatten)]
+    report: super::report::ReportArgs,
 }
 
 pub(crate) fn run(args: Args) -> Outcome {
@@ -44,6 +47,7 @@ pub(crate) fn run(args: Args) -> Outcome {
         let mut inputs = args.data.inputs(&args.old);
         inputs.push(("the new policy", args.new.as_path()));
         load::one_stdin(&inputs)?;
+        args.report.check(&inputs)?;
         let old = load::Book::check(std::slice::from_ref(&args.old));
         let new = load::Book::check(std::slice::from_ref(&args.new));
         let (old, new) = match (old, new) {
@@ -55,28 +59,76 @@ pub(crate) fn run(args: Args) -> Outcome {
         // about the data are printed once.
         let old = old.with_data(&args.data, None, false)?;
         let new = new.with_data(&args.data, None, true)?;
-        let a = replay(&old, range)?;
-        let b = replay(&new, range)?;
-        let d = dunning::diff_books(&a, &b);
-        let text = match args.format {
-            DiffFormat::Table => render::diff::table(&d),
-            DiffFormat::Json => dunning::output::json::diff(&d),
-            DiffFormat::Markdown => render::diff::markdown(&d),
+        let Some(path) = &args.report.report else {
+            let a = replay(&old, range, None)?;
+            let b = replay(&new, range, None)?;
+            return finish(&args, &dunning::diff_books(&a, &b));
         };
-        simulate::print_out(&text)?;
-        if args.fail_on_change && !d.is_empty() {
-            return Err(Outcome::Found);
+        if old.policies.len() > 1 || new.policies.len() > 1 {
+            eprintln!(
+                "error: --report takes one policy on each side, not a book; run `diff --report` on each policy"
+            );
+            return Err(Outcome::Failed);
         }
-        Ok(())
+        let mut old_timelines = Timelines::new(range, old.run_data()[0].invoices.len());
+        let mut new_timelines = Timelines::new(range, new.run_data()[0].invoices.len());
+        let a = replay(&old, range, Some(&mut old_timelines))?;
+        let b = replay(&new, range, Some(&mut new_timelines))?;
+        let d = dunning::diff_books(&a, &b);
+        let inputs = super::report::inputs(&[&args.old, &args.new], &args.data, None);
+        let (Some(old_sim), Some(new_sim)) = (a.first(), b.first()) else {
+            return finish(&args, &d);
+        };
+        let sides = [
+            report::Side {
+                policy: &old.policies[0],
+                summary: &old_sim.summary,
+                timelines: &old_timelines,
+            },
+            report::Side {
+                policy: &new.policies[0],
+                summary: &new_sim.summary,
+                timelines: &new_timelines,
+            },
+        ];
+        let invoices = report::Invoices {
+            invoices: old.run_data()[0].invoices,
+            settled: &[],
+        };
+        let capacity = args.report.capacity.clone().unwrap_or_default();
+        args.report.write(path, |out| {
+            report::diff(out, sides, invoices, &d, &capacity, &inputs)
+        })?;
+        finish(&args, &d)
     })();
     result.err().unwrap_or(Outcome::Ok)
 }
 
-/// One side of the diff: a policy's replay, or each of a book's.
-fn replay(book: &load::Book, range: dunning::DateRange) -> Result<Vec<Simulation<'_>>, Outcome> {
+/// Prints the diff in the format asked for; `--fail-on-change` makes a
+/// change exit 1.
+fn finish(args: &Args, d: &dunning::Diff) -> Result<(), Outcome> {
+    let text = match args.format {
+        DiffFormat::Table => render::diff::table(d),
+        DiffFormat::Json => dunning::output::json::diff(d),
+        DiffFormat::Markdown => render::diff::markdown(d),
+    };
+    simulate::print_out(&text)?;
+    if args.fail_on_change && !d.is_empty() {
+        return Err(Outcome::Found);
+    }
+    Ok(())
+}
+
+/// One side of the diff: a policy's replay (its actions counted into
+/// `timelines` for the report), or each of a book's.
+fn replay<'b>(
+    book: &'b load::Book,
+    range: dunning::DateRange,
+    timelines: Option<&mut Timelines<'b>>,
+) -> Result<Vec<Simulation<'b>>, Outcome> {
     match (book.policies.as_slice(), book.run_data().as_slice()) {
         ([policy], [data]) => Ok(vec![simulate::replay(
-            policy, *data, range, None, true, None,
+            policy, *data, range, None, true, None, timelines,
         )?]),
         _ => Ok(dunning::replay_book(
             &book.policies(),

@@ -33,6 +33,7 @@ mod lsp;
 mod output;
 mod plan;
 mod render;
+mod report;
 mod run;
 mod simulate;
 mod test;

@@ -7,6 +7,7 @@ use chrono::NaiveDate;
 use clap::ValueEnum;
 use dunning::output::csv::ActionWriter;
 use dunning::output::json::ActionsSpill;
+use dunning::output::report::{self, Timelines};
 use dunning::{DateRange, ReplayOptions, RunData, Simulation};
 
 use super::output::Sink;
@@ -42,6 +43,8 @@ pub(crate) struct Args {
     /// Start from what the ledger of `dunning run` records before --from (read only).
     #[arg(long, value_name = "PATH")]
     ledger: Option<PathBuf>,
+    #[command(flatten)]
+    report: super::report::ReportArgs,
 }
 
 /// A progress bar on stderr, shown only when stderr is a terminal and the
@@ -90,7 +93,7 @@ impl Progress {
 pub(crate) type Spill = ActionsSpill<std::io::BufWriter<std::fs::File>>;
 
 /// Replays `policy`, writing actions to `actions_out` and `spill` as they
-/// come, and keeping them only when `keep`.
+/// come, feeding them to `report`, and keeping them only when `keep`.
 pub(crate) fn replay<'a>(
     policy: &'a dunning::Policy,
     data: RunData<'a, '_>,
@@ -98,6 +101,7 @@ pub(crate) fn replay<'a>(
     actions_out: Option<&std::path::Path>,
     keep: bool,
     mut spill: Option<&mut Spill>,
+    mut report: Option<&mut Timelines<'a>>,
 ) -> Result<Simulation<'a>, Outcome> {
     let mut writer = match actions_out {
         Some(path) => {
@@ -138,6 +142,9 @@ pub(crate) fn replay<'a>(
                 }
             }
         }
+        if let Some(t) = report.as_mut() {
+            t.add(&day);
+        }
         if keep {
             kept.extend(day);
         }
@@ -172,27 +179,69 @@ pub(crate) fn run(args: Args) -> Outcome {
             }
             super::output::refuse_overwriting(&[("--actions-out", out)], &inputs)?;
         }
+        {
+            let mut inputs = args.data.inputs_of(&args.policies);
+            if let Some(ledger) = &args.ledger {
+                inputs.push(("--ledger", ledger.as_path()));
+            }
+            if let Some(out) = &args.actions_out {
+                inputs.push(("--actions-out", out.as_path()));
+            }
+            args.report.check(&inputs)?;
+        }
         load::one_stdin(&args.data.inputs_of(&args.policies))?;
         let mut book = load::Book::read(&args.policies, &args.data, None)?;
         if let Some(path) = &args.ledger {
             book.history_from_ledger(path)?;
         }
         if book.policies.len() > 1 {
+            if args.report.report.is_some() {
+                eprintln!(
+                    "error: --report takes one policy, not a book of {}; run `simulate --report` on each policy",
+                    book.policies.len()
+                );
+                return Err(Outcome::Failed);
+            }
             return simulate_book(&book, range, &args);
         }
         let policy = &book.policies[0];
+        let data = book.run_data()[0];
         let mut spill = match args.format {
             SimulateFormat::Json => Some(spill()?),
             SimulateFormat::Table => None,
         };
+        let mut timelines = args
+            .report
+            .report
+            .as_ref()
+            .map(|_| Timelines::new(range, data.invoices.len()));
         let sim = replay(
             policy,
-            book.run_data()[0],
+            data,
             range,
             args.actions_out.as_deref(),
             false,
             spill.as_mut(),
+            timelines.as_mut(),
         )?;
+        if let (Some(path), Some(timelines)) = (&args.report.report, &timelines) {
+            let settled = dunning::settled_dates(policy, data);
+            let paths: Vec<&std::path::Path> = args.policies.iter().map(PathBuf::as_path).collect();
+            let inputs = super::report::inputs(&paths, &args.data, args.ledger.as_deref());
+            let side = report::Side {
+                policy,
+                summary: &sim.summary,
+                timelines,
+            };
+            let invoices = report::Invoices {
+                invoices: data.invoices,
+                settled: &settled,
+            };
+            let capacity = args.report.capacity.clone().unwrap_or_default();
+            args.report.write(path, |out| {
+                report::simulation(out, side, invoices, &capacity, &inputs)
+            })?;
+        }
         let to_stderr = args.actions_out.as_deref() == Some(std::path::Path::new("-"));
         if let Some(spill) = spill {
             return write_json(sim, spill, to_stderr);

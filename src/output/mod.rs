@@ -3,6 +3,7 @@
 //! - [`json`]: a plan, a simulation, a diff, an explanation, as the JSON the
 //!   command line prints (SPEC section 7);
 //! - [`csv`]: actions as the history CSV, which `plan --history` reads back;
+//! - [`report`]: a simulation or a diff as one self-contained HTML page;
 //! - [`profile`]: the import profile `dunning inspect` guessed, as YAML;
 //! - [`diagnostics`]: a diagnostic located in its file ([`Flat`]), and, with
 //!   the `fancy` feature, miette's graphical report of it;
@@ -19,6 +20,7 @@ pub mod csv;
 pub mod diagnostics;
 pub mod json;
 pub mod profile;
+pub mod report;
 mod text;
 
 /// Text for a terminal: control characters (ESC, BEL; not line breaks or

@@ -133,6 +133,17 @@ fn replay_run<'a>(
     summary.finish(&expired)
 }
 
+/// The day each invoice of `data` was paid in full (by its paid date or
+/// its payments, whichever came first), in the data's order; none for an
+/// invoice never paid.
+pub fn settled_dates(policy: &Policy, data: RunData<'_, '_>) -> Vec<Option<chrono::NaiveDate>> {
+    let run = Run::new(policy, data);
+    run.ledger
+        .indices()
+        .map(|i| summary::settled_on(&run.ledger, i))
+        .collect()
+}
+
 /// Replays every day of `range` and keeps every action.
 pub fn simulate<'a>(policy: &'a Policy, data: RunData<'a, '_>, range: DateRange) -> Simulation<'a> {
     let mut actions = Vec::new();

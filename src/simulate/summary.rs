@@ -194,18 +194,23 @@ pub(crate) fn settled_on(ledger: &Ledger<'_>, invoice: InvoiceIdx) -> Option<Nai
     }
 }
 
+/// Whether `day` counts as a business day of the summary: Monday to
+/// Friday, without the French holidays with the French calendar (whose
+/// `calendar::is_business_day` is true every day without a calendar).
+pub(crate) fn is_business_day(calendar: CalendarKind, day: NaiveDate) -> bool {
+    match calendar {
+        CalendarKind::France => calendar::is_business_day(calendar, day),
+        CalendarKind::None => !matches!(day.weekday(), Weekday::Sat | Weekday::Sun),
+    }
+}
+
 /// The business days of a range (Monday to Friday, without the French
 /// holidays with the French calendar).
 pub(crate) fn business_days(calendar: CalendarKind, from: NaiveDate, to: NaiveDate) -> usize {
     let mut n = 0;
     let mut d = from;
     while d <= to {
-        let weekday = !matches!(d.weekday(), Weekday::Sat | Weekday::Sun);
-        let open = match calendar {
-            CalendarKind::France => calendar::is_business_day(calendar, d),
-            CalendarKind::None => weekday,
-        };
-        n += usize::from(open);
+        n += usize::from(is_business_day(calendar, d));
         match d.succ_opt() {
             Some(next) => d = next,
             None => break,
