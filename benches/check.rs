@@ -8,6 +8,18 @@
 //! - `ladders-5000`: one ladder of ten steps for each segment, country and
 //!   amount band (4 × 25 × 5 = 500 ladders, 5,000 rules);
 //! - `customers-5000`: one ladder of five steps for each of 1,000 customers.
+//!
+//! Then the hostile shapes of the hardening issue, each at two sizes, with
+//! the time of `check` as a multiple of parsing the same text (measured in
+//! the same run, so the machine's speed cancels out) and the growth from
+//! the small size to the large one relative to the size (1.0 is linear):
+//!
+//! - `values`: `attribute segment in [v0, ..., vN]` and four rules, one
+//!   naming `v1`, one `segment != v2` (8,000 and 64,000 values);
+//! - `shadowed`: N copies of one rule, each shadowed by the next (10,000
+//!   and 100,000 rules);
+//! - `bands`: ten-step ladders, one per band of a number attribute (50 and
+//!   500 ladders).
 
 // A benchmark stops on a broken setup: that is its job.
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
@@ -109,6 +121,58 @@ pub fn customers() -> String {
     out
 }
 
+/// `attribute segment in [v0, ..., vN]` and four rules.
+fn values(n: usize) -> String {
+    let list: Vec<String> = (0..n).map(|i| format!("v{i}")).collect();
+    format!(
+        "attribute segment in [{}]\n\
+         rule a: when overdue >= 1d then email\n\
+         rule b: when segment = v1 and overdue >= 10d then call\n\
+         rule c: when segment != v2 and overdue >= 20d then letter\n\
+         rule d: when overdue >= 30d then formal_notice\n",
+        list.join(", ")
+    )
+}
+
+/// The same rule `n` times: every copy but the last is shadowed.
+fn shadowed(n: usize) -> String {
+    (0..n)
+        .map(|i| format!("rule r{i}: when overdue >= 1d then email\n"))
+        .collect()
+}
+
+/// One ten-step ladder per band of a number attribute.
+fn bands(ladders: usize) -> String {
+    let mut out = String::from("set cooldown = 7d\nattribute score: number\n");
+    for k in 0..ladders {
+        for (n, (days, action, _)) in STEPS.iter().enumerate() {
+            let _ = writeln!(
+                out,
+                "rule b{k}_{n}: when score >= {k} and score < {} and {} then {action}",
+                k + 1,
+                when(*days)
+            );
+        }
+    }
+    out
+}
+
+/// Median times of parsing and of checking `text`.
+fn time(text: &str, runs: usize) -> (Duration, Duration) {
+    let (mut parse, mut check) = (Vec::new(), Vec::new());
+    for _ in 0..runs {
+        let started = Instant::now();
+        let parsed = dunning::parse(text);
+        let parsed_at = Instant::now();
+        let checked = dunning::check(&parsed);
+        let done = Instant::now();
+        assert!(!checked.has_errors());
+        parse.push(parsed_at - started);
+        check.push(done - parsed_at);
+    }
+    (median(parse), median(check))
+}
+
 fn median(mut times: Vec<Duration>) -> Duration {
     times.sort();
     times[times.len() / 2]
@@ -143,6 +207,32 @@ fn main() {
             median(parse),
             median(check),
             path.display()
+        );
+    }
+    println!();
+    type Shape = fn(usize) -> String;
+    let shapes: [(&str, Shape, usize, usize); 3] = [
+        ("values", values, 8_000, 64_000),
+        ("shadowed", shadowed, 10_000, 100_000),
+        ("bands", bands, 50, 500),
+    ];
+    for (name, make, small, large) in shapes {
+        let mut checks = Vec::new();
+        for n in [small, large] {
+            let text = make(n);
+            let (parse, check) = time(&text, if n == large { 3 } else { 7 });
+            println!(
+                "{name}-{n}: {} bytes; parse {parse:?}, check {check:?} = {:.1} x parse",
+                text.len(),
+                check.as_secs_f64() / parse.as_secs_f64()
+            );
+            checks.push(check);
+        }
+        let growth = checks[1].as_secs_f64() / checks[0].as_secs_f64();
+        println!(
+            "{name}: check time x{growth:.1} for x{} the size: {:.2} of linear",
+            large / small,
+            growth / (large / small) as f64
         );
     }
 }

@@ -317,7 +317,7 @@ fn short(rule: &Rule) -> Option<&'static str> {
 pub(crate) fn describe(rule: &Rule) -> Option<&'static str> {
     Some(match rule {
         Rule::EOI => "the end of the line",
-        Rule::WHITESPACE | Rule::continuation => return None,
+        Rule::WHITESPACE | Rule::continuation | Rule::inner_comment | Rule::indent => return None,
         Rule::policy | Rule::single_statement => return None,
         Rule::bom | Rule::line | Rule::statement => return None,
         Rule::comment => "a comment",

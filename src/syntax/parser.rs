@@ -38,7 +38,14 @@ pub(crate) fn parse_items(
         PolicyParser::parse(entry, text).map_err(|e| super::error::from_pest(e, text, offset))?;
     let mut items = Vec::new();
     let visitor = Visitor { offset };
-    let top = pairs.into_iter().flat_map(|entry| entry.into_inner());
+    // The entry's lines, and the statements and comments of each line.
+    let top = pairs
+        .into_iter()
+        .flat_map(|entry| entry.into_inner())
+        .flat_map(|pair| match pair.as_rule() {
+            Rule::line => pair.into_inner().collect::<Vec<_>>(),
+            _ => vec![pair],
+        });
     for pair in top {
         match pair.as_rule() {
             Rule::comment => {
@@ -57,6 +64,16 @@ pub(crate) fn parse_items(
             | Rule::scope_decl => {
                 let statement = visitor.statement(pair.clone())?;
                 let span = statement.span;
+                // Comments ending lines inside the statement come first, as
+                // `fmt` writes them: on lines of their own above it.
+                for comment in visitor.inner_comments(pair.as_str(), span.start) {
+                    let span = comment.span;
+                    items.push(Item {
+                        blank_line_before: false,
+                        kind: ItemKind::Comment(comment),
+                        span,
+                    });
+                }
                 items.push(Item {
                     blank_line_before: false,
                     kind: ItemKind::Statement(Box::new(statement)),
@@ -148,6 +165,42 @@ impl Visitor {
             text: raw.strip_prefix('#').unwrap_or(raw).trim_end().to_string(),
             span: self.span(pair),
         }
+    }
+
+    /// The comments that end the lines of a statement's text but its last
+    /// (the grammar skips them with the line break after them, as part of
+    /// the space between words): a `#` outside quotes starts one, since
+    /// nothing else in a statement is written with `#`. `start` is the
+    /// statement's offset in the file.
+    fn inner_comments(&self, text: &str, start: usize) -> Vec<Comment> {
+        if !text.contains('#') {
+            return Vec::new();
+        }
+        let mut out = Vec::new();
+        let (mut quoted, mut escaped) = (false, false);
+        let mut comment: Option<usize> = None;
+        for (i, c) in text.char_indices() {
+            if escaped {
+                escaped = false;
+                continue;
+            }
+            match (c, comment) {
+                ('\n' | '\r', Some(from)) => {
+                    let raw = &text[from..i];
+                    out.push(Comment {
+                        text: raw[1..].trim_end().to_string(),
+                        span: Span::new(start + from, start + from + raw.len()),
+                    });
+                    comment = None;
+                }
+                (_, Some(_)) => {}
+                ('\\', None) if quoted => escaped = true,
+                ('"', None) => quoted = !quoted,
+                ('#', None) if !quoted => comment = Some(i),
+                _ => {}
+            }
+        }
+        out
     }
 
     fn statement(&self, pair: Pair<'_, Rule>) -> Result<Statement, SyntaxError> {

@@ -334,6 +334,7 @@ mod tests {
         "\n\n",
         "# note\n",
         " # trailing",
+        "rule c: when overdue > 9d # why\n    then sms\n",
         "set cooldown = 7d\n",
         "attribute s in [a, b]\n",
         "pause p when disputed\n",
@@ -375,6 +376,31 @@ mod tests {
                 "when a then call\rset cooldown = 7d\r\r# c",
             ),
             ("when a\r  and b then sms", "when a\r  and b then sms # x\r"),
+        ] {
+            let again = reparse(&super::super::parse(before), after);
+            let fresh = super::super::parse(after);
+            assert!(fresh.errors.is_empty(), "{after:?}: {:?}", fresh.errors);
+            assert!(same(&again, &fresh), "{after:?}\n{again:#?}\n{fresh:#?}");
+        }
+    }
+
+    /// A comment ending a line that the next, indented line continues
+    /// (issue 11): reparsed statement by statement as in the whole parse.
+    #[test]
+    fn a_comment_before_a_continuation_line_reparses_as_in_the_whole_parse() {
+        for (before, after) in [
+            (
+                "when overdue > 1d then sms\n",
+                "when overdue > 1d # a\n  then sms\n",
+            ),
+            (
+                "when overdue > 1d # a\n  then sms\n",
+                "when overdue > 1d # a\n  and amount > 5 EUR # b\n  then sms # c\n",
+            ),
+            (
+                "set cooldown = 7d\n\nwhen overdue > 1d # a\n  then sms\n",
+                "set cooldown = 7d\n\nwhen overdue > 2d # a\n  then sms\n# d\n",
+            ),
         ] {
             let again = reparse(&super::super::parse(before), after);
             let fresh = super::super::parse(after);

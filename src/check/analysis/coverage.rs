@@ -27,11 +27,15 @@ pub(super) fn coverage(
             }
             _ => None,
         });
-    let groups: Vec<Option<String>> = match &segment {
-        Some((_, values)) => values.iter().cloned().map(Some).collect(),
+    let groups: Vec<Option<(usize, String)>> = match &segment {
+        Some((_, values)) => values.iter().cloned().enumerate().map(Some).collect(),
         None => vec![None],
     };
-    for group in groups {
+    for numbered in groups {
+        let (position, group) = match numbered {
+            Some((k, v)) => (Some(k), Some(v)),
+            None => (None, None),
+        };
         let restrict = |dnf: &Vec<Conjunct>| -> Option<Vec<Conjunct>> {
             match (&segment, &group) {
                 (Some((i, _)), Some(value)) => {
@@ -111,9 +115,10 @@ pub(super) fn coverage(
         });
         if !overdue_steps {
             // Point at the segment's value in its declaration, or else at the last rule.
-            let label_span = group
+            let label_span = segment
                 .as_ref()
-                .and_then(|v| declared_value_span(policy, "segment", v))
+                .zip(position)
+                .and_then(|((i, _), k)| declared_value_span(policy, *i, k))
                 .unwrap_or(policy.rules[policy.rules.len() - 1].spans.statement);
             out.push(CheckError::CoverageGap {
                 example: format!("{who} gets no action however overdue it is"),
@@ -185,14 +190,9 @@ pub(super) fn coverage(
     }
 }
 
-/// Where `value` is written in the declaration `attribute NAME in [...]`.
-fn declared_value_span(policy: &Policy, name: &str, value: &str) -> Option<Span> {
-    let attribute = policy.attributes.iter().find(|a| a.name == name)?;
-    let AttrType::OneOf(values) = &attribute.ty else {
-        return None;
-    };
-    let i = values.iter().position(|v| v == value)?;
-    attribute.spans.values.get(i).copied()
+/// Where the `k`-th value is written in the declaration `attribute NAME in [...]`.
+fn declared_value_span(policy: &Policy, attribute: AttrIdx, k: usize) -> Option<Span> {
+    policy.attribute(attribute)?.spans.values.get(k).copied()
 }
 
 /// The first run of days in `start..=horizon` where no step can hold.

@@ -8,6 +8,7 @@
 //! therefore never false alarms of that kind.
 
 use std::collections::BTreeSet;
+use std::rc::Rc;
 
 use rust_decimal::Decimal;
 
@@ -139,6 +140,11 @@ impl Interval {
         self
     }
 
+    /// Whether the two intervals share a value.
+    pub(crate) fn meets(&self, other: &Interval) -> bool {
+        !self.intersect(other).is_empty()
+    }
+
     pub(crate) fn min(&self) -> Option<Decimal> {
         self.lo.map(|(v, _)| v)
     }
@@ -148,14 +154,60 @@ impl Interval {
     }
 }
 
+/// A set of words, shared: the declared values of an attribute (64,000 of
+/// them, say) are built once and copied by reference into every atom and
+/// conjunct that allows them all, rather than once per atom.
+pub(crate) type Words = Rc<BTreeSet<String>>;
+
 /// A union of disjoint intervals, or a finite/cofinite set of words.
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) enum Set {
     Ranges(Vec<Interval>),
-    Words {
-        words: BTreeSet<String>,
-        complement: bool,
-    },
+    Words { words: Words, complement: bool },
+}
+
+/// `a ∩ b`, in time proportional to the smaller set.
+fn meet(a: &Words, b: &Words) -> Words {
+    let (small, large) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    if small.iter().all(|w| large.contains(w)) {
+        return small.clone();
+    }
+    Rc::new(
+        small
+            .iter()
+            .filter(|w| large.contains(*w))
+            .cloned()
+            .collect(),
+    )
+}
+
+/// `a ∪ b`, sharing the larger set when it holds the smaller.
+fn join(a: &Words, b: &Words) -> Words {
+    let (small, large) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    if small.iter().all(|w| large.contains(w)) {
+        return large.clone();
+    }
+    let mut out = (**large).clone();
+    out.extend(small.iter().cloned());
+    Rc::new(out)
+}
+
+/// `a \ b`, sharing `a` when nothing is taken out of it.
+fn minus(a: &Words, b: &Words) -> Words {
+    if a.len() <= b.len() {
+        if !a.iter().any(|w| b.contains(w)) {
+            return a.clone();
+        }
+        return Rc::new(a.iter().filter(|w| !b.contains(*w)).cloned().collect());
+    }
+    if !b.iter().any(|w| a.contains(w)) {
+        return a.clone();
+    }
+    let mut out = (**a).clone();
+    for w in b.iter() {
+        out.remove(w);
+    }
+    Rc::new(out)
 }
 
 impl Set {
@@ -191,19 +243,19 @@ impl Set {
                 },
             ) => match (ca, cb) {
                 (false, false) => Set::Words {
-                    words: a.intersection(b).cloned().collect(),
+                    words: meet(a, b),
                     complement: false,
                 },
                 (true, true) => Set::Words {
-                    words: a.union(b).cloned().collect(),
+                    words: join(a, b),
                     complement: true,
                 },
                 (false, true) => Set::Words {
-                    words: a.difference(b).cloned().collect(),
+                    words: minus(a, b),
                     complement: false,
                 },
                 (true, false) => Set::Words {
-                    words: b.difference(a).cloned().collect(),
+                    words: minus(b, a),
                     complement: false,
                 },
             },
@@ -213,7 +265,8 @@ impl Set {
     }
 
     /// `self ∩ other`, in place: merging many atoms on one variable must
-    /// not copy the growing set each time.
+    /// not copy the growing set each time (a set not shared is changed
+    /// where it is; a shared one is copied once, or only its smaller part).
     fn intersect_with(&mut self, other: &Set) {
         match (&mut *self, other) {
             (
@@ -226,11 +279,20 @@ impl Set {
                     complement: cb,
                 },
             ) => match (*ca, *cb) {
-                (false, false) => a.retain(|w| b.contains(w)),
-                (true, true) => a.extend(b.iter().cloned()),
-                (false, true) => a.retain(|w| !b.contains(w)),
+                (false, false) => match Rc::get_mut(a) {
+                    Some(own) if own.len() <= b.len() => own.retain(|w| b.contains(w)),
+                    _ => *a = meet(a, b),
+                },
+                (true, true) => match Rc::get_mut(a) {
+                    Some(own) if own.len() >= b.len() => own.extend(b.iter().cloned()),
+                    _ => *a = join(a, b),
+                },
+                (false, true) => match Rc::get_mut(a) {
+                    Some(own) if own.len() <= b.len() => own.retain(|w| !b.contains(w)),
+                    _ => *a = minus(a, b),
+                },
                 (true, false) => {
-                    *a = b.difference(a).cloned().collect();
+                    *a = minus(b, a);
                     *ca = false;
                 }
             },
@@ -315,11 +377,32 @@ pub(crate) type Conjunct = Vec<Atom>;
 /// Turns conditions into atoms; knows the policy's declared value lists.
 pub(crate) struct Domain<'p> {
     policy: &'p Policy,
+    /// `no` and `yes`, the values of a flag.
+    flags: Words,
+    /// Per attribute, its values when they are a known finite list: built
+    /// once, shared by every atom on it.
+    attributes: Vec<Option<Words>>,
 }
 
 impl<'p> Domain<'p> {
     pub fn new(policy: &'p Policy) -> Self {
-        Domain { policy }
+        let flags: Words = Rc::new(["no", "yes"].iter().map(|s| s.to_string()).collect());
+        let attributes = policy
+            .attributes
+            .iter()
+            .map(|a| match &a.ty {
+                crate::policy::AttrType::OneOf(values) => {
+                    Some(Rc::new(values.iter().cloned().collect()))
+                }
+                crate::policy::AttrType::Bool => Some(flags.clone()),
+                _ => None,
+            })
+            .collect();
+        Domain {
+            policy,
+            flags,
+            attributes,
+        }
     }
 
     pub fn policy(&self) -> &'p Policy {
@@ -387,17 +470,11 @@ impl<'p> Domain<'p> {
 
     /// The values a variable can take, when they are a known finite list.
     fn finite_domain(&self, var: Var) -> Option<Set> {
-        let words: BTreeSet<String> = match var {
-            Var::Disputed | Var::Fired(_) => ["no", "yes"].iter().map(|s| s.to_string()).collect(),
+        let words = match var {
+            Var::Disputed | Var::Fired(_) => self.flags.clone(),
             Var::Account(Fact::PromisedUntil) => return None,
-            Var::Account(_) => ["no", "yes"].iter().map(|s| s.to_string()).collect(),
-            Var::Attribute(i) => match &self.policy.attribute(i)?.ty {
-                crate::policy::AttrType::OneOf(values) => values.iter().cloned().collect(),
-                crate::policy::AttrType::Bool => {
-                    ["no", "yes"].iter().map(|s| s.to_string()).collect()
-                }
-                _ => return None,
-            },
+            Var::Account(_) => self.flags.clone(),
+            Var::Attribute(i) => self.attributes.get(i.get())?.clone()?,
             _ => return None,
         };
         Some(Set::Words {
@@ -455,12 +532,16 @@ impl<'p> Domain<'p> {
                     }
                     Key::Word(w) => {
                         let set = Set::Words {
-                            words: [w].into_iter().collect(),
+                            words: Rc::new([w].into_iter().collect()),
                             complement: op == CmpOp::Ne,
                         };
-                        let set = match self.finite_domain(var) {
-                            Some(d) if op == CmpOp::Ne => d.intersect(&set),
-                            _ => set,
+                        let domain = match op {
+                            CmpOp::Ne => self.finite_domain(var),
+                            _ => None,
+                        };
+                        let set = match domain {
+                            Some(d) => d.intersect(&set),
+                            None => set,
                         };
                         (set, op == CmpOp::Ne)
                     }
@@ -490,7 +571,7 @@ impl<'p> Domain<'p> {
                 }
                 let set = if ranges.is_empty() {
                     Set::Words {
-                        words,
+                        words: Rc::new(words),
                         complement: false,
                     }
                 } else {
@@ -511,7 +592,7 @@ fn word_atom(var: Var, words: &[&str], complement: bool) -> Atom {
     Atom {
         var,
         set: Set::Words {
-            words: words.iter().map(|s| s.to_string()).collect(),
+            words: Rc::new(words.iter().map(|s| s.to_string()).collect()),
             complement,
         },
         missing: false,
@@ -724,7 +805,7 @@ pub(crate) fn who(conjunct: &Conjunct) -> Conjunct {
 /// used to skip pairs of rules that are about different invoices.
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) enum Bound {
-    Words(BTreeSet<String>),
+    Words(Words),
     Range(Interval),
 }
 
@@ -759,10 +840,7 @@ pub(crate) fn bounds(dnf: &[Conjunct]) -> Vec<(Var, Bound)> {
                 continue 'vars;
             };
             bound = match (bound, more) {
-                (Bound::Words(mut a), Bound::Words(b)) => {
-                    a.extend(b);
-                    Bound::Words(a)
-                }
+                (Bound::Words(a), Bound::Words(b)) => Bound::Words(join(&a, &b)),
                 (Bound::Range(a), Bound::Range(b)) => Bound::Range(hull(&a, &b)),
                 _ => continue 'vars,
             };
@@ -841,6 +919,55 @@ mod tests {
         Interval {
             lo: lo.map(|v| (Decimal::from(v), true)),
             hi: hi.map(|v| (Decimal::from(v), true)),
+        }
+    }
+
+    /// The shared word sets give what plain set operations give, whichever
+    /// side is larger or shared.
+    #[test]
+    fn shared_word_sets_agree_with_plain_set_operations() {
+        use rand::{Rng, SeedableRng};
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(3);
+        let pick = |rng: &mut rand_chacha::ChaCha8Rng| -> BTreeSet<String> {
+            let size = [0, 1, 3, 40][rng.random_range(0..4)];
+            (0..size)
+                .map(|_| format!("v{}", rng.random_range(0..60)))
+                .collect()
+        };
+        for _ in 0..2000 {
+            let (a, b) = (pick(&mut rng), pick(&mut rng));
+            let (ca, cb) = (rng.random_bool(0.5), rng.random_bool(0.5));
+            let expected: (BTreeSet<String>, bool) = match (ca, cb) {
+                (false, false) => (a.intersection(&b).cloned().collect(), false),
+                (true, true) => (a.union(&b).cloned().collect(), true),
+                (false, true) => (a.difference(&b).cloned().collect(), false),
+                (true, false) => (b.difference(&a).cloned().collect(), false),
+            };
+            let shared_a = Rc::new(a.clone());
+            let set_a = Set::Words {
+                words: shared_a.clone(),
+                complement: ca,
+            };
+            let set_b = Set::Words {
+                words: Rc::new(b.clone()),
+                complement: cb,
+            };
+            let expected = Set::Words {
+                words: Rc::new(expected.0),
+                complement: expected.1,
+            };
+            assert_eq!(set_a.intersect(&set_b), expected, "{a:?} {ca} {b:?} {cb}");
+            // In place, on a set shared elsewhere and on one that is not.
+            let mut shared = set_a.clone();
+            shared.intersect_with(&set_b);
+            assert_eq!(shared, expected);
+            assert_eq!(*shared_a, a, "the shared set is left alone");
+            let mut own = Set::Words {
+                words: Rc::new(a.clone()),
+                complement: ca,
+            };
+            own.intersect_with(&set_b);
+            assert_eq!(own, expected);
         }
     }
 

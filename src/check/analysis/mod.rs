@@ -159,11 +159,20 @@ mod tests {
             "legal",
         ];
         let mut text = String::from(
-            "set cooldown = 7d\nattribute segment in [strategic, key, standard, small]\nattribute country: text\n",
+            "set cooldown = 7d\nattribute segment in [strategic, key, standard, small]\nattribute country: text\nattribute score: number\n",
         );
+        // Score bands that never overlap (indexed like words), or not.
+        let overlapping = rng.random_bool(0.5);
         for r in 0..rules {
             let mut parts: Vec<String> = Vec::new();
-            match rng.random_range(0..4) {
+            match rng.random_range(0..6) {
+                4 => {
+                    let band = rng.random_range(0..4);
+                    parts.push(format!("score >= {band} and score < {}", band + 1));
+                }
+                5 if overlapping => parts.push(format!("score >= {}", rng.random_range(0..4))),
+                5 => parts.push("not (segment = key)".into()),
+                3 => parts.push("segment != small".into()),
                 0 => parts.push(format!(
                     "segment = {}",
                     ["strategic", "key", "standard", "small"][rng.random_range(0..4)]
@@ -251,7 +260,7 @@ mod tests {
                 *seen.entry(code).or_default() += 1;
             }
             for r in 0..facts.len() {
-                let kept = pairs.of(r).len();
+                let kept = pairs.of(r).count();
                 compared += kept;
                 skipped += facts.len() - kept;
             }

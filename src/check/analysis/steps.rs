@@ -110,6 +110,20 @@ pub(super) fn shadowed(
             Some((lo, hi))
         })
         .collect();
+    // From each rule on, the lowest first day and the highest last day of
+    // the rules: once no later rule can cover rule i's days, stop looking
+    // (a ladder of 100,000 growing thresholds is not a million comparisons).
+    let n = facts.len();
+    let mut lowest: Vec<Option<i64>> = vec![Some(i64::MAX); n + 1];
+    let mut highest: Vec<(u8, i64)> = vec![(0, i64::MIN); n + 1];
+    for j in (0..n).rev() {
+        let (lo, hi) = match hulls[j] {
+            Some((lo, hi)) => (lo, high_key(hi)),
+            None => (Some(i64::MAX), (0, i64::MIN)),
+        };
+        lowest[j] = lowest[j + 1].min(lo);
+        highest[j] = highest[j + 1].max(hi);
+    }
     // The negation of each rule's condition, computed once when first needed.
     let mut negations: Vec<Option<Option<Vec<Conjunct>>>> = vec![None; facts.len()];
     for i in 0..facts.len() {
@@ -119,7 +133,10 @@ pub(super) fn shadowed(
         let (Some(dnf_i), Some((lo_i, hi_i))) = (&facts[i].dnf, hulls[i]) else {
             continue;
         };
-        for j in pairs.of(i).iter().copied().filter(|&j| j > i) {
+        for j in pairs.of_from(i, i + 1) {
+            if lowest[j] > lo_i || highest[j] < high_key(hi_i) {
+                break;
+            }
             let Some((lo_j, hi_j)) = hulls[j] else {
                 continue;
             };
@@ -162,6 +179,14 @@ pub(super) fn shadowed(
     }
 }
 
+/// The last day of a hull as a key that sorts "no last day" highest.
+fn high_key(hi: Option<i64>) -> (u8, i64) {
+    match hi {
+        None => (1, 0),
+        Some(d) => (0, d),
+    }
+}
+
 /// Whether two rules can be about the same invoice (time and history aside).
 pub(super) fn compatible(a: &RuleFacts, b: &RuleFacts) -> bool {
     let (Some(da), Some(db)) = (&a.dnf, &b.dnf) else {
@@ -190,24 +215,56 @@ pub(super) fn firmer_first(
     for (pos, &x) in order.iter().enumerate() {
         position[x] = pos;
     }
+    // The rules of each firmness, in threshold order: the milder steps
+    // after `x` are found there when that is cheaper than going through
+    // the rules that may share its invoices.
+    let mut by_firmness: std::collections::BTreeMap<u8, Vec<usize>> = Default::default();
+    for &y in &order {
+        by_firmness
+            .entry(policy.rules[y].action.kind.firmness())
+            .or_default()
+            .push(y);
+    }
     for (pos, &x) in order.iter().enumerate() {
         let firm = policy.rules[x].action.kind;
         // The first rule after `x` in threshold order that is milder,
         // starts later, and is about the same invoices.
-        let mut milder: Vec<usize> = pairs
-            .of(x)
-            .iter()
-            .copied()
-            .filter(|&y| position[y] != usize::MAX && position[y] > pos)
-            .filter(|&y| {
-                facts[y].entry > facts[x].entry
-                    && policy.rules[y].action.kind.firmness() < firm.firmness()
+        let later_milder: Vec<&[usize]> = by_firmness
+            .range(..firm.firmness())
+            .map(|(_, list)| {
+                let start = list.partition_point(|&y| facts[y].entry <= facts[x].entry);
+                &list[start..]
             })
             .collect();
-        milder.sort_unstable_by_key(|&y| position[y]);
-        let later = milder
-            .into_iter()
-            .find(|&y| compatible(&facts[x], &facts[y]));
+        let indexed: usize = later_milder.iter().map(|l| l.len()).sum();
+        let later = if indexed < pairs.size(x) {
+            // Merge the lists in threshold order, lazily: the first match ends it.
+            let mut lists = later_milder;
+            std::iter::from_fn(|| {
+                let (k, &y) = lists
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(k, l)| l.first().map(|y| (k, y)))
+                    .min_by_key(|(_, y)| position[**y])?;
+                lists[k] = &lists[k][1..];
+                Some(y)
+            })
+            .filter(|&y| pairs.admits(x, y))
+            .find(|&y| compatible(&facts[x], &facts[y]))
+        } else {
+            let mut milder: Vec<usize> = pairs
+                .of(x)
+                .filter(|&y| position[y] != usize::MAX && position[y] > pos)
+                .filter(|&y| {
+                    facts[y].entry > facts[x].entry
+                        && policy.rules[y].action.kind.firmness() < firm.firmness()
+                })
+                .collect();
+            milder.sort_unstable_by_key(|&y| position[y]);
+            milder
+                .into_iter()
+                .find(|&y| compatible(&facts[x], &facts[y]))
+        };
         if let Some(y) = later {
             let mild = policy.rules[y].action.kind;
             let (ex, ey) = (facts[x].entry.unwrap_or(0), facts[y].entry.unwrap_or(0));
@@ -234,6 +291,10 @@ pub(super) fn no_formal_notice(
     pairs: &Pairs,
     out: &mut Vec<CheckError>,
 ) {
+    // The formal notices that can fire, in file order.
+    let notices: Vec<usize> = (0..facts.len())
+        .filter(|&k| policy.rules[k].action.kind == ActionKind::FormalNotice && !facts[k].never)
+        .collect();
     for (r, rule) in policy.rules.iter().enumerate() {
         if !matches!(
             rule.action.kind,
@@ -242,12 +303,19 @@ pub(super) fn no_formal_notice(
         {
             continue;
         }
-        let noticed = pairs.of(r).iter().copied().any(|k| {
-            k < r
-                && policy.rules[k].action.kind == ActionKind::FormalNotice
-                && !facts[k].never
-                && compatible(&facts[k], &facts[r])
-        });
+        let earlier = &notices[..notices.partition_point(|&k| k < r)];
+        let noticed = if earlier.len() < pairs.size(r) {
+            earlier
+                .iter()
+                .any(|&k| pairs.admits(r, k) && compatible(&facts[k], &facts[r]))
+        } else {
+            pairs.of(r).any(|k| {
+                k < r
+                    && policy.rules[k].action.kind == ActionKind::FormalNotice
+                    && !facts[k].never
+                    && compatible(&facts[k], &facts[r])
+            })
+        };
         if !noticed {
             out.push(CheckError::NoFormalNotice {
                 action: rule.action.kind.to_string(),
@@ -269,23 +337,39 @@ pub(super) fn within_cooldown(
     }
     // Only contacts are spaced out by the cooldown (`ActionKind::is_contact`).
     let contact = |r: usize| policy.rules[r].action.kind.is_contact();
+    // The contact steps that can fire, by first day then file order.
+    let mut steps: Vec<(i64, usize)> = (0..facts.len())
+        .filter(|&i| !facts[i].never && contact(i))
+        .filter_map(|i| facts[i].entry.map(|e| (e, i)))
+        .collect();
+    steps.sort_unstable();
     for j in 0..facts.len() {
         let Some(ej) = facts[j].entry else { continue };
         if facts[j].never || !contact(j) {
             continue;
         }
-        // The latest earlier step about the same invoices: try the latest first.
-        let mut earlier: Vec<(i64, usize)> = pairs
-            .of(j)
-            .iter()
-            .copied()
-            .filter(|&i| i < j && !facts[i].never && contact(i))
-            .filter_map(|i| facts[i].entry.filter(|&e| e < ej).map(|e| (e, i)))
-            .collect();
-        earlier.sort_unstable_by(|a, b| b.cmp(a));
-        let previous = earlier
-            .into_iter()
-            .find(|&(_, i)| compatible(&facts[i], &facts[j]));
+        // The latest earlier step about the same invoices: try the latest
+        // first, from the index of steps or from the rules that may share
+        // invoices with this one, whichever is shorter.
+        let before = &steps[..steps.partition_point(|&(e, _)| e < ej)];
+        let previous = if before.len() < pairs.size(j) {
+            before
+                .iter()
+                .rev()
+                .copied()
+                .filter(|&(_, i)| i < j && pairs.admits(j, i))
+                .find(|&(_, i)| compatible(&facts[i], &facts[j]))
+        } else {
+            let mut earlier: Vec<(i64, usize)> = pairs
+                .of(j)
+                .filter(|&i| i < j && !facts[i].never && contact(i))
+                .filter_map(|i| facts[i].entry.filter(|&e| e < ej).map(|e| (e, i)))
+                .collect();
+            earlier.sort_unstable_by(|a, b| b.cmp(a));
+            earlier
+                .into_iter()
+                .find(|&(_, i)| compatible(&facts[i], &facts[j]))
+        };
         if let Some((ei, i)) = previous {
             let gap = ej - ei;
             if gap < cooldown {
