@@ -364,6 +364,15 @@ fn main() {
             "  wall   {wall:.2} x hand-written (target <= 1.3): {}",
             verdict(wall <= 1.3)
         );
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        if load().parse::<f64>().unwrap_or(f64::MAX) > cores as f64 {
+            println!(
+                "         (load average above the {cores} cores: the wall times, a 2-thread engine"
+            );
+            println!(
+                "          against a 1-thread program, are not comparable; CPU and memory are)"
+            );
+        }
         let cpu = engine.cpu / hand.cpu;
         println!(
             "  CPU    {cpu:.2} x hand-written (target <= 2): {}",
