@@ -247,10 +247,11 @@ fn run_file_inner(
             },
             Ok(case) => {
                 let mut fired = vec![BTreeSet::new(); policies.len()];
-                let status = match run_case(&shown, base, &book, &case, &defaults, &mut fired, ledger) {
-                    Ok(s) => s,
-                    Err(message) => Status::Error { message },
-                };
+                let status =
+                    match run_case(&shown, base, &book, &case, &defaults, &mut fired, ledger) {
+                        Ok(s) => s,
+                        Err(message) => Status::Error { message },
+                    };
                 for (key, fired) in keys.iter().zip(fired) {
                     if let Some(entry) = coverage.policies.get_mut(key) {
                         entry.fired.extend(fired);
