@@ -206,6 +206,66 @@ fn plan_render_writes_a_statement_of_account_on_request() {
     assert!(err.contains("no invoice of the customer `C-9`"), "{err}");
 }
 
+/// The statement's ageing: each currency's open amount by days past due,
+/// in the buckets the shipped `releve-de-compte` prints.
+#[test]
+fn a_statement_gives_each_currencys_ageing() {
+    let dir = folder();
+    std::fs::write(
+        dir.path().join("invoices.csv"),
+        "invoice_id,customer_id,issue_date,due_date,amount,currency,email\n\
+         A,C-1,2025-01-01,2025-03-31,10.00,EUR,a@example.com\n\
+         B,C-1,2025-01-01,2025-03-01,20.00,EUR,a@example.com\n\
+         C,C-1,2024-12-01,2025-02-14,40.00,EUR,a@example.com\n\
+         D,C-1,2024-10-01,2024-12-01,80.00,EUR,a@example.com\n\
+         E,C-1,2025-01-01,2025-03-20,5.00,USD,a@example.com\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("templates/releve-de-compte.txt"),
+        "{% for t in totals %}{{ t.currency }} {{ t.open_amount }} | {{ t.not_due }} | {{ t.days_1_30 }} | {{ t.days_31_60 }} | {{ t.days_61_90 }} | {{ t.over_90 }}\n{% endfor %}",
+    )
+    .unwrap();
+    let args = [
+        "plan",
+        "policy.dunning",
+        "--invoices",
+        "invoices.csv",
+        "--date",
+        "2025-03-31",
+        "--render",
+        "out",
+        "--statement",
+        "C-1",
+        "--letters",
+        "txt",
+    ];
+    let (code, _, err) = dunning(dir.path(), &args);
+    assert_eq!(code, 0, "{err}");
+    let statement = std::fs::read_to_string(dir.path().join("out/statement-C-1.txt")).unwrap();
+    // On 31 March: A is due that day (not due), B 30 days late, C 45,
+    // D 120; E (USD) 11 days late, in a line of its own.
+    let nbsp = |s: &str| s.replace(' ', "\u{a0}");
+    assert_eq!(
+        statement,
+        format!(
+            "EUR {} | {} | {} | {} | {} | {}\nUSD {} | {} | {} | {} | {} | {}\n",
+            nbsp("150,00 €"),
+            nbsp("10,00 €"),
+            nbsp("20,00 €"),
+            nbsp("40,00 €"),
+            nbsp("0,00 €"),
+            nbsp("80,00 €"),
+            nbsp("5,00 $"),
+            nbsp("0,00 $"),
+            nbsp("5,00 $"),
+            nbsp("0,00 $"),
+            nbsp("0,00 $"),
+            nbsp("0,00 $"),
+        )
+    );
+}
+
 #[test]
 fn run_render_writes_the_days_documents_and_the_same_bytes_twice() {
     let dir = folder();

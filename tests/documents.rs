@@ -582,3 +582,35 @@ fn letters_are_written_as_pdf_text_or_both() {
     );
     assert_eq!(names(Letters::Both).len(), 3);
 }
+
+/// The shipped statement of account, in French and in English: each open
+/// invoice, then each currency's balance with its ageing.
+#[test]
+fn the_shipped_statement_of_account_renders_in_both_languages() {
+    let (_, policy) = french_b2b();
+    let (invoices, history) = fixture(&policy);
+    let (templates, company) = shipped();
+    let data = RunData::new(&invoices).with_history(&history);
+    for customer in ["COURT-fr", "NOTICE-en"] {
+        let statement = dunning::statement(
+            &policy,
+            data,
+            customer,
+            day(),
+            dunning::policy::ActionKind::Letter,
+            "releve-de-compte",
+        )
+        .unwrap();
+        let options = document::RenderOptions {
+            letters: document::Letters::Txt,
+            ..Default::default()
+        };
+        let rendered =
+            document::render_statement(&policy, &data, &statement, &templates, &company, options)
+                .unwrap();
+        let [file] = rendered.files.as_slice() else {
+            panic!("one text file: {:?}", rendered.files.len());
+        };
+        insta::assert_snapshot!(format!("statement-{customer}"), readable(file));
+    }
+}

@@ -64,7 +64,7 @@ pub const VARIABLES: &[Variable] = &[
     Variable {
         name: "totals",
         fields: &[],
-        meaning: "one total per currency of the invoices, in currency order: `currency`, `open_amount`, `interest`, `indemnity`, `total`",
+        meaning: "one total per currency of the invoices, in currency order: `currency`, `open_amount`, `interest`, `indemnity`, `total`, and the open amount by age (the ageing of a statement of account): `not_due`, `days_1_30`, `days_31_60`, `days_61_90`, `over_90`",
     },
     Variable {
         name: "step",
@@ -131,6 +131,24 @@ pub(crate) struct TotalVars {
     interest: String,
     indemnity: String,
     total: String,
+    not_due: String,
+    days_1_30: String,
+    days_31_60: String,
+    days_61_90: String,
+    over_90: String,
+}
+
+/// Which of the ageing columns of [`TotalVars`] an invoice `days_overdue`
+/// falls in: not due, 1–30, 31–60, 61–90, over 90 (the buckets of the
+/// simulation's aged balance).
+fn age_bucket(days_overdue: i64) -> usize {
+    match days_overdue {
+        i64::MIN..=0 => 0,
+        1..=30 => 1,
+        31..=60 => 2,
+        61..=90 => 3,
+        _ => 4,
+    }
 }
 
 /// The step.
@@ -299,7 +317,9 @@ pub(crate) fn build(
             customer.insert(name.to_string(), attr_text(value));
         }
     }
-    let mut sums: BTreeMap<Currency, [Decimal; 3]> = BTreeMap::new();
+    // Per currency: open amount, interest, indemnity, then the open amount
+    // by age bucket.
+    let mut sums: BTreeMap<Currency, [Decimal; 8]> = BTreeMap::new();
     let invoices = action
         .invoices
         .iter()
@@ -311,6 +331,7 @@ pub(crate) fn build(
             let sum = sums.entry(currency).or_default();
             sum[0] += line.open_amount;
             sum[1] += interest;
+            sum[3 + age_bucket(line.days_overdue)] += line.open_amount;
             // The indemnity is in its own currency (D441-5: 40 EUR), added
             // to the total of that currency only.
             let mut total = line.open_amount + interest;
@@ -342,7 +363,7 @@ pub(crate) fn build(
     let penalties = policy.settings.penalties();
     let totals = sums
         .into_iter()
-        .map(|(c, [open, interest, indemnity])| TotalVars {
+        .map(|(c, [open, interest, indemnity, aged @ ..])| TotalVars {
             currency: c.to_string(),
             open_amount: money(open, c),
             interest: if penalties {
@@ -356,6 +377,11 @@ pub(crate) fn build(
                 String::new()
             },
             total: money(open + interest + indemnity, c),
+            not_due: money(aged[0], c),
+            days_1_30: money(aged[1], c),
+            days_31_60: money(aged[2], c),
+            days_61_90: money(aged[3], c),
+            over_90: money(aged[4], c),
         })
         .collect();
     let days = policy.settings.payment_deadline_days;
@@ -425,6 +451,11 @@ pub(crate) fn sample(policy: &Policy, language: &str) -> Context {
             interest: money(12),
             indemnity: money(40),
             total: money(1252),
+            not_due: money(0),
+            days_1_30: money(1200),
+            days_31_60: money(0),
+            days_61_90: money(0),
+            over_90: money(0),
         }],
         step: StepVars {
             rule: "rule".into(),
