@@ -603,7 +603,6 @@ fn the_shipped_statement_of_account_renders_in_both_languages() {
         .unwrap();
         let options = document::RenderOptions {
             letters: document::Letters::Txt,
-            ..Default::default()
         };
         let rendered =
             document::render_statement(&policy, &data, &statement, &templates, &company, options)
