@@ -164,6 +164,32 @@ fn thirty_mornings_of_the_sample_year_equal_simulate() {
     mornings_equal_simulate("french_b2b.dunning", d("2025-02-01"), 30);
 }
 
+/// Mornings on which nothing fires still record the policy's attribute
+/// columns: the export's header is `simulate`'s, rows or not (the
+/// property test below found a week of small_invoices without actions,
+/// whose export lacked the `segment` column).
+#[test]
+fn mornings_without_actions_export_the_attribute_columns() {
+    let policy = policy("small_invoices.dunning");
+    let sample = sample(&policy);
+    let dir = tempfile::tempdir().unwrap();
+    let mut ledger = open(&dir);
+    for day in ["2025-01-12", "2025-01-13"] {
+        let ran = ledger::run_day(
+            &mut ledger,
+            &policy,
+            sample.data(),
+            options(d(day), Start::CatchUp),
+            &Provenance::default(),
+        )
+        .unwrap();
+        assert!(ran.plan.actions.is_empty(), "{day}");
+    }
+    assert_eq!(export(&ledger), history_csv(&policy, &[]));
+    assert!(export(&ledger).trim_end().ends_with(",reason,segment"));
+    mornings_equal_simulate("small_invoices.dunning", d("2025-01-12"), 6);
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 6, ..ProptestConfig::default() })]
 

@@ -359,8 +359,10 @@ impl Ledger {
     /// Writes the history CSV of every recorded action (the plan's
     /// format: [`crate::output::csv::HEADER`]), by date then as recorded.
     pub fn export(&self, out: impl std::io::Write) -> Result<(), LedgerError> {
-        let rows = rows(&self.conn, None, None).map_err(|e| self.error(e))?;
-        write_rows(&rows, out).map_err(|e| LedgerError::Database {
+        let (rows, known) = rows(&self.conn, None, None)
+            .and_then(|rows| Ok((rows, run_columns(&self.conn)?)))
+            .map_err(|e| self.error(e))?;
+        write_rows(&known, &rows, out).map_err(|e| LedgerError::Database {
             path: self.name(),
             reason: format!("cannot write the history: {e}"),
         })
@@ -480,7 +482,7 @@ impl Ledger {
         bytes: &[u8],
         provenance: &Provenance,
     ) -> Result<usize, LedgerError> {
-        let parsed = parse_history(file, bytes)?;
+        let (parsed, columns) = parse_history(file, bytes)?;
         let (path, wait) = (self.path.clone(), self.wait);
         let err = |e| error_of(&path, wait, e);
         let tx = self
@@ -505,6 +507,7 @@ impl Ledger {
             "",
             parsed.len(),
             None,
+            &columns.iter().map(String::as_str).collect::<Vec<_>>(),
         )
         .map_err(err)?;
         insert_rows(&tx, id, &parsed).map_err(err)?;
@@ -640,6 +643,7 @@ impl Ledger {
             "",
             0,
             Some(error),
+            &[],
         )
         .map_err(err)?;
         tx.commit().map_err(err)?;
@@ -774,6 +778,7 @@ pub fn run_day<'a>(
         if first { options.start.as_str() } else { "" },
         rows.len(),
         None,
+        &crate::output::csv::attribute_columns(policy),
     )
     .and_then(|id| insert_rows(&tx, id, &rows).map(|()| id))
     .and_then(|id| tx.commit().map(|()| id))
@@ -940,11 +945,17 @@ fn insert_run(
     start: &str,
     actions: usize,
     error: Option<&str>,
+    columns: &[&str],
 ) -> rusqlite::Result<i64> {
+    let columns = if columns.is_empty() {
+        String::new()
+    } else {
+        serde_json::to_string(columns).unwrap_or_default()
+    };
     conn.execute(
         "INSERT INTO runs (kind, status, date, started_at, tool_version, policy_file, \
-         policy_hash, inputs, start, actions, error) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+         policy_hash, inputs, start, actions, error, attribute_columns) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
         params![
             kind,
             status,
@@ -957,6 +968,7 @@ fn insert_run(
             start,
             actions as i64,
             error,
+            columns,
         ],
     )?;
     Ok(conn.last_insert_rowid())
@@ -1188,6 +1200,28 @@ fn rows(
     rows.collect()
 }
 
+/// The attribute columns the runs recorded (schema version 7), each once,
+/// oldest run first.
+fn run_columns(conn: &Connection) -> rusqlite::Result<Vec<String>> {
+    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if version < 7 {
+        return Ok(Vec::new());
+    }
+    let mut select = conn
+        .prepare("SELECT attribute_columns FROM runs WHERE attribute_columns != '' ORDER BY id")?;
+    let cells = select.query_map([], |r| r.get::<_, String>(0))?;
+    let mut columns: Vec<String> = Vec::new();
+    for cell in cells {
+        let names: Vec<String> = serde_json::from_str(&cell?).unwrap_or_default();
+        for name in names {
+            if !columns.contains(&name) {
+                columns.push(name);
+            }
+        }
+    }
+    Ok(columns)
+}
+
 /// Every action of an invoice, done or not, with its marks.
 fn story(conn: &Connection, invoice: &str) -> rusqlite::Result<Vec<Story>> {
     let mut select = conn.prepare(&format!(
@@ -1220,17 +1254,25 @@ fn story(conn: &Connection, invoice: &str) -> rusqlite::Result<Vec<Story>> {
 }
 
 /// The history CSV of the rows: the header's twelve columns, then the
-/// attribute columns the rows carry, in the order they first come (a
-/// ledger of one policy: its attribute columns, as `plan --format csv`
-/// writes them); a row without one has it empty.
-fn write_rows(rows: &[(i64, Vec<String>)], out: impl std::io::Write) -> csv::Result<()> {
+/// attribute columns of the runs (`known`, oldest run first) and those
+/// the rows carry, in the order they first come (a ledger of one policy:
+/// its attribute columns, as `plan --format csv` writes them, rows or
+/// not); a row without one has it empty.
+fn write_rows(
+    known: &[String],
+    rows: &[(i64, Vec<String>)],
+    out: impl std::io::Write,
+) -> csv::Result<()> {
     let fixed = STORED;
     let parsed: Vec<Vec<(String, String)>> = rows
         .iter()
         .map(|(_, cells)| attribute_pairs(cells.get(fixed).map_or("", String::as_str)))
         .collect();
     let mut columns: Vec<&str> = Vec::new();
-    for (name, _) in parsed.iter().flatten() {
+    for name in known
+        .iter()
+        .chain(parsed.iter().flatten().map(|(name, _)| name))
+    {
         if !columns.contains(&name.as_str()) {
             columns.push(name);
         }
@@ -1270,7 +1312,7 @@ fn history(
 ) -> Result<Vec<HistoryEntry>, HistoryError> {
     let rows = rows(conn, before, None)?;
     let mut bytes = Vec::new();
-    write_rows(&rows, &mut bytes).map_err(|e| {
+    write_rows(&[], &rows, &mut bytes).map_err(|e| {
         HistoryError::Ledger(LedgerError::BadHistory {
             file: "ledger".into(),
             line: 0,
@@ -1358,8 +1400,10 @@ fn runs<P: rusqlite::Params>(
 
 /// A history CSV for `ledger import`: the header names at least `date`,
 /// `customer_id`, `invoice_id`, `rule` and `action`; each row has a valid
-/// date and a known action. Rows come out in the HEADER's columns, then the other columns (the attributes) as one cell.
-fn parse_history(file: &str, bytes: &[u8]) -> Result<Vec<Vec<String>>, LedgerError> {
+/// date and a known action. Rows come out in the HEADER's columns, then
+/// the other columns (the attributes) as one cell; the names of those
+/// other columns come second.
+fn parse_history(file: &str, bytes: &[u8]) -> Result<(Vec<Vec<String>>, Vec<String>), LedgerError> {
     let bad = |line: usize, message: String| LedgerError::BadHistory {
         file: file.into(),
         line,
@@ -1371,7 +1415,7 @@ fn parse_history(file: &str, bytes: &[u8]) -> Result<Vec<Vec<String>>, LedgerErr
         .from_reader(bytes);
     let mut records = reader.records();
     let header = match records.next() {
-        None => return Ok(Vec::new()),
+        None => return Ok((Vec::new(), Vec::new())),
         Some(r) => r.map_err(|e| bad(1, e.to_string()))?,
     };
     let header: Vec<String> = header
@@ -1423,7 +1467,11 @@ fn parse_history(file: &str, bytes: &[u8]) -> Result<Vec<Vec<String>>, LedgerErr
         }
         rows.push(row);
     }
-    Ok(rows)
+    let columns = header
+        .into_iter()
+        .filter(|h| !crate::output::csv::HEADER.contains(&h.as_str()))
+        .collect();
+    Ok((rows, columns))
 }
 
 #[cfg(test)]

@@ -71,6 +71,11 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     // hash covers the previous mark's, its action's hash and its cells.
     // Marks of earlier versions are chained when migrated.
     "ALTER TABLE marks ADD COLUMN hash TEXT NOT NULL DEFAULT '';",
+    // 7: the attribute columns of each run's history (a JSON array of
+    // names, empty without): `ledger export` writes them in its header even
+    // when no recorded row carries them (days without actions), as
+    // `plan --format csv` and `simulate --actions-out` do.
+    "ALTER TABLE runs ADD COLUMN attribute_columns TEXT NOT NULL DEFAULT '';",
 ];
 
 /// The version this build writes.
