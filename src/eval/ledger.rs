@@ -600,3 +600,101 @@ pub enum Status {
     /// Open, with this amount left to pay.
     Open(Decimal),
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::Payment;
+
+    fn day(d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2025, 3, d).unwrap()
+    }
+
+    fn invoice(id: &str, customer: &str, amount: i64) -> Invoice {
+        Invoice {
+            id: id.into(),
+            customer_id: customer.into(),
+            issue_date: day(1),
+            due_date: day(10),
+            amount: Decimal::new(amount, 2),
+            currency: crate::money::Currency::parse("EUR").unwrap(),
+            paid_date: None,
+            disputed: false,
+            promised_until: None,
+            payment_plan: false,
+            insolvent: false,
+            blocked: false,
+            attributes: Vec::new(),
+            line: 2,
+        }
+    }
+
+    fn payment(id: &str, d: u32, amount: i64) -> Payment {
+        Payment {
+            invoice_id: id.into(),
+            date: day(d),
+            amount: Decimal::new(amount, 2),
+            line: 2,
+        }
+    }
+
+    /// Ids in any order (and a repeated one, which the loader refuses but
+    /// a library caller may pass) are found as a map built in snapshot
+    /// order would find them: the last of equal ids.
+    #[test]
+    fn invoices_are_found_by_id_in_any_order() {
+        for ids in [
+            ["A", "B", "C", "D"],
+            ["C", "A", "D", "B"],
+            ["B", "A", "B", "C"],
+        ] {
+            let invoices: Vec<Invoice> = ids.iter().map(|id| invoice(id, "K", 100)).collect();
+            let ledger = Ledger::new(RunData::new(&invoices));
+            for id in ["A", "B", "C", "D", "E", ""] {
+                let expected = ids.iter().rposition(|i| *i == id).map(InvoiceIdx::new);
+                assert_eq!(ledger.invoice_by_id(id), expected, "{id} in {ids:?}");
+            }
+        }
+    }
+
+    /// Each invoice gets its own payments, by date, whatever their order in
+    /// the file; payments of unknown invoices are ignored; each customer
+    /// lists its invoices in snapshot order.
+    #[test]
+    fn payments_and_customers_are_grouped_per_invoice() {
+        let invoices = vec![
+            invoice("I3", "K2", 1000),
+            invoice("I1", "K1", 1000),
+            invoice("I2", "K2", 1000),
+        ];
+        let payments = vec![
+            payment("I2", 5, 300),
+            payment("I3", 4, 100),
+            payment("X", 1, 100),
+            payment("I2", 2, 200),
+        ];
+        let ledger = Ledger::new(RunData::new(&invoices).with_payments(&payments));
+        let of = |i: usize| ledger.payments(InvoiceIdx::new(i)).to_vec();
+        assert_eq!(of(0), vec![(day(4), Decimal::new(100, 2))]);
+        assert_eq!(of(1), vec![]);
+        assert_eq!(
+            of(2),
+            vec![
+                (day(2), Decimal::new(200, 2)),
+                (day(5), Decimal::new(300, 2))
+            ]
+        );
+        assert_eq!(
+            ledger.open_amount(InvoiceIdx::new(2), day(3)),
+            Decimal::new(800, 2)
+        );
+        let k2 = ledger.customer_by_id("K2").unwrap();
+        assert_eq!(
+            ledger.invoices_of(k2),
+            &[InvoiceIdx::new(0), InvoiceIdx::new(2)]
+        );
+        let k1 = ledger.customer_by_id("K1").unwrap();
+        assert_eq!(ledger.invoices_of(k1), &[InvoiceIdx::new(1)]);
+        assert_eq!(ledger.customer_by_id("K3"), None);
+    }
+}
