@@ -127,7 +127,7 @@ pub fn explain(
     invoice_id: &str,
 ) -> Option<Explanation> {
     let run = eval::Run::new(policy, data);
-    let index = *run.ledger.index.get(invoice_id)?;
+    let index = run.ledger.invoice_by_id(invoice_id)?;
     let state = eval::State::from_history(&run, data.history, date);
     let expired = eval::explain::expired_before(&run, data.history, index, date);
     Some(eval::explain::explain(&run, &state, index, date, &expired))

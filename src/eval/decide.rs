@@ -79,7 +79,7 @@ pub(crate) fn facts<'a>(
         invoice: run.ledger.invoice(invoice),
         date,
         open_amount,
-        history: &state.invoices[invoice],
+        history: state.history(invoice),
         paid_on: run.ledger.paid_on(invoice, date),
         last_contact: state.last_contact(run, invoice, date),
         account: run.ledger.account(invoice, date),
@@ -108,7 +108,7 @@ pub(crate) fn due_step(run: &Run<'_>, facts: &Facts<'_>) -> Option<RuleIdx> {
             .map(|(i, _)| i)
             .find(|&i| run.claim[i] && history.has_fired(i))
     } else {
-        history.highest
+        history.highest()
     };
     let mut track = run
         .policy

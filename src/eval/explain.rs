@@ -117,7 +117,7 @@ pub(crate) fn explain(
     let facts = facts(run, state, invoice, date, open_amount);
     let decision = decide(run, state, invoice, date);
     let due = due_step(run, &facts);
-    let history = &state.invoices[invoice];
+    let history = state.history(invoice);
     let mut rules = Vec::new();
     for (index, rule) in policy.rules_indexed() {
         let holds = facts.holds(&rule.condition);
@@ -134,7 +134,7 @@ pub(crate) fn explain(
                     format!("due, but {date} is not a business day: deferred to {until}")
                 }
             },
-            (_, Some(last)) if rule.repeat_days.is_none() || Some(index) != history.highest => {
+            (_, Some(last)) if rule.repeat_days.is_none() || Some(index) != history.highest() => {
                 format!("already fired on {last}")
             }
             (Decision::NotOpen(_), _) => "not evaluated: the invoice is not open".to_string(),
@@ -142,8 +142,8 @@ pub(crate) fn explain(
                 "not evaluated: below the minimum amount".to_string()
             }
             (Decision::Paused { pause }, _) if holds => format!("holds, but paused by `{pause}`"),
-            _ if history.highest.is_some_and(|h| index < h) => {
-                let later = history.highest.map_or("?", |h| policy.rule_name(h));
+            _ if history.highest().is_some_and(|h| index < h) => {
+                let later = history.highest().map_or("?", |h| policy.rule_name(h));
                 "skipped for good: the later step `".to_string() + later + "` already fired"
             }
             _ if holds && due.is_some_and(|d| d > index) => {

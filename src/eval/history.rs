@@ -9,13 +9,14 @@ use crate::data::HistoryEntry;
 use crate::idx::IdxVec;
 use crate::policy::RuleIdx;
 
+/// What was done for one invoice. Kept small (24 bytes, and one exact
+/// allocation once a step fired): a year's replay of a million invoices
+/// holds one per invoice and thread.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct InvoiceHistory {
-    /// The steps fired, in firing order. Kept small: a year's replay of a
-    /// million invoices holds one of these lists per invoice.
-    fired: Vec<FiredStep>,
-    /// The most advanced step fired so far: nothing before it fires again.
-    pub highest: Option<RuleIdx>,
+    /// The steps fired, in firing order: a boxed slice grown by one when a
+    /// new step fires (a handful per invoice at most).
+    fired: Box<[FiredStep]>,
     /// Actions taken for this invoice, whatever the rule (older policies included).
     pub reminders: u32,
     /// The first action taken after the due date: the one that claimed the
@@ -31,6 +32,11 @@ struct FiredStep {
 }
 
 impl InvoiceHistory {
+    /// The most advanced step fired so far: nothing before it fires again.
+    pub fn highest(&self) -> Option<RuleIdx> {
+        self.fired.iter().map(|s| s.rule).max()
+    }
+
     pub fn last_fired(&self, rule: RuleIdx) -> Option<NaiveDate> {
         self.step(rule).map(|s| s.last)
     }
@@ -50,9 +56,13 @@ impl InvoiceHistory {
         if let Some(rule) = rule {
             match self.fired.iter_mut().find(|s| s.rule == rule) {
                 Some(step) => step.last = step.last.max(date),
-                None => self.fired.push(FiredStep { rule, last: date }),
+                None => {
+                    let mut fired = std::mem::take(&mut self.fired).into_vec();
+                    fired.reserve_exact(1);
+                    fired.push(FiredStep { rule, last: date });
+                    self.fired = fired.into_boxed_slice();
+                }
             }
-            self.highest = Some(self.highest.map_or(rule, |h| h.max(rule)));
         }
     }
 }
@@ -61,16 +71,66 @@ impl InvoiceHistory {
 /// day by the replay.
 #[derive(Clone, Debug)]
 pub(crate) struct State {
-    pub invoices: IdxVec<InvoiceIdx, InvoiceHistory>,
+    /// Per invoice, what was done for it: by `InvoiceIdx`, or, in a
+    /// thread's share of a replay (`State::split`), by `slots`.
+    histories: Vec<InvoiceHistory>,
+    /// Per invoice, its place in `histories`, when they are a thread's share.
+    slots: Option<std::sync::Arc<[u32]>>,
     /// Per customer, the last day they were contacted.
     pub last_contact: IdxVec<CustomerIdx, Option<NaiveDate>>,
 }
 
 impl State {
+    /// What was done for the invoice.
+    pub fn history(&self, invoice: InvoiceIdx) -> &InvoiceHistory {
+        &self.histories[self.slot(invoice)]
+    }
+
+    fn history_mut(&mut self, invoice: InvoiceIdx) -> &mut InvoiceHistory {
+        let slot = self.slot(invoice);
+        &mut self.histories[slot]
+    }
+
+    fn slot(&self, invoice: InvoiceIdx) -> usize {
+        match &self.slots {
+            None => invoice.get(),
+            Some(slots) => slots[invoice.get()] as usize,
+        }
+    }
+
+    /// One state per group of invoices (a replay's threads: whole
+    /// customers each), holding only the histories of its invoices, moved
+    /// from this one. A copy of the whole state per thread was, after the
+    /// invoices themselves, the largest allocation of a replay.
+    pub fn split(mut self, groups: &[Vec<InvoiceIdx>]) -> Vec<State> {
+        let mut slots = vec![u32::MAX; self.histories.len()];
+        for group in groups {
+            for (k, &i) in group.iter().enumerate() {
+                slots[i.get()] = k as u32;
+            }
+        }
+        let slots: std::sync::Arc<[u32]> = slots.into();
+        groups
+            .iter()
+            .map(|group| State {
+                histories: group
+                    .iter()
+                    .map(|&i| {
+                        let slot = self.slot(i);
+                        std::mem::take(&mut self.histories[slot])
+                    })
+                    .collect(),
+                slots: Some(slots.clone()),
+                last_contact: self.last_contact.clone(),
+            })
+            .collect()
+    }
+
     /// Nothing done yet.
     pub fn empty(run: &Run<'_>) -> Self {
         State {
-            invoices: IdxVec::filled(InvoiceHistory::default(), run.ledger.invoices.len()),
+            histories: vec![InvoiceHistory::default(); run.ledger.invoices.len()],
+            slots: None,
             last_contact: IdxVec::filled(None, run.ledger.customers.len()),
         }
     }
@@ -98,9 +158,9 @@ impl State {
 
     /// One history entry: see [`State::from_history`].
     pub fn record_entry(&mut self, run: &Run<'_>, entry: &HistoryEntry) {
-        let Some(&i) = run.ledger.index.get(entry.invoice_id.as_str()) else {
+        let Some(i) = run.ledger.invoice_by_id(&entry.invoice_id) else {
             if entry.action.is_contact() {
-                if let Some(&c) = run.ledger.customer_index.get(entry.customer_id.as_str()) {
+                if let Some(c) = run.ledger.customer_by_id(&entry.customer_id) {
                     let last = &mut self.last_contact[c];
                     *last = Some(last.map_or(entry.date, |d| d.max(entry.date)));
                 }
@@ -135,7 +195,7 @@ impl State {
         contact: bool,
         date: NaiveDate,
     ) {
-        let history = &mut self.invoices[invoice];
+        let history = self.history_mut(invoice);
         history.record(rule, date);
         if date > run.ledger.invoice(invoice).due_date {
             history.first_late_action =

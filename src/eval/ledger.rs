@@ -24,22 +24,72 @@ crate::idx::typed_index!(
 #[derive(Debug)]
 pub(crate) struct Ledger<'a> {
     pub invoices: &'a [Invoice],
-    /// Per invoice, its payments sorted by date.
-    payments: IdxVec<InvoiceIdx, Vec<(NaiveDate, Decimal)>>,
+    /// The payments of all invoices, grouped by invoice (in snapshot
+    /// order), each invoice's sorted by date: one allocation rather than a
+    /// vector per invoice.
+    payments: Grouped<(NaiveDate, Decimal)>,
     /// Per invoice, its customer.
     pub customer_of: IdxVec<InvoiceIdx, CustomerIdx>,
     /// Per customer, its id.
     pub customers: IdxVec<CustomerIdx, &'a str>,
-    /// Invoices by id.
-    pub index: HashMap<&'a str, InvoiceIdx>,
+    /// Invoices by id: `None` when the snapshot lists them by ascending id
+    /// (exports usually do), else their indices sorted by id. Found by
+    /// binary search: a hash map of a million ids took 50 MB.
+    by_id: Option<Vec<InvoiceIdx>>,
     /// Customers by id.
-    pub customer_index: HashMap<&'a str, CustomerIdx>,
+    customer_index: HashMap<&'a str, CustomerIdx>,
     /// The account events, indexed by invoice and customer.
     events: Events,
     /// Per customer, its invoices in snapshot order.
-    pub by_customer: IdxVec<CustomerIdx, Vec<InvoiceIdx>>,
+    by_customer: Grouped<InvoiceIdx>,
     /// Per customer, its credit notes; empty when the run has none.
     credits: Vec<Vec<Credit>>,
+}
+
+/// Items grouped by a dense index (an invoice's payments, a customer's
+/// invoices): group `g` is `items[start[g]..start[g + 1]]`.
+#[derive(Debug, Default)]
+struct Grouped<T> {
+    start: Vec<u32>,
+    items: Vec<T>,
+}
+
+impl<T> Grouped<T> {
+    /// `groups` groups, from `(group, item)` pairs; items keep their order
+    /// within a group.
+    fn new(groups: usize, pairs: &[(u32, T)]) -> Self
+    where
+        T: Copy + Default,
+    {
+        let mut start = vec![0u32; groups + 1];
+        for &(g, _) in pairs {
+            start[g as usize + 1] += 1;
+        }
+        for g in 0..groups {
+            start[g + 1] += start[g];
+        }
+        let mut next = start.clone();
+        let mut items = vec![T::default(); pairs.len()];
+        for &(g, item) in pairs {
+            items[next[g as usize] as usize] = item;
+            next[g as usize] += 1;
+        }
+        Grouped { start, items }
+    }
+
+    fn get(&self, group: usize) -> &[T] {
+        match (self.start.get(group), self.start.get(group + 1)) {
+            (Some(&a), Some(&b)) => &self.items[a as usize..b as usize],
+            _ => &[],
+        }
+    }
+
+    fn get_mut(&mut self, group: usize) -> &mut [T] {
+        match (self.start.get(group), self.start.get(group + 1)) {
+            (Some(&a), Some(&b)) => &mut self.items[a as usize..b as usize],
+            _ => &mut [],
+        }
+    }
 }
 
 /// A credit note, as the balances read it.
@@ -101,28 +151,43 @@ impl<'a> Ledger<'a> {
     /// read.
     pub fn new(data: RunData<'a, '_>) -> Self {
         let invoices = data.invoices;
-        // foldhash: several times faster than SipHash on a million ids, and
-        // still seeded at random, so a crafted file cannot force collisions.
-        let mut index: HashMap<&str, InvoiceIdx> = HashMap::with_capacity(invoices.len());
-        index.extend(
-            invoices
-                .iter()
-                .enumerate()
-                .map(|(i, inv)| (inv.id.as_str(), InvoiceIdx::new(i))),
-        );
-        let mut payments: IdxVec<InvoiceIdx, Vec<(NaiveDate, Decimal)>> =
-            IdxVec::filled(Vec::new(), invoices.len());
-        for p in data.payments {
-            if let Some(&i) = index.get(p.invoice_id.as_str()) {
-                payments[i].push((p.date, p.amount));
-            }
+        let ascending = invoices.windows(2).all(|w| w[0].id < w[1].id);
+        let by_id = (!ascending).then(|| {
+            let mut sorted: Vec<InvoiceIdx> = (0..invoices.len()).map(InvoiceIdx::new).collect();
+            // Stable: of two equal ids, the later one is found (as a map
+            // built in snapshot order would keep it).
+            sorted.sort_by(|a, b| invoices[a.get()].id.cmp(&invoices[b.get()].id));
+            sorted
+        });
+        let mut ledger = Ledger {
+            invoices,
+            payments: Grouped::default(),
+            customer_of: IdxVec::from_vec(Vec::new()),
+            customers: IdxVec::from_vec(Vec::new()),
+            by_id,
+            customer_index: HashMap::new(),
+            events: Events::default(),
+            by_customer: Grouped::default(),
+            credits: Vec::new(),
+        };
+        let found: Vec<(u32, (NaiveDate, Decimal))> = data
+            .payments
+            .iter()
+            .filter_map(|p| {
+                let i = ledger.invoice_by_id(&p.invoice_id)?;
+                Some((i.get() as u32, (p.date, p.amount)))
+            })
+            .collect();
+        let mut payments = Grouped::new(invoices.len(), &found);
+        for i in 0..invoices.len() {
+            payments.get_mut(i).sort();
         }
-        for i in payments.indices() {
-            payments[i].sort();
-        }
+        ledger.payments = payments;
+        // foldhash: several times faster than SipHash, and still seeded at
+        // random, so a crafted file cannot force collisions.
         let mut customer_ids: HashMap<&str, CustomerIdx> = HashMap::new();
         let mut customers: Vec<&str> = Vec::new();
-        let customer_of = invoices
+        let customer_of: IdxVec<InvoiceIdx, CustomerIdx> = invoices
             .iter()
             .map(|inv| {
                 *customer_ids
@@ -134,12 +199,12 @@ impl<'a> Ledger<'a> {
             })
             .collect();
         let customers = IdxVec::from_vec(customers);
-        let events = Events::new(data, &index, &customer_of, &customers);
-        let mut by_customer: IdxVec<CustomerIdx, Vec<InvoiceIdx>> =
-            IdxVec::filled(Vec::new(), customers.len());
-        for (i, c) in customer_of.iter_enumerated() {
-            by_customer[*c].push(i);
-        }
+        let pairs: Vec<(u32, InvoiceIdx)> = customer_of
+            .iter_enumerated()
+            .map(|(i, c)| (c.get() as u32, i))
+            .collect();
+        ledger.by_customer = Grouped::new(customers.len(), &pairs);
+        ledger.events = Events::new(data, &ledger, &customer_of, &customers);
         let mut credits: Vec<Vec<Credit>> = Vec::new();
         if !data.credit_notes.is_empty() {
             credits = vec![Vec::new(); customers.len()];
@@ -155,17 +220,37 @@ impl<'a> Ledger<'a> {
                 }
             }
         }
-        Ledger {
-            invoices,
-            payments,
-            customer_of,
-            customers,
-            index,
-            customer_index: customer_ids,
-            events,
-            by_customer,
-            credits,
+        ledger.customer_of = customer_of;
+        ledger.customers = customers;
+        ledger.customer_index = customer_ids;
+        ledger.credits = credits;
+        ledger
+    }
+
+    /// The invoice with this id (the last one, if the snapshot repeats it).
+    pub fn invoice_by_id(&self, id: &str) -> Option<InvoiceIdx> {
+        let invoices = self.invoices;
+        match &self.by_id {
+            None => invoices
+                .binary_search_by(|inv| inv.id.as_str().cmp(id))
+                .ok()
+                .map(InvoiceIdx::new),
+            Some(sorted) => {
+                let n = sorted.partition_point(|i| invoices[i.get()].id.as_str() <= id);
+                let i = *sorted.get(n.checked_sub(1)?)?;
+                (invoices[i.get()].id == id).then_some(i)
+            }
         }
+    }
+
+    /// The customer with this id, if it has invoices.
+    pub fn customer_by_id(&self, id: &str) -> Option<CustomerIdx> {
+        self.customer_index.get(id).copied()
+    }
+
+    /// The customer's invoices, in snapshot order.
+    pub fn invoices_of(&self, customer: CustomerIdx) -> &[InvoiceIdx] {
+        self.by_customer.get(customer.get())
     }
 
     /// The customer's credit notes.
@@ -211,7 +296,7 @@ impl<'a> Ledger<'a> {
             overdue: -credit,
             ..Balance::default()
         };
-        for &j in &self.by_customer[self.customer_of[invoice]] {
+        for &j in self.invoices_of(self.customer_of[invoice]) {
             let Status::Open(open) = self.status(j, date) else {
                 continue;
             };
@@ -244,12 +329,12 @@ impl<'a> Ledger<'a> {
                 }
             }
         };
-        for &j in &self.by_customer[self.customer_of[invoice]] {
+        for &j in self.invoices_of(self.customer_of[invoice]) {
             let inv = self.invoice(j);
             consider(Some(inv.issue_date));
             consider(inv.due_date.succ_opt());
             consider(inv.paid_date);
-            let payments = &self.payments[j];
+            let payments = self.payments(j);
             consider(
                 payments
                     .get(payments.partition_point(|(d, _)| *d <= day))
@@ -390,7 +475,8 @@ impl<'a> Ledger<'a> {
     /// Amount minus the payments dated on or before `date` (never below zero).
     pub fn open_amount(&self, invoice: InvoiceIdx, date: NaiveDate) -> Decimal {
         let inv = self.invoice(invoice);
-        let paid: Decimal = self.payments[invoice]
+        let paid: Decimal = self
+            .payments(invoice)
             .iter()
             .take_while(|(d, _)| *d <= date)
             .map(|(_, a)| *a)
@@ -423,7 +509,8 @@ impl<'a> Ledger<'a> {
         let inv = self.invoice(invoice);
         let by_date = inv.paid_date.filter(|p| *p <= date);
         let mut paid = Decimal::ZERO;
-        let by_payments = self.payments[invoice]
+        let by_payments = self
+            .payments(invoice)
             .iter()
             .take_while(|(d, _)| *d <= date)
             .find(|(_, a)| {
@@ -439,7 +526,7 @@ impl<'a> Ledger<'a> {
 
     /// The invoice's payments, by date.
     pub fn payments(&self, invoice: InvoiceIdx) -> &[(NaiveDate, Decimal)] {
-        &self.payments[invoice]
+        self.payments.get(invoice.get())
     }
 }
 
@@ -448,7 +535,7 @@ impl Events {
     /// the loader reports them as errors before this point.
     fn new(
         data: RunData<'_, '_>,
-        index: &HashMap<&str, InvoiceIdx>,
+        ledger: &Ledger<'_>,
         customer_of: &IdxVec<InvoiceIdx, CustomerIdx>,
         customers: &IdxVec<CustomerIdx, &str>,
     ) -> Events {
@@ -469,7 +556,7 @@ impl Events {
             let invoice = e
                 .invoice_id
                 .as_deref()
-                .and_then(|id| index.get(id).copied());
+                .and_then(|id| ledger.invoice_by_id(id));
             let customer = match invoice {
                 Some(i) => Some(customer_of[i]),
                 None if e.invoice_id.is_some() => None,
@@ -512,4 +599,102 @@ pub enum Status {
     PaidByPayments,
     /// Open, with this amount left to pay.
     Open(Decimal),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::Payment;
+
+    fn day(d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2025, 3, d).unwrap()
+    }
+
+    fn invoice(id: &str, customer: &str, amount: i64) -> Invoice {
+        Invoice {
+            id: id.into(),
+            customer_id: customer.into(),
+            issue_date: day(1),
+            due_date: day(10),
+            amount: Decimal::new(amount, 2),
+            currency: crate::money::Currency::parse("EUR").unwrap(),
+            paid_date: None,
+            disputed: false,
+            promised_until: None,
+            payment_plan: false,
+            insolvent: false,
+            blocked: false,
+            attributes: Vec::new(),
+            line: 2,
+        }
+    }
+
+    fn payment(id: &str, d: u32, amount: i64) -> Payment {
+        Payment {
+            invoice_id: id.into(),
+            date: day(d),
+            amount: Decimal::new(amount, 2),
+            line: 2,
+        }
+    }
+
+    /// Ids in any order (and a repeated one, which the loader refuses but
+    /// a library caller may pass) are found as a map built in snapshot
+    /// order would find them: the last of equal ids.
+    #[test]
+    fn invoices_are_found_by_id_in_any_order() {
+        for ids in [
+            ["A", "B", "C", "D"],
+            ["C", "A", "D", "B"],
+            ["B", "A", "B", "C"],
+        ] {
+            let invoices: Vec<Invoice> = ids.iter().map(|id| invoice(id, "K", 100)).collect();
+            let ledger = Ledger::new(RunData::new(&invoices));
+            for id in ["A", "B", "C", "D", "E", ""] {
+                let expected = ids.iter().rposition(|i| *i == id).map(InvoiceIdx::new);
+                assert_eq!(ledger.invoice_by_id(id), expected, "{id} in {ids:?}");
+            }
+        }
+    }
+
+    /// Each invoice gets its own payments, by date, whatever their order in
+    /// the file; payments of unknown invoices are ignored; each customer
+    /// lists its invoices in snapshot order.
+    #[test]
+    fn payments_and_customers_are_grouped_per_invoice() {
+        let invoices = vec![
+            invoice("I3", "K2", 1000),
+            invoice("I1", "K1", 1000),
+            invoice("I2", "K2", 1000),
+        ];
+        let payments = vec![
+            payment("I2", 5, 300),
+            payment("I3", 4, 100),
+            payment("X", 1, 100),
+            payment("I2", 2, 200),
+        ];
+        let ledger = Ledger::new(RunData::new(&invoices).with_payments(&payments));
+        let of = |i: usize| ledger.payments(InvoiceIdx::new(i)).to_vec();
+        assert_eq!(of(0), vec![(day(4), Decimal::new(100, 2))]);
+        assert_eq!(of(1), vec![]);
+        assert_eq!(
+            of(2),
+            vec![
+                (day(2), Decimal::new(200, 2)),
+                (day(5), Decimal::new(300, 2))
+            ]
+        );
+        assert_eq!(
+            ledger.open_amount(InvoiceIdx::new(2), day(3)),
+            Decimal::new(800, 2)
+        );
+        let k2 = ledger.customer_by_id("K2").unwrap();
+        assert_eq!(
+            ledger.invoices_of(k2),
+            &[InvoiceIdx::new(0), InvoiceIdx::new(2)]
+        );
+        let k1 = ledger.customer_by_id("K1").unwrap();
+        assert_eq!(ledger.invoices_of(k1), &[InvoiceIdx::new(1)]);
+        assert_eq!(ledger.customer_by_id("K3"), None);
+    }
 }

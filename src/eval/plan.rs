@@ -302,6 +302,18 @@ impl<'r, 'a> Consolidator<'r, 'a> {
         }
     }
 
+    /// An action's place in the order of SPEC 4.12 (customer, action,
+    /// template; the currency never ties, one action lists every currency)
+    /// as one integer, from its first invoice's customer and rule: actions
+    /// of different days or runs are compared by their order keys instead.
+    pub fn rank(&self, action: &Action<'_>) -> u64 {
+        let Some(line) = action.invoices.first() else {
+            return u64::MAX;
+        };
+        let customer = self.customer_rank[self.run.ledger.customer_of[line.invoice_index]];
+        (u64::from(customer) << 32) | u64::from(self.rule_rank[line.rule_index])
+    }
+
     /// Turns fired steps into consolidated, sorted actions with reasons and
     /// penalties (rules 9 to 12).
     pub fn consolidate(&self, state: &State, date: NaiveDate, fired: &[Fired]) -> Vec<Action<'a>> {
@@ -344,7 +356,8 @@ impl<'r, 'a> Consolidator<'r, 'a> {
                     .then(|| self.interest(f.invoice, consumer, date))
                     .flatten(),
                 indemnity: penalties.then(|| {
-                    let claimed = state.invoices[f.invoice]
+                    let claimed = state
+                        .history(f.invoice)
                         .first_late_action
                         .is_some_and(|d| d < date);
                     match policy.settings.indemnity {

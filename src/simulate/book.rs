@@ -43,7 +43,7 @@ fn history_contacts<'h>(
         .filter(|e| {
             e.date <= until
                 && e.action.is_contact()
-                && !run.ledger.index.contains_key(e.invoice_id.as_str())
+                && run.ledger.invoice_by_id(&e.invoice_id).is_none()
         })
         .map(|e| (e.customer_id.as_str(), e.date))
         .collect()
@@ -82,7 +82,7 @@ pub fn explain_book(
 ) -> Option<(usize, Explanation)> {
     for (p, (policy, data)) in policies.iter().zip(data).enumerate() {
         let mut run = Run::new(policy, *data);
-        let Some(&index) = run.ledger.index.get(invoice_id) else {
+        let Some(index) = run.ledger.invoice_by_id(invoice_id) else {
             continue;
         };
         let contacts = history_contacts(&run, data.history, Some(date), policies.len() == 1);

@@ -178,17 +178,17 @@ impl<'a> Replay<'_, 'a> {
             invoice: inv,
             last_contact: state.last_contact(self.run, invoice, day),
             account: ledger.account(invoice, day),
-            history: &state.invoices[invoice],
+            history: state.history(invoice),
             customer_oldest_due: if self.watch.customer_ledger {
                 ledger.balance(invoice, day).oldest_due
             } else {
                 None
             },
         };
-        let history = &state.invoices[invoice];
+        let history = state.history(invoice);
         // Rules below the highest step fired can no longer fire (rule 5),
         // so their clocks do not matter; the highest one only if it repeats.
-        let first = match history.highest {
+        let first = match history.highest() {
             None => 0,
             Some(h) if policy.rule(h).repeat_days.is_some() => h.get(),
             Some(h) => h.get() + 1,
@@ -239,7 +239,7 @@ impl<'a> Replay<'_, 'a> {
                 break;
             }
         }
-        if let Some(h) = history.highest {
+        if let Some(h) = history.highest() {
             if let (Some(every), Some(last)) = (policy.rule(h).repeat_days, history.last_fired(h)) {
                 consider(add(last, i64::from(every)));
             }
@@ -252,13 +252,11 @@ impl<'a> Replay<'_, 'a> {
     /// cooldown deferred them.
     fn run_shard(
         &self,
-        start: &State,
+        mut state: State,
         invoices: &[InvoiceIdx],
-        by_customer: &IdxVec<CustomerIdx, Vec<InvoiceIdx>>,
-        out: &mpsc::SyncSender<Vec<Action<'a>>>,
+        out: &mpsc::SyncSender<Ranked<'a>>,
     ) -> Vec<Expired> {
         let ledger = &self.run.ledger;
-        let mut state = start.clone();
         let mut deferrals = Deferrals::new();
         let mut expired = Vec::new();
         let mut buckets: Vec<Vec<InvoiceIdx>> = vec![Vec::new(); self.range.len()];
@@ -323,7 +321,7 @@ impl<'a> Replay<'_, 'a> {
                 customers.dedup();
                 if let Some(k2) = day.succ_opt().and_then(|d| self.range.offset(d)) {
                     for c in customers {
-                        for &j in &by_customer[c] {
+                        for &j in ledger.invoices_of(c) {
                             if self.run.has_claims
                                 || !matches!(
                                     ledger.status(j, day),
@@ -336,7 +334,8 @@ impl<'a> Replay<'_, 'a> {
                     }
                 }
             }
-            if out.send(actions).is_err() {
+            let keys = actions.iter().map(|a| self.consolidator.rank(a)).collect();
+            if out.send((actions, keys)).is_err() {
                 return expired;
             }
         }
@@ -357,29 +356,34 @@ fn schedule(
     }
 }
 
-/// Merges the shards' actions of a day, each already in order (SPEC 4.12).
-/// Customers are whole in one shard, so keys never tie across shards.
-fn merge<'a>(mut shards: Vec<Vec<Action<'a>>>) -> Vec<Action<'a>> {
+/// A shard's actions of a day, with each one's rank in the order of
+/// SPEC 4.12 (`Consolidator::rank`).
+type Ranked<'a> = (Vec<Action<'a>>, Vec<u64>);
+
+/// Merges the shards' actions of a day, each already in order (SPEC 4.12),
+/// by their ranks: integers, where the order keys compare strings.
+/// Customers are whole in one shard, so ranks never tie across shards.
+fn merge<'a>(mut shards: Vec<Ranked<'a>>) -> Vec<Action<'a>> {
     if shards.len() == 1 {
-        return shards.pop().unwrap_or_default();
+        return shards.pop().map(|s| s.0).unwrap_or_default();
     }
-    let total = shards.iter().map(Vec::len).sum();
+    let total = shards.iter().map(|s| s.0.len()).sum();
     let mut out = Vec::with_capacity(total);
-    let mut heads: Vec<std::iter::Peekable<std::vec::IntoIter<Action<'a>>>> = shards
+    let mut heads: Vec<_> = shards
         .into_iter()
-        .map(|s| s.into_iter().peekable())
+        .map(|(actions, keys)| keys.into_iter().zip(actions).peekable())
         .collect();
     loop {
-        let mut best = None;
+        let mut best: Option<(usize, u64)> = None;
         for (s, head) in heads.iter_mut().enumerate() {
-            if let Some(key) = head.peek().map(Action::order_key) {
+            if let Some(&(key, _)) = head.peek() {
                 if best.is_none_or(|(_, k)| key < k) {
                     best = Some((s, key));
                 }
             }
         }
         match best.and_then(|(s, _)| heads[s].next()) {
-            Some(action) => out.push(action),
+            Some((_, action)) => out.push(action),
             None => return out,
         }
     }
@@ -392,7 +396,7 @@ fn merge<'a>(mut shards: Vec<Vec<Action<'a>>>) -> Vec<Action<'a>> {
 /// deferred them, by invoice.
 pub(super) fn run<'a>(
     run: &Run<'a>,
-    start: &State,
+    start: State,
     range: DateRange,
     threads: usize,
     sink: &mut dyn FnMut(Vec<Action<'a>>),
@@ -415,30 +419,25 @@ pub(super) fn run<'a>(
         watch: Watch::of(policy, ledger),
         range,
     };
-    let mut by_customer: IdxVec<CustomerIdx, Vec<InvoiceIdx>> =
-        IdxVec::filled(Vec::new(), ledger.customers.len());
-    for (i, c) in ledger.customer_of.iter_enumerated() {
-        by_customer[*c].push(i);
-    }
     // Shards of about equal invoice counts, whole customers each.
     let threads = threads.clamp(1, 64);
     let mut shards: Vec<Vec<InvoiceIdx>> = vec![Vec::new(); threads];
-    let mut order_by_size: Vec<CustomerIdx> = by_customer.indices().collect();
-    order_by_size.sort_by_key(|&c| std::cmp::Reverse(by_customer[c].len()));
+    let mut order_by_size: Vec<CustomerIdx> = ledger.customers.indices().collect();
+    order_by_size.sort_by_key(|&c| std::cmp::Reverse(ledger.invoices_of(c).len()));
     let mut loads = vec![0usize; threads];
     for c in order_by_size {
         let lightest = (0..threads).min_by_key(|&s| loads[s]).unwrap_or(0);
-        loads[lightest] += by_customer[c].len();
-        shards[lightest].extend(&by_customer[c]);
+        loads[lightest] += ledger.invoices_of(c).len();
+        shards[lightest].extend(ledger.invoices_of(c));
     }
+    let states = start.split(&shards);
     std::thread::scope(|scope| {
         let mut receivers = Vec::new();
         let mut handles = Vec::new();
-        for shard in &shards {
-            let (tx, rx) = mpsc::sync_channel::<Vec<Action<'a>>>(8);
+        for (shard, state) in shards.iter().zip(states) {
+            let (tx, rx) = mpsc::sync_channel::<Ranked<'a>>(8);
             let replay = &replay;
-            let by_customer = &by_customer;
-            handles.push(scope.spawn(move || replay.run_shard(start, shard, by_customer, &tx)));
+            handles.push(scope.spawn(move || replay.run_shard(state, shard, &tx)));
             receivers.push(rx);
         }
         'days: for _ in range.days() {

@@ -127,7 +127,7 @@ fn replay_run<'a>(
         on_day(day);
     };
     let expired = match options.engine {
-        Engine::EventDriven => events::run(run, &start, range, options.threads, &mut sink),
+        Engine::EventDriven => events::run(run, start, range, options.threads, &mut sink),
         Engine::EveryDay => reference::run(run, &start, range, &mut sink),
     };
     summary.finish(&expired)
