@@ -15,7 +15,7 @@
 //! | explain | [`explain`] | [`Policy`], [`RunData`], a day, an invoice | [`Explanation`] |
 //! | replay | [`replay`], [`simulate`] | [`Policy`], [`RunData`], a [`DateRange`] | each day's actions, a [`Summary`]; a [`Simulation`] |
 //! | book | [`data::route`], then [`plan_book`], [`replay_book`], [`explain_book`] | several policies (`scope`), each with the invoices routed to it | one [`Plan`]; a [`Simulation`] per policy, contacts counted across them; the [`Explanation`] of the policy an invoice is routed to |
-//! | diff | [`diff`], [`diff_books`] | two [`Simulation`]s (two books' replays) | [`Diff`] |
+//! | diff | [`diff_replays`] (both replays side by side, compared day by day, no action kept); [`diff`], [`diff_books`] | two policies with their [`RunData`] and a [`DateRange`]; or two [`Simulation`]s (two books' replays) | [`Diff`] (and both [`Summary`]s) |
 //! | ledger | [`ledger::run_day`] (feature `ledger`) | a [`ledger::Ledger`], [`Policy`], [`RunData`], a day | the day's [`Plan`], recorded in the ledger (once a day) |
 //! | output | [`output`] | any of the above | JSON, the history CSV, diagnostics located in their file |
 //! | documents | [`document::check`], [`document::render_plan`], [`statement`] and [`document::render_statement`] | [`Policy`], a [`document::Templates`] folder, a [`Plan`] (or a customer) | template errors; the day's e-mails, letters (PDF and text) and work lists, warnings; a statement of account |
@@ -80,10 +80,10 @@ pub use eval::{
 };
 pub use policy::Policy;
 pub use simulate::{
-    diff, diff_books, explain_book, plan_book, replay, replay_book, settled_dates, simulate,
-    Context, Crossed, DateRange, DateRangeError, Diff, Engine, IndicatorChange, Indicators,
-    InvoiceChange, KindChange, KindFigures, PaidLate, ReplayOptions, Simulation, StepFigures,
-    Summary, AGE_BUCKETS, NO_SEGMENT,
+    diff, diff_books, diff_replays, explain_book, plan_book, replay, replay_book, settled_dates,
+    simulate, Context, Crossed, DateRange, DateRangeError, Diff, DiffSide, Engine, IndicatorChange,
+    Indicators, InvoiceChange, KindChange, KindFigures, PaidLate, ReplayOptions, Simulation,
+    StepFigures, Summary, AGE_BUCKETS, NO_SEGMENT,
 };
 pub use source::{
     input_name, max_file_bytes, read_input, set_max_file_bytes, SourceFile, DEFAULT_MAX_FILE_BYTES,

@@ -59,12 +59,17 @@ pub(crate) fn run(args: Args) -> Outcome {
         // about the data are printed once.
         let old = old.with_data(&args.data, None, false)?;
         let new = new.with_data(&args.data, None, true)?;
+        let single = old.policies.len() == 1 && new.policies.len() == 1;
         let Some(path) = &args.report.report else {
-            let a = replay(&old, range, None)?;
-            let b = replay(&new, range, None)?;
+            if single {
+                let (d, _) = replay_both(&old, &new, range, |_| ());
+                return finish(&args, &d);
+            }
+            let a = replay(&old, range)?;
+            let b = replay(&new, range)?;
             return finish(&args, &dunning::diff_books(&a, &b));
         };
-        if old.policies.len() > 1 || new.policies.len() > 1 {
+        if !single {
             eprintln!(
                 "error: --report takes one policy on each side, not a book; run `diff --report` on each policy"
             );
@@ -72,22 +77,20 @@ pub(crate) fn run(args: Args) -> Outcome {
         }
         let mut old_timelines = Timelines::new(range, old.run_data()[0].invoices.len());
         let mut new_timelines = Timelines::new(range, new.run_data()[0].invoices.len());
-        let a = replay(&old, range, Some(&mut old_timelines))?;
-        let b = replay(&new, range, Some(&mut new_timelines))?;
-        let d = dunning::diff_books(&a, &b);
+        let (d, [old_summary, new_summary]) = replay_both(&old, &new, range, |[a, b]| {
+            old_timelines.add(a);
+            new_timelines.add(b);
+        });
         let inputs = super::report::inputs(&[&args.old, &args.new], &args.data, None);
-        let (Some(old_sim), Some(new_sim)) = (a.first(), b.first()) else {
-            return finish(&args, &d);
-        };
         let sides = [
             report::Side {
                 policy: &old.policies[0],
-                summary: &old_sim.summary,
+                summary: &old_summary,
                 timelines: &old_timelines,
             },
             report::Side {
                 policy: &new.policies[0],
-                summary: &new_sim.summary,
+                summary: &new_summary,
                 timelines: &new_timelines,
             },
         ];
@@ -119,16 +122,42 @@ fn finish(args: &Args, d: &dunning::Diff) -> Result<(), Outcome> {
     Ok(())
 }
 
-/// One side of the diff: a policy's replay (its actions counted into
-/// `timelines` for the report), or each of a book's.
+/// The diff of two single policies, both replayed side by side and
+/// compared day by day without keeping their actions; `on_day` sees each
+/// day's actions of both (the report counts them).
+fn replay_both<'b>(
+    old: &'b load::Book,
+    new: &'b load::Book,
+    range: dunning::DateRange,
+    mut on_day: impl FnMut([&[dunning::Action<'b>]; 2]),
+) -> (dunning::Diff, [dunning::Summary; 2]) {
+    let mut progress = simulate::Progress::new();
+    let days = range.len();
+    let mut done = 0;
+    let result = dunning::diff_replays(
+        (&old.policies[0], old.run_data()[0]),
+        (&new.policies[0], new.run_data()[0]),
+        range,
+        dunning::ReplayOptions::default(),
+        &mut |both| {
+            on_day(both);
+            done += 1;
+            progress.update(done, days);
+        },
+    );
+    progress.finish();
+    result
+}
+
+/// One side of a book's diff: each of its policies' replays (or a single
+/// policy's, against a book), actions kept.
 fn replay<'b>(
     book: &'b load::Book,
     range: dunning::DateRange,
-    timelines: Option<&mut Timelines<'b>>,
 ) -> Result<Vec<Simulation<'b>>, Outcome> {
     match (book.policies.as_slice(), book.run_data().as_slice()) {
         ([policy], [data]) => Ok(vec![simulate::replay(
-            policy, *data, range, None, true, None, timelines,
+            policy, *data, range, None, true, None, None,
         )?]),
         _ => Ok(dunning::replay_book(
             &book.policies(),

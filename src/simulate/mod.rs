@@ -23,7 +23,9 @@ use crate::eval::{Action, Run, State};
 use crate::policy::Policy;
 
 pub use book::{explain_book, plan_book, replay_book};
-pub use diff::{diff, diff_books, Diff, IndicatorChange, InvoiceChange, KindChange};
+pub use diff::{
+    diff, diff_books, diff_replays, Diff, DiffSide, IndicatorChange, InvoiceChange, KindChange,
+};
 pub use indicators::{Indicators, AGE_BUCKETS, NO_SEGMENT};
 pub use range::{DateRange, DateRangeError};
 pub use summary::{Context, Crossed, KindFigures, PaidLate, StepFigures, Summary};
