@@ -19,7 +19,23 @@
 //! - `shadowed`: N copies of one rule, each shadowed by the next (10,000
 //!   and 100,000 rules);
 //! - `bands`: ten-step ladders, one per band of a number attribute (50 and
-//!   500 ladders).
+//!   500 ladders);
+//! - `falling`, `rising`: N ungrouped e-mail steps whose thresholds fall
+//!   (each shadowed by the next, each within the cooldown of none) or
+//!   rise down the file (10,000 and 100,000 rules, thresholds spread over
+//!   the ten years a duration allows);
+//! - `mixed`: falling thresholds, the actions taking turns (firmer steps
+//!   before milder ones);
+//! - `chain`: each step requires the one above it to have fired (`when
+//!   fired r41 and overdue > ...`), thresholds falling: every later step
+//!   covers an earlier one's days, none shadows it;
+//! - `allowed`: N shadowed copies, each allowing its warning with
+//!   `# dunning: allow shadowed`.
+//!
+//! Last, `dunning check` itself (the release binary, built with the
+//! benchmark) on 10,000 and 100,000 shadowed rules, its report (one warning
+//! a rule, as miette draws it) thrown away: the wall time of the process,
+//! as a multiple of parsing the same text in this process, and its growth.
 
 // A benchmark stops on a broken setup: that is its job.
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
@@ -157,6 +173,95 @@ fn bands(ladders: usize) -> String {
     out
 }
 
+/// Day thresholds spread over the ten years a duration allows: the `i`-th
+/// of `n`, falling down the file.
+fn falling_day(i: usize, n: usize) -> usize {
+    3650 - i * 3650 / n
+}
+
+/// `n` e-mail steps, thresholds falling down the file.
+fn falling(n: usize) -> String {
+    let mut out = String::from("set cooldown = 7d\n");
+    for i in 0..n {
+        let _ = writeln!(
+            out,
+            "rule r{i}: when overdue > {}d then email",
+            falling_day(i, n)
+        );
+    }
+    out
+}
+
+/// `n` e-mail steps, thresholds rising down the file.
+fn rising(n: usize) -> String {
+    let mut out = String::from("set cooldown = 7d\n");
+    for i in 0..n {
+        let _ = writeln!(
+            out,
+            "rule r{i}: when overdue > {}d then email",
+            i * 3650 / n
+        );
+    }
+    out
+}
+
+const TURNS: [&str; 4] = ["email", "call", "letter", "sms"];
+
+/// Falling thresholds, the actions taking turns.
+fn mixed(n: usize) -> String {
+    let mut out = String::from("set cooldown = 7d\n");
+    for i in 0..n {
+        let _ = writeln!(
+            out,
+            "rule r{i}: when overdue > {}d then {}",
+            falling_day(i, n),
+            TURNS[i % 4]
+        );
+    }
+    out
+}
+
+/// Each step requires the one above it to have fired.
+fn chain(n: usize) -> String {
+    let mut out = String::from("set cooldown = 7d\nrule r0: when overdue > 0d then email\n");
+    for i in 1..n {
+        let _ = writeln!(
+            out,
+            "rule r{i}: when fired r{} and overdue > {}d then {}",
+            i - 1,
+            falling_day(i, n),
+            TURNS[i % 4]
+        );
+    }
+    out
+}
+
+/// The same rule `n` times, each copy allowing its warning.
+fn allowed(n: usize) -> String {
+    (0..n)
+        .map(|i| format!("rule r{i}: when overdue >= 1d then email # dunning: allow shadowed\n"))
+        .collect()
+}
+
+/// The median wall time of `dunning check FILE`, its output thrown away.
+fn time_cli(binary: &str, file: &std::path::Path, runs: usize) -> Duration {
+    let mut times = Vec::new();
+    for _ in 0..runs {
+        let started = Instant::now();
+        let status = std::process::Command::new(binary)
+            .arg("check")
+            .arg(file)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .status()
+            .unwrap();
+        times.push(started.elapsed());
+        // Warnings only: exit code 0.
+        assert!(status.success(), "{status}");
+    }
+    median(times)
+}
+
 /// Median times of parsing and of checking `text`.
 fn time(text: &str, runs: usize) -> (Duration, Duration) {
     let (mut parse, mut check) = (Vec::new(), Vec::new());
@@ -211,10 +316,15 @@ fn main() {
     }
     println!();
     type Shape = fn(usize) -> String;
-    let shapes: [(&str, Shape, usize, usize); 3] = [
+    let shapes: [(&str, Shape, usize, usize); 8] = [
         ("values", values, 8_000, 64_000),
         ("shadowed", shadowed, 10_000, 100_000),
         ("bands", bands, 50, 500),
+        ("falling", falling, 10_000, 100_000),
+        ("rising", rising, 10_000, 100_000),
+        ("mixed", mixed, 10_000, 100_000),
+        ("chain", chain, 10_000, 100_000),
+        ("allowed", allowed, 10_000, 100_000),
     ];
     for (name, make, small, large) in shapes {
         let mut checks = Vec::new();
@@ -235,4 +345,30 @@ fn main() {
             growth / (large / small) as f64
         );
     }
+    println!();
+    // Set when the benchmark is built with the command line (the default).
+    let Some(binary) = option_env!("CARGO_BIN_EXE_dunning") else {
+        println!("cli: not built (no `cli` feature)");
+        return;
+    };
+    let (small, large) = (10_000, 100_000);
+    let mut walls = Vec::new();
+    for n in [small, large] {
+        let text = shadowed(n);
+        let path = dir.join(format!("shadowed-{n}.dunning"));
+        std::fs::write(&path, &text).unwrap();
+        let (parse, _) = time(&text, 3);
+        let wall = time_cli(binary, &path, 3);
+        println!(
+            "cli-shadowed-{n}: `dunning check` {wall:?} ({n} warnings) = {:.1} x parse",
+            wall.as_secs_f64() / parse.as_secs_f64()
+        );
+        walls.push(wall);
+    }
+    let growth = walls[1].as_secs_f64() / walls[0].as_secs_f64();
+    println!(
+        "cli-shadowed: wall time x{growth:.1} for x{} the size: {:.2} of linear",
+        large / small,
+        growth / (large / small) as f64
+    );
 }

@@ -770,6 +770,59 @@ pub(crate) fn needs_fired_from(dnf: &[Conjunct], index: RuleIdx) -> Option<RuleI
     found
 }
 
+/// "Not fired", as a set of the values of `fired k`.
+fn not_fired() -> Set {
+    Set::Words {
+        words: Rc::new(["no".to_string()].into_iter().collect()),
+        complement: false,
+    }
+}
+
+/// The steps every satisfiable conjunct of `dnf` requires to have fired
+/// (its values of `fired k` leave out "not fired"), sorted. Empty when no
+/// conjunct is satisfiable.
+pub(crate) fn required_fired(dnf: &[Conjunct]) -> Vec<usize> {
+    let no = not_fired();
+    let mut out: Option<Vec<usize>> = None;
+    for conjunct in dnf {
+        let Some(vars) = solve(conjunct) else {
+            continue;
+        };
+        let mut here: Vec<usize> = vars
+            .iter()
+            .filter_map(|(var, set, _)| match var {
+                Var::Fired(k) if set.intersect(&no).is_empty() => Some(k.get()),
+                _ => None,
+            })
+            .collect();
+        here.sort_unstable();
+        out = Some(match out {
+            None => here,
+            Some(before) => before
+                .into_iter()
+                .filter(|k| here.binary_search(k).is_ok())
+                .collect(),
+        });
+    }
+    out.unwrap_or_default()
+}
+
+/// A step `k` such that a conjunct of `negation` (a rule's negated
+/// condition) is about `fired k` alone and allows "not fired": then a rule
+/// ANDed with it is unsatisfiable only if every satisfiable conjunct of the
+/// rule leaves out "not fired" too, that is only if `k` is among its
+/// [`required_fired`]. The shadowing test uses it to skip, without the full
+/// test, the pairs where it cannot hold.
+pub(crate) fn unfired_suffices(negation: &[Conjunct]) -> Option<usize> {
+    let no = not_fired();
+    negation
+        .iter()
+        .find_map(|conjunct| match solve(conjunct)?.as_slice() {
+            [(Var::Fired(k), set, _)] if !set.intersect(&no).is_empty() => Some(k.get()),
+            _ => None,
+        })
+}
+
 /// Whether every satisfiable conjunct requires `var` to be exactly `word`
 /// (and at least one is satisfiable).
 pub(crate) fn always_requires(dnf: &[Conjunct], var: Var, word: &str) -> bool {

@@ -225,6 +225,75 @@ mod tests {
         (code, labels)
     }
 
+    /// Steps that require others to have fired (`fired`, `not fired`,
+    /// `or`): the shadowing test, which skips the rules a step rules out
+    /// (`domain::unfired_suffices`), finds what the all-pairs reference finds.
+    #[test]
+    fn shadowing_through_fired_steps_agrees_with_the_reference() {
+        let mut rng = ChaCha8Rng::seed_from_u64(11);
+        let (mut shadowed_found, mut skipped) = (0, 0);
+        for round in 0..200 {
+            let n = [6, 20, 40][round % 3];
+            let mut text = String::from("set cooldown = 7d\n");
+            for r in 0..n {
+                let mut parts: Vec<String> = Vec::new();
+                let pick = |rng: &mut ChaCha8Rng| rng.random_range(0..r.max(1));
+                if r > 0 {
+                    match rng.random_range(0..7) {
+                        0..=2 => parts.push(format!("fired r{}", pick(&mut rng))),
+                        3 => parts.push(format!("not fired r{}", pick(&mut rng))),
+                        4 => parts.push(format!(
+                            "(fired r{} or fired r{})",
+                            pick(&mut rng),
+                            pick(&mut rng)
+                        )),
+                        5 => parts.push(format!(
+                            "fired r{} and fired r{}",
+                            pick(&mut rng),
+                            pick(&mut rng)
+                        )),
+                        _ => {}
+                    }
+                }
+                parts.push(format!("overdue > {}d", rng.random_range(0..30)));
+                if rng.random_bool(0.2) {
+                    parts.push(format!("amount >= {}k EUR", rng.random_range(0..3)));
+                }
+                let action = ["email", "call", "letter"][rng.random_range(0..3)];
+                text.push_str(&format!(
+                    "rule r{r}: when {} then {action}\n",
+                    parts.join(" and ")
+                ));
+            }
+            let parsed = crate::syntax::parse(&text);
+            let policy = crate::check::check(&parsed).policy.expect("valid policy");
+            let domain = Domain::new(&policy);
+            let facts: Vec<RuleFacts> = policy
+                .rules
+                .iter()
+                .enumerate()
+                .map(|(i, rule)| rule_facts(&domain, i, rule))
+                .collect();
+            let pairs = Pairs::new(&facts);
+            let (mut fast, mut slow) = (Vec::new(), Vec::new());
+            shadowed(&policy, &domain, &facts, &pairs, &mut fast);
+            reference::shadowed(&policy, &domain, &facts, &mut slow);
+            let fast: Vec<_> = fast.iter().map(key).collect();
+            let slow: Vec<_> = slow.iter().map(key).collect();
+            assert_eq!(fast, slow, "round {round}:\n{text}");
+            shadowed_found += fast.len();
+            // The rules a step rules out as shadowing others.
+            for rule in &policy.rules {
+                if let Some(negation) = domain.dnf(&rule.condition, true) {
+                    skipped += usize::from(domain::unfired_suffices(&negation).is_some());
+                }
+            }
+        }
+        // Meaningful only if there were rules shadowed and rules skipped.
+        assert!(shadowed_found >= 50, "only {shadowed_found} shadowed");
+        assert!(skipped >= 500, "only {skipped} rules indexed by a step");
+    }
+
     #[test]
     fn indexed_pairwise_analyses_agree_with_the_reference() {
         let mut rng = ChaCha8Rng::seed_from_u64(7);

@@ -176,33 +176,37 @@ impl<'f> Pairs<'f> {
     /// `r`, in file order; the others certainly do not. Lazy: a wild rule
     /// of a policy of 100,000 rules does not list them all unless asked to.
     pub(super) fn of_from(&self, r: usize, from: usize) -> impl Iterator<Item = usize> + '_ {
-        let mut lists: Vec<&[usize]> = self
-            .lists(r)
-            .into_iter()
-            .map(|l| &l[l.partition_point(|&s| s < from)..])
-            .collect();
-        let mut last: Option<usize> = None;
-        std::iter::from_fn(move || loop {
-            // The smallest head of the lists: a merge without duplicates.
-            let (k, &next) = lists
-                .iter()
-                .enumerate()
-                .filter_map(|(k, l)| l.first().map(|x| (k, x)))
-                .min_by_key(|(_, x)| **x)?;
-            lists[k] = &lists[k][1..];
-            if last == Some(next) {
-                continue;
-            }
-            last = Some(next);
-            return Some(next);
-        })
-        .filter(move |&s| self.admits(r, s))
+        merged(self.lists(r), from).filter(move |&s| self.admits(r, s))
     }
 
     /// The rules that may share invoices with rule `r`, in file order.
     pub(super) fn of(&self, r: usize) -> impl Iterator<Item = usize> + '_ {
         self.of_from(r, 0)
     }
+}
+
+/// The numbers from `from` on in any of the sorted `lists`, in order and
+/// without duplicates: a lazy merge.
+pub(super) fn merged(lists: Vec<&[usize]>, from: usize) -> impl Iterator<Item = usize> + '_ {
+    let mut lists: Vec<&[usize]> = lists
+        .into_iter()
+        .map(|l| &l[l.partition_point(|&s| s < from)..])
+        .collect();
+    let mut last: Option<usize> = None;
+    std::iter::from_fn(move || loop {
+        // The smallest head of the lists.
+        let (k, &next) = lists
+            .iter()
+            .enumerate()
+            .filter_map(|(k, l)| l.first().map(|x| (k, x)))
+            .min_by_key(|(_, x)| **x)?;
+        lists[k] = &lists[k][1..];
+        if last == Some(next) {
+            continue;
+        }
+        last = Some(next);
+        return Some(next);
+    })
 }
 
 /// Whether no two of the bands share a value.

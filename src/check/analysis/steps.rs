@@ -5,7 +5,7 @@
 use rust_decimal::prelude::ToPrimitive;
 
 use super::domain::{self, Conjunct, Domain, Var};
-use super::pairs::Pairs;
+use super::pairs::{merged, Pairs};
 use super::{days, describe, entry, RuleFacts};
 use crate::check::error::CheckError;
 use crate::policy::{ActionKind, Policy};
@@ -126,6 +126,40 @@ pub(super) fn shadowed(
     }
     // The negation of each rule's condition, computed once when first needed.
     let mut negations: Vec<Option<Option<Vec<Conjunct>>>> = vec![None; facts.len()];
+    // A chain of steps (`when fired r1 and ...`, `when fired r2 and ...`)
+    // has every later step cover an earlier one's days without shadowing
+    // it: rule j, true only once step k fired, shadows rule i only if i
+    // too requires k to have fired (`domain::unfired_suffices`). The rules
+    // that name a step are indexed by such a k, so that a rule is compared
+    // only with those it may be shadowed by, not with all the later ones.
+    let required: Vec<Vec<usize>> = facts
+        .iter()
+        .map(|f| {
+            f.dnf
+                .as_deref()
+                .map(domain::required_fired)
+                .unwrap_or_default()
+        })
+        .collect();
+    let mut unfired: Vec<Option<usize>> = vec![None; n];
+    let mut general: Vec<usize> = Vec::new();
+    let mut by_step: std::collections::HashMap<usize, Vec<usize>> = Default::default();
+    for j in 0..n {
+        let names_a_step = facts[j].dnf.as_ref().is_some_and(|d| {
+            d.iter()
+                .flatten()
+                .any(|atom| matches!(atom.var, Var::Fired(_)))
+        });
+        if names_a_step {
+            let negation = domain.dnf(&policy.rules[j].condition, true);
+            unfired[j] = negation.as_deref().and_then(domain::unfired_suffices);
+            negations[j] = Some(negation);
+        }
+        match unfired[j] {
+            Some(k) => by_step.entry(k).or_default().push(j),
+            None => general.push(j),
+        }
+    }
     for i in 0..facts.len() {
         if facts[i].never {
             continue;
@@ -133,9 +167,30 @@ pub(super) fn shadowed(
         let (Some(dnf_i), Some((lo_i, hi_i))) = (&facts[i].dnf, hulls[i]) else {
             continue;
         };
-        for j in pairs.of_from(i, i + 1) {
+        // The later rules that may shadow this one, in file order: those
+        // that may share its invoices (`pairs`), or those not ruled out by
+        // a step (above), whichever list is shorter. Either way the rules
+        // left out would fail the full test.
+        let by_steps: Vec<&[usize]> = std::iter::once(general.as_slice())
+            .chain(
+                required[i]
+                    .iter()
+                    .filter_map(|k| by_step.get(k))
+                    .map(Vec::as_slice),
+            )
+            .collect();
+        let candidates: Box<dyn Iterator<Item = usize>> =
+            if by_steps.iter().map(|l| l.len()).sum::<usize>() < pairs.size(i) {
+                Box::new(merged(by_steps, i + 1).filter(|&j| pairs.admits(i, j)))
+            } else {
+                Box::new(pairs.of_from(i, i + 1))
+            };
+        for j in candidates {
             if lowest[j] > lo_i || highest[j] < high_key(hi_i) {
                 break;
+            }
+            if unfired[j].is_some_and(|k| required[i].binary_search(&k).is_err()) {
+                continue;
             }
             let Some((lo_j, hi_j)) = hulls[j] else {
                 continue;
@@ -309,9 +364,8 @@ pub(super) fn no_formal_notice(
                 .iter()
                 .any(|&k| pairs.admits(r, k) && compatible(&facts[k], &facts[r]))
         } else {
-            pairs.of(r).any(|k| {
-                k < r
-                    && policy.rules[k].action.kind == ActionKind::FormalNotice
+            pairs.of(r).take_while(|&k| k < r).any(|k| {
+                policy.rules[k].action.kind == ActionKind::FormalNotice
                     && !facts[k].never
                     && compatible(&facts[k], &facts[r])
             })
@@ -343,6 +397,12 @@ pub(super) fn within_cooldown(
         .filter_map(|i| facts[i].entry.map(|e| (e, i)))
         .collect();
     steps.sort_unstable();
+    // The same steps, but only those above the rule at hand in the file
+    // (a sweep in file order): the latest step before it on the ladder is
+    // then the greatest one below its first day, found without going
+    // through the steps further down the file (100,000 rules with falling
+    // thresholds would otherwise be 5 billion comparisons).
+    let mut above: std::collections::BTreeSet<(i64, usize)> = Default::default();
     for j in 0..facts.len() {
         let Some(ej) = facts[j].entry else { continue };
         if facts[j].never || !contact(j) {
@@ -351,18 +411,19 @@ pub(super) fn within_cooldown(
         // The latest earlier step about the same invoices: try the latest
         // first, from the index of steps or from the rules that may share
         // invoices with this one, whichever is shorter.
-        let before = &steps[..steps.partition_point(|&(e, _)| e < ej)];
-        let previous = if before.len() < pairs.size(j) {
-            before
-                .iter()
+        let before = steps.partition_point(|&(e, _)| e < ej);
+        let previous = if before < pairs.size(j) {
+            above
+                .range(..(ej, 0))
                 .rev()
                 .copied()
-                .filter(|&(_, i)| i < j && pairs.admits(j, i))
+                .filter(|&(_, i)| pairs.admits(j, i))
                 .find(|&(_, i)| compatible(&facts[i], &facts[j]))
         } else {
             let mut earlier: Vec<(i64, usize)> = pairs
                 .of(j)
-                .filter(|&i| i < j && !facts[i].never && contact(i))
+                .take_while(|&i| i < j)
+                .filter(|&i| !facts[i].never && contact(i))
                 .filter_map(|i| facts[i].entry.filter(|&e| e < ej).map(|e| (e, i)))
                 .collect();
             earlier.sort_unstable_by(|a, b| b.cmp(a));
@@ -370,6 +431,7 @@ pub(super) fn within_cooldown(
                 .into_iter()
                 .find(|&(_, i)| compatible(&facts[i], &facts[j]))
         };
+        above.insert((ej, j));
         if let Some((ei, i)) = previous {
             let gap = ej - ei;
             if gap < cooldown {
