@@ -258,6 +258,8 @@ fn sarif_is_a_2_1_0_log() {
     assert!(log["$schema"].as_str().unwrap().contains("sarif-2.1.0"));
     let run = &log["runs"][0];
     assert_eq!(run["tool"]["driver"]["name"], "dunning");
+    // No `informationUri` (optional): dunning has no web page to name.
+    assert!(run["tool"]["driver"].get("informationUri").is_none());
     let rules: Vec<&str> = run["tool"]["driver"]["rules"]
         .as_array()
         .unwrap()

@@ -445,3 +445,103 @@ fn the_stdio_flag_is_accepted() {
     assert_eq!(output.status.code(), Some(2), "{stderr}");
     assert!(stderr.starts_with("dunning lsp: "), "{stderr}");
 }
+
+/// A diagnostic's code links to its `--explain` text only for a client
+/// that asked (`explainLinks`, which the VS Code extension sends, and
+/// opens): `dunning-explain:CODE`, a code `dunning check --explain` knows.
+/// Other clients get the code alone (and its text on hover), never a link
+/// that leads nowhere.
+#[test]
+fn codes_link_to_their_explanation_only_when_the_client_asks() {
+    let (mut client, _) = Client::start_with(BINARY, json!({ "explainLinks": true }));
+    client.open(BROKEN);
+    let diagnostics = client.diagnostics();
+    let diagnostics = diagnostics.as_array().unwrap();
+    assert_eq!(diagnostics.len(), 5);
+    for diagnostic in diagnostics {
+        let code = diagnostic["code"].as_str().unwrap();
+        let href = diagnostic["codeDescription"]["href"].as_str().unwrap();
+        assert_eq!(href, format!("dunning-explain:{code}"));
+        let explained = assert_cmd::Command::new(BINARY)
+            .args([
+                "check",
+                "--explain",
+                href.strip_prefix("dunning-explain:").unwrap(),
+            ])
+            .output()
+            .unwrap();
+        assert_eq!(explained.status.code(), Some(0), "{href}");
+        let text = String::from_utf8(explained.stdout).unwrap();
+        assert!(text.starts_with(&format!("{code}: ")), "{text}");
+    }
+    assert_eq!(client.stop().code(), Some(0));
+
+    for options in [
+        Value::Null,
+        json!({}),
+        json!({ "explainLinks": false }),
+        json!({ "explainLinks": "yes" }),
+        json!(["explainLinks"]),
+    ] {
+        let (mut client, _) = Client::start_with(BINARY, options.clone());
+        client.open(BROKEN);
+        let diagnostics = client.diagnostics();
+        let diagnostics = diagnostics.as_array().unwrap();
+        assert_eq!(diagnostics.len(), 5, "{options}");
+        for diagnostic in diagnostics {
+            assert!(diagnostic["code"].is_string(), "{options}: {diagnostic}");
+            assert!(
+                diagnostic.get("codeDescription").is_none(),
+                "{options}: {diagnostic}"
+            );
+        }
+        assert_eq!(client.stop().code(), Some(0));
+    }
+}
+
+/// Edits sent faster than the checker works (the diagnostics worker still
+/// holds the parse of a version the next edit starts from): the
+/// diagnostics of the last version are exactly those of its text opened
+/// afresh.
+#[test]
+fn diagnostics_after_fast_edits_are_those_of_the_final_text() {
+    let policy: String = lsp_support::big_policy()
+        .lines()
+        .take(1500)
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let (mut client, _) = Client::start(BINARY);
+    client.open(&policy);
+    let mut text = policy.clone();
+    // `overdue` misspelt (or written again) in 30 rules across the file,
+    // one edit after the other, none waiting for diagnostics.
+    let rules: Vec<usize> = (0..policy.lines().count())
+        .filter(|&i| policy.lines().nth(i).unwrap().contains(" overdue "))
+        .collect();
+    let lines: Vec<usize> = rules
+        .iter()
+        .step_by(rules.len() / 30)
+        .take(30)
+        .copied()
+        .collect();
+    assert_eq!(lines.len(), 30);
+    for (i, &line) in lines.iter().enumerate() {
+        let current: Vec<&str> = text.lines().collect();
+        let column = current[line].find("overdue").unwrap();
+        let with = ["overdeu", "overdue", "ovredue"][i % 3];
+        client.change(
+            [line as u32, column as u32, line as u32, column as u32 + 7],
+            with,
+        );
+        let start: usize = current[..line].iter().map(|l| l.len() + 1).sum::<usize>() + column;
+        text.replace_range(start..start + 7, with);
+    }
+    let diagnostics = client.diagnostics();
+    assert_eq!(client.stop().code(), Some(0));
+    assert_ne!(diagnostics, json!([]));
+
+    let (mut fresh, _) = Client::start(BINARY);
+    fresh.open(&text);
+    assert_eq!(diagnostics, fresh.diagnostics());
+    assert_eq!(fresh.stop().code(), Some(0));
+}

@@ -2,9 +2,13 @@
 // The VS Code client of the dunning language server: it starts `dunning lsp` over stdio for
 // `.dunning` files. Highlighting comes from the TextMate grammar alone and works without the
 // server; everything else (diagnostics, completion, hover, formatting…) comes from the server.
+// A diagnostic's code links to `dunning-explain:CODE`, which opens what `dunning check --explain
+// CODE` prints, as a read-only document.
 
+const { execFile } = require('child_process');
 const vscode = require('vscode');
 const { LanguageClient, TransportKind, CloseAction, ErrorAction } = require('vscode-languageclient/node');
+const { SCHEME, codeFromUri, explainArgs } = require('./src/explain-link');
 const { resolveServerPath } = require('./src/server-path');
 
 /** @type {LanguageClient | undefined} */
@@ -18,6 +22,7 @@ async function activate(context) {
   context.subscriptions.push(
     output,
     vscode.commands.registerCommand('dunning.restartServer', restart),
+    vscode.workspace.registerTextDocumentContentProvider(SCHEME, { provideTextDocumentContent: explain }),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (event.affectsConfiguration('dunning.path')) {
         restart();
@@ -36,10 +41,62 @@ async function restart() {
   await start();
 }
 
-async function start() {
+/** The `dunning` binary the `dunning.path` setting names, or why there is none. */
+function findBinary() {
   const setting = vscode.workspace.getConfiguration('dunning').get('path');
   const base = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
-  const found = resolveServerPath(setting, { base });
+  return resolveServerPath(setting, { base });
+}
+
+/**
+ * The text of a `dunning-explain:CODE` document: what `dunning check --explain CODE` prints, or
+ * why it could not be run (the document is where the user looks for it).
+ *
+ * @param {{ scheme: string, path: string }} uri
+ * @returns {Promise<string>}
+ */
+function explain(uri) {
+  const code = codeFromUri(uri);
+  if (code === undefined) {
+    return Promise.resolve(`\`${uri.path}\` is not a dunning diagnostic code.\n`);
+  }
+  const found = findBinary();
+  if ('error' in found) {
+    return Promise.resolve(
+      `The explanation of ${code} comes from \`dunning check --explain ${code}\`, which could not run: ` +
+        `${found.error}. Install dunning or set \`dunning.path\` to the binary.\n`,
+    );
+  }
+  return new Promise((resolve) => {
+    execFile(found.command, explainArgs(code), { timeout: 10000, windowsHide: true }, (error, stdout, stderr) => {
+      if (error) {
+        const why = String(stderr).trim() || error.message;
+        resolve(`\`${found.command} check --explain ${code}\` failed: ${why}\n`);
+      } else {
+        resolve(String(stdout));
+      }
+    });
+  });
+}
+
+/**
+ * The language client's options: `.dunning` files, and the links of codes to their explanation
+ * (which only a client that opens `dunning-explain:` links asks for).
+ */
+function clientOptions(errorHandler) {
+  return {
+    documentSelector: [
+      { scheme: 'file', language: 'dunning' },
+      { scheme: 'untitled', language: 'dunning' },
+    ],
+    initializationOptions: { explainLinks: true },
+    outputChannel: output,
+    errorHandler,
+  };
+}
+
+async function start() {
+  const found = findBinary();
   if ('error' in found) {
     output?.appendLine(`not starting the language server: ${found.error}`);
     showError(
@@ -74,14 +131,7 @@ async function start() {
     'dunning',
     'Dunning',
     { command: found.command, args: ['lsp'], transport: TransportKind.stdio },
-    {
-      documentSelector: [
-        { scheme: 'file', language: 'dunning' },
-        { scheme: 'untitled', language: 'dunning' },
-      ],
-      outputChannel: output,
-      errorHandler,
-    },
+    clientOptions(errorHandler),
   );
   fallback = client.createDefaultErrorHandler(4);
   try {
@@ -116,4 +166,4 @@ function showError(message) {
   });
 }
 
-module.exports = { activate, deactivate };
+module.exports = { activate, deactivate, clientOptions };

@@ -40,14 +40,6 @@ impl CodeDoc {
         self.code.replace("::", "-")
     }
 
-    /// Where the code is documented on the web, as rustc's codes are in
-    /// its error index: its row in the README's tables, on the page of the
-    /// project's repository (`repository` in `Cargo.toml`). A language
-    /// server links each diagnostic's code there.
-    pub fn url(&self) -> String {
-        format!("{}#{}", env!("CARGO_PKG_REPOSITORY"), self.anchor())
-    }
-
     /// The long explanation, with the lists of names it quotes (`{facts}`,
     /// `{actions}`, `{settings}`) taken from the tables that define them.
     pub fn explanation(&self) -> String {

@@ -31,6 +31,11 @@ impl Client {
     /// Starts the server (`binary lsp`) and runs the initialize handshake;
     /// gives the client and the server's `initialize` result.
     pub fn start(binary: &str) -> (Client, Value) {
+        Client::start_with(binary, Value::Null)
+    }
+
+    /// [`Client::start`], sending these `initializationOptions`.
+    pub fn start_with(binary: &str, options: Value) -> (Client, Value) {
         let mut child = Command::new(binary)
             .arg("lsp")
             .stdin(Stdio::piped())
@@ -59,7 +64,10 @@ impl Client {
         };
         let result = client.request(
             "initialize",
-            json!({ "processId": null, "rootUri": null, "capabilities": {} }),
+            json!({
+                "processId": null, "rootUri": null, "capabilities": {},
+                "initializationOptions": options,
+            }),
         );
         client.notify("initialized", json!({}));
         (client, result["result"].clone())

@@ -18,6 +18,7 @@ const STATEMENT_KEYWORDS: [&str; 5] = ["rule", "when", "set", "attribute", "paus
 
 pub(super) fn complete(doc: &mut Document, at: Position) -> Option<CompletionResponse> {
     let (text, syntax) = doc.syntax();
+    let syntax = &syntax;
     let offset = text.offset(at);
     let source = text.as_str();
     let before = statement_before(source, offset)?;

@@ -14,6 +14,7 @@ pub(super) fn hover(
     diagnostics: &[(dunning::Span, String)],
 ) -> Option<Hover> {
     let (text, syntax) = doc.syntax();
+    let syntax = &syntax;
     let offset = text.offset(at);
     let mut parts = Vec::new();
     let mut range = None;

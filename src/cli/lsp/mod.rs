@@ -2,11 +2,12 @@
 //! Server Protocol).
 //!
 //! Requests (hover, completion, formatting, rename…) are answered from the
-//! document's syntax tree, parsed when first needed after a change, so an
-//! answer never waits for the checker. Diagnostics come from a worker
-//! thread that parses and checks the latest text of each changed document
-//! (skipping the versions a fast typist left behind) and publishes what
-//! `dunning check` would say, each with the fixes its help names.
+//! document's syntax tree, parsed again on each change (only the
+//! statements the edit touched), so an answer never waits for the checker.
+//! Diagnostics come from a worker thread that checks that same parse of
+//! the latest version of each changed document (skipping the versions a
+//! fast typist left behind) and publishes what `dunning check` would say,
+//! each with the fixes its help names.
 
 mod complete;
 mod diagnostics;
@@ -31,6 +32,7 @@ use lsp_types::{
     RenameOptions, ServerCapabilities, ServerInfo, TextDocumentSyncCapability,
     TextDocumentSyncKind, Uri,
 };
+use serde::Deserialize;
 
 use super::Outcome;
 use document::Document;
@@ -99,6 +101,17 @@ fn capabilities() -> ServerCapabilities {
 /// `--explain` text).
 type Published = Arc<Mutex<HashMap<String, (i32, Vec<(dunning::Span, String)>)>>>;
 
+/// What a client may ask for when it starts (`initializationOptions`).
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", default)]
+struct Options {
+    /// Give each diagnostic's code a link to its `--explain` text,
+    /// `dunning-explain:CODE`: only a client that opens such links asks
+    /// (the VS Code extension does), for a link elsewhere would lead
+    /// nowhere.
+    explain_links: bool,
+}
+
 /// The initialize handshake, then the message loop; `Ok(true)` when the
 /// client shut the server down properly.
 fn serve(
@@ -106,7 +119,12 @@ fn serve(
     outgoing: mpsc::Sender<Outgoing>,
 ) -> Result<bool, Box<dyn std::error::Error>> {
     let (id, params) = connection.initialize_start()?;
-    let _params: InitializeParams = serde_json::from_value(params)?;
+    let params: InitializeParams = serde_json::from_value(params)?;
+    // Options of the wrong shape are ignored, as unknown ones are.
+    let options: Options = params
+        .initialization_options
+        .and_then(|o| serde_json::from_value(o).ok())
+        .unwrap_or_default();
     let result = InitializeResult {
         capabilities: capabilities(),
         server_info: Some(ServerInfo {
@@ -117,11 +135,13 @@ fn serve(
     connection.initialize_finish(id, serde_json::to_value(result)?)?;
 
     let published: Published = Arc::default();
-    let (jobs, worker_jobs) = mpsc::channel::<diagnostics::Job>();
+    let jobs = Arc::new(diagnostics::Queue::default());
+    let worker_jobs = Arc::clone(&jobs);
     let sender = outgoing.clone();
     let worker_published = Arc::clone(&published);
     let worker = std::thread::spawn(move || {
-        diagnostics::work(&worker_jobs, &worker_published, |message| {
+        let links = options.explain_links;
+        diagnostics::work(&worker_jobs, &worker_published, links, |message| {
             // The client is gone: the main loop ends on its own.
             let _ = sender.send(Outgoing::Message(message));
         });
@@ -157,7 +177,14 @@ struct Server {
     /// By URI (as text: `Uri` hashes through a cache, a mutable key).
     documents: HashMap<String, Document>,
     published: Published,
-    jobs: mpsc::Sender<diagnostics::Job>,
+    jobs: Arc<diagnostics::Queue>,
+}
+
+impl Drop for Server {
+    /// Stops the worker, however the message loop ended.
+    fn drop(&mut self) {
+        self.jobs.close();
+    }
 }
 
 impl Server {
@@ -180,6 +207,9 @@ impl Server {
                 ) {
                     let uri = p.text_document.uri;
                     if let Some(document) = self.documents.get_mut(uri.as_str()) {
+                        // The check of the previous version, if still
+                        // waiting, is not needed: its parse goes to the next.
+                        self.jobs.withdraw(&uri);
                         document.change(p.text_document.version, p.content_changes);
                         let document = &self.documents[uri.as_str()];
                         self.check(&uri, document);
@@ -191,19 +221,19 @@ impl Server {
                     .extract::<lsp_types::DidCloseTextDocumentParams>(DidCloseTextDocument::METHOD)
                 {
                     self.documents.remove(p.text_document.uri.as_str());
-                    let _ = self.jobs.send(diagnostics::Job::Close(p.text_document.uri));
+                    self.jobs.push(diagnostics::Job::Close(p.text_document.uri));
                 }
             }
             _ => {}
         }
     }
 
-    /// Queues a check of the document's current text.
+    /// Queues a check of the document's current parse.
     fn check(&self, uri: &Uri, document: &Document) {
-        let _ = self.jobs.send(diagnostics::Job::Check {
+        self.jobs.push(diagnostics::Job::Check {
             uri: uri.clone(),
             version: document.version,
-            text: document.text.as_str().to_string(),
+            parsed: document.parsed(),
         });
     }
 

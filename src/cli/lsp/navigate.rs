@@ -20,8 +20,7 @@ pub(super) fn format(doc: &mut Document) -> Result<Vec<TextEdit>, String> {
     let canonical = doc.canonical.take();
     let (text, syntax) = doc.syntax();
     let formatted =
-        match dunning::format_reusing(&syntax.parsed, canonical.as_ref().unwrap_or(&syntax.parsed))
-        {
+        match dunning::format_reusing(syntax.parsed, canonical.as_ref().unwrap_or(syntax.parsed)) {
             Ok(formatted) => formatted,
             Err(e) => {
                 doc.canonical = canonical;

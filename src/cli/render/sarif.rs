@@ -53,7 +53,6 @@ pub(crate) fn log(flats: &[Flat]) -> serde_json::Value {
             "tool": { "driver": {
                 "name": "dunning",
                 "version": env!("CARGO_PKG_VERSION"),
-                "informationUri": "https://example.invalid/dunning",
                 "rules": rules,
             }},
             // Columns count characters, not SARIF's default UTF-16 units.
