@@ -14,7 +14,7 @@ use arrow_array::builder::{
     StringBuilder, StringDictionaryBuilder, StringViewBuilder, TimestampMillisecondBuilder,
 };
 use arrow_array::types::Int32Type;
-use arrow_array::{ArrayRef, RecordBatch};
+use arrow_array::{Array, ArrayRef, RecordBatch};
 use arrow_schema::{DataType, Field, Schema};
 use assert_cmd::Command;
 use dunning::data::{self, Format};
