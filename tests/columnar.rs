@@ -58,7 +58,9 @@ fn scaled(text: &str, scale: i8) -> i128 {
 
 /// One Arrow column from CSV cells: an empty cell is a null.
 fn column(cells: &[&str], kind: Kind) -> (DataType, ArrayRef) {
-    let opt = |c: &&str| (!c.is_empty()).then_some(*c);
+    fn opt<'a>(c: &&'a str) -> Option<&'a str> {
+        (!c.is_empty()).then_some(*c)
+    }
     match kind {
         Kind::Text => {
             let mut b = StringBuilder::new();
