@@ -229,6 +229,7 @@ const FALSE_WORDS: [&str; 8] = ["false", "no", "n", "0", "non", "faux", "nein", 
 pub fn inspect(name: &str, bytes: &[u8], format: Format) -> Result<Inspection, DataErrors> {
     let mut notes = Vec::new();
     let mut profile = Profile::default();
+    #[cfg_attr(not(feature = "columnar"), allow(unused_mut))]
     let mut column_types = Vec::new();
     // Each row with its line (its row number in a sheet).
     let rows: Vec<(usize, Vec<String>)> = match format {
