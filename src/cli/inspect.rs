@@ -8,7 +8,8 @@ use super::Outcome;
 
 #[derive(clap::Args, Debug)]
 pub(crate) struct Args {
-    /// The export: a CSV file or a .xlsx/.xls/.ods workbook.
+    /// The export: a CSV file, a .xlsx/.xls/.ods workbook, or a Parquet or
+    /// Arrow IPC file (its columns and their types are listed).
     file: PathBuf,
 }
 

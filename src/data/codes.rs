@@ -27,10 +27,11 @@ reason the system reported. This is a usage error (exit code 2), not a problem i
     },
     CodeDoc {
         code: "dunning::data::unknown-format",
-        summary: "a data file's extension is not .csv, .json, .yaml, .yml or a workbook's",
+        summary: "a data file's extension is not .csv, .json, .yaml, .yml, a workbook's, .parquet, .arrow or .feather",
         explanation: "The format of a data file is chosen by its extension: `.csv` for comma-separated \
 values, `.json` for a JSON list of objects, `.yaml` or `.yml` for a YAML list of mappings, `.xlsx`, \
-`.xlsm`, `.xls` or `.ods` for a spreadsheet workbook. This is a usage error (exit code 2).",
+`.xlsm`, `.xls` or `.ods` for a spreadsheet workbook, `.parquet` for Parquet, `.arrow`, `.arrows`, \
+`.feather` or `.ipc` for Arrow IPC (file or stream format). This is a usage error (exit code 2).",
         example: "dunning plan policy.dunning --invoices invoices.txt --date 2025-03-01",
         fix: "mv invoices.txt invoices.csv",
     },
@@ -77,6 +78,18 @@ first row after `skip_rows` being the header. The file must be a real workbook (
 .xlsx), and the sheet named must exist: the message lists the sheets.",
         example: "sheet: Invoices   (the workbook's sheets are `Factures` and `Clients`)",
         fix: "sheet: Factures",
+    },
+    CodeDoc {
+        code: "dunning::data::bad-columnar",
+        summary: "a Parquet or Arrow IPC file cannot be read",
+        explanation: "`.parquet` files and Arrow IPC files (`.arrow`, `.feather`: the file format; the \
+stream format too) are read column by column. The file must be whole: one cut short (a copy that \
+stopped), damaged, or of another format renamed is refused with what the reader found. Parquet pages \
+may be uncompressed or in Snappy, Zstandard or LZ4; Arrow buffers uncompressed, LZ4 or Zstandard. \
+Feather version 1 (before Arrow IPC) is not read. A build of dunning without the `columnar` feature \
+reads no such file and says so.",
+        example: "dunning plan policy.dunning --invoices invoices.parquet   (a copy cut short: no footer)",
+        fix: "copy the file again, or export it again from its source",
     },
     CodeDoc {
         code: "dunning::data::bad-json",
@@ -158,9 +171,15 @@ unpaid, an empty `disputed` means not disputed, an empty attribute is missing.)"
     },
     CodeDoc {
         code: "dunning::data::wrong-type",
-        summary: "a JSON or YAML field holds an object or a list",
+        summary: "a JSON or YAML field holds an object or a list, or a Parquet or Arrow column has a type that cannot be read",
         explanation: "Each field of a record holds one value: a text, a number, true or false, or null \
-for an empty cell. An object or a list cannot be read as a date, an amount or an id.",
+for an empty cell. An object or a list cannot be read as a date, an amount or an id. In a Parquet or \
+Arrow IPC file, each column that is read must have a type its values are read from exactly: text \
+(Utf8, LargeUtf8, Utf8View, or a dictionary of them), Date32, Date64 or a timestamp (its date; in UTC \
+or a fixed offset), Decimal128 or Decimal256, an integer, or Boolean. A binary float (Float16, \
+Float32, Float64) is refused wherever it is read: 0.1 is stored as 0.1000000000000000055…, and money \
+is exact in dunning. Bytes, lists, structs and times of day are refused too. The message names the \
+column and its type; a column the policy does not read may have any type.",
         example: "{\"invoice_id\": \"INV-1\", \"due_date\": {\"year\": 2025, \"month\": 2, \"day\": 14}, …}",
         fix: "{\"invoice_id\": \"INV-1\", \"due_date\": \"2025-02-14\", …}",
     },
@@ -431,6 +450,15 @@ mod tests {
             Problem::Semicolons,
             Problem::BadCsv { message: s() },
             Problem::BadJson { message: s() },
+            Problem::BadColumnar {
+                message: s(),
+                help: None,
+            },
+            Problem::ColumnType {
+                found: s(),
+                why: "",
+                help: s(),
+            },
             Problem::BadYaml {
                 message: s(),
                 help: None,
@@ -599,6 +627,8 @@ mod tests {
                 | Problem::Semicolons
                 | Problem::BadCsv { .. }
                 | Problem::BadJson { .. }
+                | Problem::BadColumnar { .. }
+                | Problem::ColumnType { .. }
                 | Problem::BadYaml { .. }
                 | Problem::NotATable { .. }
                 | Problem::EmptyFile { .. }

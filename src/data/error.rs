@@ -25,6 +25,9 @@ pub enum Place {
     Line(usize),
     /// A record of a JSON or YAML list (1-based).
     Record(usize),
+    /// A row of a Parquet or Arrow file (1-based: the first row of data is
+    /// row 1; such a file has no header line).
+    Row(usize),
 }
 
 impl Place {
@@ -32,7 +35,17 @@ impl Place {
     pub fn number(self) -> usize {
         match self {
             Place::File => 0,
-            Place::Line(n) | Place::Record(n) => n,
+            Place::Line(n) | Place::Record(n) | Place::Row(n) => n,
+        }
+    }
+
+    /// The same kind of place at another number (a line for a line…).
+    pub(crate) fn with_number(self, n: usize) -> Place {
+        match self {
+            Place::File => Place::File,
+            Place::Line(_) => Place::Line(n),
+            Place::Record(_) => Place::Record(n),
+            Place::Row(_) => Place::Row(n),
         }
     }
 
@@ -40,7 +53,7 @@ impl Place {
     pub(crate) fn column_word(self) -> &'static str {
         match self {
             Place::Record(_) => "field",
-            Place::File | Place::Line(_) => "column",
+            Place::File | Place::Line(_) | Place::Row(_) => "column",
         }
     }
 }
@@ -52,6 +65,7 @@ impl fmt::Display for Place {
             Place::File => f.write_str("the file"),
             Place::Line(n) => write!(f, "line {n}"),
             Place::Record(n) => write!(f, "record {n}"),
+            Place::Row(n) => write!(f, "row {n}"),
         }
     }
 }
@@ -74,6 +88,7 @@ impl fmt::Display for At {
             Place::File => write!(f, "{}", self.file)?,
             Place::Line(n) => write!(f, "{}:{n}", self.file)?,
             Place::Record(n) => write!(f, "{}: record {n}", self.file)?,
+            Place::Row(n) => write!(f, "{}: row {n}", self.file)?,
         }
         if let Some(column) = &self.column {
             write!(f, ": {} `{}`", self.place.column_word(), column)?;
@@ -114,6 +129,14 @@ impl DataError {
         }
     }
 
+    /// The row of a Parquet or Arrow file.
+    pub fn row(&self) -> Option<usize> {
+        match self.at.place {
+            Place::Row(n) => Some(n),
+            _ => None,
+        }
+    }
+
     /// The column (CSV) or field (JSON, YAML) holding the bad value.
     pub fn column(&self) -> Option<&str> {
         self.at.column.as_deref()
@@ -148,11 +171,12 @@ pub enum Problem {
         message: String,
     },
 
-    /// A data file's extension is not .csv, .json, .yaml, .yml or a workbook's.
+    /// A data file's extension is not .csv, .json, .yaml, .yml, a
+    /// workbook's, .parquet, .arrow or .feather.
     #[error("cannot tell the format of the file from its name")]
     #[diagnostic(
         code("dunning::data::unknown-format"),
-        help("name the file with one of the extensions .csv, .json, .yaml or .yml, or .xlsx, .xls or .ods for a workbook")
+        help("name the file with one of the extensions .csv, .json, .yaml or .yml, .xlsx, .xls or .ods for a workbook, .parquet, or .arrow or .feather for Arrow IPC")
     )]
     UnknownFormat,
 
@@ -220,6 +244,18 @@ pub enum Problem {
     #[error("{message}")]
     #[diagnostic(code("dunning::data::bad-workbook"))]
     BadWorkbook {
+        /// What is wrong, in words.
+        message: String,
+        /// How to fix it.
+        #[help]
+        help: Option<String>,
+    },
+
+    /// A Parquet or Arrow IPC file cannot be read (damaged, cut short, not
+    /// such a file, or this build reads none).
+    #[error("{message}")]
+    #[diagnostic(code("dunning::data::bad-columnar"))]
+    BadColumnar {
         /// What is wrong, in words.
         message: String,
         /// How to fix it.
@@ -344,6 +380,20 @@ pub enum Problem {
         expected: &'static str,
         /// What was found instead.
         found: &'static str,
+    },
+
+    /// A column of a Parquet or Arrow file that is read has a type its
+    /// values cannot be read from exactly (a binary float, bytes, a list…).
+    #[error("the column is of type {found}: {why}")]
+    #[diagnostic(code("dunning::data::wrong-type"))]
+    ColumnType {
+        /// The column's type, as Arrow names it (`Float64`).
+        found: String,
+        /// Why it cannot be read.
+        why: &'static str,
+        /// How to fix it.
+        #[help]
+        help: String,
     },
 
     /// A JSON or YAML number has too many digits to be read exactly.
@@ -764,6 +814,7 @@ impl Problem {
             | Problem::BadCsv { .. } => "dunning::data::bad-csv",
             Problem::BadProfile { .. } => "dunning::data::bad-profile",
             Problem::BadWorkbook { .. } => "dunning::data::bad-workbook",
+            Problem::BadColumnar { .. } => "dunning::data::bad-columnar",
             Problem::BadJson { .. } => "dunning::data::bad-json",
             Problem::BadYaml { .. } => "dunning::data::bad-yaml",
             Problem::NotATable { .. } => "dunning::data::not-a-table",
@@ -773,7 +824,7 @@ impl Problem {
             Problem::MissingColumn { .. } => "dunning::data::missing-column",
             Problem::BadRowLength { .. } => "dunning::data::bad-row-length",
             Problem::MissingValue { .. } => "dunning::data::missing-value",
-            Problem::WrongType { .. } => "dunning::data::wrong-type",
+            Problem::WrongType { .. } | Problem::ColumnType { .. } => "dunning::data::wrong-type",
             Problem::ImpreciseNumber { .. } => "dunning::data::imprecise-number",
             Problem::BadText { .. } => "dunning::data::bad-text",
             Problem::BadDate { .. } => "dunning::data::bad-date",
@@ -1069,6 +1120,7 @@ fn plural(n: usize) -> &'static str {
 fn rows_in_words(first: &[Place], count: usize) -> String {
     let word = match first.first() {
         Some(Place::Record(_)) => "record",
+        Some(Place::Row(_)) => "row",
         _ => "line",
     };
     let numbers: Vec<String> = first.iter().map(|p| p.number().to_string()).collect();

@@ -30,6 +30,9 @@ pub struct Inspection {
     /// The product's columns found (in the order of `PREVIEW_COLUMNS`), and
     /// the first rows as the product reads them with the profile.
     pub preview: Vec<Vec<String>>,
+    /// A Parquet or Arrow file's columns and their types (`Date32`,
+    /// `Decimal128(18, 2)`…), in file order; empty for other formats.
+    pub column_types: Vec<(String, String)>,
 }
 
 /// The columns the preview shows.
@@ -226,6 +229,8 @@ const FALSE_WORDS: [&str; 8] = ["false", "no", "n", "0", "non", "faux", "nein", 
 pub fn inspect(name: &str, bytes: &[u8], format: Format) -> Result<Inspection, DataErrors> {
     let mut notes = Vec::new();
     let mut profile = Profile::default();
+    #[cfg_attr(not(feature = "columnar"), allow(unused_mut))]
+    let mut column_types = Vec::new();
     // Each row with its line (its row number in a sheet).
     let rows: Vec<(usize, Vec<String>)> = match format {
         Format::Workbook => {
@@ -243,6 +248,21 @@ pub fn inspect(name: &str, bytes: &[u8], format: Format) -> Result<Inspection, D
             let (delimiter, rows) = sniff_delimiter(&text);
             profile.delimiter = delimiter;
             rows
+        }
+        #[cfg(feature = "columnar")]
+        Format::Parquet | Format::Arrow => {
+            let (rows, types) = table::columnar_rows(bytes, format, SAMPLE)
+                .map_err(|p| DataErrors::file(name, p))?;
+            let names = rows.first().cloned().unwrap_or_default();
+            column_types = names.into_iter().zip(types).collect();
+            rows.into_iter()
+                .enumerate()
+                .map(|(i, r)| (i + 1, r))
+                .collect()
+        }
+        #[cfg(not(feature = "columnar"))]
+        Format::Parquet | Format::Arrow => {
+            return Err(DataErrors::file(name, table::columnar_disabled()))
         }
         Format::Json | Format::Yaml => {
             return Err(DataErrors::file(
@@ -370,6 +390,7 @@ pub fn inspect(name: &str, bytes: &[u8], format: Format) -> Result<Inspection, D
         format,
         notes,
         preview,
+        column_types,
     })
 }
 

@@ -40,7 +40,7 @@ pub const OPTIONAL_COLUMNS: [&str; 7] = [
 ];
 
 /// Reads and checks an invoice file (`.csv`, `.json`, `.yaml` or `.yml`,
-/// or a workbook) in the product's own layout, strictly: an anomaly of
+/// a workbook, `.parquet`, `.arrow` or `.feather`) in the product's own layout, strictly: an anomaly of
 /// real ledgers (a prepayment, a credit note, terms over 60 days) is an
 /// error. [`load_invoices_with`] reads exports through a profile.
 pub fn load_invoices(path: &Path, policy: &Policy) -> Result<Vec<Invoice>, DataErrors> {
@@ -126,8 +126,9 @@ struct Invoices<'p> {
     rejected: Vec<(String, Place)>,
     /// The last currency read: most files have one or two.
     last_currency: Option<Currency>,
-    /// Rows are records of a JSON or YAML list, not CSV lines.
-    records: bool,
+    /// The place of the last row read: lines of a CSV file, records of a
+    /// JSON or YAML list, rows of a Parquet or Arrow file.
+    place: Place,
     /// Negative amounts, accepted (not `strict`) as the customer's documents.
     credit_notes: Vec<Invoice>,
     strict: bool,
@@ -145,7 +146,7 @@ impl<'p> Invoices<'p> {
             invoices: Vec::with_capacity(estimate.min(4 << 20)),
             rejected: Vec::new(),
             last_currency: None,
-            records: false,
+            place: Place::File,
             credit_notes: Vec::new(),
             strict: import.strict,
             default_currency: import.profile.currency,
@@ -173,12 +174,9 @@ impl<'p> Invoices<'p> {
         }
         let mut seen: HashMap<&str, Place> =
             HashMap::with_capacity(self.invoices.len() + self.rejected.len());
-        let place = |n| {
-            if self.records {
-                Place::Record(n)
-            } else {
-                Place::Line(n)
-            }
+        let place = |n| match self.place {
+            Place::File => Place::Line(n),
+            kind => kind.with_number(n),
         };
         let all = self
             .invoices
@@ -261,16 +259,16 @@ impl Sink for Invoices<'_> {
 
     fn row(&mut self, cells: &Cells<'_>, errors: &mut Collector) {
         let before = errors.total();
-        self.records = matches!(cells.place, Place::Record(_));
+        self.place = cells.place;
         let c = &self.columns;
         let p = cells.profile;
         let date = |t: &str| p.date(t);
         let id = cells.required(c.id, "an invoice id", errors, fields::text);
         let customer = cells.required(c.customer, "a customer id", errors, fields::text);
-        let issue = cells.required(c.issue, "a date", errors, date);
-        let due = cells.required(c.due, "a date", errors, date);
+        let issue = cells.required_typed(c.issue, "a date", errors, date);
+        let due = cells.required_typed(c.due, "a date", errors, date);
         let strict = self.strict;
-        let amount = cells.required(c.amount, "an amount", errors, |t| {
+        let amount = cells.required_typed(c.amount, "an amount", errors, |t| {
             if strict {
                 p.decimal(t, fields::amount)
             } else {
@@ -281,9 +279,9 @@ impl Sink for Invoices<'_> {
             cells.fail(c.amount.unwrap_or_default(), errors, problem);
         }
         let currency_column = c.currency;
-        let paid = cells.optional(c.paid, "a date", errors, date);
+        let paid = cells.optional_typed(c.paid, "a date", errors, date);
         let disputed = cells.optional(c.disputed, "true or false", errors, |t| p.boolean(t));
-        let promised = cells.optional(c.promised, "a date", errors, date);
+        let promised = cells.optional_typed(c.promised, "a date", errors, date);
         let plan = cells.optional(c.plan, "true or false", errors, |t| p.boolean(t));
         let insolvent = cells.optional(c.insolvent, "true or false", errors, |t| p.boolean(t));
         let blocked = cells.optional(c.blocked, "true or false", errors, |t| p.boolean(t));

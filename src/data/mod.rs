@@ -37,6 +37,11 @@
 //!   cannot be read exactly and is refused: write it as a string. `null`
 //!   or a missing key is an empty cell; an object or a list where a value
 //!   belongs is an error. Column checks need at least one record.
+//! - Parquet and Arrow IPC files (feature `columnar`) have typed columns
+//!   with the CSV's names; a typed cell is read as the text a CSV cell
+//!   would hold (a `Date32` as `YYYY-MM-DD`, a `Decimal128` with its
+//!   scale's digits), a null is an empty cell, a binary float column is
+//!   refused; messages name the row (1-based, the first row of data).
 //! - Dates are `YYYY-MM-DD`, amounts plain decimals with a dot (no sign, no
 //!   thousands separator, no exponent, at most 9 decimals, at most 10^18),
 //!   currencies ISO 4217 codes in capitals, yes/no values `true`/`false`,
@@ -230,7 +235,8 @@ pub struct Invoice {
     /// Values of the policy's attributes, in `Policy::attributes` order.
     pub attributes: Vec<AttrValue>,
     /// Line of the invoice in its file (1-based, header included), for
-    /// messages; for a JSON or YAML file, its record number (1-based).
+    /// messages; for a JSON or YAML file, its record number (1-based); for
+    /// a Parquet or Arrow file, its row (1-based, the first row of data).
     pub line: usize,
 }
 

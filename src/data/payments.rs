@@ -86,8 +86,8 @@ impl Sink for Payments<'_> {
             })
         });
         let p = cells.profile;
-        let date = cells.required(date_col, "a date", errors, |t| p.date(t));
-        let amount = cells.required(amount_col, "an amount", errors, |t| {
+        let date = cells.required_typed(date_col, "a date", errors, |t| p.date(t));
+        let amount = cells.required_typed(amount_col, "an amount", errors, |t| {
             p.decimal(t, fields::payment_amount)
         });
         if let Some(problem) = amount.and_then(|a| self.total.add(a)) {

@@ -135,6 +135,10 @@ pub struct Profile {
     /// a date serial number (days since 1899-12-30, as Excel counts).
     #[serde(skip)]
     pub(crate) workbook: bool,
+    /// The cells come from a Parquet or Arrow file: a typed date is written
+    /// `YYYY-MM-DD`, read as such whatever `date_format` says.
+    #[serde(skip)]
+    pub(crate) columnar: bool,
 }
 
 impl Default for Profile {
@@ -152,6 +156,7 @@ impl Default for Profile {
             skip_rows: 0,
             columns: BTreeMap::new(),
             workbook: false,
+            columnar: false,
         }
     }
 }
@@ -393,6 +398,11 @@ impl Profile {
         let formats: &[String] = &self.date_formats;
         if formats.is_empty() {
             return fields::date(text);
+        }
+        if self.columnar {
+            if let Ok(d) = fields::date(text) {
+                return Ok(d);
+            }
         }
         let mut impossible = false;
         let mut short_year = false;

@@ -54,6 +54,7 @@ pub fn route(
         let place = match format {
             Format::Json | Format::Yaml => Place::Record(invoice.line),
             Format::Csv | Format::Workbook => Place::Line(invoice.line),
+            Format::Parquet | Format::Arrow => Place::Row(invoice.line),
         };
         match takers.as_slice() {
             [one] => route.push(*one),

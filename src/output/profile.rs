@@ -67,6 +67,12 @@ pub fn profile_yaml(file: &str, inspection: &Inspection) -> String {
             }
         }
     }
+    if !inspection.column_types.is_empty() {
+        let _ = writeln!(out, "\n# The file's columns and their types:");
+        for (name, ty) in &inspection.column_types {
+            let _ = writeln!(out, "# - {name}: {ty}");
+        }
+    }
     if !inspection.notes.is_empty() {
         let _ = writeln!(out, "\n# To check:");
         for note in &inspection.notes {

@@ -266,18 +266,14 @@ fn unclosed_quote(raw: &[u8], delimiter: u8) -> Option<(usize, usize)> {
     open.map(|o| (o, field))
 }
 
-pub(super) fn check_header(names: &[String], line: usize, errors: &mut Collector) {
+pub(super) fn check_header(names: &[String], place: Place, errors: &mut Collector) {
     let mut seen: HashMap<&str, usize> = HashMap::new();
     for (i, name) in names.iter().enumerate() {
         if name.is_empty() {
-            errors.push(
-                Place::Line(line),
-                None,
-                Problem::EmptyHeader { position: i + 1 },
-            );
+            errors.push(place, None, Problem::EmptyHeader { position: i + 1 });
         } else if let Some(first) = seen.get(name.as_str()) {
             errors.push(
-                Place::Line(line),
+                place,
                 None,
                 Problem::DuplicateColumn {
                     column: shown(name),
@@ -334,7 +330,7 @@ pub(super) fn read_csv(
         }
         return;
     }
-    check_header(&names, records.line(), errors);
+    check_header(&names, Place::Line(records.line()), errors);
     let named = names.iter().filter(|n| !n.is_empty()).count();
     let title_like = named == 1 && names.len() > 1;
     let mut header = Header::new(names, "column", profile);

@@ -2,8 +2,9 @@
 //!
 //! CSV is streamed record by record with one reused buffer (the hot path:
 //! a million invoices); JSON and YAML lists of objects are read whole, and
-//! their fields become columns. Both give the loaders the same `Row`, so
-//! every check is written once.
+//! their fields become columns; Parquet and Arrow IPC files are read batch
+//! by batch, column by column (`columnar.rs`). All give the loaders the
+//! same `Row`, so every check is written once.
 
 use std::collections::HashMap;
 use std::fmt;
@@ -15,10 +16,14 @@ use super::error::{shown, Collector, Place, Problem};
 use super::profile::{Profile, TextEncoding};
 use crate::words::closest;
 
+#[cfg(feature = "columnar")]
+mod columnar;
 mod csv;
 mod records;
 mod workbook;
 
+#[cfg(feature = "columnar")]
+pub(crate) use columnar::sample_rows as columnar_rows;
 pub(crate) use workbook::sheet_rows;
 
 /// The layout of a data file.
@@ -33,11 +38,17 @@ pub enum Format {
     /// A spreadsheet workbook (`.xlsx`, `.xlsm`, `.xls`, `.ods`), one
     /// sheet read as a table: a header row, then rows.
     Workbook,
+    /// A Parquet file, its columns typed (feature `columnar`).
+    Parquet,
+    /// An Arrow IPC file (`.arrow`, `.feather`: the file format) or stream
+    /// (`.arrows`), its columns typed (feature `columnar`).
+    Arrow,
 }
 
 impl Format {
     /// From the file's extension: `.csv`, `.json`,
-    /// `.yaml` or `.yml`, `.xlsx`, `.xlsm`, `.xls` or `.ods` (any case).
+    /// `.yaml` or `.yml`, `.xlsx`, `.xlsm`, `.xls` or `.ods`, `.parquet`,
+    /// `.arrow`, `.arrows`, `.feather` or `.ipc` (any case).
     pub fn from_path(path: &Path) -> Option<Format> {
         let ext = path.extension()?.to_str()?.to_ascii_lowercase();
         match ext.as_str() {
@@ -45,16 +56,26 @@ impl Format {
             "json" => Some(Format::Json),
             "yaml" | "yml" => Some(Format::Yaml),
             "xlsx" | "xlsm" | "xlsb" | "xls" | "ods" => Some(Format::Workbook),
+            "parquet" => Some(Format::Parquet),
+            "arrow" | "arrows" | "feather" | "ipc" => Some(Format::Arrow),
             _ => None,
         }
     }
 }
 
 impl Format {
-    /// The format of data without a name (standard input), from its first
-    /// character that is not a space or a byte-order mark: `[` or `{` is
-    /// JSON, `-` or `---` YAML, anything else CSV.
+    /// The format of data without a name (standard input): Parquet or
+    /// Arrow IPC by their magic bytes (`PAR1`, `ARROW1`, or a stream's
+    /// first message); otherwise from the first character that is not a
+    /// space or a byte-order mark: `[` or `{` is JSON, `-` or `---` YAML,
+    /// anything else CSV.
     pub fn sniff(bytes: &[u8]) -> Format {
+        if bytes.starts_with(b"PAR1") {
+            return Format::Parquet;
+        }
+        if bytes.starts_with(b"ARROW1") || bytes.starts_with(&[0xFF, 0xFF, 0xFF, 0xFF]) {
+            return Format::Arrow;
+        }
         let text = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
         match text.iter().find(|b| !b.is_ascii_whitespace()) {
             Some(b'[' | b'{') => Format::Json,
@@ -71,6 +92,8 @@ impl fmt::Display for Format {
             Format::Json => "JSON",
             Format::Yaml => "YAML",
             Format::Workbook => "workbook",
+            Format::Parquet => "Parquet",
+            Format::Arrow => "Arrow IPC",
         })
     }
 }
@@ -86,6 +109,8 @@ pub(crate) struct Header {
     /// The row read as the header has one named cell among empty ones: a
     /// title line (`Export des factures;;;;`), the header further down.
     pub(crate) title_like: bool,
+    /// The columns a loader looked up: a columnar file decodes those only.
+    used: Vec<std::cell::Cell<bool>>,
 }
 
 impl Header {
@@ -106,13 +131,21 @@ impl Header {
             }
             mapped.insert(product.clone(), file.clone());
         }
+        let used = vec![std::cell::Cell::new(false); names.len()];
         Header {
             names,
             index,
             word,
             mapped,
             title_like: false,
+            used,
         }
+    }
+
+    /// Whether a loader looked the column up (with `find` or `require`).
+    #[cfg(feature = "columnar")]
+    pub(crate) fn is_used(&self, column: usize) -> bool {
+        self.used.get(column).is_some_and(std::cell::Cell::get)
     }
 
     pub(crate) fn name(&self, column: usize) -> &str {
@@ -120,7 +153,11 @@ impl Header {
     }
 
     pub(crate) fn find(&self, name: &str) -> Option<usize> {
-        self.index.get(name).copied()
+        let found = self.index.get(name).copied();
+        if let Some(used) = found.and_then(|i| self.used.get(i)) {
+            used.set(true);
+        }
+        found
     }
 
     /// The column's index, or a `missing-column` error saying `why` it is needed.
@@ -207,6 +244,9 @@ pub(crate) enum Cell {
 pub(crate) enum Row<'r> {
     Csv(&'r StringRecord),
     Record(&'r [Cell]),
+    /// A row of a batch of a Parquet or Arrow file, by its index.
+    #[cfg(feature = "columnar")]
+    Columnar(&'r columnar::Batch, usize),
 }
 
 impl<'r> Row<'r> {
@@ -224,6 +264,8 @@ impl<'r> Row<'r> {
                 }),
                 Some(Cell::Imprecise(s)) => Err(Problem::ImpreciseNumber { value: s.clone() }),
             },
+            #[cfg(feature = "columnar")]
+            Row::Columnar(batch, row) => Ok(batch.text(column, *row).trim()),
         }
     }
 }
@@ -320,6 +362,67 @@ impl<'r> Cells<'r> {
     }
 }
 
+/// A value a columnar file may store typed: read directly when the cell
+/// is plainly valid, skipping its text (the hot path of a million
+/// invoices); otherwise read from its text, with the text's message.
+pub(crate) trait Typed: Sized {
+    /// The value of a typed cell, if it is one and plainly valid.
+    #[cfg(feature = "columnar")]
+    fn typed(batch: &columnar::Batch, column: usize, row: usize) -> Option<Self>;
+}
+
+impl Typed for chrono::NaiveDate {
+    #[cfg(feature = "columnar")]
+    fn typed(batch: &columnar::Batch, column: usize, row: usize) -> Option<Self> {
+        batch.date(column, row)
+    }
+}
+
+/// Positive amounts and numbers of at most 9 decimals and 10^18 only:
+/// valid for every amount and number reader alike.
+impl Typed for rust_decimal::Decimal {
+    #[cfg(feature = "columnar")]
+    fn typed(batch: &columnar::Batch, column: usize, row: usize) -> Option<Self> {
+        batch.decimal(column, row)
+    }
+}
+
+impl<'r> Cells<'r> {
+    /// As [`Cells::required`], a typed cell of a columnar file read directly.
+    pub(crate) fn required_typed<T: Typed>(
+        &self,
+        column: Option<usize>,
+        expected: &'static str,
+        errors: &mut Collector,
+        parse: impl FnOnce(&'r str) -> Result<T, Problem>,
+    ) -> Option<T> {
+        #[cfg(feature = "columnar")]
+        if let (Row::Columnar(batch, row), Some(at)) = (self.row, column) {
+            if let Some(v) = T::typed(batch, at, row) {
+                return Some(v);
+            }
+        }
+        self.required(column, expected, errors, parse)
+    }
+
+    /// As [`Cells::optional`], a typed cell of a columnar file read directly.
+    pub(crate) fn optional_typed<T: Typed>(
+        &self,
+        column: Option<usize>,
+        expected: &'static str,
+        errors: &mut Collector,
+        parse: impl FnOnce(&'r str) -> Result<T, Problem>,
+    ) -> Option<Option<T>> {
+        #[cfg(feature = "columnar")]
+        if let (Row::Columnar(batch, row), Some(at)) = (self.row, column) {
+            if let Some(v) = T::typed(batch, at, row) {
+                return Some(Some(v));
+            }
+        }
+        self.optional(column, expected, errors, parse)
+    }
+}
+
 /// What a loader does with a table.
 pub(crate) trait Sink {
     /// Finds the columns it needs, reporting those missing.
@@ -343,6 +446,13 @@ pub(crate) fn read(
 ) {
     if format == Format::Workbook {
         workbook::read_workbook(bytes, profile, sink, errors);
+        return;
+    }
+    if matches!(format, Format::Parquet | Format::Arrow) {
+        #[cfg(feature = "columnar")]
+        columnar::read_columnar(bytes, format, profile, sink, errors);
+        #[cfg(not(feature = "columnar"))]
+        errors.push(Place::File, None, columnar_disabled());
         return;
     }
     let decoded;
@@ -374,6 +484,7 @@ pub(crate) fn read(
             Format::Csv => "a CSV file starts with a header line naming its columns",
             Format::Json | Format::Yaml => "write a list of records; `[]` for none",
             Format::Workbook => "a workbook has a sheet with a header row",
+            Format::Parquet | Format::Arrow => "",
         };
         errors.push(Place::File, None, Problem::EmptyFile { help: help.into() });
         return;
@@ -381,7 +492,19 @@ pub(crate) fn read(
     match format {
         Format::Csv => csv::read_csv(bytes, profile, sink, errors),
         Format::Json | Format::Yaml => records::read_records(bytes, format, profile, sink, errors),
-        Format::Workbook => {}
+        Format::Workbook | Format::Parquet | Format::Arrow => {}
+    }
+}
+
+/// What a build without the `columnar` feature says of a Parquet or Arrow file.
+#[cfg(not(feature = "columnar"))]
+pub(crate) fn columnar_disabled() -> Problem {
+    Problem::BadColumnar {
+        message: "this build of dunning reads no Parquet or Arrow files".into(),
+        help: Some(
+            "build dunning with the `columnar` feature (on by default), or export the file as CSV"
+                .into(),
+        ),
     }
 }
 
@@ -414,5 +537,22 @@ mod tests {
         assert_eq!(Format::from_path(Path::new("b.json")), Some(Format::Json));
         assert_eq!(Format::from_path(Path::new("b.txt")), None);
         assert_eq!(Format::from_path(Path::new("b")), None);
+        assert_eq!(
+            Format::from_path(Path::new("b.Parquet")),
+            Some(Format::Parquet)
+        );
+        assert_eq!(
+            Format::from_path(Path::new("b.feather")),
+            Some(Format::Arrow)
+        );
+        assert_eq!(Format::from_path(Path::new("b.arrow")), Some(Format::Arrow));
+    }
+
+    #[test]
+    fn sniffs_columnar_files_by_their_magic() {
+        assert_eq!(Format::sniff(b"PAR1\x15\x04"), Format::Parquet);
+        assert_eq!(Format::sniff(b"ARROW1\0\0"), Format::Arrow);
+        assert_eq!(Format::sniff(b"\xFF\xFF\xFF\xFF\x10\0"), Format::Arrow);
+        assert_eq!(Format::sniff(b"invoice_id,customer_id\n"), Format::Csv);
     }
 }

@@ -74,7 +74,7 @@ pub(super) fn read_workbook(
     while names.last().is_some_and(String::is_empty) {
         names.pop();
     }
-    check_header(&names, header_line, errors);
+    check_header(&names, Place::Line(header_line), errors);
     let title_like =
         header_cells.iter().filter(|c| !is_blank(c)).count() == 1 && header_cells.len() > 1;
     let mut header = Header::new(names, "column", profile);
