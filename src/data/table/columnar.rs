@@ -842,8 +842,8 @@ mod tests {
         };
         assert_eq!(w(Some(0)), "1970-01-01");
         assert_eq!(w(Some(20_090)), "2025-01-02");
-        assert_eq!(w(Some(-719_163)), "0001-01-01");
-        assert_eq!(w(Some(-719_164)), "0000-12-31");
+        assert_eq!(w(Some(-719_162)), "0001-01-01");
+        assert_eq!(w(Some(-719_163)), "0000-12-31");
         assert_eq!(w(Some(2_932_897)), "+10000-01-01");
         assert_eq!(
             w(Some(i64::from(i32::MAX))),
